@@ -1,0 +1,214 @@
+import type { IsoDate } from './dates';
+
+export type AgreementKind = 'voluntary' | 'mandatory';
+export type SigningMode = 'ceremonial' | 'desk-to-desk' | 'hybrid';
+export type MonevRecommendation = 'continue' | 'revise' | 'terminate';
+export type SignatoryCapacity = 'head-of-region' | 'opd-head';
+
+/** Grounds for ending an agreement early, as regional cooperation rules usually list them. */
+export const TERMINATION_GROUNDS = [
+  'agreed-by-parties',
+  'objective-achieved',
+  'force-majeure',
+  'breach-by-party',
+  'replaced-by-new-agreement',
+  'new-legal-norm',
+  'object-lost',
+  'harm-to-national-interest',
+] as const;
+export type TerminationGround = (typeof TERMINATION_GROUNDS)[number];
+
+export interface Signatory {
+  name: string;
+  position: string;
+}
+
+export interface PksSignatory extends Signatory {
+  capacity: SignatoryCapacity;
+  /** Number of the special power of attorney (SKK); required when an OPD head signs. */
+  skkNumber?: string;
+}
+
+export interface LeadOpd {
+  party: string;
+  opd: string;
+}
+
+type Event<Type extends string, Data> = { type: Type; data: Data };
+
+export type AgreementProposed = Event<
+  'AgreementProposed',
+  {
+    agreementId: string;
+    proposer: string;
+    counterparts: string[];
+    title: string;
+    fields: string[];
+    scope: string;
+    kind: AgreementKind;
+    offerLetter: { number: string; date: IsoDate };
+    termMonths: number;
+  }
+>;
+export type OfferAccepted = Event<'OfferAccepted', { party: string }>;
+export type OfferDeclined = Event<'OfferDeclined', { party: string; reason: string }>;
+export type NegotiationOpened = Event<'NegotiationOpened', { on: IsoDate }>;
+export type AgreementWithdrawn = Event<'AgreementWithdrawn', { reason: string; on: IsoDate }>;
+export type DraftRevised = Event<
+  'DraftRevised',
+  { version: number; documentSha256: string; summary: string; termMonths: number }
+>;
+export type DraftApproved = Event<'DraftApproved', { party: string; version: number }>;
+export type DraftFinalized = Event<'DraftFinalized', { version: number }>;
+export type SigningScheduled = Event<'SigningScheduled', { date: IsoDate; place: string; mode: SigningMode }>;
+export type AgreementSigned = Event<
+  'AgreementSigned',
+  { party: string; signatory: Signatory; documentNumber: string; date: IsoDate; place: string }
+>;
+export type AgreementActivated = Event<'AgreementActivated', { validFrom: IsoDate; validUntil: IsoDate }>;
+export type ReciprocalVisitRequested = Event<
+  'ReciprocalVisitRequested',
+  { visitId: string; host: string; visitor: string; purpose: string; on: IsoDate }
+>;
+export type ReciprocalVisitScheduled = Event<
+  'ReciprocalVisitScheduled',
+  { visitId: string; date: IsoDate; delegation: string[] }
+>;
+export type ReciprocalVisitHeld = Event<
+  'ReciprocalVisitHeld',
+  { visitId: string; date: IsoDate; summary: string; outcomes: string[] }
+>;
+export type ReciprocalVisitCancelled = Event<'ReciprocalVisitCancelled', { visitId: string; reason: string }>;
+export type SemesterReportSubmitted = Event<
+  'SemesterReportSubmitted',
+  { party: string; year: number; semester: 1 | 2; summary: string; documentSha256?: string; on: IsoDate }
+>;
+export type MonevRecorded = Event<
+  'MonevRecorded',
+  { party: string; date: IsoDate; rating: number; recommendation: MonevRecommendation; note: string }
+>;
+export type AgreementAmended = Event<
+  'AgreementAmended',
+  {
+    amendmentNo: number;
+    documentSha256: string;
+    summary: string;
+    signatures: { party: string; signatory: Signatory; documentNumber: string; date: IsoDate }[];
+  }
+>;
+export type AgreementExtended = Event<
+  'AgreementExtended',
+  { previousValidUntil: IsoDate; validUntil: IsoDate; on: IsoDate }
+>;
+export type AgreementTerminated = Event<
+  'AgreementTerminated',
+  { ground: TerminationGround; note: string; on: IsoDate }
+>;
+export type AgreementExpired = Event<'AgreementExpired', { on: IsoDate }>;
+
+export type PksDrafted = Event<
+  'PksDrafted',
+  {
+    pksId: string;
+    field: string;
+    title: string;
+    leadOpds: LeadOpd[];
+    termMonths: number;
+    /** Parties whose DPRD must approve: the cooperation burdens the public or is not yet funded in the APBD. */
+    dprdRequiredFor: string[];
+    on: IsoDate;
+  }
+>;
+export type PksRevised = Event<
+  'PksRevised',
+  { pksId: string; version: number; documentSha256: string; summary: string }
+>;
+export type PksDprdApprovalRequested = Event<'PksDprdApprovalRequested', { pksId: string; party: string; version: number }>;
+export type PksDprdApprovalDecided = Event<
+  'PksDprdApprovalDecided',
+  { pksId: string; party: string; version: number; approved: boolean; decisionNumber: string; note: string }
+>;
+export type PksSigned = Event<
+  'PksSigned',
+  { pksId: string; party: string; signatory: PksSignatory; documentNumber: string; date: IsoDate }
+>;
+export type PksActivated = Event<'PksActivated', { pksId: string; validFrom: IsoDate; validUntil: IsoDate }>;
+export type PksAmended = Event<
+  'PksAmended',
+  { pksId: string; amendmentNo: number; documentSha256: string; summary: string; on: IsoDate }
+>;
+export type PksExtended = Event<
+  'PksExtended',
+  { pksId: string; previousValidUntil: IsoDate; validUntil: IsoDate; on: IsoDate }
+>;
+export type PksTerminated = Event<
+  'PksTerminated',
+  { pksId: string; ground: TerminationGround; note: string; on: IsoDate }
+>;
+export type PksExpired = Event<'PksExpired', { pksId: string; on: IsoDate }>;
+/** A PKS ends with its KSB: recorded in the same append as the KSB's end. */
+export type PksEndedWithAgreement = Event<'PksEndedWithAgreement', { pksId: string; on: IsoDate }>;
+
+export type FollowUpAssigned = Event<
+  'FollowUpAssigned',
+  { followUpId: string; pksId?: string; party: string; opd: string; action: string; dueDate: IsoDate; on: IsoDate }
+>;
+export type FollowUpAcknowledged = Event<'FollowUpAcknowledged', { followUpId: string }>;
+export type FollowUpProgressReported = Event<
+  'FollowUpProgressReported',
+  { followUpId: string; percent: number; note: string; evidence: string[]; on: IsoDate }
+>;
+export type FollowUpCompleted = Event<
+  'FollowUpCompleted',
+  { followUpId: string; note: string; evidence: string[]; on: IsoDate }
+>;
+export type FollowUpDueDateExtended = Event<
+  'FollowUpDueDateExtended',
+  { followUpId: string; previousDueDate: IsoDate; dueDate: IsoDate; reason: string }
+>;
+export type FollowUpCancelled = Event<
+  'FollowUpCancelled',
+  { followUpId: string; reason: string; cause: 'requested' | 'parent-ended' }
+>;
+
+export type AgreementEvent =
+  | AgreementProposed
+  | OfferAccepted
+  | OfferDeclined
+  | NegotiationOpened
+  | AgreementWithdrawn
+  | DraftRevised
+  | DraftApproved
+  | DraftFinalized
+  | SigningScheduled
+  | AgreementSigned
+  | AgreementActivated
+  | ReciprocalVisitRequested
+  | ReciprocalVisitScheduled
+  | ReciprocalVisitHeld
+  | ReciprocalVisitCancelled
+  | SemesterReportSubmitted
+  | MonevRecorded
+  | AgreementAmended
+  | AgreementExtended
+  | AgreementTerminated
+  | AgreementExpired
+  | PksDrafted
+  | PksRevised
+  | PksDprdApprovalRequested
+  | PksDprdApprovalDecided
+  | PksSigned
+  | PksActivated
+  | PksAmended
+  | PksExtended
+  | PksTerminated
+  | PksExpired
+  | PksEndedWithAgreement
+  | FollowUpAssigned
+  | FollowUpAcknowledged
+  | FollowUpProgressReported
+  | FollowUpCompleted
+  | FollowUpDueDateExtended
+  | FollowUpCancelled;
+
+export type AgreementEventType = AgreementEvent['type'];

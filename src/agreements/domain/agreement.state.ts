@@ -1,0 +1,360 @@
+import { ignoreUnknown } from '../../core/decider';
+import type { IsoDate } from './dates';
+import type {
+  AgreementEvent,
+  AgreementKind,
+  LeadOpd,
+  MonevRecommendation,
+  PksSignatory,
+  Signatory,
+  SigningMode,
+  TerminationGround,
+} from './agreement.events';
+
+export type AgreementStage =
+  | 'none'
+  | 'proposed'
+  | 'negotiating'
+  | 'awaiting-signatures'
+  | 'active'
+  | 'expired'
+  | 'terminated'
+  | 'declined'
+  | 'withdrawn';
+
+export type PksStage = 'drafting' | 'active' | 'expired' | 'terminated' | 'ended-with-agreement';
+export type FollowUpStatus = 'assigned' | 'acknowledged' | 'in-progress' | 'completed' | 'cancelled';
+export type VisitStatus = 'requested' | 'scheduled' | 'held' | 'cancelled';
+export type DprdStatus = 'not-requested' | 'requested' | 'approved' | 'rejected';
+
+export interface Draft {
+  version: number;
+  documentSha256: string;
+  summary: string;
+}
+
+export interface KsbSignature {
+  signatory: Signatory;
+  documentNumber: string;
+  date: IsoDate;
+  place: string;
+}
+
+export interface Pks {
+  pksId: string;
+  stage: PksStage;
+  field: string;
+  title: string;
+  leadOpds: LeadOpd[];
+  termMonths: number;
+  draftedOn: IsoDate;
+  draft?: Draft;
+  /** DPRD decision per party the gate applies to, for the latest draft. */
+  dprd: Record<string, { status: DprdStatus; decisionNumber?: string; note?: string }>;
+  signatures: Record<string, { signatory: PksSignatory; documentNumber: string; date: IsoDate }>;
+  validFrom?: IsoDate;
+  validUntil?: IsoDate;
+  amendments: number;
+  endedOn?: IsoDate;
+  termination?: { ground: TerminationGround; note: string };
+}
+
+export interface FollowUp {
+  followUpId: string;
+  pksId?: string;
+  party: string;
+  opd: string;
+  action: string;
+  dueDate: IsoDate;
+  assignedOn: IsoDate;
+  status: FollowUpStatus;
+  percent: number;
+  evidence: string[];
+  completedOn?: IsoDate;
+}
+
+export interface ReciprocalVisit {
+  visitId: string;
+  host: string;
+  visitor: string;
+  purpose: string;
+  requestedOn: IsoDate;
+  status: VisitStatus;
+  date?: IsoDate;
+  delegation: string[];
+  summary?: string;
+  outcomes: string[];
+}
+
+export interface AgreementState {
+  stage: AgreementStage;
+  agreementId: string;
+  proposer: string;
+  counterparts: string[];
+  /** Proposer first, then counterparts. */
+  parties: string[];
+  title: string;
+  fields: string[];
+  scope: string;
+  kind: AgreementKind;
+  offerLetter: { number: string; date: IsoDate };
+  termMonths: number;
+  accepted: string[];
+  declined?: { party: string; reason: string };
+  draft?: Draft;
+  /** Parties whose TKKSD approved the latest draft. */
+  approvals: string[];
+  signingSchedule?: { date: IsoDate; place: string; mode: SigningMode };
+  signatures: Record<string, KsbSignature>;
+  validFrom?: IsoDate;
+  validUntil?: IsoDate;
+  amendments: { amendmentNo: number; documentSha256: string; summary: string }[];
+  visits: ReciprocalVisit[];
+  semesterReports: { party: string; year: number; semester: 1 | 2; summary: string; on: IsoDate }[];
+  monev: { party: string; date: IsoDate; rating: number; recommendation: MonevRecommendation; note: string }[];
+  pks: Pks[];
+  followUps: FollowUp[];
+  endedOn?: IsoDate;
+  termination?: { ground: TerminationGround; note: string };
+  withdrawal?: { reason: string };
+}
+
+export const initialAgreementState: AgreementState = {
+  stage: 'none',
+  agreementId: '',
+  proposer: '',
+  counterparts: [],
+  parties: [],
+  title: '',
+  fields: [],
+  scope: '',
+  kind: 'voluntary',
+  offerLetter: { number: '', date: '' },
+  termMonths: 0,
+  accepted: [],
+  approvals: [],
+  signatures: {},
+  amendments: [],
+  visits: [],
+  semesterReports: [],
+  monev: [],
+  pks: [],
+  followUps: [],
+};
+
+const updatePks = (state: AgreementState, pksId: string, change: (pks: Pks) => Partial<Pks>): AgreementState => ({
+  ...state,
+  pks: state.pks.map((p) => (p.pksId === pksId ? { ...p, ...change(p) } : p)),
+});
+
+const updateFollowUp = (
+  state: AgreementState,
+  followUpId: string,
+  change: (followUp: FollowUp) => Partial<FollowUp>,
+): AgreementState => ({
+  ...state,
+  followUps: state.followUps.map((f) => (f.followUpId === followUpId ? { ...f, ...change(f) } : f)),
+});
+
+const updateVisit = (state: AgreementState, visitId: string, change: Partial<ReciprocalVisit>): AgreementState => ({
+  ...state,
+  visits: state.visits.map((v) => (v.visitId === visitId ? { ...v, ...change } : v)),
+});
+
+export function evolveAgreement(state: AgreementState, event: AgreementEvent): AgreementState {
+  switch (event.type) {
+    case 'AgreementProposed': {
+      const d = event.data;
+      return {
+        ...state,
+        stage: 'proposed',
+        agreementId: d.agreementId,
+        proposer: d.proposer,
+        counterparts: d.counterparts,
+        parties: [d.proposer, ...d.counterparts],
+        title: d.title,
+        fields: d.fields,
+        scope: d.scope,
+        kind: d.kind,
+        offerLetter: d.offerLetter,
+        termMonths: d.termMonths,
+      };
+    }
+    case 'OfferAccepted':
+      return { ...state, accepted: [...state.accepted, event.data.party] };
+    case 'OfferDeclined':
+      return { ...state, stage: 'declined', declined: event.data };
+    case 'NegotiationOpened':
+      return { ...state, stage: 'negotiating' };
+    case 'AgreementWithdrawn':
+      return { ...state, stage: 'withdrawn', withdrawal: { reason: event.data.reason }, endedOn: event.data.on };
+    case 'DraftRevised': {
+      const { version, documentSha256, summary, termMonths } = event.data;
+      return { ...state, stage: 'negotiating', draft: { version, documentSha256, summary }, termMonths, approvals: [] };
+    }
+    case 'DraftApproved':
+      return { ...state, approvals: [...state.approvals, event.data.party] };
+    case 'DraftFinalized':
+      return { ...state, stage: 'awaiting-signatures' };
+    case 'SigningScheduled':
+      return { ...state, signingSchedule: event.data };
+    case 'AgreementSigned': {
+      const { party, ...signature } = event.data;
+      return { ...state, signatures: { ...state.signatures, [party]: signature } };
+    }
+    case 'AgreementActivated':
+      return { ...state, stage: 'active', validFrom: event.data.validFrom, validUntil: event.data.validUntil };
+    case 'ReciprocalVisitRequested': {
+      const { visitId, host, visitor, purpose, on } = event.data;
+      const visit: ReciprocalVisit = {
+        visitId,
+        host,
+        visitor,
+        purpose,
+        requestedOn: on,
+        status: 'requested',
+        delegation: [],
+        outcomes: [],
+      };
+      return { ...state, visits: [...state.visits, visit] };
+    }
+    case 'ReciprocalVisitScheduled':
+      return updateVisit(state, event.data.visitId, {
+        status: 'scheduled',
+        date: event.data.date,
+        delegation: event.data.delegation,
+      });
+    case 'ReciprocalVisitHeld':
+      return updateVisit(state, event.data.visitId, {
+        status: 'held',
+        date: event.data.date,
+        summary: event.data.summary,
+        outcomes: event.data.outcomes,
+      });
+    case 'ReciprocalVisitCancelled':
+      return updateVisit(state, event.data.visitId, { status: 'cancelled' });
+    case 'SemesterReportSubmitted': {
+      const { party, year, semester, summary, on } = event.data;
+      return { ...state, semesterReports: [...state.semesterReports, { party, year, semester, summary, on }] };
+    }
+    case 'MonevRecorded':
+      return { ...state, monev: [...state.monev, event.data] };
+    case 'AgreementAmended': {
+      const { amendmentNo, documentSha256, summary } = event.data;
+      return { ...state, amendments: [...state.amendments, { amendmentNo, documentSha256, summary }] };
+    }
+    case 'AgreementExtended':
+      return { ...state, validUntil: event.data.validUntil };
+    case 'AgreementTerminated':
+      return {
+        ...state,
+        stage: 'terminated',
+        endedOn: event.data.on,
+        termination: { ground: event.data.ground, note: event.data.note },
+      };
+    case 'AgreementExpired':
+      return { ...state, stage: 'expired', endedOn: event.data.on };
+    case 'PksDrafted': {
+      const { pksId, field, title, leadOpds, termMonths, dprdRequiredFor, on } = event.data;
+      const pks: Pks = {
+        pksId,
+        stage: 'drafting',
+        field,
+        title,
+        leadOpds,
+        termMonths,
+        draftedOn: on,
+        dprd: Object.fromEntries(dprdRequiredFor.map((party) => [party, { status: 'not-requested' as const }])),
+        signatures: {},
+        amendments: 0,
+      };
+      return { ...state, pks: [...state.pks, pks] };
+    }
+    case 'PksRevised': {
+      const { pksId, version, documentSha256, summary } = event.data;
+      return updatePks(state, pksId, (pks) => ({
+        draft: { version, documentSha256, summary },
+        dprd: Object.fromEntries(Object.keys(pks.dprd).map((party) => [party, { status: 'not-requested' as const }])),
+      }));
+    }
+    case 'PksDprdApprovalRequested':
+      return updatePks(state, event.data.pksId, (pks) => ({
+        dprd: { ...pks.dprd, [event.data.party]: { status: 'requested' } },
+      }));
+    case 'PksDprdApprovalDecided': {
+      const { pksId, party, approved, decisionNumber, note } = event.data;
+      return updatePks(state, pksId, (pks) => ({
+        dprd: { ...pks.dprd, [party]: { status: approved ? 'approved' : 'rejected', decisionNumber, note } },
+      }));
+    }
+    case 'PksSigned': {
+      const { pksId, party, ...signature } = event.data;
+      return updatePks(state, pksId, (pks) => ({ signatures: { ...pks.signatures, [party]: signature } }));
+    }
+    case 'PksActivated':
+      return updatePks(state, event.data.pksId, () => ({
+        stage: 'active',
+        validFrom: event.data.validFrom,
+        validUntil: event.data.validUntil,
+      }));
+    case 'PksAmended':
+      return updatePks(state, event.data.pksId, () => ({ amendments: event.data.amendmentNo }));
+    case 'PksExtended':
+      return updatePks(state, event.data.pksId, () => ({ validUntil: event.data.validUntil }));
+    case 'PksTerminated':
+      return updatePks(state, event.data.pksId, () => ({
+        stage: 'terminated',
+        endedOn: event.data.on,
+        termination: { ground: event.data.ground, note: event.data.note },
+      }));
+    case 'PksExpired':
+      return updatePks(state, event.data.pksId, () => ({ stage: 'expired', endedOn: event.data.on }));
+    case 'PksEndedWithAgreement':
+      return updatePks(state, event.data.pksId, () => ({ stage: 'ended-with-agreement', endedOn: event.data.on }));
+    case 'FollowUpAssigned': {
+      const { followUpId, pksId, party, opd, action, dueDate, on } = event.data;
+      const followUp: FollowUp = {
+        followUpId,
+        ...(pksId ? { pksId } : {}),
+        party,
+        opd,
+        action,
+        dueDate,
+        assignedOn: on,
+        status: 'assigned',
+        percent: 0,
+        evidence: [],
+      };
+      return { ...state, followUps: [...state.followUps, followUp] };
+    }
+    case 'FollowUpAcknowledged':
+      return updateFollowUp(state, event.data.followUpId, () => ({ status: 'acknowledged' }));
+    case 'FollowUpProgressReported':
+      return updateFollowUp(state, event.data.followUpId, (f) => ({
+        status: 'in-progress',
+        percent: event.data.percent,
+        evidence: [...f.evidence, ...event.data.evidence],
+      }));
+    case 'FollowUpCompleted':
+      return updateFollowUp(state, event.data.followUpId, (f) => ({
+        status: 'completed',
+        percent: 100,
+        evidence: [...f.evidence, ...event.data.evidence],
+        completedOn: event.data.on,
+      }));
+    case 'FollowUpDueDateExtended':
+      return updateFollowUp(state, event.data.followUpId, () => ({ dueDate: event.data.dueDate }));
+    case 'FollowUpCancelled':
+      return updateFollowUp(state, event.data.followUpId, () => ({ status: 'cancelled' }));
+    default:
+      return ignoreUnknown(event, state);
+  }
+}
+
+export const isAgreementEnded = (stage: AgreementStage): boolean =>
+  stage === 'expired' || stage === 'terminated' || stage === 'declined' || stage === 'withdrawn';
+
+export const isPksEnded = (stage: PksStage): boolean =>
+  stage === 'expired' || stage === 'terminated' || stage === 'ended-with-agreement';
+
+export const isFollowUpOpen = (status: FollowUpStatus): boolean => status !== 'completed' && status !== 'cancelled';

@@ -1,0 +1,34 @@
+/** Calendar dates are ISO `YYYY-MM-DD` strings: they compare as strings and carry no time zone. */
+export type IsoDate = string;
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function isIsoDate(value: string): boolean {
+  if (!ISO_DATE.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}
+
+export function addDays(date: IsoDate, days: number): IsoDate {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Adds calendar months; a day that does not exist in the target month falls back to its last day. */
+export function addMonths(date: IsoDate, months: number): IsoDate {
+  const [y, m, day] = date.split('-').map(Number);
+  const target = new Date(Date.UTC(y, m - 1 + months, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(day, lastDay));
+  return target.toISOString().slice(0, 10);
+}
+
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** The calendar date of an instant in Indonesia's western time zone, where most regional offices are. */
+export function dateInJakarta(instant: Date | string): IsoDate {
+  return new Date(instant).toLocaleDateString('en-CA', { timeZone: 'Asia/Jakarta' });
+}

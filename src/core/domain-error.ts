@@ -1,0 +1,31 @@
+/**
+ * A refused command. Subclasses name the rule; `kind` says whether the input was invalid (HTTP 400)
+ * or the lifecycle forbids it now (HTTP 409). `field` points at the offending input, when there is one.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly kind: 'invalid' | 'conflict' | 'not-found';
+  readonly field?: string;
+
+  constructor(message: string, field?: string) {
+    super(message);
+    this.name = new.target.name;
+    this.field = field;
+  }
+
+  /** The rule's name, as API clients see it: the class name. */
+  get code(): string {
+    return this.name;
+  }
+}
+
+export abstract class LifecycleError extends DomainError {
+  readonly kind = 'conflict' as const;
+}
+
+export abstract class InvalidInput extends DomainError {
+  readonly kind = 'invalid' as const;
+}
+
+export abstract class NotFound extends DomainError {
+  readonly kind = 'not-found' as const;
+}

@@ -1,0 +1,82 @@
+import type { NewEvent, RecordedEvent } from './event';
+
+/** `no-stream`: the stream must not exist; a number: the revision of the stream's last event. */
+export type ExpectedRevision = 'no-stream' | 'any' | number;
+
+export interface AppendOptions {
+  /** An append with a key already used is not written again: the first append's result is returned. */
+  idempotencyKey?: string;
+}
+
+export interface AppendResult {
+  streamId: string;
+  /** Revisions of the events this append wrote (or, for a repeated idempotency key, the first append wrote). */
+  firstRevision: number;
+  lastRevision: number;
+  lastPosition: number;
+  /** True when the idempotency key had been used: nothing new was written. */
+  replayed: boolean;
+}
+
+export interface ReadStreamOptions {
+  /** Inclusive upper bound. */
+  toRevision?: number;
+  /** Exclusive lower bound: events with revision greater than this. */
+  afterRevision?: number;
+}
+
+export interface Subscription {
+  /** Stops delivery; resolves once the handler is no longer running. */
+  close(): Promise<void>;
+}
+
+export class WrongExpectedRevision extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: number | 'no-stream',
+  ) {
+    super(`stream ${streamId} is at ${actual}, expected ${expected}`);
+    this.name = 'WrongExpectedRevision';
+  }
+}
+
+/**
+ * The only source of truth. Every adapter (SQLite, KurrentDB, ...) passes the shared contract suite
+ * in `test/contract/event-store.contract.ts`.
+ */
+export abstract class EventStore {
+  /**
+   * Appends atomically and durably: when the promise resolves, the events survive a crash.
+   * Rejects with {@link WrongExpectedRevision} when the stream is not where the caller expects it.
+   */
+  abstract append(
+    streamId: string,
+    events: NewEvent[],
+    expectedRevision: ExpectedRevision,
+    options?: AppendOptions,
+  ): Promise<AppendResult>;
+
+  /** The events of one stream in revision order; empty when the stream does not exist. */
+  abstract readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+
+  /** Events of every stream in global order, with position greater than `afterPosition`. */
+  abstract readAll(afterPosition: number, limit: number): Promise<RecordedEvent[]>;
+
+  /** The position of the last committed event; 0 when the store is empty. */
+  abstract headPosition(): Promise<number>;
+
+  /** The first append made with this idempotency key, if any. */
+  abstract findAppend(idempotencyKey: string): Promise<AppendResult | undefined>;
+
+  /**
+   * Delivers every event after `afterPosition`, in global order, then new ones as they are committed.
+   * The handler is awaited before the next event is delivered; a handler that throws stops the subscription
+   * and its error is passed to `onError`.
+   */
+  abstract subscribe(
+    afterPosition: number,
+    handler: (event: RecordedEvent) => Promise<void> | void,
+    onError?: (error: unknown) => void,
+  ): Subscription;
+}

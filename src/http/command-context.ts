@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import { BadRequestException, Injectable } from '@nestjs/common';
+import type { CommandContext } from '../core/command-processor';
+import { Clock } from '../core/clock.port';
+import type { RequestWithActor } from './request-actor';
+
+/** Fields every command body may carry besides its own data. */
+export interface CommandEnvelopeFields {
+  occurredAt?: string;
+  reason?: string;
+}
+
+/** Builds a command's context from the request: who acts, when it happened, why, and its idempotency key. */
+@Injectable()
+export class CommandContextFactory {
+  constructor(private readonly clock: Clock) {}
+
+  from(request: RequestWithActor, body: CommandEnvelopeFields = {}): CommandContext {
+    if (!request.actor) throw new Error('the actor guard did not run');
+    const now = this.clock.now();
+    const occurredAt = body.occurredAt ?? now.toISOString();
+    // Steps may be recorded late (a signing last week), never ahead of time: a future date could expire an agreement early.
+    if (Date.parse(occurredAt) > now.getTime() + 60_000) {
+      throw new BadRequestException({
+        message: 'occurredAt is in the future',
+        errors: [{ field: 'occurredAt', rule: 'notInFuture', message: 'occurredAt must not be in the future' }],
+      });
+    }
+    const commandId = randomUUID();
+    const idempotencyKey = request.header('idempotency-key')?.trim();
+    return {
+      actor: request.actor,
+      occurredAt,
+      correlationId: request.header('x-correlation-id')?.trim() || commandId,
+      causationId: commandId,
+      ...(body.reason ? { reason: body.reason } : {}),
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+    };
+  }
+}

@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module';
+import { SinergiConfig } from './config/sinergi.config';
+import { configureApp } from './http/configure-app';
+
+export async function startServer(): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false });
+  configureApp(app);
+  const config = app.get(SinergiConfig);
+  await app.listen(config.port);
+  new Logger('Sinergi').log(`listening on http://localhost:${config.port} (API docs at /docs), data in ${config.dataDir}`);
+  return app;
+}
+
+if (require.main === module) {
+  startServer().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
