@@ -1,0 +1,427 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { type Clock, SystemClock } from '../../core/clock.port';
+import type { EventMetadata, NewEvent, RecordedEvent } from '../../core/event';
+import {
+  type AppendOptions,
+  type AppendResult,
+  EventStore,
+  type ExpectedRevision,
+  type ReadStreamOptions,
+  type Subscription,
+  WrongExpectedRevision,
+} from '../../core/event-store.port';
+import { eventHash, GENESIS_HASH } from '../../core/hash-chain';
+
+const SCHEMA_VERSION = 1;
+
+// Plain columns and JSON text, so an auditor can read (and a test can tamper with) rows with the sqlite3 CLI.
+const SCHEMA = `
+  CREATE TABLE events (
+    position       INTEGER PRIMARY KEY,
+    id             TEXT    NOT NULL UNIQUE,
+    stream_id      TEXT    NOT NULL,
+    revision       INTEGER NOT NULL,
+    type           TEXT    NOT NULL,
+    schema_version INTEGER NOT NULL,
+    data           TEXT    NOT NULL,
+    metadata       TEXT    NOT NULL,
+    previous_hash  TEXT    NOT NULL,
+    hash           TEXT    NOT NULL,
+    UNIQUE (stream_id, revision)
+  );
+  CREATE TABLE idempotency_keys (
+    key            TEXT    PRIMARY KEY,
+    stream_id      TEXT    NOT NULL,
+    first_revision INTEGER NOT NULL,
+    last_revision  INTEGER NOT NULL,
+    last_position  INTEGER NOT NULL
+  );
+`;
+
+const SUBSCRIPTION_BATCH = 500;
+
+export interface SqliteEventStoreOptions {
+  /** Stamps `metadata.recordedAt`. */
+  clock?: Clock;
+  /** How often a subscription looks for commits made by other processes on the same file. */
+  pollIntervalMs?: number;
+  /** How long a write waits for another process's write lock before failing. */
+  busyTimeoutMs?: number;
+}
+
+export interface SqliteEventStoreStats {
+  /** Durable transactions committed: one per group of appends that arrived together. */
+  commits: number;
+  appends: number;
+  events: number;
+}
+
+interface EventRow {
+  position: number;
+  id: string;
+  stream_id: string;
+  revision: number;
+  type: string;
+  schema_version: number;
+  data: string;
+  metadata: string;
+  previous_hash: string;
+  hash: string;
+}
+
+interface StreamHead {
+  revision: number;
+  hash: string;
+  position: number;
+}
+
+interface IdempotencyRow {
+  stream_id: string;
+  first_revision: number;
+  last_revision: number;
+  last_position: number;
+}
+
+interface PendingAppend {
+  streamId: string;
+  events: NewEvent[];
+  expected: ExpectedRevision;
+  idempotencyKey: string | undefined;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+type Outcome = { ok: true; result: AppendResult; written: number } | { ok: false; error: unknown };
+
+/**
+ * The embedded event store: one SQLite file in WAL mode with `synchronous = FULL`, so an acknowledged
+ * append survives a crash or a power loss.
+ *
+ * Appends that arrive in the same tick are committed together in one transaction (group commit): the
+ * fsync, which dominates the cost of a durable append, is paid once per group instead of once per append.
+ * Each append of a group runs in its own savepoint, so it is checked against the appends before it and
+ * fails alone.
+ */
+export class SqliteEventStore extends EventStore {
+  private readonly statements;
+  private readonly commitGroup;
+  private queue: PendingAppend[] = [];
+  private scheduledFlush: NodeJS.Immediate | undefined;
+  private readonly subscriptions = new Set<SqliteSubscription>();
+  private readonly counters: SqliteEventStoreStats = { commits: 0, appends: 0, events: 0 };
+  private closed = false;
+
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly clock: Clock,
+    private readonly pollIntervalMs: number,
+  ) {
+    super();
+    this.statements = {
+      head: db.prepare<[string], StreamHead>(
+        'SELECT revision, hash, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
+      ),
+      insertEvent: db.prepare<[string, string, number, string, number, string, string, string, string]>(
+        `INSERT INTO events (id, stream_id, revision, type, schema_version, data, metadata, previous_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertKey: db.prepare<[string, string, number, number, number]>(
+        `INSERT INTO idempotency_keys (key, stream_id, first_revision, last_revision, last_position)
+         VALUES (?, ?, ?, ?, ?)`,
+      ),
+      findKey: db.prepare<[string], IdempotencyRow>(
+        'SELECT stream_id, first_revision, last_revision, last_position FROM idempotency_keys WHERE key = ?',
+      ),
+      readStream: db.prepare<[string, number, number], EventRow>(
+        'SELECT * FROM events WHERE stream_id = ? AND revision > ? AND revision <= ? ORDER BY revision',
+      ),
+      readAll: db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      headPosition: db.prepare<[], number>('SELECT coalesce(max(position), 0) FROM events').pluck(),
+    };
+    // A nested better-sqlite3 transaction is a savepoint: a throwing append rolls back only its own writes.
+    const appendOne = db.transaction((append: PendingAppend, recordedAt: string) => this.write(append, recordedAt));
+    this.commitGroup = db.transaction((group: PendingAppend[], recordedAt: string): Outcome[] =>
+      group.map((append) => {
+        try {
+          const result: AppendResult = appendOne(append, recordedAt);
+          return { ok: true, result, written: result.replayed ? 0 : append.events.length };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      }),
+    );
+  }
+
+  /** Opens (creating the directory, file and schema if missing) the store kept in `file`. */
+  static open(file: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    const db = new Database(file);
+    try {
+      db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      migrate(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new SqliteEventStore(db, options.clock ?? new SystemClock(), options.pollIntervalMs ?? 150);
+  }
+
+  get stats(): Readonly<SqliteEventStoreStats> {
+    return { ...this.counters };
+  }
+
+  /**
+   * Resolves once the events are durably committed. An empty `events` array writes nothing (not even the
+   * idempotency key) but is still checked against `expectedRevision`; it resolves with the stream as it is:
+   * `lastRevision` is the current revision (-1 for a missing stream), `firstRevision` is `lastRevision + 1`,
+   * `lastPosition` is the position of the stream's last event (0 for a missing stream).
+   */
+  append(
+    streamId: string,
+    events: NewEvent[],
+    expectedRevision: ExpectedRevision,
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new Error('the event store is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ streamId, events, expected: expectedRevision, idempotencyKey: options.idempotencyKey, resolve, reject });
+      this.scheduledFlush ??= setImmediate(() => this.flush());
+    });
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const after = options.afterRevision ?? -1;
+    const to = options.toRevision ?? Number.MAX_SAFE_INTEGER;
+    return this.statements.readStream.all(streamId, after, to).map(toRecordedEvent);
+  }
+
+  async readAll(afterPosition: number, limit: number): Promise<RecordedEvent[]> {
+    return this.readAllNow(afterPosition, limit);
+  }
+
+  async headPosition(): Promise<number> {
+    return this.statements.headPosition.get() ?? 0;
+  }
+
+  async findAppend(idempotencyKey: string): Promise<AppendResult | undefined> {
+    const row = this.statements.findKey.get(idempotencyKey);
+    return row && { ...toAppendResult(row), replayed: false };
+  }
+
+  subscribe(
+    afterPosition: number,
+    handler: (event: RecordedEvent) => Promise<void> | void,
+    onError?: (error: unknown) => void,
+  ): Subscription {
+    const subscription = new SqliteSubscription(
+      afterPosition,
+      (after) => this.readAllNow(after, SUBSCRIPTION_BATCH),
+      handler,
+      onError,
+      this.pollIntervalMs,
+      () => this.subscriptions.delete(subscription),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** Commits the appends still queued, stops every subscription (awaiting running handlers) and closes the file. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.scheduledFlush) {
+      clearImmediate(this.scheduledFlush);
+      this.flush();
+    }
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    this.db.close();
+  }
+
+  private readAllNow(afterPosition: number, limit: number): RecordedEvent[] {
+    return this.statements.readAll.all(afterPosition, limit).map(toRecordedEvent);
+  }
+
+  private flush(): void {
+    this.scheduledFlush = undefined;
+    const group = this.queue;
+    this.queue = [];
+    if (group.length === 0) return;
+    let outcomes: Outcome[];
+    try {
+      // IMMEDIATE takes the write lock up front, so a concurrent writer process makes us wait (busy_timeout)
+      // instead of failing when a read transaction would have to be upgraded.
+      outcomes = this.commitGroup.immediate(group, this.clock.now().toISOString());
+    } catch (error) {
+      for (const append of group) append.reject(error);
+      return;
+    }
+    // Nothing is acknowledged before the commit: a replayed key may point at an append of this very group.
+    this.counters.commits++;
+    let written = 0;
+    outcomes.forEach((outcome, i) => {
+      if (outcome.ok) {
+        this.counters.appends++;
+        written += outcome.written;
+        group[i].resolve(outcome.result);
+      } else {
+        group[i].reject(outcome.error);
+      }
+    });
+    this.counters.events += written;
+    if (written > 0) for (const subscription of this.subscriptions) subscription.notify();
+  }
+
+  /** Runs inside the group's transaction, in the append's own savepoint. */
+  private write(append: PendingAppend, recordedAt: string): AppendResult {
+    const { streamId, events, expected, idempotencyKey } = append;
+    if (idempotencyKey !== undefined) {
+      const prior = this.statements.findKey.get(idempotencyKey);
+      if (prior) return { ...toAppendResult(prior), replayed: true };
+    }
+    const head = this.statements.head.get(streamId);
+    const current = head?.revision ?? -1;
+    if (!matches(expected, current)) {
+      throw new WrongExpectedRevision(streamId, expected, head ? current : 'no-stream');
+    }
+    let revision = current;
+    let previousHash = head?.hash ?? GENESIS_HASH;
+    let position = head?.position ?? 0;
+    for (const event of events) {
+      revision++;
+      // JSON has no undefined: store and hash null, so the stored event hashes the same when read back.
+      const data = event.data === undefined ? null : event.data;
+      const metadata: EventMetadata = { ...event.metadata, recordedAt };
+      const { id, type, schemaVersion } = event;
+      const hash = eventHash({ id, streamId, revision, type, schemaVersion, data, metadata, previousHash });
+      const row = [id, streamId, revision, type, schemaVersion, JSON.stringify(data), JSON.stringify(metadata)] as const;
+      position = Number(this.statements.insertEvent.run(...row, previousHash, hash).lastInsertRowid);
+      previousHash = hash;
+    }
+    const result: AppendResult = { streamId, firstRevision: current + 1, lastRevision: revision, lastPosition: position, replayed: false };
+    if (idempotencyKey !== undefined && events.length > 0) {
+      this.statements.insertKey.run(idempotencyKey, streamId, result.firstRevision, result.lastRevision, position);
+    }
+    return result;
+  }
+}
+
+function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw new Error(`the event store file has schema version ${version}; this code knows up to ${SCHEMA_VERSION}`);
+    }
+    if (version === 0) {
+      db.exec(SCHEMA);
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    }
+  }).immediate();
+}
+
+function matches(expected: ExpectedRevision, current: number): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no-stream') return current === -1;
+  return expected === current;
+}
+
+function toAppendResult(row: IdempotencyRow): Omit<AppendResult, 'replayed'> {
+  return {
+    streamId: row.stream_id,
+    firstRevision: row.first_revision,
+    lastRevision: row.last_revision,
+    lastPosition: row.last_position,
+  };
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    id: row.id,
+    streamId: row.stream_id,
+    revision: row.revision,
+    position: row.position,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: JSON.parse(row.data) as unknown,
+    metadata: JSON.parse(row.metadata) as EventMetadata,
+    hash: row.hash,
+    previousHash: row.previous_hash,
+  };
+}
+
+/** Which subscription's handler is running, so that closing from inside the handler does not wait for itself. */
+const runningHandler = new AsyncLocalStorage<SqliteSubscription>();
+
+/**
+ * Catches up in batches, then sleeps until this store commits (notify) or the poll interval passes, which is
+ * how commits of other processes writing the same file are seen.
+ */
+class SqliteSubscription implements Subscription {
+  private closed = false;
+  private committedSinceRead = false;
+  private wake: (() => void) | undefined;
+  private readonly done: Promise<void>;
+
+  constructor(
+    private position: number,
+    private readonly read: (afterPosition: number) => RecordedEvent[],
+    handler: (event: RecordedEvent) => Promise<void> | void,
+    onError: ((error: unknown) => void) | undefined,
+    private readonly pollIntervalMs: number,
+    onStop: () => void,
+  ) {
+    this.done = this.run(handler, onError).finally(onStop);
+  }
+
+  notify(): void {
+    this.committedSinceRead = true;
+    this.wake?.();
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    this.wake?.();
+    return runningHandler.getStore() === this ? Promise.resolve() : this.done;
+  }
+
+  private async run(
+    handler: (event: RecordedEvent) => Promise<void> | void,
+    onError: ((error: unknown) => void) | undefined,
+  ): Promise<void> {
+    // Let subscribe() return before the first read or handler call.
+    await Promise.resolve();
+    try {
+      while (!this.closed) {
+        this.committedSinceRead = false;
+        const batch = this.read(this.position);
+        for (const event of batch) {
+          if (this.closed) return;
+          await runningHandler.run(this, () => handler(event));
+          this.position = event.position;
+        }
+        if (batch.length < SUBSCRIPTION_BATCH && !this.committedSinceRead) await this.sleep();
+      }
+    } catch (error) {
+      this.closed = true;
+      onError?.(error);
+    }
+  }
+
+  private sleep(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      // Unref'd: a forgotten subscription must not keep the process alive.
+      const timer = setTimeout(wake, this.pollIntervalMs).unref();
+      this.wake = wake;
+    });
+  }
+}
