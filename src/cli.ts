@@ -1,0 +1,78 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { CommandBus } from '@nestjs/cqrs';
+import { AppModule } from './app.module';
+import { SinergiConfig } from './config/sinergi.config';
+import { loadSeedStories } from './demo/seed-stories';
+import { startServer } from './main';
+
+interface CliCommand {
+  summary: string;
+  run(args: string[]): Promise<void>;
+}
+
+const commands: Record<string, CliCommand> = {
+  start: {
+    summary: 'run the API server (PORT, SINERGI_DATA_DIR)',
+    run: async () => {
+      await startServer();
+    },
+  },
+  demo: {
+    summary: 'load the seed stories (Banten–Bengkulu, West Java ×4, Serang–Bandung) through the command path',
+    run: async () => {
+      const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
+      try {
+        const config = app.get(SinergiConfig);
+        console.log(`Loading the seed stories into ${config.eventStoreFile}`);
+        const stories = await loadSeedStories(app.get(CommandBus), (story) =>
+          console.log(
+            `  ${story.name.padEnd(18)} ${story.agreementId}  ${String(story.eventsWritten).padStart(3)} events  ${story.title}`,
+          ),
+        );
+        const written = stories.reduce((sum, s) => sum + s.eventsWritten, 0);
+        console.log(
+          written === 0
+            ? `${stories.length} agreements were already loaded; nothing new was written.`
+            : `${stories.length} agreements loaded, ${written} events written.`,
+        );
+      } finally {
+        await app.close();
+      }
+    },
+  },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
+  return [
+    'Usage: sinergi <command>',
+    '',
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help') {
+    console.log(usage());
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`Unknown command "${name}".\n\n${usage()}`);
+    return 2;
+  }
+  await command.run(args);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exit(code);
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

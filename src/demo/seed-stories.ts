@@ -1,0 +1,206 @@
+import { createHash } from 'node:crypto';
+import type { CommandBus } from '@nestjs/cqrs';
+import { DemoStory, coordinator, dinasOfficer } from './demo-story';
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+export interface LoadedStory {
+  name: string;
+  agreementId: string;
+  title: string;
+  eventsWritten: number;
+}
+
+/** The seed stories of the domain notes, from the news: each told step by step through the command path. */
+export async function loadSeedStories(bus: CommandBus, progress: (story: LoadedStory) => void): Promise<LoadedStory[]> {
+  const loaded: LoadedStory[] = [];
+  const tell = async (name: string, title: string, story: (s: DemoStory) => Promise<void>) => {
+    const s = new DemoStory(bus, name);
+    await story(s);
+    const result = { name, agreementId: s.id, title, eventsWritten: s.eventsWritten };
+    loaded.push(result);
+    progress(result);
+  };
+
+  await tell('banten-bengkulu', 'KSB Provinsi Banten – Provinsi Bengkulu', bantenBengkulu);
+  for (const partner of WEST_JAVA_PARTNERS) {
+    await tell(`jabar-${partner.code}`, `KSB Provinsi Jawa Barat – ${partner.name}`, (s) => westJava(s, partner));
+  }
+  await tell('serang-bandung', 'KSB Kabupaten Serang – Kabupaten Bandung', serangBandung);
+  return loaded;
+}
+
+async function bantenBengkulu(s: DemoStory): Promise<void> {
+  const banten = coordinator('36');
+  const bengkulu = coordinator('17');
+  await s.propose(banten, '2025-09-15', {
+    proposer: '36',
+    counterparts: ['17'],
+    title: 'Pengembangan Potensi Daerah dan Peningkatan Pelayanan Publik',
+    fields: ['potensi-daerah', 'pelayanan-publik', 'kesehatan'],
+    scope: 'Pengembangan potensi daerah dan peningkatan pelayanan publik, diawali dengan layanan kesehatan.',
+    kind: 'voluntary',
+    offerLetter: { number: '000.5/1234-Pem/2025', date: '2025-09-15' },
+    termMonths: 60,
+  });
+  await s.then(bengkulu, '2025-09-29', { type: 'AcceptOffer', data: { party: '17' } });
+  const draft = sha256('Draf KSB Banten–Bengkulu v1');
+  await s.then(banten, '2025-10-06', { type: 'ReviseDraft', data: { documentSha256: draft, summary: 'Draf pertama' } });
+  await s.then(banten, '2025-10-13', { type: 'ApproveDraft', data: { party: '36', version: 1 } });
+  await s.then(bengkulu, '2025-10-14', { type: 'ApproveDraft', data: { party: '17', version: 1 } });
+  await s.then(banten, '2025-10-15', {
+    type: 'ScheduleSigning',
+    data: { date: '2025-10-24', place: 'Pendopo Gubernur Banten, KP3B, Serang', mode: 'ceremonial' },
+  });
+  const place = 'Pendopo Gubernur Banten, KP3B, Serang';
+  await s.then(banten, '2025-10-24', {
+    type: 'SignAgreement',
+    data: { party: '36', signatory: { name: 'Andra Soni', position: 'Gubernur Banten' }, documentNumber: '100.3.7/12-KSB/2025', date: '2025-10-24', place },
+  });
+  await s.then(bengkulu, '2025-10-24', {
+    type: 'SignAgreement',
+    data: { party: '17', signatory: { name: 'Helmi Hasan', position: 'Gubernur Bengkulu' }, documentNumber: '100.3.7/45/B.1/2025', date: '2025-10-24', place },
+  });
+  await s.then(bengkulu, '2025-10-24', {
+    type: 'RequestReciprocalVisit',
+    data: { host: '17', visitor: '36', purpose: 'Kunjungan balasan Pemerintah Provinsi Banten ke Bengkulu' },
+  });
+  await s.then(banten, '2026-01-15', {
+    type: 'DraftPks',
+    data: {
+      field: 'kesehatan',
+      title: 'PKS Peningkatan Layanan Kesehatan Rujukan',
+      leadOpds: [
+        { party: '36', opd: 'Dinas Kesehatan' },
+        { party: '17', opd: 'Dinas Kesehatan' },
+      ],
+      termMonths: 36,
+      dprdRequiredFor: [],
+    },
+  });
+  await s.then(banten, '2026-02-02', {
+    type: 'RevisePks',
+    data: { pksId: 'pks-1', documentSha256: sha256('Draf PKS kesehatan v1'), summary: 'Draf PKS layanan kesehatan rujukan' },
+  });
+  for (const [party, name, number] of [
+    ['36', 'Kepala Dinas Kesehatan Provinsi Banten', '800/310-Dinkes/2026'],
+    ['17', 'Kepala Dinas Kesehatan Provinsi Bengkulu', '440/88/Dinkes/2026'],
+  ] as const) {
+    await s.then(dinasOfficer(party, 'Dinas Kesehatan'), '2026-03-10', {
+      type: 'SignPks',
+      data: {
+        pksId: 'pks-1',
+        party,
+        signatory: { name, position: 'Kepala Dinas Kesehatan', capacity: 'opd-head', skkNumber: `SKK-${party}/2026/07` },
+        documentNumber: number,
+        date: '2026-03-10',
+      },
+    });
+  }
+  await s.then(banten, '2026-03-12', {
+    type: 'AssignFollowUp',
+    data: { pksId: 'pks-1', party: '17', opd: 'Dinas Kesehatan', action: 'Menyusun rencana aksi layanan rujukan kesehatan lintas provinsi', dueDate: '2026-06-30' },
+  });
+  await s.then(banten, '2026-03-12', {
+    type: 'AssignFollowUp',
+    data: { pksId: 'pks-1', party: '36', opd: 'Dinas Kesehatan', action: 'Menyiapkan pertukaran data layanan kesehatan', dueDate: '2026-12-15' },
+  });
+  const dinkesBengkulu = dinasOfficer('17', 'Dinas Kesehatan');
+  await s.then(dinkesBengkulu, '2026-03-16', { type: 'AcknowledgeFollowUp', data: { followUpId: 'tl-1' } });
+  await s.then(dinkesBengkulu, '2026-05-04', {
+    type: 'ReportFollowUpProgress',
+    data: { followUpId: 'tl-1', percent: 60, note: 'Rencana aksi dibahas bersama rumah sakit rujukan', evidence: [sha256('notulen rapat 2026-04-28')] },
+  });
+  await s.then(dinkesBengkulu, '2026-06-26', {
+    type: 'CompleteFollowUp',
+    data: { followUpId: 'tl-1', note: 'Rencana aksi ditetapkan', evidence: [sha256('rencana aksi final')] },
+  });
+  await s.then(banten, '2026-07-20', {
+    type: 'SubmitSemesterReport',
+    data: { party: '36', year: 2026, semester: 1, summary: 'PKS kesehatan aktif; rencana aksi rujukan selesai.' },
+  });
+  await s.then(bengkulu, '2026-10-30', {
+    type: 'ScheduleReciprocalVisit',
+    data: { visitId: 'visit-1', date: '2026-12-10', delegation: ['Gubernur Banten', 'Kepala Biro Pemerintahan dan Otda Banten', 'Kepala Dinas Kesehatan Banten'] },
+  });
+}
+
+// The news stories name only some signatories; the others are not invented.
+const UNNAMED = '(nama tidak disebut dalam sumber berita)';
+
+const WEST_JAVA_PARTNERS = [
+  { code: '73.24', name: 'Kabupaten Luwu Timur', signatory: { name: UNNAMED, position: 'Bupati Luwu Timur' } },
+  { code: '62.08', name: 'Kabupaten Sukamara', signatory: { name: 'Kaspinor', position: 'Pj Bupati Sukamara' } },
+  { code: '72.09', name: 'Kabupaten Tojo Una-Una', signatory: { name: UNNAMED, position: 'Bupati Tojo Una-Una' } },
+  { code: '17.09', name: 'Kabupaten Bengkulu Tengah', signatory: { name: 'Heriyandi Roni', position: 'Pj Bupati Bengkulu Tengah' } },
+];
+
+async function westJava(s: DemoStory, partner: (typeof WEST_JAVA_PARTNERS)[number]): Promise<void> {
+  const jabar = coordinator('32');
+  const other = coordinator(partner.code);
+  await s.propose(jabar, '2024-01-08', {
+    proposer: '32',
+    counterparts: [partner.code],
+    title: 'Pengembangan Potensi Daerah dan Peningkatan Pelayanan Publik',
+    fields: ['manajemen-asn', 'reformasi-birokrasi', 'persandian-dan-statistik', 'satu-data-indonesia', 'spbe'],
+    scope: 'Manajemen ASN, reformasi birokrasi, persandian dan statistik, Satu Data Indonesia, SPBE.',
+    kind: 'voluntary',
+    offerLetter: { number: `000.5/${partner.code}/Pemotda/2024`, date: '2024-01-08' },
+    termMonths: 60,
+  });
+  await s.then(other, '2024-01-17', { type: 'AcceptOffer', data: { party: partner.code } });
+  await s.then(jabar, '2024-01-22', {
+    type: 'ReviseDraft',
+    data: { documentSha256: sha256(`Draf KSB Jabar–${partner.code}`), summary: 'Draf bersama' },
+  });
+  await s.then(jabar, '2024-01-29', { type: 'ApproveDraft', data: { party: '32', version: 1 } });
+  await s.then(other, '2024-01-30', { type: 'ApproveDraft', data: { party: partner.code, version: 1 } });
+  const place = 'Aula Barat Gedung Sate, Bandung';
+  await s.then(jabar, '2024-02-05', {
+    type: 'SignAgreement',
+    data: { party: '32', signatory: { name: 'Bey Triadi Machmudin', position: 'Pj Gubernur Jawa Barat' }, documentNumber: `100.3.7/${partner.code}/Pemotda`, date: '2024-02-05', place },
+  });
+  await s.then(other, '2024-02-05', {
+    type: 'SignAgreement',
+    data: { party: partner.code, signatory: partner.signatory, documentNumber: `100/${partner.code}/KSB/2024`, date: '2024-02-05', place },
+  });
+  await s.then(jabar, '2024-03-04', {
+    type: 'AssignFollowUp',
+    data: { party: '32', opd: 'Diskominfotik', action: 'Menyusun draf PKS persandian dan statistik', dueDate: '2024-06-28' },
+  });
+}
+
+async function serangBandung(s: DemoStory): Promise<void> {
+  const serang = coordinator('36.04');
+  const bandung = coordinator('32.04');
+  await s.propose(serang, '2022-12-05', {
+    proposer: '36.04',
+    counterparts: ['32.04'],
+    title: 'Kolaborasi Program Inovasi Daerah dan Pengembangan UMKM',
+    fields: ['inovasi', 'umkm'],
+    scope: 'Inovasi daerah (Bappeda Litbang) dan pengembangan UMKM.',
+    kind: 'voluntary',
+    offerLetter: { number: '415.4/2210-Pem/2022', date: '2022-12-05' },
+    termMonths: 60,
+  });
+  await s.then(bandung, '2022-12-19', { type: 'AcceptOffer', data: { party: '32.04' } });
+  await s.then(serang, '2023-01-09', {
+    type: 'ReviseDraft',
+    data: { documentSha256: sha256('Draf KSB Serang–Bandung'), summary: 'Draf bersama' },
+  });
+  await s.then(serang, '2023-01-16', { type: 'ApproveDraft', data: { party: '36.04', version: 1 } });
+  await s.then(bandung, '2023-01-17', { type: 'ApproveDraft', data: { party: '32.04', version: 1 } });
+  const place = 'Pendopo Bupati Bandung, Soreang';
+  await s.then(serang, '2023-01-30', {
+    type: 'SignAgreement',
+    data: { party: '36.04', signatory: { name: 'Ratu Tatu Chasanah', position: 'Bupati Serang' }, documentNumber: '415.4/01/KSB/2023', date: '2023-01-30', place },
+  });
+  await s.then(bandung, '2023-01-30', {
+    type: 'SignAgreement',
+    data: { party: '32.04', signatory: { name: 'M. Dadang Supriatna', position: 'Bupati Bandung' }, documentNumber: '119/01/KSB/2023', date: '2023-01-30', place },
+  });
+  await s.then(serang, '2023-02-13', {
+    type: 'AssignFollowUp',
+    data: { party: '36.04', opd: 'Bappeda Litbang', action: 'Menjajaki replikasi inovasi pelayanan publik Kabupaten Bandung', dueDate: '2023-06-30' },
+  });
+}
