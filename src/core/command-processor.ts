@@ -37,9 +37,16 @@ export class ConcurrencyConflict extends LifecycleError {
  * new state: if it is still valid it is appended, if not the domain error of the new state is reported.
  */
 export class CommandProcessor {
+  /**
+   * Recently used streams' states, by stream, in least-recently-used order. A cached state is only a starting
+   * point: every load still reads the events after its revision, so writes by others are never missed.
+   */
+  private readonly states = new Map<string, { decider: object; revision: number; state: unknown }>();
+
   constructor(
     private readonly store: EventStore,
     private readonly maxAttempts = 20,
+    private readonly cachedStreams = 10_000,
   ) {}
 
   async handle<State, Command, Event extends DomainEvent>(
@@ -53,24 +60,48 @@ export class CommandProcessor {
       if (prior) return this.replay(prior);
     }
     for (let attempt = 1; ; attempt++) {
-      const history = await this.store.readStream(streamId);
-      const state = foldHistory(decider, history);
+      const { state, revision } = await this.load(decider, streamId);
       const events = decider.decide(command, state);
-      const expected = history.length === 0 ? 'no-stream' : history[history.length - 1].revision;
       try {
         const result = await this.store.append(
           streamId,
           events.map((event) => toNewEvent(event, context)),
-          expected,
+          revision < 0 ? 'no-stream' : revision,
           { idempotencyKey: context.idempotencyKey },
         );
-        return result.replayed ? this.replay(result) : resultOf(result, events);
+        if (result.replayed) return this.replay(result);
+        this.remember(streamId, decider, result.lastRevision, events.reduce(decider.evolve, state));
+        return resultOf(result, events);
       } catch (error) {
         if (!(error instanceof WrongExpectedRevision)) throw error;
         if (attempt >= this.maxAttempts) throw new ConcurrencyConflict(streamId, attempt);
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
+  }
+
+  private async load<State, Event extends DomainEvent>(
+    decider: Decider<State, never, Event>,
+    streamId: string,
+  ): Promise<{ state: State; revision: number }> {
+    const cached = this.states.get(streamId);
+    const base =
+      cached?.decider === decider
+        ? { state: cached.state as State, revision: cached.revision }
+        : { state: decider.initialState, revision: -1 };
+    const newer = await this.store.readStream(streamId, { afterRevision: base.revision });
+    const loaded =
+      newer.length === 0
+        ? base
+        : { state: foldHistory(decider, newer, base.state), revision: newer[newer.length - 1].revision };
+    if (loaded.revision >= 0) this.remember(streamId, decider, loaded.revision, loaded.state);
+    return loaded;
+  }
+
+  private remember(streamId: string, decider: object, revision: number, state: unknown): void {
+    this.states.delete(streamId);
+    this.states.set(streamId, { decider, revision, state });
+    if (this.states.size > this.cachedStreams) this.states.delete(this.states.keys().next().value as string);
   }
 
   private async replay(prior: AppendResult): Promise<CommandResult> {
@@ -96,8 +127,9 @@ export function toDomainEvent<Event extends DomainEvent>(recorded: Pick<Recorded
 export function foldHistory<State, Event extends DomainEvent>(
   decider: Pick<Decider<State, never, Event>, 'initialState' | 'evolve'>,
   history: readonly RecordedEvent[],
+  from: State = decider.initialState,
 ): State {
-  return history.reduce((state, event) => decider.evolve(state, toDomainEvent<Event>(event)), decider.initialState);
+  return history.reduce((state, event) => decider.evolve(state, toDomainEvent<Event>(event)), from);
 }
 
 function toNewEvent(event: DomainEvent, context: CommandContext): NewEvent {

@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore } from '../infrastructure/sqlite/sqlite.event-store';
+import { type CommandContext, CommandProcessor, ConcurrencyConflict } from './command-processor';
+import type { Decider } from './decider';
+import { LifecycleError } from './domain-error';
+import type { DomainEvent } from './event';
+
+// A seat counter with a hard limit: small enough to show the kernel's rules on their own.
+type Booked = DomainEvent<'SeatBooked', { by: string }>;
+type Book = { type: 'BookSeat'; by: string };
+class NoSeatsLeft extends LifecycleError {}
+const LIMIT = 5;
+const seats: Decider<number, Book, Booked> = {
+  initialState: 0,
+  evolve: (booked) => booked + 1,
+  decide: (command, booked) => {
+    if (booked >= LIMIT) throw new NoSeatsLeft('full');
+    return [{ type: 'SeatBooked', data: { by: command.by } }];
+  },
+};
+
+const context = (overrides: Partial<CommandContext> = {}): CommandContext => ({
+  actor: { userId: 'u', role: 'coordinator', region: '36' },
+  occurredAt: '2025-10-24T10:00:00+07:00',
+  correlationId: 'c',
+  causationId: 'c',
+  ...overrides,
+});
+
+describe('the command processor', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sinergi-processor-'));
+    store = SqliteEventStore.open(join(dir, 'events.sqlite'));
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('appends what the decider decides, with the context in the metadata', async () => {
+    const result = await new CommandProcessor(store).handle(seats, 's', { type: 'BookSeat', by: 'a' }, context({ reason: 'why' }));
+    expect(result).toMatchObject({ streamId: 's', revision: 0, events: [{ type: 'SeatBooked', revision: 0 }], replayed: false });
+    const [event] = await store.readStream('s');
+    expect(event.metadata).toMatchObject({ actor: { userId: 'u', region: '36' }, occurredAt: '2025-10-24T10:00:00+07:00', reason: 'why' });
+  });
+
+  it('retries concurrent commands on the new state, so none is lost', async () => {
+    const processor = new CommandProcessor(store);
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, (_, i) => processor.handle(seats, 's', { type: 'BookSeat', by: `u${i}` }, context())),
+    );
+    expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
+    expect((await store.readStream('s')).map((e) => e.revision)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('reports the rule a retried command breaks on the new state', async () => {
+    const processor = new CommandProcessor(store);
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => processor.handle(seats, 's', { type: 'BookSeat', by: `u${i}` }, context())),
+    );
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(refused).toHaveLength(3);
+    refused.forEach((r) => expect(r.reason).toBeInstanceOf(NoSeatsLeft));
+    expect(await store.readStream('s')).toHaveLength(LIMIT);
+  });
+
+  it('gives up with a conflict when the stream keeps changing', async () => {
+    const processor = new CommandProcessor(store, 1);
+    const results = await Promise.allSettled(
+      Array.from({ length: 3 }, (_, i) => processor.handle(seats, 's', { type: 'BookSeat', by: `u${i}` }, context())),
+    );
+    expect(results.some((r) => r.status === 'rejected' && r.reason instanceof ConcurrencyConflict)).toBe(true);
+  });
+
+  it('replays the first result for a repeated idempotency key and writes nothing', async () => {
+    const processor = new CommandProcessor(store);
+    const first = await processor.handle(seats, 's', { type: 'BookSeat', by: 'a' }, context({ idempotencyKey: 'k' }));
+    const again = await processor.handle(seats, 'other', { type: 'BookSeat', by: 'a' }, context({ idempotencyKey: 'k' }));
+    expect(again).toEqual({ ...first, replayed: true });
+    expect(await store.headPosition()).toBe(1);
+  });
+
+  it('sees events written by another writer although it has the stream cached', async () => {
+    const mine = new CommandProcessor(store);
+    const theirs = new CommandProcessor(store);
+    for (let i = 0; i < 4; i++) await mine.handle(seats, 's', { type: 'BookSeat', by: 'me' }, context());
+    await theirs.handle(seats, 's', { type: 'BookSeat', by: 'them' }, context());
+    await expect(mine.handle(seats, 's', { type: 'BookSeat', by: 'me' }, context())).rejects.toBeInstanceOf(NoSeatsLeft);
+  });
+});
