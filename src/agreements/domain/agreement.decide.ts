@@ -2,7 +2,12 @@ import { assertNever } from '../../core/decider';
 import { addMonths, type IsoDate } from './dates';
 import type { AgreementCommand, CommandData, DecisionContext } from './agreement.commands';
 import * as E from './agreement.errors';
-import type { AgreementEvent, FollowUpCancelled, PksEndedWithAgreement } from './agreement.events';
+import type {
+  AgreementEvent,
+  FollowUpCancelled,
+  PksEndedWithAgreement,
+  ReciprocalVisitCancelled,
+} from './agreement.events';
 import {
   type AgreementState,
   type FollowUp,
@@ -31,12 +36,14 @@ export function decideAgreement(command: AgreementCommand, state: AgreementState
     case 'DeclineOffer': {
       const { party, reason } = command.data;
       requireOpenOffer(state, party);
+      requireText(reason, 'reason');
       if (state.accepted.includes(party)) throw new E.OfferAlreadyAnswered(party);
       return [{ type: 'OfferDeclined', data: { party, reason } }];
     }
     case 'WithdrawAgreement':
       if (!['proposed', 'negotiating', 'awaiting-signatures'].includes(state.stage))
         throw new E.WithdrawalNotAllowed(state.stage);
+      requireText(command.data.reason, 'reason');
       return [{ type: 'AgreementWithdrawn', data: { reason: command.data.reason, on: today } }];
     case 'ReviseDraft': {
       requireNegotiation(state);
@@ -71,12 +78,14 @@ export function decideAgreement(command: AgreementCommand, state: AgreementState
       const signed: AgreementEvent = { type: 'AgreementSigned', data: command.data };
       const pending = state.parties.filter((p) => p !== party && !state.signatures[p]);
       if (pending.length > 0) return [signed];
+      // The policy in force when the agreement takes effect bounds its term, whatever it was when drafted.
+      requireTermWithin(state.termMonths, policy.ksbMaxTermMonths.value, 'termMonths');
       const validFrom = latest([date, ...Object.values(state.signatures).map((s) => s.date)]);
       return [signed, { type: 'AgreementActivated', data: { validFrom, validUntil: addMonths(validFrom, state.termMonths) } }];
     }
     case 'RequestReciprocalVisit': {
       const { host, visitor, purpose } = command.data;
-      requireActive(state);
+      requireActive(state, today);
       requireParty(state, host, 'host');
       requireParty(state, visitor, 'visitor');
       if (host === visitor) throw new E.VisitHostIsVisitor();
@@ -84,13 +93,13 @@ export function decideAgreement(command: AgreementCommand, state: AgreementState
       return [{ type: 'ReciprocalVisitRequested', data: { visitId, host, visitor, purpose, on: today } }];
     }
     case 'ScheduleReciprocalVisit': {
-      requireActive(state);
+      requireActive(state, today);
       const visit = findVisit(state, command.data.visitId);
       if (visit.status !== 'requested' && visit.status !== 'scheduled') throw new E.VisitNotOpen(visit.visitId, visit.status);
       return [{ type: 'ReciprocalVisitScheduled', data: command.data }];
     }
     case 'RecordReciprocalVisit': {
-      requireActive(state);
+      requireActive(state, today);
       const visit = findVisit(state, command.data.visitId);
       if (visit.status === 'requested') throw new E.VisitNotScheduled(visit.visitId);
       if (visit.status !== 'scheduled') throw new E.VisitNotOpen(visit.visitId, visit.status);
@@ -98,6 +107,7 @@ export function decideAgreement(command: AgreementCommand, state: AgreementState
     }
     case 'CancelReciprocalVisit': {
       const visit = findVisit(state, command.data.visitId);
+      requireText(command.data.reason, 'reason');
       if (visit.status !== 'requested' && visit.status !== 'scheduled') throw new E.VisitNotOpen(visit.visitId, visit.status);
       return [{ type: 'ReciprocalVisitCancelled', data: command.data }];
     }
@@ -112,14 +122,14 @@ export function decideAgreement(command: AgreementCommand, state: AgreementState
     }
     case 'RecordMonev': {
       const { party, rating } = command.data;
-      requireActive(state);
+      requireActive(state, today);
       requireParty(state, party);
       if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw new E.RatingOutOfRange(rating);
       return [{ type: 'MonevRecorded', data: command.data }];
     }
     case 'AmendAgreement': {
       const { documentSha256, summary, signatures } = command.data;
-      requireActive(state);
+      requireActive(state, today);
       signatures.forEach((s) => requireParty(state, s.party, 'signatures'));
       const missing = state.parties.filter((p) => !signatures.some((s) => s.party === p));
       if (missing.length > 0) throw new E.AmendmentSignaturesIncomplete(missing);
@@ -128,18 +138,20 @@ export function decideAgreement(command: AgreementCommand, state: AgreementState
     }
     case 'ExtendAgreement': {
       const { validUntil } = command.data;
-      const current = requireActive(state);
+      const current = requireActive(state, today);
       if (validUntil <= current) throw new E.DateNotLater('validUntil', current);
       requireEndWithin(today, validUntil, policy.ksbMaxTermMonths.value);
       return [{ type: 'AgreementExtended', data: { previousValidUntil: current, validUntil, on: today } }];
     }
     case 'TerminateAgreement': {
-      requireActive(state);
+      requireActive(state, today);
       const { ground, note } = command.data;
+      requireText(note, 'note');
       return [{ type: 'AgreementTerminated', data: { ground, note, on: today } }, ...endEverythingUnder(state, today)];
     }
     case 'ExpireAgreement': {
-      const validUntil = requireActive(state);
+      if (state.stage !== 'active' || !state.validUntil) throw new E.AgreementNotActive(state.stage);
+      const validUntil = state.validUntil;
       if (today < validUntil) throw new E.NotYetExpired(validUntil);
       return [{ type: 'AgreementExpired', data: { on: validUntil } }, ...endEverythingUnder(state, validUntil)];
     }
@@ -168,15 +180,15 @@ export function decideAgreement(command: AgreementCommand, state: AgreementState
       return [{ type: 'PksDprdApprovalDecided', data: { ...command.data, version: pks.draft.version } }];
     }
     case 'SignPks':
-      return signPks(command.data, state);
+      return signPks(command.data, state, today);
     case 'AmendPks': {
-      const pks = requireActivePks(state, command.data.pksId);
+      const pks = requireActivePks(state, command.data.pksId, today);
       const amendmentNo = pks.amendments + 1;
       return [{ type: 'PksAmended', data: { ...command.data, amendmentNo, on: today } }];
     }
     case 'ExtendPks': {
       const { pksId, validUntil } = command.data;
-      const pks = requireActivePks(state, pksId);
+      const pks = requireActivePks(state, pksId, today);
       const current = pks.validUntil ?? today;
       if (validUntil <= current) throw new E.DateNotLater('validUntil', current);
       if (state.validUntil && validUntil > state.validUntil) throw new E.PksWouldOutliveAgreement('validUntil', state.validUntil);
@@ -186,19 +198,21 @@ export function decideAgreement(command: AgreementCommand, state: AgreementState
     case 'TerminatePks': {
       const { pksId, ground, note } = command.data;
       const pks = findPks(state, pksId);
+      requireText(note, 'note');
       if (isPksEnded(pks.stage)) throw new E.PksEnded(pksId, pks.stage);
       return [{ type: 'PksTerminated', data: { pksId, ground, note, on: today } }, ...cancelFollowUpsOf(state, pksId)];
     }
     case 'ExpirePks': {
       const { pksId } = command.data;
-      const pks = requireActivePks(state, pksId);
-      const validUntil = pks.validUntil ?? today;
+      const pks = findPks(state, pksId);
+      if (pks.stage !== 'active' || !pks.validUntil) throw new E.PksNotActive(pksId, pks.stage);
+      const validUntil = pks.validUntil;
       if (today < validUntil) throw new E.NotYetExpired(validUntil);
       return [{ type: 'PksExpired', data: { pksId, on: validUntil } }, ...cancelFollowUpsOf(state, pksId)];
     }
     case 'AssignFollowUp': {
       const { pksId, party, opd, action, dueDate } = command.data;
-      requireActive(state);
+      requireActive(state, today);
       if (pksId) {
         const pks = findPks(state, pksId);
         if (isPksEnded(pks.stage)) throw new E.PksEnded(pksId, pks.stage);
@@ -220,7 +234,9 @@ export function decideAgreement(command: AgreementCommand, state: AgreementState
     }
     case 'ReportFollowUpProgress': {
       const followUp = requireAcknowledged(state, command.data.followUpId);
-      if (command.data.percent < followUp.percent) throw new E.ProgressCannotDecrease(followUp.percent);
+      const { percent } = command.data;
+      if (!Number.isInteger(percent) || percent < 0 || percent > 100) throw new E.ProgressOutOfRange(percent);
+      if (percent < followUp.percent) throw new E.ProgressCannotDecrease(followUp.percent);
       return [{ type: 'FollowUpProgressReported', data: { ...command.data, on: today } }];
     }
     case 'CompleteFollowUp': {
@@ -231,6 +247,7 @@ export function decideAgreement(command: AgreementCommand, state: AgreementState
     case 'ExtendFollowUpDueDate': {
       const { followUpId, dueDate, reason } = command.data;
       const followUp = requireOpenFollowUp(state, followUpId);
+      requireText(reason, 'reason');
       if (dueDate <= followUp.dueDate) throw new E.DateNotLater('dueDate', followUp.dueDate);
       return [
         { type: 'FollowUpDueDateExtended', data: { followUpId, previousDueDate: followUp.dueDate, dueDate, reason } },
@@ -238,6 +255,7 @@ export function decideAgreement(command: AgreementCommand, state: AgreementState
     }
     case 'CancelFollowUp':
       requireOpenFollowUp(state, command.data.followUpId);
+      requireText(command.data.reason, 'reason');
       return [{ type: 'FollowUpCancelled', data: { ...command.data, cause: 'requested' } }];
     default:
       return assertNever(command);
@@ -260,7 +278,7 @@ function propose(
 }
 
 function draftPks(data: CommandData<'DraftPks'>, state: AgreementState, { today, policy }: DecisionContext): AgreementEvent[] {
-  const ksbEnd = requireActive(state);
+  const ksbEnd = requireActive(state, today);
   if (!state.fields.includes(data.field)) throw new E.FieldNotInAgreement(data.field);
   data.leadOpds.forEach((l) => requireParty(state, l.party, 'leadOpds'));
   const missing = state.parties.filter((p) => data.leadOpds.filter((l) => l.party === p).length !== 1);
@@ -272,9 +290,10 @@ function draftPks(data: CommandData<'DraftPks'>, state: AgreementState, { today,
   return [{ type: 'PksDrafted', data: { pksId, ...data, on: today } }];
 }
 
-function signPks(data: CommandData<'SignPks'>, state: AgreementState): AgreementEvent[] {
+function signPks(data: CommandData<'SignPks'>, state: AgreementState, today: IsoDate): AgreementEvent[] {
   const { pksId, party, signatory, date } = data;
-  const ksbEnd = requireActive(state);
+  const ksbEnd = requireActive(state, today);
+  if (date >= ksbEnd) throw new E.PksWouldOutliveAgreement('date', ksbEnd);
   const pks = requirePksDraft(state, pksId);
   if (!pks.draft) throw new E.PksDocumentMissing(pksId);
   requireParty(state, party);
@@ -290,12 +309,18 @@ function signPks(data: CommandData<'SignPks'>, state: AgreementState): Agreement
   return [signed, { type: 'PksActivated', data: { pksId, validFrom, validUntil } }];
 }
 
-/** When a KSB ends, its PKS end with it and every open follow-up is cancelled, in the same append. */
+/**
+ * When a KSB ends, its PKS end with it, and its open follow-ups and reciprocal visits are cancelled, in the
+ * same append.
+ */
 function endEverythingUnder(state: AgreementState, on: IsoDate): AgreementEvent[] {
   const pks: PksEndedWithAgreement[] = state.pks
     .filter((p) => !isPksEnded(p.stage))
     .map((p) => ({ type: 'PksEndedWithAgreement', data: { pksId: p.pksId, on } }));
-  return [...pks, ...cancelFollowUps(state.followUps.filter((f) => isFollowUpOpen(f.status)), 'the KSB ended')];
+  const visits: ReciprocalVisitCancelled[] = state.visits
+    .filter((v) => v.status === 'requested' || v.status === 'scheduled')
+    .map((v) => ({ type: 'ReciprocalVisitCancelled', data: { visitId: v.visitId, reason: 'the KSB ended' } }));
+  return [...pks, ...cancelFollowUps(state.followUps.filter((f) => isFollowUpOpen(f.status)), 'the KSB ended'), ...visits];
 }
 
 function cancelFollowUpsOf(state: AgreementState, pksId: string): FollowUpCancelled[] {
@@ -325,14 +350,23 @@ function requireParty(state: AgreementState, party: string, field = 'party'): vo
   if (!state.parties.includes(party)) throw new E.NotAParty(party, field);
 }
 
-/** Returns the KSB's end date, which every active KSB has. */
-function requireActive(state: AgreementState): IsoDate {
+/**
+ * Returns the KSB's end date. An agreement past its end date is no longer active, even before the engine
+ * has recorded its expiry: only the expiry itself (and late reports) may follow.
+ */
+function requireActive(state: AgreementState, today: IsoDate): IsoDate {
   if (state.stage !== 'active' || !state.validUntil) throw new E.AgreementNotActive(state.stage);
+  if (today >= state.validUntil) throw new E.AgreementNotActive(`past its end date ${state.validUntil}`);
   return state.validUntil;
 }
 
 function requireTermWithin(months: number, maxMonths: number, field: string): void {
+  if (!Number.isInteger(months) || months < 1) throw new E.TermTooShort(field, months);
   if (months > maxMonths) throw new E.TermExceedsPolicy(field, months, maxMonths);
+}
+
+function requireText(value: string, field: string): void {
+  if (value.trim() === '') throw new E.ReasonRequired(field);
 }
 
 function requireEndWithin(today: IsoDate, end: IsoDate, maxMonths: number): void {
@@ -357,9 +391,10 @@ function requirePksDraft(state: AgreementState, pksId: string): Pks {
   return pks;
 }
 
-function requireActivePks(state: AgreementState, pksId: string): Pks {
+function requireActivePks(state: AgreementState, pksId: string, today: IsoDate): Pks {
   const pks = findPks(state, pksId);
   if (pks.stage !== 'active') throw new E.PksNotActive(pksId, pks.stage);
+  if (pks.validUntil && today >= pks.validUntil) throw new E.PksNotActive(pksId, `past its end date ${pks.validUntil}`);
   return pks;
 }
 

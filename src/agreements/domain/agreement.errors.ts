@@ -26,6 +26,21 @@ export class TermExceedsPolicy extends InvalidInput {
     super(`a term of ${months} months exceeds the policy maximum of ${maxMonths} months`, field);
   }
 }
+export class TermTooShort extends InvalidInput {
+  constructor(field: string, months: number) {
+    super(`a term must be a whole number of months, at least 1 (got ${months})`, field);
+  }
+}
+export class ReasonRequired extends InvalidInput {
+  constructor(field: string) {
+    super(`${field} must say why: it is recorded for the auditors`, field);
+  }
+}
+export class ProgressOutOfRange extends InvalidInput {
+  constructor(percent: number) {
+    super(`progress ${percent} is not a whole percentage between 0 and 100`, 'percent');
+  }
+}
 export class NotAParty extends InvalidInput {
   constructor(code: string, field = 'party') {
     super(`${code} is not a party to this agreement`, field);
