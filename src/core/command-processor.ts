@@ -22,7 +22,7 @@ export interface CommandResult {
   revision: number;
   position: number;
   /** The events the command recorded (or, for a repeated idempotency key, had recorded). */
-  events: { type: string; revision: number }[];
+  events: { type: string; revision: number; data: unknown }[];
   replayed: boolean;
 }
 
@@ -43,13 +43,40 @@ export class CommandProcessor {
    */
   private readonly states = new Map<string, { decider: object; revision: number; state: unknown }>();
 
+  /** The last command queued on each stream in this process. */
+  private readonly lanes = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly store: EventStore,
     private readonly maxAttempts = 20,
     private readonly cachedStreams = 10_000,
   ) {}
 
-  async handle<State, Command, Event extends DomainEvent>(
+  /**
+   * Commands on one stream run one after the other in this process, so a burst on one agreement never fights
+   * itself; commands on different streams run together and share the store's group commits. Conflicts with
+   * other processes are still caught by the expected revision and retried.
+   */
+  handle<State, Command, Event extends DomainEvent>(
+    decider: Decider<State, Command, Event>,
+    streamId: string,
+    command: Command,
+    context: CommandContext,
+  ): Promise<CommandResult> {
+    const previous = this.lanes.get(streamId) ?? Promise.resolve();
+    const run = previous.then(
+      () => this.run(decider, streamId, command, context),
+      () => this.run(decider, streamId, command, context),
+    );
+    const settled = run.catch(() => undefined);
+    this.lanes.set(streamId, settled);
+    void settled.then(() => {
+      if (this.lanes.get(streamId) === settled) this.lanes.delete(streamId);
+    });
+    return run;
+  }
+
+  private async run<State, Command, Event extends DomainEvent>(
     decider: Decider<State, Command, Event>,
     streamId: string,
     command: Command,
@@ -75,7 +102,8 @@ export class CommandProcessor {
       } catch (error) {
         if (!(error instanceof WrongExpectedRevision)) throw error;
         if (attempt >= this.maxAttempts) throw new ConcurrencyConflict(streamId, attempt);
-        await new Promise((resolve) => setImmediate(resolve));
+        // Another process wrote the stream: back off a little, with jitter, so competing writers spread out.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
       }
     }
   }
@@ -113,7 +141,7 @@ export class CommandProcessor {
       streamId: prior.streamId,
       revision: prior.lastRevision,
       position: prior.lastPosition,
-      events: events.map((e) => ({ type: e.type, revision: e.revision })),
+      events: events.map((e) => ({ type: e.type, revision: e.revision, data: e.data })),
       replayed: true,
     };
   }
@@ -155,7 +183,7 @@ function resultOf(result: AppendResult, events: DomainEvent[]): CommandResult {
     streamId: result.streamId,
     revision: result.lastRevision,
     position: result.lastPosition,
-    events: events.map((e, i) => ({ type: e.type, revision: result.firstRevision + i })),
+    events: events.map((e, i) => ({ type: e.type, revision: result.firstRevision + i, data: e.data })),
     replayed: false,
   };
 }

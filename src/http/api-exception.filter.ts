@@ -44,6 +44,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
           : {}),
       };
     }
+    const bodyParserFailure = bodyParserFailureOf(exception);
+    if (bodyParserFailure) return bodyParserFailure;
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
       const payload = exception.getResponse();
@@ -55,14 +57,19 @@ export class ApiExceptionFilter implements ExceptionFilter {
         ...(details.errors ? { errors: details.errors } : {}),
       };
     }
-    const bodyParserError = exception as { type?: string; status?: number; message?: string };
-    if (bodyParserError.type === 'entity.parse.failed') {
-      const message = 'the request body is not valid JSON';
-      return { statusCode: 400, error: 'BAD_REQUEST', message, errors: [{ field: 'body', rule: 'json', message }] };
-    }
-    if (bodyParserError.type === 'entity.too.large') {
-      return { statusCode: 413, error: 'PAYLOAD_TOO_LARGE', message: 'the request body is larger than the limit' };
-    }
     return { statusCode: 500, error: 'INTERNAL_SERVER_ERROR', message: 'internal error; see the server log' };
   }
+}
+
+/** Body-parser's errors, which the Express adapter hands over wrapped in an HttpException (the original is its cause). */
+function bodyParserFailureOf(exception: unknown): ApiError | undefined {
+  const error = (exception instanceof HttpException ? exception.cause : exception) as { type?: unknown } | undefined;
+  if (error?.type === 'entity.parse.failed') {
+    const message = 'the request body is not valid JSON';
+    return { statusCode: 400, error: 'BAD_REQUEST', message, errors: [{ field: 'body', rule: 'json', message }] };
+  }
+  if (error?.type === 'entity.too.large') {
+    return { statusCode: 413, error: 'PAYLOAD_TOO_LARGE', message: 'the request body is larger than the limit' };
+  }
+  return undefined;
 }

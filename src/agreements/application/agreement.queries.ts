@@ -3,8 +3,8 @@ import { foldHistory } from '../../core/command-processor';
 import type { RecordedEvent } from '../../core/event';
 import { EventStore } from '../../core/event-store.port';
 import { agreementDecider, agreementStreamId } from '../domain/agreement.decider';
-import { AgreementNotFound } from '../domain/agreement.errors';
-import type { AgreementState } from '../domain/agreement.state';
+import { AgreementNotFound, FollowUpNotFound, PksNotFound, VisitNotFound } from '../domain/agreement.errors';
+import type { AgreementState, FollowUp, Pks, ReciprocalVisit } from '../domain/agreement.state';
 
 export interface AgreementView {
   revision: number;
@@ -21,6 +21,36 @@ export class GetAgreement extends Query<AgreementView> {
 /** Every event of the agreement (with its PKS, follow-ups and visits), in order, with its envelope. */
 export class GetAgreementHistory extends Query<RecordedEvent[]> {
   constructor(readonly agreementId: string) {
+    super();
+  }
+}
+
+/** One PKS of the agreement, as its events left it. */
+export class GetPks extends Query<Pks> {
+  constructor(
+    readonly agreementId: string,
+    readonly pksId: string,
+  ) {
+    super();
+  }
+}
+
+/** One follow-up of the agreement, as its events left it. */
+export class GetFollowUp extends Query<FollowUp> {
+  constructor(
+    readonly agreementId: string,
+    readonly followUpId: string,
+  ) {
+    super();
+  }
+}
+
+/** One reciprocal visit of the agreement, as its events left it. */
+export class GetReciprocalVisit extends Query<ReciprocalVisit> {
+  constructor(
+    readonly agreementId: string,
+    readonly visitId: string,
+  ) {
     super();
   }
 }
@@ -44,8 +74,56 @@ export class GetAgreementHistoryHandler implements IQueryHandler<GetAgreementHis
   }
 }
 
+@QueryHandler(GetPks)
+export class GetPksHandler implements IQueryHandler<GetPks> {
+  constructor(private readonly store: EventStore) {}
+
+  async execute({ agreementId, pksId }: GetPks): Promise<Pks> {
+    const { pks } = await currentState(this.store, agreementId);
+    const found = pks.find((p) => p.pksId === pksId);
+    if (!found) throw new PksNotFound(pksId);
+    return found;
+  }
+}
+
+@QueryHandler(GetFollowUp)
+export class GetFollowUpHandler implements IQueryHandler<GetFollowUp> {
+  constructor(private readonly store: EventStore) {}
+
+  async execute({ agreementId, followUpId }: GetFollowUp): Promise<FollowUp> {
+    const { followUps } = await currentState(this.store, agreementId);
+    const found = followUps.find((f) => f.followUpId === followUpId);
+    if (!found) throw new FollowUpNotFound(followUpId);
+    return found;
+  }
+}
+
+@QueryHandler(GetReciprocalVisit)
+export class GetReciprocalVisitHandler implements IQueryHandler<GetReciprocalVisit> {
+  constructor(private readonly store: EventStore) {}
+
+  async execute({ agreementId, visitId }: GetReciprocalVisit): Promise<ReciprocalVisit> {
+    const { visits } = await currentState(this.store, agreementId);
+    const found = visits.find((v) => v.visitId === visitId);
+    if (!found) throw new VisitNotFound(visitId);
+    return found;
+  }
+}
+
+export const agreementQueryHandlers = [
+  GetAgreementHandler,
+  GetAgreementHistoryHandler,
+  GetPksHandler,
+  GetFollowUpHandler,
+  GetReciprocalVisitHandler,
+];
+
 async function readExisting(store: EventStore, agreementId: string): Promise<RecordedEvent[]> {
   const history = await store.readStream(agreementStreamId(agreementId));
   if (history.length === 0) throw new AgreementNotFound();
   return history;
+}
+
+async function currentState(store: EventStore, agreementId: string): Promise<AgreementState> {
+  return foldHistory(agreementDecider, await readExisting(store, agreementId));
 }

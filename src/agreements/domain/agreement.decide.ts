@@ -183,7 +183,7 @@ export function decideAgreement(command: AgreementCommand, state: AgreementState
       return signPks(command.data, state, today);
     case 'AmendPks': {
       const pks = requireActivePks(state, command.data.pksId, today);
-      const amendmentNo = pks.amendments + 1;
+      const amendmentNo = pks.amendments.length + 1;
       return [{ type: 'PksAmended', data: { ...command.data, amendmentNo, on: today } }];
     }
     case 'ExtendPks': {

@@ -6,6 +6,7 @@ import type {
   LeadOpd,
   MonevRecommendation,
   PksSignatory,
+  SemesterReportSubmitted,
   Signatory,
   SigningMode,
   TerminationGround,
@@ -54,7 +55,7 @@ export interface Pks {
   signatures: Record<string, { signatory: PksSignatory; documentNumber: string; date: IsoDate }>;
   validFrom?: IsoDate;
   validUntil?: IsoDate;
-  amendments: number;
+  amendments: { amendmentNo: number; documentSha256: string; summary: string; on: IsoDate }[];
   endedOn?: IsoDate;
   termination?: { ground: TerminationGround; note: string };
 }
@@ -110,7 +111,7 @@ export interface AgreementState {
   validUntil?: IsoDate;
   amendments: { amendmentNo: number; documentSha256: string; summary: string }[];
   visits: ReciprocalVisit[];
-  semesterReports: { party: string; year: number; semester: 1 | 2; summary: string; on: IsoDate }[];
+  semesterReports: SemesterReportSubmitted['data'][];
   monev: { party: string; date: IsoDate; rating: number; recommendation: MonevRecommendation; note: string }[];
   pks: Pks[];
   followUps: FollowUp[];
@@ -233,10 +234,8 @@ export function evolveAgreement(state: AgreementState, event: AgreementEvent): A
       });
     case 'ReciprocalVisitCancelled':
       return updateVisit(state, event.data.visitId, { status: 'cancelled' });
-    case 'SemesterReportSubmitted': {
-      const { party, year, semester, summary, on } = event.data;
-      return { ...state, semesterReports: [...state.semesterReports, { party, year, semester, summary, on }] };
-    }
+    case 'SemesterReportSubmitted':
+      return { ...state, semesterReports: [...state.semesterReports, event.data] };
     case 'MonevRecorded':
       return { ...state, monev: [...state.monev, event.data] };
     case 'AgreementAmended': {
@@ -266,7 +265,7 @@ export function evolveAgreement(state: AgreementState, event: AgreementEvent): A
         draftedOn: on,
         dprd: Object.fromEntries(dprdRequiredFor.map((party) => [party, { status: 'not-requested' as const }])),
         signatures: {},
-        amendments: 0,
+        amendments: [],
       };
       return { ...state, pks: [...state.pks, pks] };
     }
@@ -297,8 +296,10 @@ export function evolveAgreement(state: AgreementState, event: AgreementEvent): A
         validFrom: event.data.validFrom,
         validUntil: event.data.validUntil,
       }));
-    case 'PksAmended':
-      return updatePks(state, event.data.pksId, () => ({ amendments: event.data.amendmentNo }));
+    case 'PksAmended': {
+      const { pksId, ...amendment } = event.data;
+      return updatePks(state, pksId, (pks) => ({ amendments: [...pks.amendments, amendment] }));
+    }
     case 'PksExtended':
       return updatePks(state, event.data.pksId, () => ({ validUntil: event.data.validUntil }));
     case 'PksTerminated':
