@@ -9,7 +9,7 @@ const swc = {
 
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/src', '<rootDir>/projections', '<rootDir>/test'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testMatch: ['**/*.spec.ts'],
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', swc] },
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|uid|file-type|idn-area-data)/)'],
