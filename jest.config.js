@@ -12,6 +12,6 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testMatch: ['**/*.spec.ts'],
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', swc] },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|uid|file-type|idn-area-data)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|uid|file-type|idn-area-data|jose)/)'],
   testTimeout: 30000,
 };

@@ -1,17 +1,18 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AccessModule } from './access/access.module';
 import { AgreementsModule } from './agreements/agreements.module';
+import { AuditModule } from './audit/audit.module';
 import { HealthController } from './health/health.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
-import { HeaderActorGuard } from './http/request-actor';
 import { EventStoreModule } from './infrastructure/event-store.module';
+import { ReadModelsModule } from './read-models/read-models.module';
 
 @Module({
-  imports: [CqrsModule.forRoot(), EventStoreModule, AgreementsModule],
+  imports: [CqrsModule.forRoot(), EventStoreModule, AccessModule, AgreementsModule, AuditModule, ReadModelsModule],
   controllers: [HealthController],
   providers: [
-    { provide: APP_GUARD, useClass: HeaderActorGuard },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
   ],
 })

@@ -1,10 +1,14 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
+import { USER_USAGE, runUserCommand } from './access/user-cli';
 import { AppModule } from './app.module';
+import { AUDIT_USAGE, runAuditCommand } from './audit/audit-cli';
 import { SinergiConfig } from './config/sinergi.config';
 import { loadSeedStories } from './demo/seed-stories';
 import { startServer } from './main';
+import { MIGRATE_USAGE, runMigrateCommand } from './migration/migrate-command';
+import { PROJECTOR_USAGE, REBUILD_USAGE, runProjectorCommand, runRebuildCommand } from './read-models/projections-cli';
 
 interface CliCommand {
   summary: string;
@@ -13,7 +17,7 @@ interface CliCommand {
 
 const commands: Record<string, CliCommand> = {
   start: {
-    summary: 'run the API server (PORT, SINERGI_DATA_DIR)',
+    summary: 'run the API server (PORT, SINERGI_DATA_DIR, SINERGI_EVENT_STORE)',
     run: async () => {
       await startServer();
     },
@@ -24,7 +28,7 @@ const commands: Record<string, CliCommand> = {
       const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
       try {
         const config = app.get(SinergiConfig);
-        console.log(`Loading the seed stories into ${config.eventStoreFile}`);
+        console.log(`Loading the seed stories into ${config.eventStore.adapter} at ${config.eventStoreLocation}`);
         const stories = await loadSeedStories(app.get(CommandBus), (story) =>
           console.log(
             `  ${story.name.padEnd(18)} ${story.agreementId}  ${String(story.eventsWritten).padStart(3)} events  ${story.title}`,
@@ -41,7 +45,41 @@ const commands: Record<string, CliCommand> = {
       }
     },
   },
+  migrate: {
+    summary: `${MIGRATE_USAGE}: copy the SQLite store of SINERGI_DATA_DIR, verify the copy (safe to re-run)`,
+    run: async (args) => {
+      await runMigrateCommand(args);
+    },
+  },
+  projector: {
+    summary: `${PROJECTOR_USAGE}: keep the read models live in a process of their own (server: SINERGI_PROJECTOR=external)`,
+    run: async (args) => {
+      process.exitCode = await runProjectorCommand(args);
+    },
+  },
+  rebuild: {
+    summary: `${REBUILD_USAGE}: replay read models from the start; the live ones serve until the new ones switch in`,
+    run: async (args) => {
+      process.exitCode = await runRebuildCommand(args);
+    },
+  },
+  user: {
+    summary: `the built-in users and their API tokens (tokens are shown once):\n${indented(USER_USAGE)}`,
+    run: async (args) => {
+      process.exitCode = await runUserCommand(args);
+    },
+  },
+  audit: {
+    summary: `history, state as of a date, changes, export, and the tamper check with its seal:\n${indented(AUDIT_USAGE)}`,
+    run: async (args) => {
+      process.exitCode = await runAuditCommand(args);
+    },
+  },
 };
+
+function indented(lines: readonly string[]): string {
+  return lines.map((line) => `      sinergi ${line}`).join('\n');
+}
 
 function usage(): string {
   const width = Math.max(...Object.keys(commands).map((name) => name.length));

@@ -28,6 +28,12 @@ export interface VerificationResult {
 
 const BATCH = 5000;
 
+interface StreamHead {
+  revision: number;
+  hash: string;
+  position: number;
+}
+
 /** Extends a seal by one event: the seal of the log up to a position commits to every event before it, in order. */
 export const nextSeal = (seal: string, eventHashHex: string): string =>
   createHash('sha256').update(seal).update(eventHashHex).digest('hex');
@@ -44,7 +50,8 @@ export async function verifyLog(
 ): Promise<VerificationResult> {
   const head = await store.headPosition();
   const upTo = Math.min(options.upTo ?? head, head);
-  const streams = new Map<string, { revision: number; hash: string }>();
+  const askedFor = options.upTo ?? head;
+  const streams = new Map<string, StreamHead>();
   let seal = GENESIS_HASH;
   let position = 0;
   let recordedAt = '';
@@ -58,31 +65,90 @@ export async function verifyLog(
   });
 
   while (position < upTo) {
+    // Let the process answer other requests between batches: a store's reads may be synchronous underneath.
+    if (position > 0) await new Promise((resolve) => setImmediate(resolve));
     const batch = await store.readAll(position, Math.min(BATCH, upTo - position));
     if (batch.length === 0) {
       return result({ breach: 'removed', position: position + 1, explanation: `events ${position + 1}..${upTo} are missing` });
     }
     for (const event of batch) {
       if (event.position > upTo) return result();
-      const broken = await checkEvent(store, event, position, recordedAt, streams.get(event.streamId));
-      if (broken) return result(broken);
-      streams.set(event.streamId, { revision: event.revision, hash: event.hash });
+      const broken = checkEvent(event, position, recordedAt, streams.get(event.streamId));
+      if (broken) return result(await withRevisionGapExplained(store, broken, event, streams.get(event.streamId)));
+      streams.set(event.streamId, { revision: event.revision, hash: event.hash, position: event.position });
       seal = nextSeal(seal, event.hash);
       position = event.position;
       recordedAt = event.metadata.recordedAt;
       options.onProgress?.(position, upTo);
     }
   }
+  // A seal was written down at a position the log no longer reaches: its tail was cut off.
+  if (askedFor > head) {
+    return result({ breach: 'removed', position: head + 1, explanation: `the log ends at ${head}; events ${head + 1}..${askedFor} are missing` });
+  }
   return result();
 }
 
-async function checkEvent(
-  store: EventStore,
+/** One stream's own chain: what an export of one agreement can vouch for without reading the whole log. */
+export interface StreamVerification {
+  streamId: string;
+  intact: boolean;
+  eventsChecked: number;
+  /** Hash of the stream's last event: it commits to every event of the stream before it. */
+  chainHead: string;
+  firstBroken?: BrokenEvent;
+}
+
+/**
+ * Recomputes one stream's hash chain, stopping at its first changed, missing, inserted or misplaced event. Events cut
+ * off its end, or whole streams removed, show only in the whole log's check ({@link verifyLog}) and its seal.
+ */
+export function verifyStream(streamId: string, events: readonly RecordedEvent[]): StreamVerification {
+  let previous: RecordedEvent | undefined;
+  const result = (checked: number, firstBroken?: BrokenEvent): StreamVerification => ({
+    streamId,
+    intact: !firstBroken,
+    eventsChecked: checked,
+    chainHead: previous?.hash ?? GENESIS_HASH,
+    ...(firstBroken ? { firstBroken } : {}),
+  });
+  for (const [index, event] of events.entries()) {
+    const at = { position: event.position, streamId, revision: event.revision, eventId: event.id };
+    if (eventHash(event) !== event.hash) {
+      return result(index, { breach: 'changed', ...at, explanation: 'its content no longer matches its hash' });
+    }
+    if (event.revision !== index) {
+      const moved = event.revision < index || events.some((e) => e.revision === index);
+      return result(index, {
+        breach: moved ? 'reordered' : 'removed',
+        ...at,
+        explanation: moved ? `revision ${event.revision} stands where revision ${index} belongs` : `revision ${index} is missing`,
+      });
+    }
+    if (event.previousHash !== (previous?.hash ?? GENESIS_HASH)) {
+      return result(index, { breach: 'inserted', ...at, explanation: notChainedExplanation(streamId, previous) });
+    }
+    if (previous && event.position <= previous.position) {
+      return result(index, { breach: 'reordered', ...at, explanation: `it stands before revision ${previous.revision} in the global order` });
+    }
+    previous = event;
+  }
+  return result(events.length);
+}
+
+function notChainedExplanation(streamId: string, previous: { revision: number; position: number } | undefined): string {
+  return previous
+    ? `it does not chain to revision ${previous.revision} of ${streamId} (position ${previous.position}): it was inserted, or that event was rewritten with a new hash`
+    : `it does not start the chain of ${streamId}`;
+}
+
+/** The first rule the event breaks, if any; a gap in its stream's revisions is told apart later, with a read. */
+function checkEvent(
   event: RecordedEvent,
   previousPosition: number,
   previousRecordedAt: string,
-  streamHead: { revision: number; hash: string } | undefined,
-): Promise<BrokenEvent | undefined> {
+  streamHead: StreamHead | undefined,
+): BrokenEvent | undefined {
   const at = { position: event.position, streamId: event.streamId, revision: event.revision, eventId: event.id };
   if (event.position !== previousPosition + 1) {
     return {
@@ -97,26 +163,31 @@ async function checkEvent(
   }
   const expectedRevision = (streamHead?.revision ?? -1) + 1;
   if (event.revision > expectedRevision) {
-    // A missing revision that appears later in the stream was moved, not deleted.
-    const later = await store.readStream(event.streamId, { afterRevision: expectedRevision - 1, toRevision: expectedRevision });
-    const moved = later.length === 1 && later[0].position > event.position;
-    return {
-      breach: moved ? 'reordered' : 'removed',
-      ...at,
-      explanation: moved
-        ? `revision ${event.revision} comes before revision ${expectedRevision} of ${event.streamId}`
-        : `revision ${expectedRevision} of ${event.streamId} is missing`,
-    };
+    return { breach: 'removed', ...at, explanation: `revision ${expectedRevision} of ${event.streamId} is missing` };
   }
   if (event.revision < expectedRevision) {
     return { breach: 'reordered', ...at, explanation: `revision ${event.revision} of ${event.streamId} comes after revision ${expectedRevision - 1}` };
   }
   const expectedPrevious = streamHead?.hash ?? GENESIS_HASH;
   if (event.previousHash !== expectedPrevious) {
-    return { breach: 'inserted', ...at, explanation: `it does not chain to the event before it in ${event.streamId}` };
+    return { breach: 'inserted', ...at, explanation: notChainedExplanation(event.streamId, streamHead) };
   }
   if (event.metadata.recordedAt < previousRecordedAt) {
     return { breach: 'reordered', ...at, explanation: `recorded at ${event.metadata.recordedAt}, before the event preceding it (${previousRecordedAt})` };
   }
   return undefined;
+}
+
+/** A missing revision that appears later in the stream was moved, not deleted. */
+async function withRevisionGapExplained(
+  store: EventStore,
+  broken: BrokenEvent,
+  event: RecordedEvent,
+  streamHead: StreamHead | undefined,
+): Promise<BrokenEvent> {
+  const expectedRevision = (streamHead?.revision ?? -1) + 1;
+  if (broken.breach !== 'removed' || event.revision <= expectedRevision || broken.position !== event.position) return broken;
+  const later = await store.readStream(event.streamId, { afterRevision: expectedRevision - 1, toRevision: expectedRevision });
+  if (later.length !== 1 || later[0].position <= event.position) return broken;
+  return { ...broken, breach: 'reordered', explanation: `revision ${event.revision} comes before revision ${expectedRevision} of ${event.streamId}` };
 }

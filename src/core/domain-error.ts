@@ -1,9 +1,10 @@
 /**
- * A refused command. Subclasses name the rule; `kind` says whether the input was invalid (HTTP 400)
- * or the lifecycle forbids it now (HTTP 409). `field` points at the offending input, when there is one.
+ * A refused command. Subclasses name the rule; `kind` says whether the input was invalid (HTTP 400), the lifecycle
+ * forbids it now (HTTP 409), it names what does not exist (HTTP 404), or the acting user may not do it (HTTP 403).
+ * `field` points at the offending input, when there is one.
  */
 export abstract class DomainError extends Error {
-  abstract readonly kind: 'invalid' | 'conflict' | 'not-found';
+  abstract readonly kind: 'invalid' | 'conflict' | 'not-found' | 'forbidden';
   readonly field?: string;
 
   constructor(message: string, field?: string) {
@@ -28,4 +29,9 @@ export abstract class InvalidInput extends DomainError {
 
 export abstract class NotFound extends DomainError {
   readonly kind = 'not-found' as const;
+}
+
+/** The acting user may not do this, whatever the state of the agreement: HTTP 403. */
+export abstract class Forbidden extends DomainError {
+  readonly kind = 'forbidden' as const;
 }

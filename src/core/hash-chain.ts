@@ -3,13 +3,50 @@ import type { RecordedEvent } from './event';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** JSON with object keys sorted, so equal content always hashes the same. */
+/**
+ * JSON with object keys sorted, so equal content always hashes the same. The text is exactly what
+ * `JSON.stringify` gives for a copy of the value whose objects were rebuilt with their keys sorted: integer-like
+ * keys first in numeric order (as JavaScript objects keep them), then the others in code unit order. It is
+ * written out by hand because every event is hashed on append and again on every verification, and rebuilding
+ * each object costs several times more.
+ */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
+  return serialize(value, '') as string;
+}
+
+function serialize(value: unknown, key: string): string | undefined {
+  let v = value;
+  if (typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+    v = (v as { toJSON(key: string): unknown }).toJSON(key);
+  }
+  if (typeof v !== 'object' || v === null || v instanceof Number || v instanceof String || v instanceof Boolean) {
+    return JSON.stringify(v);
+  }
+  if (Array.isArray(v)) {
+    let text = '[';
+    for (let i = 0; i < v.length; i++) text += `${i > 0 ? ',' : ''}${serialize(v[i], String(i)) ?? 'null'}`;
+    return `${text}]`;
+  }
+  const record = v as Record<string, unknown>;
+  let text = '{';
+  for (const name of sortedKeys(Object.keys(record))) {
+    const item = serialize(record[name], name);
+    if (item !== undefined) text += `${text.length > 1 ? ',' : ''}${JSON.stringify(name)}:${item}`;
+  }
+  return `${text}}`;
+}
+
+const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
+const isArrayIndex = (key: string): boolean => {
+  const first = key.charCodeAt(0);
+  return first >= 48 && first <= 57 && ARRAY_INDEX.test(key) && Number(key) < 2 ** 32 - 1;
+};
+
+/** `keys` is a fresh array from Object.keys: sorted in place. */
+function sortedKeys(keys: string[]): string[] {
+  if (!keys.some(isArrayIndex)) return keys.sort();
+  const indices = keys.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b));
+  return [...indices, ...keys.filter((k) => !isArrayIndex(k)).sort()];
 }
 
 export type HashedContent = Pick<

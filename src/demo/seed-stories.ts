@@ -97,7 +97,7 @@ async function bantenBengkulu(s: DemoStory): Promise<void> {
       },
     });
   }
-  await s.then(banten, '2026-03-12', {
+  await s.then(bengkulu, '2026-03-12', {
     type: 'AssignFollowUp',
     data: { pksId: 'pks-1', party: '17', opd: 'Dinas Kesehatan', action: 'Menyusun rencana aksi layanan rujukan kesehatan lintas provinsi', dueDate: '2026-06-30' },
   });

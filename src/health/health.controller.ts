@@ -1,8 +1,9 @@
-import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { EventStore } from '../core/event-store.port';
 import { SinergiConfig } from '../config/sinergi.config';
-import { PublicRoute } from '../http/request-actor';
+import { type AuthenticatedRequest, PublicRoute } from '../http/request-actor';
+import { ProjectionsStatus } from '../read-models/projections-status';
 
 interface ComponentHealth {
   status: 'up' | 'down';
@@ -15,22 +16,28 @@ export class HealthController {
   constructor(
     private readonly store: EventStore,
     private readonly config: SinergiConfig,
+    private readonly projections: ProjectionsStatus,
   ) {}
 
-  /** Each component's state; 503 when one is down. */
+  /** Up or down (503) to anyone; each component's state only to a signed-in user, as it names files and hosts. */
   @Get()
-  async health(@Res({ passthrough: true }) response: Response): Promise<{ status: string; components: Record<string, ComponentHealth> }> {
-    const components: Record<string, ComponentHealth> = { eventStore: await this.eventStore() };
+  async health(
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<{ status: string; components?: Record<string, ComponentHealth> }> {
+    const components: Record<string, ComponentHealth> = { eventStore: await this.eventStore(), projections: await this.projections.health() };
     const status = Object.values(components).every((c) => c.status === 'up') ? 'up' : 'down';
     if (status === 'down') response.status(HttpStatus.SERVICE_UNAVAILABLE);
-    return { status, components };
+    return request.principal ? { status, components } : { status };
   }
 
   private async eventStore(): Promise<ComponentHealth> {
+    const { adapter } = this.config.eventStore;
+    const where = adapter === 'sqlite' ? { file: this.config.eventStoreFile } : { url: this.config.eventStoreLocation };
     try {
-      return { status: 'up', adapter: 'sqlite', file: this.config.eventStoreFile, headPosition: await this.store.headPosition() };
+      return { status: 'up', adapter, ...where, headPosition: await this.store.headPosition() };
     } catch (error) {
-      return { status: 'down', adapter: 'sqlite', error: error instanceof Error ? error.message : String(error) };
+      return { status: 'down', adapter, ...where, error: error instanceof Error ? error.message : String(error) };
     }
   }
 }

@@ -12,12 +12,17 @@ export interface ApiError {
   statusCode: number;
   error: string;
   message: string;
-  /** The broken rule, for 409 and domain 400/404 answers. */
+  /** The broken rule, for 403, 409 and domain 400/404 answers, and for refused credentials (401, 429). */
   rule?: string;
   errors?: FieldError[];
 }
 
-const STATUS_OF_KIND = { invalid: HttpStatus.BAD_REQUEST, conflict: HttpStatus.CONFLICT, 'not-found': HttpStatus.NOT_FOUND };
+const STATUS_OF_KIND = {
+  invalid: HttpStatus.BAD_REQUEST,
+  conflict: HttpStatus.CONFLICT,
+  'not-found': HttpStatus.NOT_FOUND,
+  forbidden: HttpStatus.FORBIDDEN,
+};
 
 /** One error shape for every failure: domain refusals, validation, malformed or oversized bodies. */
 @Catch()
@@ -54,6 +59,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
         statusCode,
         error: HttpStatus[statusCode] ?? 'Error',
         message: typeof details.message === 'string' ? details.message : exception.message,
+        ...(typeof details.rule === 'string' ? { rule: details.rule } : {}),
         ...(details.errors ? { errors: details.errors } : {}),
       };
     }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { BadRequestException, Injectable } from '@nestjs/common';
+import { actorOf } from '../access/principal';
 import type { CommandContext } from '../core/command-processor';
 import { Clock } from '../core/clock.port';
-import type { RequestWithActor } from './request-actor';
+import { type AuthenticatedRequest, principalOf } from './request-actor';
 
 /** Fields every command body may carry besides its own data. */
 export interface CommandEnvelopeFields {
@@ -15,8 +16,8 @@ export interface CommandEnvelopeFields {
 export class CommandContextFactory {
   constructor(private readonly clock: Clock) {}
 
-  from(request: RequestWithActor, body: CommandEnvelopeFields = {}): CommandContext {
-    if (!request.actor) throw new Error('the actor guard did not run');
+  from(request: AuthenticatedRequest, body: CommandEnvelopeFields = {}): CommandContext {
+    const actor = actorOf(principalOf(request));
     const now = this.clock.now();
     const occurredAt = body.occurredAt ?? now.toISOString();
     // Steps may be recorded late (a signing last week), never ahead of time: a future date could expire an agreement early.
@@ -27,9 +28,11 @@ export class CommandContextFactory {
       });
     }
     const commandId = randomUUID();
-    const idempotencyKey = request.header('idempotency-key')?.trim();
+    const key = request.header('idempotency-key')?.trim();
+    // Keys are the user's own: another user's key replays nothing of theirs (a replay skips the access rules).
+    const idempotencyKey = key ? `${encodeURIComponent(actor.userId)}/${key}` : undefined;
     return {
-      actor: request.actor,
+      actor,
       occurredAt,
       correlationId: request.header('x-correlation-id')?.trim() || commandId,
       causationId: commandId,

@@ -1,12 +1,24 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { AccessConfig } from '../access/access.config';
 import { SinergiConfig } from '../config/sinergi.config';
 import { validationPipe } from './validation';
 
 /** Everything about the HTTP edge that is not a module: shared by the server and the e2e tests. */
 export function configureApp(app: NestExpressApplication): INestApplication {
   const config = app.get(SinergiConfig);
+  const access = app.get(AccessConfig);
+  app.use(helmet());
+  // Closed unless origins are named: the API is called with bearer tokens, never cookies, so no credentials mode.
+  if (access.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: [...access.corsOrigins],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Correlation-Id'],
+      exposedHeaders: ['Idempotent-Replayed', 'Retry-After', 'WWW-Authenticate'],
+    });
+  }
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useGlobalPipes(validationPipe());
   app.enableShutdownHooks();
@@ -16,6 +28,8 @@ export function configureApp(app: NestExpressApplication): INestApplication {
       .setTitle('Sinergi')
       .setDescription('Cooperation agreements between Indonesian regional governments (KSB, PKS, follow-ups)')
       .setVersion('0.1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'a Sinergi API token (sng_...) or a JWT of the single sign-on' })
+      .addSecurityRequirements('bearer')
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

@@ -1,57 +1,28 @@
-import {
-  type CanActivate,
-  type ExecutionContext,
-  Injectable,
-  SetMetadata,
-  UnauthorizedException,
-  createParamDecorator,
-} from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { type ExecutionContext, SetMetadata, UnauthorizedException, createParamDecorator } from '@nestjs/common';
 import type { Request } from 'express';
-import type { Actor, Role } from '../core/event';
-import { RegionDirectory } from '../regions/region-directory';
+import type { Principal, UserRole } from '../access/principal';
 
 export const PUBLIC_ROUTE = 'sinergi:public-route';
-
-/** Marks a route that needs no acting user (health, docs). */
-export const PublicRoute = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
-
-export type RequestWithActor = Request & { actor?: Actor };
-
-const ROLES: readonly Role[] = ['coordinator', 'dinas-officer', 'auditor', 'admin'];
+export const ALLOWED_ROLES = 'sinergi:allowed-roles';
 
 /**
- * Establishes who is acting. Until authentication lands, the acting user is taken from the
- * `X-User-Id`, `X-User-Role`, `X-User-Region` and `X-User-Opd` headers; an authenticating guard
- * replaces this one and handlers keep reading `@CurrentActor()`.
+ * Marks a route that answers without a token (the liveness answer of /health). A token, when one is sent, is
+ * still verified, so the route can say more to a signed-in user.
  */
-@Injectable()
-export class HeaderActorGuard implements CanActivate {
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly regions: RegionDirectory,
-  ) {}
+export const PublicRoute = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
 
-  canActivate(context: ExecutionContext): boolean {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]);
-    if (isPublic) return true;
-    const request = context.switchToHttp().getRequest<RequestWithActor>();
-    const userId = request.header('x-user-id')?.trim();
-    const role = request.header('x-user-role')?.trim() as Role | undefined;
-    const region = request.header('x-user-region')?.trim();
-    const opd = request.header('x-user-opd')?.trim();
-    if (!userId || !role || !region) {
-      throw new UnauthorizedException('say who is acting: X-User-Id, X-User-Role and X-User-Region headers are required');
-    }
-    if (!ROLES.includes(role)) throw new UnauthorizedException(`X-User-Role must be one of ${ROLES.join(', ')}`);
-    if (!this.regions.find(region)) throw new UnauthorizedException(`X-User-Region ${region} is not an official region code`);
-    request.actor = { userId, role, region, ...(opd ? { opd } : {}) };
-    return true;
-  }
+/** Limits a route to some roles; others are refused with 403 before the handler runs. */
+export const AllowedRoles = (...roles: UserRole[]): MethodDecorator & ClassDecorator => SetMetadata(ALLOWED_ROLES, roles);
+
+/** A request once the authentication guard has run: `principal` is who its bearer token speaks for. */
+export type AuthenticatedRequest = Request & { principal?: Principal };
+
+/** The verified user of the request; on a route that is not public, the guard has made sure there is one. */
+export function principalOf(request: AuthenticatedRequest): Principal {
+  if (!request.principal) throw new UnauthorizedException('no verified user: the authentication guard did not run');
+  return request.principal;
 }
 
-export const CurrentActor = createParamDecorator((_data: unknown, context: ExecutionContext): Actor => {
-  const actor = context.switchToHttp().getRequest<RequestWithActor>().actor;
-  if (!actor) throw new UnauthorizedException('no acting user');
-  return actor;
-});
+export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal =>
+  principalOf(context.switchToHttp().getRequest<AuthenticatedRequest>()),
+);

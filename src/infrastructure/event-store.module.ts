@@ -4,7 +4,24 @@ import { CommandProcessor } from '../core/command-processor';
 import { EventStore } from '../core/event-store.port';
 import { SinergiConfig } from '../config/sinergi.config';
 import { RegionDirectory } from '../regions/region-directory';
+import { KurrentDbEventStore } from './kurrentdb/kurrentdb.event-store';
+import { PostgresEventStore } from './postgres/postgres.event-store';
 import { SqliteEventStore } from './sqlite/sqlite.event-store';
+
+type ClosableEventStore = SqliteEventStore | PostgresEventStore | KurrentDbEventStore;
+
+/** The adapter SINERGI_EVENT_STORE names, connected. */
+export async function openEventStore(config: SinergiConfig, clock: Clock): Promise<ClosableEventStore> {
+  const selection = config.eventStore;
+  switch (selection.adapter) {
+    case 'sqlite':
+      return SqliteEventStore.open(config.eventStoreFile, { clock });
+    case 'postgres':
+      return PostgresEventStore.open(selection.url, { clock });
+    case 'kurrentdb':
+      return KurrentDbEventStore.connect(selection.url, { clock });
+  }
+}
 
 /** The composition of the ports: which adapters run, chosen from the configuration. */
 @Global()
@@ -13,11 +30,7 @@ import { SqliteEventStore } from './sqlite/sqlite.event-store';
     { provide: SinergiConfig, useFactory: () => SinergiConfig.fromEnv() },
     { provide: Clock, useClass: SystemClock },
     { provide: RegionDirectory, useFactory: () => RegionDirectory.load() },
-    {
-      provide: EventStore,
-      useFactory: (config: SinergiConfig, clock: Clock) => SqliteEventStore.open(config.eventStoreFile, { clock }),
-      inject: [SinergiConfig, Clock],
-    },
+    { provide: EventStore, useFactory: openEventStore, inject: [SinergiConfig, Clock] },
     { provide: CommandProcessor, useFactory: (store: EventStore) => new CommandProcessor(store), inject: [EventStore] },
   ],
   exports: [SinergiConfig, Clock, RegionDirectory, EventStore, CommandProcessor],
@@ -26,6 +39,8 @@ export class EventStoreModule implements OnApplicationShutdown {
   constructor(@Inject(EventStore) private readonly store: EventStore) {}
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.store instanceof SqliteEventStore) await this.store.close();
+    if (this.store instanceof SqliteEventStore || this.store instanceof PostgresEventStore || this.store instanceof KurrentDbEventStore) {
+      await this.store.close();
+    }
   }
 }

@@ -134,14 +134,14 @@ describe('a request the API refuses', () => {
   });
 
   describe('because nobody says who is acting', () => {
-    it('answers 401 without the actor headers', async () => {
+    it('answers 401 without a bearer token', async () => {
       const body = await refused(app.anonymous().post('/agreements', bantenOffersBengkulu), 401);
-      expect(body.message).toContain('X-User-Id');
+      expect(body.rule).toBe('tokenMissing');
     });
 
-    it('answers 401 to a role that does not exist', async () => {
-      const body = await refused(banten().post('/agreements', bantenOffersBengkulu).set('X-User-Role', 'governor'), 401);
-      expect(body.message).toContain('X-User-Role');
+    it('answers 401 to a token nobody issued', async () => {
+      const body = await refused(app.withToken('sng_not-a-token-anyone-issued').post('/agreements', bantenOffersBengkulu), 401);
+      expect(body.rule).toBe('invalidToken');
     });
   });
 });

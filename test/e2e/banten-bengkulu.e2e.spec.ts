@@ -180,9 +180,9 @@ describe('the Banten–Bengkulu cooperation, from offer to expiry', () => {
   });
 
   describe('the follow-ups', () => {
-    it('are assigned to one OPD of one party, each with its own id', async () => {
+    it('are assigned to one OPD of one party by that party, each with its own id', async () => {
       app.clock.set('2026-01-05T03:00:00.000Z');
-      const referral = await banten()
+      const referral = await bengkulu()
         .post(`/agreements/${id}/follow-ups`, {
           pksId: 'pks-1',
           party: BENGKULU,
@@ -334,7 +334,7 @@ describe('the Banten–Bengkulu cooperation, from offer to expiry', () => {
         [15, 'PksSigned', banten, '2025-12-15T03:00:00.000Z'],
         [16, 'PksSigned', bengkulu, '2025-12-15T03:00:00.000Z'],
         [17, 'PksActivated', bengkulu, '2025-12-15T03:00:00.000Z'],
-        [18, 'FollowUpAssigned', banten, '2026-01-05T03:00:00.000Z'],
+        [18, 'FollowUpAssigned', bengkulu, '2026-01-05T03:00:00.000Z'],
         [19, 'FollowUpAssigned', banten, '2026-01-05T03:00:00.000Z'],
         [20, 'FollowUpAcknowledged', dinkes, '2026-01-07T03:00:00.000Z'],
         [21, 'FollowUpProgressReported', dinkes, '2026-03-02T03:00:00.000Z'],
@@ -351,7 +351,7 @@ describe('the Banten–Bengkulu cooperation, from offer to expiry', () => {
       ]);
     });
 
-    it('records the acting user from the request headers, with the OPD of a dinas officer', () => {
+    it('records the acting user from the verified token, with the OPD of a dinas officer', () => {
       expect(history[0].metadata.actor).toEqual(bantenCoordinator);
       expect(history.find((e) => e.type === 'FollowUpAcknowledged')?.metadata.actor).toEqual({
         userId: 'dinkes@bengkuluprov.go.id',

@@ -47,7 +47,7 @@ describe('a command sent again with the same Idempotency-Key', () => {
 
   it('replays a creation with the id it first created', async () => {
     const agreementId = await activeAgreement(app);
-    const followUp = { party: BENGKULU, opd: 'Dinas Kesehatan Provinsi Bengkulu', action: 'Rujukan', dueDate: '2026-06-30' };
+    const followUp = { party: BANTEN, opd: 'Dinas Kesehatan Provinsi Banten', action: 'Rujukan', dueDate: '2026-06-30' };
     const assign = () =>
       banten().post(`/agreements/${agreementId}/follow-ups`, followUp).set('Idempotency-Key', `assign-${agreementId}`);
     const first = await assign().expect(201);
@@ -67,7 +67,8 @@ describe('a command sent again with the same Idempotency-Key', () => {
       .expect(200);
     const written = await app.eventCount();
 
-    const { body } = await banten()
+    const { body } = await app
+      .as(bengkuluCoordinator)
       .post(`/agreements/${agreementId}/visits`, { host: BENGKULU, visitor: BANTEN, purpose: 'Kunjungan balasan' })
       .set('Idempotency-Key', `reused-${agreementId}`)
       .expect(409);
@@ -102,8 +103,8 @@ describe('50 follow-ups assigned at the same time to one active KSB', () => {
     responses = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
         banten().post(`/agreements/${agreementId}/follow-ups`, {
-          party: BENGKULU,
-          opd: 'Dinas Kesehatan Provinsi Bengkulu',
+          party: BANTEN,
+          opd: 'Dinas Kesehatan Provinsi Banten',
           action: `Tindak lanjut ${i + 1}`,
           dueDate: '2026-06-30',
         }),

@@ -2,14 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { LoggerService, LogLevel, Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
+import { AccessConfig } from '../../src/access/access.config';
+import { BuiltInUsers } from '../../src/access/built-in-users';
 import { AppModule } from '../../src/app.module';
 import { SinergiConfig } from '../../src/config/sinergi.config';
 import { Clock } from '../../src/core/clock.port';
 import type { Actor } from '../../src/core/event';
 import { EventStore } from '../../src/core/event-store.port';
+import { RegionDirectory } from '../../src/regions/region-directory';
 import { configureApp } from '../../src/http/configure-app';
 
 /** A clock that stands still until a test moves it. */
@@ -31,7 +35,7 @@ export class TestClock extends Clock {
   }
 }
 
-/** Requests that carry one acting user's headers. */
+/** Requests that carry one user's bearer token (or none). */
 export interface RequestsAs {
   get(path: string): request.Test;
   post(path: string, body?: object): request.Test;
@@ -41,6 +45,16 @@ export interface TestAppOptions {
   /** Where the clock starts (ISO 8601). */
   now?: string;
   bodyLimit?: string;
+  /** Single sign-on, CORS and the brake on refused tokens; by default only API tokens, CORS closed. */
+  access?: AccessConfig;
+  /** Receives what the application logs (by default, errors and warnings go to the console). */
+  logger?: LoggerService | LogLevel[];
+}
+
+/** Who an API token is for, beyond the actor it records: name and scope. */
+export interface TestUser extends Actor {
+  name?: string;
+  national?: boolean;
 }
 
 /**
@@ -48,9 +62,11 @@ export interface TestAppOptions {
  * ephemeral port, with a clock the test moves.
  */
 export class TestApp {
+  private readonly tokens = new Map<string, string>();
+
   private constructor(
     private readonly app: NestExpressApplication,
-    private readonly url: string,
+    readonly url: string,
     readonly clock: TestClock,
     readonly dataDir: string,
   ) {}
@@ -63,28 +79,56 @@ export class TestApp {
       .useValue(new SinergiConfig(0, dataDir, options.bodyLimit ?? '100kb'))
       .overrideProvider(Clock)
       .useValue(clock)
+      .overrideProvider(AccessConfig)
+      .useValue(options.access ?? new AccessConfig(undefined))
       .compile();
-    const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error', 'warn'] });
+    const app = moduleRef.createNestApplication<NestExpressApplication>({
+      bodyParser: false,
+      logger: options.logger ?? ['error', 'warn'],
+    });
     configureApp(app);
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as AddressInfo;
     return new TestApp(app, `http://127.0.0.1:${port}`, clock, dataDir);
   }
 
-  /** Requests made by this user: X-User-Id, X-User-Role, X-User-Region and X-User-Opd are set from the actor. */
-  as(actor: Actor): RequestsAs {
-    const headers: Record<string, string> = {
-      'X-User-Id': actor.userId,
-      'X-User-Role': actor.role,
-      'X-User-Region': actor.region,
-      ...(actor.opd ? { 'X-User-Opd': actor.opd } : {}),
-    };
-    return this.requests(headers);
+  /**
+   * Requests made by this user with an API token of their own: the first call adds the user to the deployment's
+   * built-in users, as `sinergi user add` does.
+   */
+  as(user: TestUser): RequestsAs {
+    return this.withToken(this.tokenOf(user));
   }
 
-  /** Requests that say nothing about who is acting. */
+  /** The API token of a user (added on first use). */
+  tokenOf(user: TestUser): string {
+    let token = this.tokens.get(user.userId);
+    if (!token) {
+      const { role, region, opd, national } = user;
+      if (role === 'system') throw new Error('no token carries the engine role');
+      token = this.app
+        .get(BuiltInUsers)
+        .add({ userId: user.userId, name: user.name ?? user.userId, role, region, opd, national }, (code) =>
+          Boolean(this.app.get(RegionDirectory).find(code)),
+        ).token;
+      this.tokens.set(user.userId, token);
+    }
+    return token;
+  }
+
+  /** Requests that carry this bearer token, whatever it is. */
+  withToken(token: string): RequestsAs {
+    return this.requests({ Authorization: `Bearer ${token}` });
+  }
+
+  /** Requests without a token. */
   anonymous(): RequestsAs {
     return this.requests({});
+  }
+
+  /** The application's own instance of a provider. */
+  get<T>(type: { prototype: T }): T {
+    return this.app.get(type as Type<T>);
   }
 
   /** The store's head position: how many events it holds. */

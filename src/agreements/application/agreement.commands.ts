@@ -1,8 +1,13 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { authorizeCommand } from '../../access/agreement-access';
 import { type CommandContext, CommandProcessor, type CommandResult } from '../../core/command-processor';
+import type { Decider } from '../../core/decider';
+import type { Actor } from '../../core/event';
 import { RegionDirectory } from '../../regions/region-directory';
 import type { AgreementCommand } from '../domain/agreement.commands';
 import { agreementDecider, agreementStreamId } from '../domain/agreement.decider';
+import type { AgreementEvent } from '../domain/agreement.events';
+import type { AgreementState } from '../domain/agreement.state';
 import { UnknownRegion } from '../domain/agreement.errors';
 import { dateInJakarta } from '../domain/dates';
 import { DEFAULT_POLICY } from '../domain/policy';
@@ -21,6 +26,25 @@ export class ExecuteAgreementCommand extends Command<CommandResult> {
   }
 }
 
+interface CommandOfActor {
+  actor: Actor;
+  command: AgreementCommand;
+}
+
+/**
+ * The agreement's decider behind the access rules: the actor is authorised against the very state the command is
+ * decided on (again on a retry), so a refusal sees the agreement as it is and writes nothing. One shared object,
+ * so the command processor's cache of stream states keeps working.
+ */
+const authorizedAgreementDecider: Decider<AgreementState, CommandOfActor, AgreementEvent> = {
+  initialState: agreementDecider.initialState,
+  evolve: agreementDecider.evolve,
+  decide: ({ actor, command }, state) => {
+    authorizeCommand(actor, command, state);
+    return agreementDecider.decide(command, state);
+  },
+};
+
 @CommandHandler(ExecuteAgreementCommand)
 export class ExecuteAgreementCommandHandler implements ICommandHandler<ExecuteAgreementCommand> {
   constructor(
@@ -32,7 +56,12 @@ export class ExecuteAgreementCommandHandler implements ICommandHandler<ExecuteAg
     if (command.type === 'ProposeAgreement') this.requireKnownRegions(command.data.proposer, command.data.counterparts);
     const decision = { today: dateInJakarta(context.occurredAt), policy: DEFAULT_POLICY };
     const full = { ...command, context: decision } as AgreementCommand;
-    return this.processor.handle(agreementDecider, agreementStreamId(agreementId), full, context);
+    return this.processor.handle(
+      authorizedAgreementDecider,
+      agreementStreamId(agreementId),
+      { actor: context.actor, command: full },
+      context,
+    );
   }
 
   private requireKnownRegions(proposer: string, counterparts: string[]): void {

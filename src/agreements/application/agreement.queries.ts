@@ -1,4 +1,6 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { authorizeRead } from '../../access/agreement-access';
+import type { Principal } from '../../access/principal';
 import { foldHistory } from '../../core/command-processor';
 import type { RecordedEvent } from '../../core/event';
 import { EventStore } from '../../core/event-store.port';
@@ -13,14 +15,20 @@ export interface AgreementView {
 
 /** The agreement's current state, folded from its stream. */
 export class GetAgreement extends Query<AgreementView> {
-  constructor(readonly agreementId: string) {
+  constructor(
+    readonly agreementId: string,
+    readonly viewer: Principal,
+  ) {
     super();
   }
 }
 
 /** Every event of the agreement (with its PKS, follow-ups and visits), in order, with its envelope. */
 export class GetAgreementHistory extends Query<RecordedEvent[]> {
-  constructor(readonly agreementId: string) {
+  constructor(
+    readonly agreementId: string,
+    readonly viewer: Principal,
+  ) {
     super();
   }
 }
@@ -30,6 +38,7 @@ export class GetPks extends Query<Pks> {
   constructor(
     readonly agreementId: string,
     readonly pksId: string,
+    readonly viewer: Principal,
   ) {
     super();
   }
@@ -40,6 +49,7 @@ export class GetFollowUp extends Query<FollowUp> {
   constructor(
     readonly agreementId: string,
     readonly followUpId: string,
+    readonly viewer: Principal,
   ) {
     super();
   }
@@ -50,6 +60,7 @@ export class GetReciprocalVisit extends Query<ReciprocalVisit> {
   constructor(
     readonly agreementId: string,
     readonly visitId: string,
+    readonly viewer: Principal,
   ) {
     super();
   }
@@ -59,9 +70,11 @@ export class GetReciprocalVisit extends Query<ReciprocalVisit> {
 export class GetAgreementHandler implements IQueryHandler<GetAgreement> {
   constructor(private readonly store: EventStore) {}
 
-  async execute({ agreementId }: GetAgreement): Promise<AgreementView> {
+  async execute({ agreementId, viewer }: GetAgreement): Promise<AgreementView> {
     const history = await readExisting(this.store, agreementId);
-    return { revision: history[history.length - 1].revision, state: foldHistory(agreementDecider, history) };
+    const state = foldHistory(agreementDecider, history);
+    authorizeRead(viewer, state);
+    return { revision: history[history.length - 1].revision, state };
   }
 }
 
@@ -69,8 +82,10 @@ export class GetAgreementHandler implements IQueryHandler<GetAgreement> {
 export class GetAgreementHistoryHandler implements IQueryHandler<GetAgreementHistory> {
   constructor(private readonly store: EventStore) {}
 
-  execute({ agreementId }: GetAgreementHistory): Promise<RecordedEvent[]> {
-    return readExisting(this.store, agreementId);
+  async execute({ agreementId, viewer }: GetAgreementHistory): Promise<RecordedEvent[]> {
+    const history = await readExisting(this.store, agreementId);
+    authorizeRead(viewer, foldHistory(agreementDecider, history));
+    return history;
   }
 }
 
@@ -78,8 +93,8 @@ export class GetAgreementHistoryHandler implements IQueryHandler<GetAgreementHis
 export class GetPksHandler implements IQueryHandler<GetPks> {
   constructor(private readonly store: EventStore) {}
 
-  async execute({ agreementId, pksId }: GetPks): Promise<Pks> {
-    const { pks } = await currentState(this.store, agreementId);
+  async execute({ agreementId, pksId, viewer }: GetPks): Promise<Pks> {
+    const { pks } = await visibleState(this.store, agreementId, viewer);
     const found = pks.find((p) => p.pksId === pksId);
     if (!found) throw new PksNotFound(pksId);
     return found;
@@ -90,8 +105,8 @@ export class GetPksHandler implements IQueryHandler<GetPks> {
 export class GetFollowUpHandler implements IQueryHandler<GetFollowUp> {
   constructor(private readonly store: EventStore) {}
 
-  async execute({ agreementId, followUpId }: GetFollowUp): Promise<FollowUp> {
-    const { followUps } = await currentState(this.store, agreementId);
+  async execute({ agreementId, followUpId, viewer }: GetFollowUp): Promise<FollowUp> {
+    const { followUps } = await visibleState(this.store, agreementId, viewer);
     const found = followUps.find((f) => f.followUpId === followUpId);
     if (!found) throw new FollowUpNotFound(followUpId);
     return found;
@@ -102,8 +117,8 @@ export class GetFollowUpHandler implements IQueryHandler<GetFollowUp> {
 export class GetReciprocalVisitHandler implements IQueryHandler<GetReciprocalVisit> {
   constructor(private readonly store: EventStore) {}
 
-  async execute({ agreementId, visitId }: GetReciprocalVisit): Promise<ReciprocalVisit> {
-    const { visits } = await currentState(this.store, agreementId);
+  async execute({ agreementId, visitId, viewer }: GetReciprocalVisit): Promise<ReciprocalVisit> {
+    const { visits } = await visibleState(this.store, agreementId, viewer);
     const found = visits.find((v) => v.visitId === visitId);
     if (!found) throw new VisitNotFound(visitId);
     return found;
@@ -124,6 +139,9 @@ async function readExisting(store: EventStore, agreementId: string): Promise<Rec
   return history;
 }
 
-async function currentState(store: EventStore, agreementId: string): Promise<AgreementState> {
-  return foldHistory(agreementDecider, await readExisting(store, agreementId));
+/** The agreement's current state, if the viewer may see it. */
+async function visibleState(store: EventStore, agreementId: string, viewer: Principal): Promise<AgreementState> {
+  const state = foldHistory(agreementDecider, await readExisting(store, agreementId));
+  authorizeRead(viewer, state);
+  return state;
 }

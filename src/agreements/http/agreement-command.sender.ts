@@ -2,7 +2,7 @@ import { ConflictException, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { type CommandResult, toDomainEvent } from '../../core/command-processor';
 import { type CommandEnvelopeFields, CommandContextFactory } from '../../http/command-context';
-import type { RequestWithActor } from '../../http/request-actor';
+import type { AuthenticatedRequest } from '../../http/request-actor';
 import { type AgreementCommandInput, ExecuteAgreementCommand } from '../application/agreement.commands';
 import { agreementIdOfStream } from '../domain/agreement.decider';
 import type { AgreementEvent } from '../domain/agreement.events';
@@ -42,7 +42,7 @@ export class AgreementCommandSender {
   ) {}
 
   async send(
-    request: RequestWithActor,
+    request: AuthenticatedRequest,
     agreementId: string,
     command: AgreementCommandInput,
     body: CommandEnvelopeFields,
@@ -51,7 +51,7 @@ export class AgreementCommandSender {
   }
 
   private async execute(
-    request: RequestWithActor,
+    request: AuthenticatedRequest,
     agreementId: string,
     command: AgreementCommandInput,
     body: CommandEnvelopeFields,
@@ -72,7 +72,7 @@ export class AgreementCommandSender {
 
   /** Sends a command that creates a sub-resource, and answers with the new sub-resource's id as well. */
   async create<Key extends keyof CreatedIds>(
-    request: RequestWithActor,
+    request: AuthenticatedRequest,
     agreementId: string,
     command: AgreementCommandInput,
     body: CommandEnvelopeFields,

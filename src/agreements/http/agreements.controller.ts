@@ -3,7 +3,8 @@ import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { RecordedEvent } from '../../core/event';
-import type { RequestWithActor } from '../../http/request-actor';
+import type { Principal } from '../../access/principal';
+import { type AuthenticatedRequest, CurrentPrincipal } from '../../http/request-actor';
 import { type AgreementView, GetAgreement, GetAgreementHistory } from '../application/agreement.queries';
 import { AgreementCommandSender } from './agreement-command.sender';
 import { ExpiryDto, ExtensionDto, TerminationDto } from './dto/command.dto';
@@ -34,7 +35,7 @@ export class AgreementsController {
 
   /** A region offers cooperation to one or more counterparts. */
   @Post()
-  propose(@Req() request: RequestWithActor, @Body() body: ProposeAgreementDto): Promise<CommandResponse> {
+  propose(@Req() request: AuthenticatedRequest, @Body() body: ProposeAgreementDto): Promise<CommandResponse> {
     const { occurredAt, ...data } = body;
     const id = randomUUID();
     return this.commands.send(request, id, { type: 'ProposeAgreement', data: { agreementId: id, ...data } }, { occurredAt });
@@ -42,20 +43,20 @@ export class AgreementsController {
 
   /** The agreement's current state, with its PKS, follow-ups and visits. */
   @Get(':agreementId')
-  get(@AgreementIdParam() id: string): Promise<AgreementView> {
-    return this.queries.execute(new GetAgreement(id));
+  get(@CurrentPrincipal() viewer: Principal, @AgreementIdParam() id: string): Promise<AgreementView> {
+    return this.queries.execute(new GetAgreement(id, viewer));
   }
 
   /** Every recorded event of the agreement, with who, when and why, hash-chained. */
   @Get(':agreementId/events')
-  events(@AgreementIdParam() id: string): Promise<RecordedEvent[]> {
-    return this.queries.execute(new GetAgreementHistory(id));
+  events(@CurrentPrincipal() viewer: Principal, @AgreementIdParam() id: string): Promise<RecordedEvent[]> {
+    return this.queries.execute(new GetAgreementHistory(id, viewer));
   }
 
   /** A counterpart accepts the offer; when all have, negotiation opens. */
   @Post(':agreementId/acceptances')
   @HttpCode(200)
-  accept(@Req() request: RequestWithActor, @AgreementIdParam() id: string, @Body() body: AnswerOfferDto): Promise<CommandResponse> {
+  accept(@Req() request: AuthenticatedRequest, @AgreementIdParam() id: string, @Body() body: AnswerOfferDto): Promise<CommandResponse> {
     const { occurredAt, ...data } = body;
     return this.commands.send(request, id, { type: 'AcceptOffer', data }, { occurredAt });
   }
@@ -63,7 +64,7 @@ export class AgreementsController {
   /** A counterpart declines the offer, with a reason; the offer ends. */
   @Post(':agreementId/declines')
   @HttpCode(200)
-  decline(@Req() request: RequestWithActor, @AgreementIdParam() id: string, @Body() body: DeclineOfferDto): Promise<CommandResponse> {
+  decline(@Req() request: AuthenticatedRequest, @AgreementIdParam() id: string, @Body() body: DeclineOfferDto): Promise<CommandResponse> {
     const { occurredAt, ...data } = body;
     return this.commands.send(request, id, { type: 'DeclineOffer', data }, { occurredAt, reason: data.reason });
   }
@@ -72,7 +73,7 @@ export class AgreementsController {
   @Post(':agreementId/withdrawal')
   @HttpCode(200)
   withdraw(
-    @Req() request: RequestWithActor,
+    @Req() request: AuthenticatedRequest,
     @AgreementIdParam() id: string,
     @Body() body: WithdrawAgreementDto,
   ): Promise<CommandResponse> {
@@ -83,7 +84,7 @@ export class AgreementsController {
   /** A new version of the draft; it resets the TKKSD approvals. */
   @Post(':agreementId/drafts')
   reviseDraft(
-    @Req() request: RequestWithActor,
+    @Req() request: AuthenticatedRequest,
     @AgreementIdParam() id: string,
     @Body() body: ReviseDraftDto,
   ): Promise<NewDraftVersionResponse> {
@@ -95,7 +96,7 @@ export class AgreementsController {
   @Post(':agreementId/drafts/:version/approvals')
   @HttpCode(200)
   approveDraft(
-    @Req() request: RequestWithActor,
+    @Req() request: AuthenticatedRequest,
     @AgreementIdParam() id: string,
     @DraftVersionParam() version: number,
     @Body() body: ApproveDraftDto,
@@ -108,7 +109,7 @@ export class AgreementsController {
   @Post(':agreementId/signing-schedule')
   @HttpCode(200)
   scheduleSigning(
-    @Req() request: RequestWithActor,
+    @Req() request: AuthenticatedRequest,
     @AgreementIdParam() id: string,
     @Body() body: ScheduleSigningDto,
   ): Promise<CommandResponse> {
@@ -119,7 +120,7 @@ export class AgreementsController {
   /** A party signs the KSB; the last signature makes it active. */
   @Post(':agreementId/signatures')
   @HttpCode(200)
-  sign(@Req() request: RequestWithActor, @AgreementIdParam() id: string, @Body() body: SignAgreementDto): Promise<CommandResponse> {
+  sign(@Req() request: AuthenticatedRequest, @AgreementIdParam() id: string, @Body() body: SignAgreementDto): Promise<CommandResponse> {
     const { occurredAt, ...data } = body;
     return this.commands.send(request, id, { type: 'SignAgreement', data }, { occurredAt });
   }
@@ -128,7 +129,7 @@ export class AgreementsController {
   @Post(':agreementId/semester-reports')
   @HttpCode(200)
   submitSemesterReport(
-    @Req() request: RequestWithActor,
+    @Req() request: AuthenticatedRequest,
     @AgreementIdParam() id: string,
     @Body() body: SubmitSemesterReportDto,
   ): Promise<CommandResponse> {
@@ -139,7 +140,7 @@ export class AgreementsController {
   /** A monitoring and evaluation (monev) of the active KSB. */
   @Post(':agreementId/monev')
   @HttpCode(200)
-  recordMonev(@Req() request: RequestWithActor, @AgreementIdParam() id: string, @Body() body: RecordMonevDto): Promise<CommandResponse> {
+  recordMonev(@Req() request: AuthenticatedRequest, @AgreementIdParam() id: string, @Body() body: RecordMonevDto): Promise<CommandResponse> {
     const { occurredAt, ...data } = body;
     return this.commands.send(request, id, { type: 'RecordMonev', data }, { occurredAt });
   }
@@ -147,7 +148,7 @@ export class AgreementsController {
   /** An addendum, signed again by every party. */
   @Post(':agreementId/amendments')
   @HttpCode(200)
-  amend(@Req() request: RequestWithActor, @AgreementIdParam() id: string, @Body() body: AmendAgreementDto): Promise<CommandResponse> {
+  amend(@Req() request: AuthenticatedRequest, @AgreementIdParam() id: string, @Body() body: AmendAgreementDto): Promise<CommandResponse> {
     const { occurredAt, ...data } = body;
     return this.commands.send(request, id, { type: 'AmendAgreement', data }, { occurredAt });
   }
@@ -155,7 +156,7 @@ export class AgreementsController {
   /** A new end date for the active KSB. */
   @Post(':agreementId/extension')
   @HttpCode(200)
-  extend(@Req() request: RequestWithActor, @AgreementIdParam() id: string, @Body() body: ExtensionDto): Promise<CommandResponse> {
+  extend(@Req() request: AuthenticatedRequest, @AgreementIdParam() id: string, @Body() body: ExtensionDto): Promise<CommandResponse> {
     const { occurredAt, ...data } = body;
     return this.commands.send(request, id, { type: 'ExtendAgreement', data }, { occurredAt });
   }
@@ -163,7 +164,7 @@ export class AgreementsController {
   /** Ends the KSB early on a listed ground; its PKS end with it and its open follow-ups are cancelled. */
   @Post(':agreementId/termination')
   @HttpCode(200)
-  terminate(@Req() request: RequestWithActor, @AgreementIdParam() id: string, @Body() body: TerminationDto): Promise<CommandResponse> {
+  terminate(@Req() request: AuthenticatedRequest, @AgreementIdParam() id: string, @Body() body: TerminationDto): Promise<CommandResponse> {
     const { occurredAt, ...data } = body;
     return this.commands.send(request, id, { type: 'TerminateAgreement', data }, { occurredAt });
   }
@@ -171,7 +172,7 @@ export class AgreementsController {
   /** Records that the KSB reached its end date; its PKS end with it and its open follow-ups are cancelled. */
   @Post(':agreementId/expiry')
   @HttpCode(200)
-  expire(@Req() request: RequestWithActor, @AgreementIdParam() id: string, @Body() body: ExpiryDto): Promise<CommandResponse> {
+  expire(@Req() request: AuthenticatedRequest, @AgreementIdParam() id: string, @Body() body: ExpiryDto): Promise<CommandResponse> {
     return this.commands.send(request, id, { type: 'ExpireAgreement', data: {} }, { occurredAt: body.occurredAt });
   }
 }

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
-import type { RequestWithActor } from '../../http/request-actor';
+import type { Principal } from '../../access/principal';
+import { type AuthenticatedRequest, CurrentPrincipal } from '../../http/request-actor';
 import { GetFollowUp } from '../application/agreement.queries';
 import type { FollowUp } from '../domain/agreement.state';
 import { AgreementCommandSender } from './agreement-command.sender';
@@ -28,21 +29,25 @@ export class FollowUpsController {
 
   /** A task for one OPD of one party, with a due date. */
   @Post()
-  assign(@Req() request: RequestWithActor, @AgreementIdParam() id: string, @Body() body: AssignFollowUpDto): Promise<NewFollowUpResponse> {
+  assign(@Req() request: AuthenticatedRequest, @AgreementIdParam() id: string, @Body() body: AssignFollowUpDto): Promise<NewFollowUpResponse> {
     const { occurredAt, ...data } = body;
     return this.commands.create(request, id, { type: 'AssignFollowUp', data }, { occurredAt }, 'followUpId');
   }
 
   @Get(':followUpId')
-  get(@AgreementIdParam() id: string, @Param('followUpId') followUpId: string): Promise<FollowUp> {
-    return this.queries.execute(new GetFollowUp(id, followUpId));
+  get(
+    @CurrentPrincipal() viewer: Principal,
+    @AgreementIdParam() id: string,
+    @Param('followUpId') followUpId: string,
+  ): Promise<FollowUp> {
+    return this.queries.execute(new GetFollowUp(id, followUpId, viewer));
   }
 
   /** The OPD confirms it has taken the task on. */
   @Post(':followUpId/acknowledgement')
   @HttpCode(200)
   acknowledge(
-    @Req() request: RequestWithActor,
+    @Req() request: AuthenticatedRequest,
     @AgreementIdParam() id: string,
     @Param('followUpId') followUpId: string,
     @Body() body: AcknowledgeFollowUpDto,
@@ -54,7 +59,7 @@ export class FollowUpsController {
   @Post(':followUpId/progress')
   @HttpCode(200)
   reportProgress(
-    @Req() request: RequestWithActor,
+    @Req() request: AuthenticatedRequest,
     @AgreementIdParam() id: string,
     @Param('followUpId') followUpId: string,
     @Body() body: ReportFollowUpProgressDto,
@@ -67,7 +72,7 @@ export class FollowUpsController {
   @Post(':followUpId/completion')
   @HttpCode(200)
   complete(
-    @Req() request: RequestWithActor,
+    @Req() request: AuthenticatedRequest,
     @AgreementIdParam() id: string,
     @Param('followUpId') followUpId: string,
     @Body() body: CompleteFollowUpDto,
@@ -80,7 +85,7 @@ export class FollowUpsController {
   @Post(':followUpId/due-date')
   @HttpCode(200)
   extendDueDate(
-    @Req() request: RequestWithActor,
+    @Req() request: AuthenticatedRequest,
     @AgreementIdParam() id: string,
     @Param('followUpId') followUpId: string,
     @Body() body: ExtendFollowUpDueDateDto,
@@ -94,7 +99,7 @@ export class FollowUpsController {
   @Post(':followUpId/cancellation')
   @HttpCode(200)
   cancel(
-    @Req() request: RequestWithActor,
+    @Req() request: AuthenticatedRequest,
     @AgreementIdParam() id: string,
     @Param('followUpId') followUpId: string,
     @Body() body: CancelFollowUpDto,

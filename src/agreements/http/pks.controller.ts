@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
-import type { RequestWithActor } from '../../http/request-actor';
+import type { Principal } from '../../access/principal';
+import { type AuthenticatedRequest, CurrentPrincipal } from '../../http/request-actor';
 import { GetPks } from '../application/agreement.queries';
 import type { Pks } from '../domain/agreement.state';
 import { AgreementCommandSender } from './agreement-command.sender';
@@ -29,20 +30,20 @@ export class PksController {
 
   /** A PKS for one field of the KSB, with the lead OPD of each party. */
   @Post()
-  draft(@Req() request: RequestWithActor, @AgreementIdParam() id: string, @Body() body: DraftPksDto): Promise<NewPksResponse> {
+  draft(@Req() request: AuthenticatedRequest, @AgreementIdParam() id: string, @Body() body: DraftPksDto): Promise<NewPksResponse> {
     const { occurredAt, ...data } = body;
     return this.commands.create(request, id, { type: 'DraftPks', data }, { occurredAt }, 'pksId');
   }
 
   @Get(':pksId')
-  get(@AgreementIdParam() id: string, @Param('pksId') pksId: string): Promise<Pks> {
-    return this.queries.execute(new GetPks(id, pksId));
+  get(@CurrentPrincipal() viewer: Principal, @AgreementIdParam() id: string, @Param('pksId') pksId: string): Promise<Pks> {
+    return this.queries.execute(new GetPks(id, pksId, viewer));
   }
 
   /** A new version of the PKS document; it asks every DPRD gate again. */
   @Post(':pksId/revisions')
   revise(
-    @Req() request: RequestWithActor,
+    @Req() request: AuthenticatedRequest,
     @AgreementIdParam() id: string,
     @Param('pksId') pksId: string,
     @Body() body: RevisePksDto,
@@ -55,7 +56,7 @@ export class PksController {
   @Post(':pksId/dprd-requests')
   @HttpCode(200)
   requestDprdApproval(
-    @Req() request: RequestWithActor,
+    @Req() request: AuthenticatedRequest,
     @AgreementIdParam() id: string,
     @Param('pksId') pksId: string,
     @Body() body: RequestPksDprdApprovalDto,
@@ -68,7 +69,7 @@ export class PksController {
   @Post(':pksId/dprd-decisions')
   @HttpCode(200)
   decideDprdApproval(
-    @Req() request: RequestWithActor,
+    @Req() request: AuthenticatedRequest,
     @AgreementIdParam() id: string,
     @Param('pksId') pksId: string,
     @Body() body: DecidePksDprdApprovalDto,
@@ -81,7 +82,7 @@ export class PksController {
   @Post(':pksId/signatures')
   @HttpCode(200)
   sign(
-    @Req() request: RequestWithActor,
+    @Req() request: AuthenticatedRequest,
     @AgreementIdParam() id: string,
     @Param('pksId') pksId: string,
     @Body() body: SignPksDto,
@@ -94,7 +95,7 @@ export class PksController {
   @Post(':pksId/amendments')
   @HttpCode(200)
   amend(
-    @Req() request: RequestWithActor,
+    @Req() request: AuthenticatedRequest,
     @AgreementIdParam() id: string,
     @Param('pksId') pksId: string,
     @Body() body: AmendPksDto,
@@ -107,7 +108,7 @@ export class PksController {
   @Post(':pksId/extension')
   @HttpCode(200)
   extend(
-    @Req() request: RequestWithActor,
+    @Req() request: AuthenticatedRequest,
     @AgreementIdParam() id: string,
     @Param('pksId') pksId: string,
     @Body() body: ExtensionDto,
@@ -120,7 +121,7 @@ export class PksController {
   @Post(':pksId/termination')
   @HttpCode(200)
   terminate(
-    @Req() request: RequestWithActor,
+    @Req() request: AuthenticatedRequest,
     @AgreementIdParam() id: string,
     @Param('pksId') pksId: string,
     @Body() body: TerminationDto,
@@ -133,7 +134,7 @@ export class PksController {
   @Post(':pksId/expiry')
   @HttpCode(200)
   expire(
-    @Req() request: RequestWithActor,
+    @Req() request: AuthenticatedRequest,
     @AgreementIdParam() id: string,
     @Param('pksId') pksId: string,
     @Body() body: ExpiryDto,

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
-import type { RequestWithActor } from '../../http/request-actor';
+import type { Principal } from '../../access/principal';
+import { type AuthenticatedRequest, CurrentPrincipal } from '../../http/request-actor';
 import { GetReciprocalVisit } from '../application/agreement.queries';
 import type { ReciprocalVisit } from '../domain/agreement.state';
 import { AgreementCommandSender } from './agreement-command.sender';
@@ -27,7 +28,7 @@ export class ReciprocalVisitsController {
   /** One party asks another to visit it. */
   @Post()
   requestVisit(
-    @Req() request: RequestWithActor,
+    @Req() request: AuthenticatedRequest,
     @AgreementIdParam() id: string,
     @Body() body: RequestReciprocalVisitDto,
   ): Promise<NewVisitResponse> {
@@ -36,15 +37,19 @@ export class ReciprocalVisitsController {
   }
 
   @Get(':visitId')
-  get(@AgreementIdParam() id: string, @Param('visitId') visitId: string): Promise<ReciprocalVisit> {
-    return this.queries.execute(new GetReciprocalVisit(id, visitId));
+  get(
+    @CurrentPrincipal() viewer: Principal,
+    @AgreementIdParam() id: string,
+    @Param('visitId') visitId: string,
+  ): Promise<ReciprocalVisit> {
+    return this.queries.execute(new GetReciprocalVisit(id, visitId, viewer));
   }
 
   /** The date and the delegation of the visit; a scheduled visit may be rescheduled. */
   @Post(':visitId/schedule')
   @HttpCode(200)
   schedule(
-    @Req() request: RequestWithActor,
+    @Req() request: AuthenticatedRequest,
     @AgreementIdParam() id: string,
     @Param('visitId') visitId: string,
     @Body() body: ScheduleReciprocalVisitDto,
@@ -57,7 +62,7 @@ export class ReciprocalVisitsController {
   @Post(':visitId/report')
   @HttpCode(200)
   record(
-    @Req() request: RequestWithActor,
+    @Req() request: AuthenticatedRequest,
     @AgreementIdParam() id: string,
     @Param('visitId') visitId: string,
     @Body() body: RecordReciprocalVisitDto,
@@ -70,7 +75,7 @@ export class ReciprocalVisitsController {
   @Post(':visitId/cancellation')
   @HttpCode(200)
   cancel(
-    @Req() request: RequestWithActor,
+    @Req() request: AuthenticatedRequest,
     @AgreementIdParam() id: string,
     @Param('visitId') visitId: string,
     @Body() body: CancelReciprocalVisitDto,

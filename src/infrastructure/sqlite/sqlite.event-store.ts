@@ -143,16 +143,24 @@ export class SqliteEventStore extends EventStore {
     };
     // A nested better-sqlite3 transaction is a savepoint: a throwing append rolls back only its own writes.
     const appendOne = db.transaction((append: PendingAppend, recordedAt: string) => this.write(append, recordedAt));
-    this.commitGroup = db.transaction((group: PendingAppend[], recordedAt: string): Outcome[] =>
-      group.map((append) => {
+    const lastRecordedAt = db.prepare<[], string>(
+      "SELECT json_extract(metadata, '$.recordedAt') FROM events ORDER BY position DESC LIMIT 1",
+    ).pluck();
+    this.commitGroup = db.transaction((group: PendingAppend[]): Outcome[] => {
+      // Stamped once the write lock is held, and never before the last event: with several writer processes
+      // (or a clock stepping back), recorded-at still follows the global order, which audits check.
+      const now = this.clock.now().toISOString();
+      const last = lastRecordedAt.get();
+      const recordedAt = last && last > now ? last : now;
+      return group.map((append) => {
         try {
           const result: AppendResult = appendOne(append, recordedAt);
           return { ok: true, result, written: result.replayed ? 0 : append.events.length };
         } catch (error) {
           return { ok: false, error };
         }
-      }),
-    );
+      });
+    });
   }
 
   /** Opens (creating the directory, file and schema if missing) the store kept in `file`. */
@@ -255,7 +263,7 @@ export class SqliteEventStore extends EventStore {
     try {
       // IMMEDIATE takes the write lock up front, so a concurrent writer process makes us wait (busy_timeout)
       // instead of failing when a read transaction would have to be upgraded.
-      outcomes = this.commitGroup.immediate(group, this.clock.now().toISOString());
+      outcomes = this.commitGroup.immediate(group);
     } catch (error) {
       for (const append of group) append.reject(error);
       return;

@@ -1,0 +1,232 @@
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+
+export type Cell = string | number;
+
+/** What one benchmark hands back to the runner: a table to print and every figure by name. */
+export interface BenchResult {
+  title: string;
+  /** The first row is the header. */
+  rows: Cell[][];
+  /** `area.figure` → value; ratios to a ceiling end in `_ratio`. */
+  figures: Record<string, number>;
+  /** Lines printed under the table. */
+  notes?: string[];
+}
+
+export interface BenchOptions {
+  /** Bigger sizes, for a machine with time to spare (and for the memory goal). */
+  large: boolean;
+  /** Overrides the length of the long (memory) run. */
+  commands?: number;
+  /** Overrides how many agreements the commands are spread over. */
+  agreements?: number;
+  /** A directory of this benchmark's own, removed by the runner. */
+  dataDir: string;
+  /** Every argument, for flags of one benchmark's own. */
+  argv: readonly string[];
+}
+
+export interface Measurement {
+  operations: number;
+  elapsedMs: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export const RESULT_FILE_ENV = 'BENCH_RESULT_FILE';
+export const DATA_DIR_ENV = 'BENCH_DATA_DIR';
+
+/** Progress goes to stderr, so that stdout holds only the tables and the JSON line. */
+export function progress(message: string): void {
+  process.stderr.write(`[bench ${(process.uptime()).toFixed(1).padStart(5)} s] ${message}\n`);
+}
+
+export function parseOptions(argv: readonly string[], dataDir: string): BenchOptions {
+  const numberAfter = (flag: string): number | undefined => {
+    const i = argv.indexOf(flag);
+    if (i < 0) return undefined;
+    const value = Number(argv[i + 1]);
+    if (!Number.isInteger(value) || value <= 0) throw new Error(`${flag} needs a positive whole number, got "${argv[i + 1]}"`);
+    return value;
+  };
+  return {
+    large: argv.includes('--large'),
+    commands: numberAfter('--commands'),
+    agreements: numberAfter('--agreements'),
+    dataDir,
+    argv,
+  };
+}
+
+/**
+ * The body of a `*.bench.ts` file: runs the benchmark with the runner's options and hands the result back
+ * through the file the runner named (stdout stays free for whatever the code under test logs).
+ */
+export function runBenchmark(run: (options: BenchOptions) => Promise<BenchResult>): void {
+  const dataDir = process.env[DATA_DIR_ENV];
+  const resultFile = process.env[RESULT_FILE_ENV];
+  if (!dataDir || !resultFile) {
+    process.stderr.write('run the benchmarks with `npm run bench` (bench/run.ts), which gives each a data directory\n');
+    process.exit(2);
+  }
+  run(parseOptions(process.argv.slice(2), dataDir))
+    .then((result) => {
+      writeFileSync(resultFile, JSON.stringify(result));
+      // Open handles (sockets in keep-alive, timers) must not keep a finished benchmark alive.
+      process.exit(0);
+    })
+    .catch((error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    });
+}
+
+/** The value below which `p` (0..1) of the sorted samples fall (nearest rank). */
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
+  return sorted[rank];
+}
+
+export function summarize(latenciesMs: Float64Array, elapsedMs: number): Measurement {
+  const sorted = Float64Array.from(latenciesMs).sort();
+  return {
+    operations: latenciesMs.length,
+    elapsedMs,
+    perSecond: latenciesMs.length / (elapsedMs / 1000),
+    p50Ms: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+  };
+}
+
+/** Several measurements of the same thing as one: total operations over total time, latencies pooled. */
+export function combine(parts: readonly { latenciesMs: Float64Array; elapsedMs: number }[]): Measurement {
+  const pooled = new Float64Array(parts.reduce((n, p) => n + p.latenciesMs.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    pooled.set(part.latenciesMs, offset);
+    offset += part.latenciesMs.length;
+  }
+  return summarize(pooled, parts.reduce((ms, p) => ms + p.elapsedMs, 0));
+}
+
+/** Operations per second of one run. */
+export const rateOf = (run: { latenciesMs: Float64Array; elapsedMs: number }): number => run.latenciesMs.length / (run.elapsedMs / 1000);
+
+/**
+ * How a measurement compares with its ceiling when both ran in alternating rounds: the median over rounds of
+ * (rate / ceiling's rate in the same round), so that a burst of a neighbour's load in one round does not decide it.
+ */
+export function medianRatio(
+  runs: readonly { latenciesMs: Float64Array; elapsedMs: number }[],
+  ceilings: readonly { latenciesMs: Float64Array; elapsedMs: number }[],
+): number {
+  const ratios = Float64Array.from(runs, (run, round) => rateOf(run) / rateOf(ceilings[round])).sort();
+  const mid = ratios.length >> 1;
+  return ratios.length % 2 ? ratios[mid] : (ratios[mid - 1] + ratios[mid]) / 2;
+}
+
+export interface ConcurrentRun {
+  latenciesMs: Float64Array;
+  elapsedMs: number;
+}
+
+/**
+ * `clients` loops, each awaiting one operation at a time, until `total` operations are done. `operation` gets
+ * the client's number and how many operations that client has done, so a client can keep to its own streams.
+ */
+export async function runConcurrently(
+  total: number,
+  clients: number,
+  operation: (client: number, nth: number) => Promise<unknown>,
+): Promise<ConcurrentRun> {
+  const latenciesMs = new Float64Array(total);
+  let started = 0;
+  const client = async (id: number): Promise<void> => {
+    for (let nth = 0; started < total; nth++) {
+      const slot = started++;
+      const begin = performance.now();
+      await operation(id, nth);
+      latenciesMs[slot] = performance.now() - begin;
+    }
+  };
+  const begin = performance.now();
+  await Promise.all(Array.from({ length: clients }, (_, id) => client(id)));
+  return { latenciesMs, elapsedMs: performance.now() - begin };
+}
+
+/** A JSON document of about the size of a stored event (data, metadata, hashes): ~600 bytes. */
+export function eventSizedPayload(n: number): string {
+  return JSON.stringify({
+    id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    type: 'MonevRecorded',
+    data: { party: '36', date: '2026-01-10', rating: 4, recommendation: 'continue', note: 'Monitoring dan evaluasi semester' },
+    metadata: {
+      actor: { userId: 'koordinator.36', role: 'coordinator', region: '36' },
+      occurredAt: '2026-01-10T10:00:00+07:00',
+      recordedAt: '2026-01-10T03:00:00.000Z',
+      correlationId: '5f0c7a3e-8d43-4f0e-9a55-0c2b1d7e4a11',
+      causationId: '5f0c7a3e-8d43-4f0e-9a55-0c2b1d7e4a11',
+    },
+    previousHash: 'a'.repeat(64),
+    hash: 'b'.repeat(64),
+  });
+}
+
+/**
+ * The raw durable ceiling: what this file system allows for one SQLite transaction per event, in WAL mode
+ * with `synchronous = FULL` (the event store's own settings), each inserting one ~600-byte JSON row.
+ */
+export function rawDurableSqlite(file: string, rows: number): ConcurrentRun {
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec('CREATE TABLE IF NOT EXISTS events (position INTEGER PRIMARY KEY, stream_id TEXT NOT NULL, data TEXT NOT NULL)');
+    const insert = db.prepare<[string, string]>('INSERT INTO events (stream_id, data) VALUES (?, ?)');
+    const appendOne = db.transaction((streamId: string, data: string) => insert.run(streamId, data));
+    const payloads = Array.from({ length: 64 }, (_, i) => eventSizedPayload(i));
+    const latenciesMs = new Float64Array(rows);
+    const begin = performance.now();
+    for (let i = 0; i < rows; i++) {
+      const start = performance.now();
+      appendOne.immediate(`stream-${i % 64}`, payloads[i % 64]);
+      latenciesMs[i] = performance.now() - start;
+    }
+    return { latenciesMs, elapsedMs: performance.now() - begin };
+  } finally {
+    db.close();
+  }
+}
+
+export interface MemorySample {
+  rssMb: number;
+  heapUsedMb: number;
+}
+
+/** Resident set and live heap, after a full collection when the process runs with --expose-gc. */
+export function sampleMemory(): MemorySample {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  return { rssMb: rss / 2 ** 20, heapUsedMb: heapUsed / 2 ** 20 };
+}
+
+export const fixed = (value: number, digits: number): string => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+
+/** Columns aligned; cells that read as numbers are right-aligned. */
+export function formatTable(rows: readonly (readonly Cell[])[]): string {
+  const text = rows.map((row) => row.map(String));
+  const widths = text.reduce<number[]>(
+    (w, row) => row.map((cell, i) => Math.max(w[i] ?? 0, cell.length)),
+    [],
+  );
+  const numeric = (cell: string): boolean => /^[-+]?[\d.,]+(\s?[×%]|\s?ms|\s?MB)?$/.test(cell);
+  const line = (row: string[]): string =>
+    row.map((cell, i) => (numeric(cell) ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd();
+  const [header, ...body] = text;
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}

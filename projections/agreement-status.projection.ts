@@ -1,0 +1,330 @@
+import type { AgreementKind, LeadOpd, MonevRecommendation } from '../src/agreements/domain/agreement.events';
+import {
+  type AgreementStage,
+  type DprdStatus,
+  type FollowUpStatus,
+  type PksStage,
+  type VisitStatus,
+} from '../src/agreements/domain/agreement.state';
+import type { IsoDate } from '../src/agreements/domain/dates';
+import { DEFAULT_POLICY } from '../src/agreements/domain/policy';
+import { ignoreUnknown } from '../src/core/decider';
+import type { RecordedEvent } from '../src/core/event';
+import { agreementIdOf, asAgreementEvent, dayOf } from './agreement-event';
+import { pendingDeadlines } from './deadlines';
+import type { Projection } from './projection';
+
+export interface PksStatus {
+  pksId: string;
+  title: string;
+  field: string;
+  stage: PksStage;
+  leadOpds: LeadOpd[];
+  draftedOn: IsoDate;
+  draftVersion?: number;
+  /** DPRD approval of the latest draft, for each party whose DPRD must approve. */
+  dprd: Record<string, DprdStatus>;
+  signedBy: string[];
+  validFrom?: IsoDate;
+  validUntil?: IsoDate;
+  amendments: number;
+  endedOn?: IsoDate;
+}
+
+export interface FollowUpSummary {
+  followUpId: string;
+  pksId?: string;
+  party: string;
+  opd: string;
+  action: string;
+  assignedOn: IsoDate;
+  dueDate: IsoDate;
+  status: FollowUpStatus;
+  percent: number;
+  completedOn?: IsoDate;
+}
+
+export interface VisitSummary {
+  visitId: string;
+  host: string;
+  visitor: string;
+  status: VisitStatus;
+  requestedOn: IsoDate;
+  /** Planned date while scheduled; the day it was held once held. */
+  date?: IsoDate;
+}
+
+export type AgreementEnding = 'declined' | 'withdrawn' | 'terminated' | 'expired';
+
+/** Where one KSB stands, with its PKS, follow-ups and reciprocal visits: one document per agreement. */
+export interface AgreementStatus {
+  agreementId: string;
+  title: string;
+  stage: Exclude<AgreementStage, 'none'>;
+  kind: AgreementKind;
+  proposer: string;
+  counterparts: string[];
+  /** Proposer first, then counterparts. */
+  parties: string[];
+  fields: string[];
+  termMonths: number;
+  offer: { letterNumber: string; accepted: string[]; declined?: { party: string; reason: string } };
+  draft?: { version: number; approvedBy: string[] };
+  signingScheduledOn?: IsoDate;
+  signatures: { party: string; date: IsoDate }[];
+  dates: {
+    offered: IsoDate;
+    /** The day the last party signed, from which the KSB is valid. */
+    signed?: IsoDate;
+    validUntil?: IsoDate;
+    ended?: IsoDate;
+  };
+  ending?: { how: AgreementEnding; reason?: string };
+  amendments: number;
+  pks: PksStatus[];
+  followUps: FollowUpSummary[];
+  visits: VisitSummary[];
+  semesterReports: { party: string; year: number; semester: 1 | 2 }[];
+  lastMonev?: { date: IsoDate; party: string; rating: number; recommendation: MonevRecommendation };
+  lastEvent: { position: number; type: string; occurredAt: string };
+}
+
+function evolveStatus(status: AgreementStatus | undefined, recorded: RecordedEvent): AgreementStatus | undefined {
+  const event = asAgreementEvent(recorded);
+  if (!event) return status;
+  if (event.type === 'AgreementProposed') {
+    const d = event.data;
+    return {
+      agreementId: agreementIdOf(event),
+      title: d.title,
+      stage: 'proposed',
+      kind: d.kind,
+      proposer: d.proposer,
+      counterparts: d.counterparts,
+      parties: [d.proposer, ...d.counterparts],
+      fields: d.fields,
+      termMonths: d.termMonths,
+      offer: { letterNumber: d.offerLetter.number, accepted: [] },
+      signatures: [],
+      dates: { offered: d.offerLetter.date },
+      amendments: 0,
+      pks: [],
+      followUps: [],
+      visits: [],
+      semesterReports: [],
+      lastEvent: lastEventOf(event),
+    };
+  }
+  // Events of an agreement whose proposal this projection never saw change nothing it could show.
+  if (!status) return undefined;
+  // A fresh copy, changed below: `status` itself is never touched.
+  const s: AgreementStatus = { ...status, lastEvent: lastEventOf(event) };
+  switch (event.type) {
+    case 'OfferAccepted':
+      s.offer = { ...s.offer, accepted: [...s.offer.accepted, event.data.party] };
+      return s;
+    case 'OfferDeclined':
+      s.stage = 'declined';
+      s.offer = { ...s.offer, declined: event.data };
+      s.dates = { ...s.dates, ended: dayOf(event) };
+      s.ending = { how: 'declined', reason: event.data.reason };
+      return s;
+    case 'NegotiationOpened':
+      s.stage = 'negotiating';
+      return s;
+    case 'AgreementWithdrawn':
+      s.stage = 'withdrawn';
+      s.dates = { ...s.dates, ended: event.data.on };
+      s.ending = { how: 'withdrawn', reason: event.data.reason };
+      return s;
+    case 'DraftRevised':
+      s.stage = 'negotiating';
+      s.termMonths = event.data.termMonths;
+      s.draft = { version: event.data.version, approvedBy: [] };
+      return s;
+    case 'DraftApproved':
+      if (s.draft) s.draft = { ...s.draft, approvedBy: [...s.draft.approvedBy, event.data.party] };
+      return s;
+    case 'DraftFinalized':
+      s.stage = 'awaiting-signatures';
+      return s;
+    case 'SigningScheduled':
+      s.signingScheduledOn = event.data.date;
+      return s;
+    case 'AgreementSigned':
+      s.signatures = [...s.signatures, { party: event.data.party, date: event.data.date }];
+      return s;
+    case 'AgreementActivated':
+      s.stage = 'active';
+      s.dates = { ...s.dates, signed: event.data.validFrom, validUntil: event.data.validUntil };
+      return s;
+    case 'ReciprocalVisitRequested': {
+      const { visitId, host, visitor, on } = event.data;
+      s.visits = [...s.visits, { visitId, host, visitor, status: 'requested', requestedOn: on }];
+      return s;
+    }
+    case 'ReciprocalVisitScheduled':
+      return updateVisit(s, event.data.visitId, { status: 'scheduled', date: event.data.date });
+    case 'ReciprocalVisitHeld':
+      return updateVisit(s, event.data.visitId, { status: 'held', date: event.data.date });
+    case 'ReciprocalVisitCancelled':
+      return updateVisit(s, event.data.visitId, { status: 'cancelled' });
+    case 'SemesterReportSubmitted': {
+      const { party, year, semester } = event.data;
+      s.semesterReports = [...s.semesterReports, { party, year, semester }];
+      return s;
+    }
+    case 'MonevRecorded': {
+      const { date, party, rating, recommendation } = event.data;
+      // Monev may be recorded late: the schedule runs from the latest monev date, not the latest record.
+      if (!s.lastMonev || s.lastMonev.date <= date) s.lastMonev = { date, party, rating, recommendation };
+      return s;
+    }
+    case 'AgreementAmended':
+      s.amendments = event.data.amendmentNo;
+      return s;
+    case 'AgreementExtended':
+      s.dates = { ...s.dates, validUntil: event.data.validUntil };
+      return s;
+    case 'AgreementTerminated':
+      s.stage = 'terminated';
+      s.dates = { ...s.dates, ended: event.data.on };
+      s.ending = { how: 'terminated', reason: event.data.ground };
+      return s;
+    case 'AgreementExpired':
+      s.stage = 'expired';
+      s.dates = { ...s.dates, ended: event.data.on };
+      s.ending = { how: 'expired' };
+      return s;
+    case 'PksDrafted': {
+      const { pksId, title, field, leadOpds, dprdRequiredFor, on } = event.data;
+      const dprd = Object.fromEntries(dprdRequiredFor.map((party) => [party, 'not-requested' as const]));
+      s.pks = [...s.pks, { pksId, title, field, stage: 'drafting', leadOpds, draftedOn: on, dprd, signedBy: [], amendments: 0 }];
+      return s;
+    }
+    case 'PksRevised':
+      return updatePks(s, event.data.pksId, (p) => ({
+        draftVersion: event.data.version,
+        dprd: Object.fromEntries(Object.keys(p.dprd).map((party) => [party, 'not-requested' as const])),
+      }));
+    case 'PksDprdApprovalRequested':
+      return updatePks(s, event.data.pksId, (p) => ({ dprd: { ...p.dprd, [event.data.party]: 'requested' } }));
+    case 'PksDprdApprovalDecided':
+      return updatePks(s, event.data.pksId, (p) => ({
+        dprd: { ...p.dprd, [event.data.party]: event.data.approved ? 'approved' : 'rejected' },
+      }));
+    case 'PksSigned':
+      return updatePks(s, event.data.pksId, (p) => ({ signedBy: [...p.signedBy, event.data.party] }));
+    case 'PksActivated':
+      return updatePks(s, event.data.pksId, () => ({
+        stage: 'active',
+        validFrom: event.data.validFrom,
+        validUntil: event.data.validUntil,
+      }));
+    case 'PksAmended':
+      return updatePks(s, event.data.pksId, () => ({ amendments: event.data.amendmentNo }));
+    case 'PksExtended':
+      return updatePks(s, event.data.pksId, () => ({ validUntil: event.data.validUntil }));
+    case 'PksTerminated':
+      return updatePks(s, event.data.pksId, () => ({ stage: 'terminated', endedOn: event.data.on }));
+    case 'PksExpired':
+      return updatePks(s, event.data.pksId, () => ({ stage: 'expired', endedOn: event.data.on }));
+    case 'PksEndedWithAgreement':
+      return updatePks(s, event.data.pksId, () => ({ stage: 'ended-with-agreement', endedOn: event.data.on }));
+    case 'FollowUpAssigned': {
+      const { followUpId, pksId, party, opd, action, dueDate, on } = event.data;
+      const followUp: FollowUpSummary = {
+        followUpId,
+        ...(pksId ? { pksId } : {}),
+        party,
+        opd,
+        action,
+        assignedOn: on,
+        dueDate,
+        status: 'assigned',
+        percent: 0,
+      };
+      s.followUps = [...s.followUps, followUp];
+      return s;
+    }
+    case 'FollowUpAcknowledged':
+      return updateFollowUp(s, event.data.followUpId, { status: 'acknowledged' });
+    case 'FollowUpProgressReported':
+      return updateFollowUp(s, event.data.followUpId, { status: 'in-progress', percent: event.data.percent });
+    case 'FollowUpCompleted':
+      return updateFollowUp(s, event.data.followUpId, { status: 'completed', percent: 100, completedOn: event.data.on });
+    case 'FollowUpDueDateExtended':
+      return updateFollowUp(s, event.data.followUpId, { dueDate: event.data.dueDate });
+    case 'FollowUpCancelled':
+      return updateFollowUp(s, event.data.followUpId, { status: 'cancelled' });
+    default:
+      return ignoreUnknown(event, status);
+  }
+}
+
+const lastEventOf = (event: RecordedEvent): AgreementStatus['lastEvent'] => ({
+  position: event.position,
+  type: event.type,
+  occurredAt: event.metadata.occurredAt,
+});
+
+// These change the fresh copy `evolveStatus` made, replacing (never changing) the list they update.
+function updatePks(s: AgreementStatus, pksId: string, change: (pks: PksStatus) => Partial<PksStatus>): AgreementStatus {
+  s.pks = s.pks.map((p) => (p.pksId === pksId ? { ...p, ...change(p) } : p));
+  return s;
+}
+
+function updateFollowUp(s: AgreementStatus, followUpId: string, change: Partial<FollowUpSummary>): AgreementStatus {
+  s.followUps = s.followUps.map((f) => (f.followUpId === followUpId ? { ...f, ...change } : f));
+  return s;
+}
+
+function updateVisit(s: AgreementStatus, visitId: string, change: Partial<VisitSummary>): AgreementStatus {
+  s.visits = s.visits.map((v) => (v.visitId === visitId ? { ...v, ...change } : v));
+  return s;
+}
+
+/**
+ * The agreement-status read model: one document per agreement. Its list tables hold what region views filter on:
+ * the parties (region scoping, portfolios, worklists, deadline schedules) and the fields. The open follow-ups and
+ * the pending deadlines depend on the whole agreement (its title, stage, PKS, parties), so they are read from the
+ * documents of a region's agreements rather than kept as rows of their own, which every event would rewrite; the
+ * earliest pending deadline is a column, so "what is due by then" finds its agreements by index.
+ */
+export const agreementStatusProjection: Projection<AgreementStatus> = {
+  name: 'agreement-status',
+  // Deadlines follow from the policy's durations: a new policy version rebuilds the column derived from them.
+  version: `1+policy.${DEFAULT_POLICY.version}`,
+  documentOf: (event) => (asAgreementEvent(event) ? agreementIdOf(event) : undefined),
+  evolve: evolveStatus,
+  schema: {
+    key: 'TEXT',
+    columns: {
+      title: 'TEXT',
+      stage: 'TEXT',
+      offered_on: 'TEXT',
+      valid_until: 'TEXT',
+      next_deadline_on: 'TEXT',
+      last_position: 'INTEGER',
+    },
+    indexes: [['stage'], ['last_position'], ['next_deadline_on']],
+    lists: {
+      parties: { columns: { region: 'TEXT' }, indexes: [['region']] },
+      fields: { columns: { field: 'TEXT' }, indexes: [['field']] },
+    },
+    rowsOf: (status) => ({
+      columns: {
+        title: status.title,
+        stage: status.stage,
+        offered_on: status.dates.offered,
+        valid_until: status.dates.validUntil ?? null,
+        next_deadline_on: pendingDeadlines(status)[0]?.dueOn ?? null,
+        last_position: status.lastEvent.position,
+      },
+      lists: {
+        parties: status.parties.map((region) => ({ id: region, region })),
+        fields: [...new Set(status.fields)].map((field) => ({ id: field, field })),
+      },
+    }),
+  },
+};

@@ -1,0 +1,125 @@
+import type { AgreementEvent } from '../src/agreements/domain/agreement.events';
+import * as F from '../test/support/agreement-fixtures';
+import { banten, bengkulu, story } from '../test/support/agreement-fixtures';
+import { AGREEMENT_ID, recorded } from '../test/projections/support/recorded-events';
+import { type AgreementStatus, agreementStatusProjection } from './agreement-status.projection';
+import { type Deadline, type DeadlineKind, pendingDeadlines } from './deadlines';
+
+const statusAfter = (history: AgreementEvent[]): AgreementStatus =>
+  recorded(history).reduce<AgreementStatus | undefined>((s, e) => agreementStatusProjection.evolve(s, e), undefined) as AgreementStatus;
+
+const deadlinesAfter = (...history: AgreementEvent[]): Deadline[] => pendingDeadlines(statusAfter(history));
+const ofKind = (kind: DeadlineKind, ...history: AgreementEvent[]): Deadline[] => deadlinesAfter(...history).filter((d) => d.kind === kind);
+const coordinatorsOf = (...regions: string[]) => regions.map((region) => ({ region, role: 'coordinator' }));
+
+describe('the deadline schedule of an agreement', () => {
+  describe('an offer', () => {
+    it('gives each counterpart 30 days from the offer letter to answer, reminding its coordinators', () =>
+      expect(deadlinesAfter(...F.offered)).toEqual([
+        {
+          deadlineId: `${AGREEMENT_ID}/offer-answer/${bengkulu}`,
+          kind: 'offer-answer',
+          dueOn: '2025-10-01',
+          agreementId: AGREEMENT_ID,
+          agreementTitle: F.proposed().data.title,
+          subject: { id: bengkulu, description: 'answer to offer 415.4/1234-Pem/2025' },
+          recipients: coordinatorsOf(bengkulu),
+        },
+      ]));
+
+    it('no longer waits for a counterpart that accepted, nor for any once negotiation opened', () => {
+      const threeParties = F.proposed(banten, [bengkulu, '32']);
+      expect(ofKind('offer-answer', threeParties, F.accepted(bengkulu)).map((d) => d.subject.id)).toEqual(['32']);
+      expect(ofKind('offer-answer', ...F.negotiating)).toEqual([]);
+    });
+
+    it('has no deadline once declined or withdrawn', () => {
+      expect(deadlinesAfter(...F.offered, F.declined(bengkulu))).toEqual([]);
+      expect(deadlinesAfter(...F.negotiating, F.withdrawn())).toEqual([]);
+    });
+  });
+
+  describe('an active KSB', () => {
+    it('expects a PKS within 180 days of signing, until one is signed', () => {
+      expect(ofKind('ksb-without-pks', ...F.activeKsb)).toMatchObject([{ dueOn: '2026-04-22', recipients: coordinatorsOf(banten, bengkulu) }]);
+      expect(ofKind('ksb-without-pks', ...F.draftingPks)).toHaveLength(1);
+      expect(ofKind('ksb-without-pks', ...F.activePks)).toEqual([]);
+      expect(ofKind('ksb-without-pks', ...F.activePks, F.pksTerminated())).toEqual([]);
+    });
+
+    it("expects each party's report on the oldest semester not reported yet, from the semester it was signed in", () => {
+      expect(ofKind('semester-report', ...F.activeKsb).map((d) => [d.subject.id, d.dueOn])).toEqual([
+        [`${bengkulu}/2025-S2`, '2026-01-31'],
+        [`${banten}/2025-S2`, '2026-01-31'],
+      ]);
+      const reported = ofKind('semester-report', ...F.activeKsb, F.semesterReported(banten, 2025, 2));
+      expect(reported.map((d) => [d.subject.id, d.dueOn])).toEqual([
+        [`${bengkulu}/2025-S2`, '2026-01-31'],
+        [`${banten}/2026-S1`, '2026-07-31'],
+      ]);
+    });
+
+    it("reminds the lead OPD of an active PKS of its region's semester report", () =>
+      expect(ofKind('semester-report', ...F.activePks).find((d) => d.subject.id.startsWith(bengkulu))?.recipients).toEqual([
+        { region: bengkulu, role: 'coordinator' },
+        { region: bengkulu, role: 'opd', opd: F.healthOfficeOf(bengkulu) },
+      ]));
+
+    it('expects monev a year after signing, then a year after the latest monev', () => {
+      expect(ofKind('monev', ...F.activeKsb)).toMatchObject([{ dueOn: '2026-10-24', recipients: coordinatorsOf(banten, bengkulu) }]);
+      expect(ofKind('monev', ...F.activeKsb, F.monevRecorded({ date: '2026-03-15' }))).toMatchObject([{ dueOn: '2027-03-15' }]);
+    });
+
+    it('counts down to its end date, and to the end of each active PKS, reminding coordinators and lead OPDs', () => {
+      const opds = F.leadOpds().map(({ party, opd }) => ({ region: party, role: 'opd', opd }));
+      expect(ofKind('ksb-end', ...F.activePks)).toMatchObject([{ dueOn: story.ksbEnd, recipients: [...coordinatorsOf(banten, bengkulu), ...opds] }]);
+      expect(ofKind('pks-end', ...F.activePks)).toMatchObject([
+        { dueOn: story.pksEnd, subject: { id: 'pks-1' }, recipients: [...coordinatorsOf(banten, bengkulu), ...opds] },
+      ]);
+      expect(ofKind('ksb-end', ...F.activeKsb, F.extended('2031-10-24'))).toMatchObject([{ dueOn: '2031-10-24' }]);
+      expect(ofKind('pks-end', ...F.activePks, F.pksExtended('2029-06-30'))).toMatchObject([{ dueOn: '2029-06-30' }]);
+    });
+
+    it('gives a requested reciprocal visit 90 days to be scheduled', () => {
+      expect(ofKind('visit-scheduling', ...F.activeKsb, F.visitRequested())).toMatchObject([
+        { dueOn: '2026-04-10', subject: { id: 'visit-1' }, recipients: coordinatorsOf(bengkulu, banten) },
+      ]);
+      expect(ofKind('visit-scheduling', ...F.activeKsb, F.visitRequested(), F.visitScheduled())).toEqual([]);
+      expect(ofKind('visit-scheduling', ...F.activeKsb, F.visitRequested(), F.visitCancelled())).toEqual([]);
+    });
+
+    it('has nothing left once it ended', () => {
+      expect(deadlinesAfter(...F.activePks, F.visitRequested(), F.terminated(), F.pksEndedWithAgreement())).toEqual([]);
+      expect(deadlinesAfter(...F.activeKsb, F.expired())).toEqual([]);
+    });
+  });
+
+  describe('a follow-up', () => {
+    it('is due on its due date: its OPD is reminded, its head and the coordinator on escalation', () =>
+      expect(ofKind('follow-up-due', ...F.activeKsb, F.followUpAssigned())).toEqual([
+        expect.objectContaining({
+          deadlineId: `${AGREEMENT_ID}/follow-up-due/tl-1`,
+          dueOn: story.due,
+          subject: { id: 'tl-1', description: F.followUpAssigned().data.action },
+          recipients: [
+            { region: bengkulu, role: 'opd', opd: F.healthOfficeOf(bengkulu) },
+            { region: bengkulu, role: 'opd-head', opd: F.healthOfficeOf(bengkulu), onEscalation: true },
+            { region: bengkulu, role: 'coordinator', onEscalation: true },
+          ],
+        }),
+      ]));
+
+    it('moves with its due date, stays while in progress, and goes once completed or cancelled', () => {
+      const assigned = [...F.activeKsb, F.followUpAssigned()];
+      expect(ofKind('follow-up-due', ...assigned, F.dueDateExtended('2026-05-31'))).toMatchObject([{ dueOn: '2026-05-31' }]);
+      expect(ofKind('follow-up-due', ...assigned, F.followUpAcknowledged(), F.progressReported(50))).toHaveLength(1);
+      expect(ofKind('follow-up-due', ...assigned, F.followUpAcknowledged(), F.followUpCompleted())).toEqual([]);
+      expect(ofKind('follow-up-due', ...assigned, F.followUpCancelled())).toEqual([]);
+    });
+  });
+
+  it('lists the earliest deadline first', () => {
+    const dates = deadlinesAfter(...F.activePks, F.followUpAssigned(), F.visitRequested()).map((d) => d.dueOn);
+    expect(dates).toEqual([...dates].sort());
+  });
+});

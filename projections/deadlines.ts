@@ -1,0 +1,151 @@
+import { isFollowUpOpen } from '../src/agreements/domain/agreement.state';
+import { addDays, addMonths, type IsoDate } from '../src/agreements/domain/dates';
+import { type AgreementPolicy, DEFAULT_POLICY } from '../src/agreements/domain/policy';
+import type { AgreementStatus, PksStatus } from './agreement-status.projection';
+
+/** The deadlines of the DOMAIN.md table, one kind per row. */
+export type DeadlineKind =
+  | 'offer-answer'
+  | 'ksb-without-pks'
+  | 'follow-up-due'
+  | 'visit-scheduling'
+  | 'semester-report'
+  | 'monev'
+  | 'ksb-end'
+  | 'pks-end';
+
+export type RecipientRole = 'coordinator' | 'opd' | 'opd-head';
+
+/** Who is to be reminded: a region's coordinators, or one OPD of a region (its staff or its head). */
+export interface Recipient {
+  region: string;
+  role: RecipientRole;
+  opd?: string;
+  /** Reminded only once the deadline has passed and is escalated. */
+  onEscalation?: true;
+}
+
+export interface Deadline {
+  /** Stable while the deadline applies: `<agreement>/<kind>/<subject>`, usable as a job id. */
+  deadlineId: string;
+  kind: DeadlineKind;
+  dueOn: IsoDate;
+  agreementId: string;
+  agreementTitle: string;
+  subject: { id: string; description: string };
+  recipients: Recipient[];
+}
+
+/**
+ * Durations of the deadline table that the agreement policy does not hold (yet): monev is "at least yearly" in
+ * PP 28/2018 practice. Semester reports follow the calendar: S1 (Jan–Jun) is due 31 July, S2 on 31 January.
+ */
+export const MONEV_INTERVAL_MONTHS = 12;
+
+/**
+ * Every deadline still pending for the agreement, earliest first. A deadline disappears as soon as it no
+ * longer applies (the offer is answered, the follow-up closed, the report submitted, the agreement ended);
+ * one already past stays until then, so that overdue work stays visible. Which day is "today" is left to the
+ * reader: the schedule holds dates only.
+ */
+export function pendingDeadlines(status: AgreementStatus, policy: AgreementPolicy = DEFAULT_POLICY): Deadline[] {
+  const deadlines: Deadline[] = [];
+  const add = (kind: DeadlineKind, dueOn: IsoDate, subjectId: string, description: string, recipients: Recipient[]) =>
+    deadlines.push({
+      deadlineId: `${status.agreementId}/${kind}/${subjectId}`,
+      kind,
+      dueOn,
+      agreementId: status.agreementId,
+      agreementTitle: status.title,
+      subject: { id: subjectId, description },
+      recipients: distinct(recipients),
+    });
+  const coordinators = (regions: readonly string[]): Recipient[] => regions.map((region) => ({ region, role: 'coordinator' }));
+  const activePks = status.pks.filter((p) => p.stage === 'active');
+  const leadOpdsOf = (pks: readonly PksStatus[], party?: string): Recipient[] =>
+    pks.flatMap((p) => p.leadOpds.filter((l) => !party || l.party === party).map((l) => ({ region: l.party, role: 'opd' as const, opd: l.opd })));
+
+  if (status.stage === 'proposed') {
+    const dueOn = addDays(status.dates.offered, policy.offerAnswerDays.value);
+    for (const counterpart of status.counterparts.filter((c) => !status.offer.accepted.includes(c))) {
+      add('offer-answer', dueOn, counterpart, `answer to offer ${status.offer.letterNumber}`, coordinators([counterpart]));
+    }
+  }
+
+  const { signed, validUntil } = status.dates;
+  if (status.stage === 'active' && signed && validUntil) {
+    if (!status.pks.some((p) => p.validFrom)) {
+      add('ksb-without-pks', addDays(signed, policy.ksbWithoutPksDays.value), 'ksb', 'no PKS signed under this KSB yet', coordinators(status.parties));
+    }
+    for (const party of status.parties) {
+      const semester = firstUnreportedSemester(status, party, signed);
+      if (semesterStart(semester) <= validUntil) {
+        add(
+          'semester-report',
+          semesterDue(semester),
+          `${party}/${semester.year}-S${semester.semester}`,
+          `semester report S${semester.semester} ${semester.year} of ${party}`,
+          [...coordinators([party]), ...leadOpdsOf(activePks, party)],
+        );
+      }
+    }
+    const monevDue = addMonths(status.lastMonev?.date ?? signed, MONEV_INTERVAL_MONTHS);
+    if (monevDue <= validUntil) add('monev', monevDue, 'ksb', 'yearly monitoring and evaluation', coordinators(status.parties));
+    add('ksb-end', validUntil, 'ksb', 'end of the KSB', [...coordinators(status.parties), ...leadOpdsOf(activePks)]);
+    for (const pks of activePks) {
+      if (pks.validUntil) {
+        add('pks-end', pks.validUntil, pks.pksId, `end of ${pks.title}`, [...coordinators(status.parties), ...leadOpdsOf([pks])]);
+      }
+    }
+  }
+
+  // A visit still unscheduled when the KSB ends is moot: the engine cancels it with the KSB.
+  for (const visit of status.stage === 'active' ? status.visits.filter((v) => v.status === 'requested') : []) {
+    add(
+      'visit-scheduling',
+      addDays(visit.requestedOn, policy.reciprocalVisitSchedulingDays.value),
+      visit.visitId,
+      `schedule the reciprocal visit of ${visit.visitor} to ${visit.host}`,
+      coordinators([visit.host, visit.visitor]),
+    );
+  }
+
+  for (const followUp of status.followUps.filter((f) => isFollowUpOpen(f.status))) {
+    const { party: region, opd } = followUp;
+    add('follow-up-due', followUp.dueDate, followUp.followUpId, followUp.action, [
+      { region, role: 'opd', opd },
+      { region, role: 'opd-head', opd, onEscalation: true },
+      { region, role: 'coordinator', onEscalation: true },
+    ]);
+  }
+
+  return deadlines.sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : a.deadlineId < b.deadlineId ? -1 : 1));
+}
+
+interface Semester {
+  year: number;
+  semester: 1 | 2;
+}
+
+/** The oldest semester, from the one the KSB was signed in, that the party has not reported on. */
+function firstUnreportedSemester(status: AgreementStatus, party: string, signed: IsoDate): Semester {
+  const reported = new Set(status.semesterReports.filter((r) => r.party === party).map((r) => `${r.year}-${r.semester}`));
+  let semester: Semester = { year: Number(signed.slice(0, 4)), semester: Number(signed.slice(5, 7)) <= 6 ? 1 : 2 };
+  while (reported.has(`${semester.year}-${semester.semester}`)) {
+    semester = semester.semester === 1 ? { year: semester.year, semester: 2 } : { year: semester.year + 1, semester: 1 };
+  }
+  return semester;
+}
+
+const semesterStart = ({ year, semester }: Semester): IsoDate => `${year}-${semester === 1 ? '01' : '07'}-01`;
+const semesterDue = ({ year, semester }: Semester): IsoDate => (semester === 1 ? `${year}-07-31` : `${year + 1}-01-31`);
+
+function distinct(recipients: readonly Recipient[]): Recipient[] {
+  const seen = new Set<string>();
+  return recipients.filter((r) => {
+    const key = `${r.region}|${r.role}|${r.opd ?? ''}|${r.onEscalation ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,166 @@
+import { assertNever } from '../core/decider';
+import type { Actor } from '../core/event';
+import type { AgreementCommand } from '../agreements/domain/agreement.commands';
+import type { AgreementState } from '../agreements/domain/agreement.state';
+import {
+  ActsForAnotherRegion,
+  NotTheProposer,
+  NotYourOpd,
+  OperatorSeesNoAgreements,
+  ReadOnlyRole,
+  RegionNotAParty,
+  RegionOutOfReach,
+  RoleNotAllowed,
+  SignatoryNotOpdHead,
+} from './access.errors';
+import type { Principal } from './principal';
+
+/**
+ * May this actor send this command to the agreement in this state? Throws the rule it breaks (HTTP 403).
+ *
+ * It runs inside the command path, on the state the command is decided on, so it judges the agreement as it is
+ * now (and again on a retry after a concurrent write), and a refusal writes nothing. A command on an agreement
+ * that does not exist passes, so the decider answers 404 as it would to anyone.
+ */
+export function authorizeCommand(actor: Actor, command: AgreementCommand, state: AgreementState): void {
+  const { role, region } = actor;
+  if (role === 'auditor' || role === 'admin') throw new ReadOnlyRole(role);
+  if (role === 'system') {
+    // The engine records only what follows from time.
+    if (command.type !== 'ExpireAgreement' && command.type !== 'ExpirePks') throw new RoleNotAllowed(role, stepName(command));
+    return;
+  }
+  if (command.type === 'ProposeAgreement') {
+    coordinatorOnly(actor, command);
+    forOwnRegion(actor, command.data.proposer, 'proposer');
+    return;
+  }
+  if (state.stage === 'none') return;
+  if (!state.parties.includes(region)) throw new RegionNotAParty(region);
+
+  switch (command.type) {
+    case 'AcceptOffer':
+    case 'DeclineOffer':
+    case 'ApproveDraft':
+    case 'SignAgreement':
+    case 'SubmitSemesterReport':
+    case 'RecordMonev':
+    case 'RequestPksDprdApproval':
+    case 'DecidePksDprdApproval':
+    case 'AssignFollowUp':
+      coordinatorOnly(actor, command);
+      return forOwnRegion(actor, command.data.party, 'party');
+    case 'WithdrawAgreement':
+      coordinatorOnly(actor, command);
+      if (region !== state.proposer) throw new NotTheProposer(region, state.proposer);
+      return;
+    case 'ReviseDraft':
+    case 'ScheduleSigning':
+    case 'AmendAgreement':
+    case 'ExtendAgreement':
+    case 'TerminateAgreement':
+    case 'ExpireAgreement':
+    case 'AmendPks':
+    case 'ExtendPks':
+    case 'TerminatePks':
+    case 'ExpirePks':
+      // Joint steps: the coordinator of any party records them.
+      return coordinatorOnly(actor, command);
+    case 'RequestReciprocalVisit': {
+      coordinatorOnly(actor, command);
+      const { host, visitor } = command.data;
+      if (region !== host && region !== visitor) throw new ActsForAnotherRegion(region, host, 'host');
+      return;
+    }
+    case 'ScheduleReciprocalVisit':
+    case 'RecordReciprocalVisit':
+    case 'CancelReciprocalVisit': {
+      coordinatorOnly(actor, command);
+      const visit = state.visits.find((v) => v.visitId === command.data.visitId);
+      if (visit && region !== visit.host && region !== visit.visitor) {
+        throw new ActsForAnotherRegion(region, `${visit.host} and ${visit.visitor}`, 'visitId');
+      }
+      return;
+    }
+    case 'DraftPks':
+      if (role === 'dinas-officer') {
+        const lead = command.data.leadOpds.find((l) => l.party === region);
+        if (lead?.opd !== actor.opd) throw new NotYourOpd(`the lead of this PKS for ${region}`, lead?.opd ?? 'no OPD named');
+      }
+      return;
+    case 'RevisePks':
+      if (role === 'dinas-officer') requireLeadOpd(actor, state, command.data.pksId);
+      return;
+    case 'SignPks':
+      forOwnRegion(actor, command.data.party, 'party');
+      if (role === 'dinas-officer') {
+        requireLeadOpd(actor, state, command.data.pksId);
+        if (command.data.signatory.capacity !== 'opd-head') throw new SignatoryNotOpdHead();
+      }
+      return;
+    case 'ExtendFollowUpDueDate':
+    case 'CancelFollowUp': {
+      coordinatorOnly(actor, command);
+      const followUp = state.followUps.find((f) => f.followUpId === command.data.followUpId);
+      if (followUp) forOwnRegion(actor, followUp.party, 'followUpId');
+      return;
+    }
+    case 'AcknowledgeFollowUp':
+    case 'ReportFollowUpProgress':
+    case 'CompleteFollowUp': {
+      // Only the OPD itself says it has taken on, advanced or finished its task.
+      if (role !== 'dinas-officer') throw new RoleNotAllowed(role, stepName(command));
+      const followUp = state.followUps.find((f) => f.followUpId === command.data.followUpId);
+      if (followUp && (followUp.party !== region || followUp.opd !== actor.opd)) {
+        throw new NotYourOpd(`follow-up ${followUp.followUpId}`, `${followUp.opd} of ${followUp.party}`);
+      }
+      return;
+    }
+    default:
+      return assertNever(command);
+  }
+}
+
+/**
+ * May this user read the agreement (its state, history, PKS, follow-ups, visits, audit trail)? Throws the rule
+ * it breaks. Its parties never change after the proposal, so any version of the state answers alike.
+ */
+export function authorizeRead(viewer: Principal, state: Pick<AgreementState, 'parties'>): void {
+  if (viewer.role === 'admin') throw new OperatorSeesNoAgreements();
+  if (!canSeeAgreementOf(viewer, state.parties)) throw new RegionNotAParty(viewer.region);
+}
+
+/** May this user read everything of a region (its portfolio, its agreements' histories)? Throws the rule it breaks. */
+export function authorizeRegionRead(viewer: Principal, region: string): void {
+  if (viewer.role === 'admin') throw new OperatorSeesNoAgreements();
+  if (viewer.role === 'auditor' && viewer.national) return;
+  if (viewer.region !== region) throw new RegionOutOfReach(viewer.region, region);
+}
+
+/** Whether a user sees an agreement between these parties: for read models that list agreements. */
+export function canSeeAgreementOf(viewer: Principal, parties: readonly string[]): boolean {
+  if (viewer.role === 'admin') return false;
+  if (viewer.role === 'auditor' && viewer.national) return true;
+  return parties.includes(viewer.region);
+}
+
+function coordinatorOnly(actor: Actor, command: AgreementCommand): void {
+  if (actor.role !== 'coordinator') throw new RoleNotAllowed(actor.role, stepName(command));
+}
+
+function forOwnRegion(actor: Actor, party: string, field: string): void {
+  if (party !== actor.region) throw new ActsForAnotherRegion(actor.region, party, field);
+}
+
+/** A dinas officer works on a PKS only as the lead OPD of their own region. */
+function requireLeadOpd(actor: Actor, state: AgreementState, pksId: string): void {
+  const pks = state.pks.find((p) => p.pksId === pksId);
+  if (!pks) return;
+  const lead = pks.leadOpds.find((l) => l.party === actor.region);
+  if (lead?.opd !== actor.opd) throw new NotYourOpd(`the work on PKS ${pksId} for ${actor.region}`, lead?.opd ?? 'no OPD named');
+}
+
+/** `ReportFollowUpProgress` → `report follow up progress`. */
+function stepName(command: AgreementCommand): string {
+  return command.type.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}

@@ -1,0 +1,163 @@
+import { SinergiConfig } from '../config/sinergi.config';
+import { SystemClock } from '../core/clock.port';
+import type { EventStore } from '../core/event-store.port';
+import { isIsoDate } from '../agreements/domain/dates';
+import { UsageError, parseArgs, requiredOption, wholeNumberOption } from '../cli-flags';
+import { openEventStore } from '../infrastructure/event-store.module';
+import {
+  type AuditEntry,
+  type PointInTime,
+  type TimeBasis,
+  TIME_BASES,
+  agreementAsOf,
+  agreementChanges,
+  auditEntryOf,
+  readAgreementHistory,
+} from './agreement-audit';
+import { exportAsCsv } from './audit-export';
+import { checkedAgainstSeal, exportOf, type LogVerification } from './audit.queries';
+import { verifyLog } from './log-verifier';
+
+export const AUDIT_USAGE = [
+  'audit history AGREEMENT_ID [--json]',
+  'audit as-of AGREEMENT_ID --date YYYY-MM-DD [--basis occurred|recorded] | --revision N',
+  'audit diff AGREEMENT_ID --from YYYY-MM-DD --to YYYY-MM-DD [--basis occurred|recorded]',
+  'audit export AGREEMENT_ID [--format json|csv]',
+  'audit verify [--at POSITION] [--seal HEX]',
+];
+
+export interface AuditOutput {
+  /** Results. */
+  print(line: string): void;
+  /** Progress, kept apart from results. */
+  progress(line: string): void;
+}
+
+const consoleOutput: AuditOutput = {
+  print: (line) => console.log(line),
+  progress: (line) => process.stderr.write(`${line}\n`),
+};
+
+/**
+ * `sinergi audit ...` reads the store of SINERGI_DATA_DIR (or SINERGI_EVENT_STORE) directly: whoever runs it
+ * holds the data files, so no token is asked. Exit code 1 when `verify` finds the log broken or the seal changed.
+ */
+export async function runAuditCommand(args: readonly string[], output: AuditOutput = consoleOutput): Promise<number> {
+  const [action, ...rest] = args;
+  if (!action || !['history', 'as-of', 'diff', 'export', 'verify'].includes(action)) {
+    throw new UsageError(`usage:\n  ${AUDIT_USAGE.map((line) => `sinergi ${line}`).join('\n  ')}`);
+  }
+  const store = await openEventStore(SinergiConfig.fromEnv(), new SystemClock());
+  try {
+    return await run(store, action, rest, output);
+  } finally {
+    await store.close();
+  }
+}
+
+async function run(store: EventStore, action: string, args: readonly string[], output: AuditOutput): Promise<number> {
+  const parsed = parseArgs(args, ['json']);
+  if (action === 'verify') return verify(store, wholeNumberOption(parsed, 'at'), parsed.options.seal, output);
+  const [agreementId] = parsed.positionals;
+  if (!agreementId) throw new UsageError(`say which agreement: sinergi audit ${action} AGREEMENT_ID`);
+  const history = await readAgreementHistory(store, agreementId);
+  switch (action) {
+    case 'history': {
+      const entries = history.map(auditEntryOf);
+      if (parsed.switches.has('json')) output.print(JSON.stringify(entries, null, 2));
+      else entries.forEach((entry) => output.print(historyLine(entry)));
+      return 0;
+    }
+    case 'as-of': {
+      output.print(JSON.stringify(agreementAsOf(agreementId, history, pointInTimeOf(parsed.options)), null, 2));
+      return 0;
+    }
+    case 'diff': {
+      const [from, to] = [dateOption(parsed.options, 'from'), dateOption(parsed.options, 'to')];
+      const changes = agreementChanges(agreementId, history, from, to, basisOf(parsed.options));
+      output.print(`${changes.events.length} steps between the end of ${from} and the end of ${to} (${changes.basis}):`);
+      changes.events.forEach((entry) => output.print(`  ${historyLine(entry)}`));
+      output.print(`${changes.changes.length} changes:`);
+      for (const change of changes.changes) {
+        output.print(`  ${change.path}: ${JSON.stringify(change.before) ?? '(none)'} → ${JSON.stringify(change.after) ?? '(none)'}`);
+      }
+      return 0;
+    }
+    default: {
+      const exported = exportOf(agreementId, history, new Date());
+      const format = parsed.options.format ?? 'json';
+      if (format !== 'json' && format !== 'csv') throw new UsageError('--format must be json or csv');
+      output.print(format === 'json' ? JSON.stringify(exported, null, 2) : exportAsCsv([exported]).trimEnd());
+      return exported.verification.intact ? 0 : 1;
+    }
+  }
+}
+
+async function verify(store: EventStore, at: number | undefined, seal: string | undefined, output: AuditOutput): Promise<number> {
+  if (seal !== undefined && !/^[0-9a-fA-F]{64}$/.test(seal)) throw new UsageError('--seal must be 64 hex characters');
+  const began = Date.now();
+  let reported = began;
+  const result = checkedAgainstSeal(
+    await verifyLog(store, {
+      upTo: at,
+      onProgress: (checked, head) => {
+        if (Date.now() - reported < 1000) return;
+        reported = Date.now();
+        output.progress(`  verified ${checked.toLocaleString('en')} of ${head.toLocaleString('en')} events`);
+      },
+    }),
+    seal,
+  );
+  verificationReport(result, (Date.now() - began) / 1000).forEach((line) => output.print(line));
+  return result.intact && result.sealCheck?.matches !== false ? 0 : 1;
+}
+
+export function verificationReport(result: LogVerification, seconds: number): string[] {
+  const lines: string[] = [];
+  if (result.intact) {
+    lines.push(`INTACT: ${result.eventsChecked} events in ${result.streams} streams, every hash chain and the global order, in ${seconds.toFixed(1)} s.`);
+  } else {
+    const broken = result.firstBroken;
+    lines.push(`BROKEN: the first broken event is at position ${broken?.position} (${broken?.breach}).`);
+    if (broken?.streamId) lines.push(`  stream ${broken.streamId}, revision ${broken.revision}, event ${broken.eventId}`);
+    lines.push(`  ${broken?.explanation}`);
+    lines.push(`  The log is intact up to position ${result.position}.`);
+  }
+  lines.push(`Seal at position ${result.position}: ${result.seal}`);
+  lines.push(`  (write it down; later, \`sinergi audit verify --at ${result.position} --seal <seal>\` checks that nothing up to there changed)`);
+  if (result.sealCheck) {
+    lines.push(
+      result.sealCheck.matches
+        ? `The seal you gave matches: nothing up to position ${result.position} has changed.`
+        : `The seal you gave does NOT match: the log up to position ${result.position} is not the one that was sealed.`,
+    );
+  }
+  return lines;
+}
+
+function historyLine(entry: AuditEntry): string {
+  const { actor } = entry;
+  const who = `${actor.userId} (${actor.role}, ${actor.region}${actor.opd ? `, ${actor.opd}` : ''})`;
+  const reason = entry.reason ? `  reason: ${entry.reason}` : '';
+  return `#${entry.revision} ${entry.type} [${entry.subject}]  occurred ${entry.occurredAt}  recorded ${entry.recordedAt}  by ${who}${reason}`;
+}
+
+function pointInTimeOf(options: Record<string, string>): PointInTime {
+  const hasDate = options.date !== undefined;
+  if (hasDate === (options.revision !== undefined)) throw new UsageError('give either --date YYYY-MM-DD or --revision N');
+  if (hasDate) return { date: dateOption(options, 'date'), basis: basisOf(options) };
+  if (!/^\d+$/.test(options.revision)) throw new UsageError('--revision must be a whole number');
+  return { revision: Number(options.revision) };
+}
+
+function dateOption(options: Record<string, string>, name: string): string {
+  const value = requiredOption({ positionals: [], options, switches: new Set() }, name);
+  if (!isIsoDate(value)) throw new UsageError(`--${name} must be a date YYYY-MM-DD, got "${value}"`);
+  return value;
+}
+
+function basisOf(options: Record<string, string>): TimeBasis {
+  const basis = options.basis ?? 'occurred';
+  if (!TIME_BASES.includes(basis as TimeBasis)) throw new UsageError(`--basis must be one of ${TIME_BASES.join(', ')}`);
+  return basis as TimeBasis;
+}

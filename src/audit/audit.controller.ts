@@ -1,0 +1,151 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import type { Response } from 'express';
+import type { Principal } from '../access/principal';
+import { IsIsoDate } from '../agreements/http/dto/validators';
+import { AgreementIdParam } from '../agreements/http/route-decorators';
+import { AllowedRoles, CurrentPrincipal } from '../http/request-actor';
+import { type AgreementAsOf, type AgreementChanges, type TimeBasis, TIME_BASES } from './agreement-audit';
+import { type AgreementExport, EXPORT_FORMATS, type ExportFormat, exportAsCsv } from './audit-export';
+import { PointInTimeRequired } from './audit.errors';
+import {
+  type AuditTrail,
+  ExportAgreement,
+  ExportRegionPortfolio,
+  GetAgreementAsOf,
+  GetAgreementChanges,
+  GetAuditTrail,
+  type LogVerification,
+  type RegionPortfolioExport,
+  VerifyEventLog,
+} from './audit.queries';
+
+export class AsOfQuery {
+  /** End of this day, Asia/Jakarta. */
+  @IsOptional()
+  @IsIsoDate()
+  date?: string;
+
+  /** A revision of the agreement's stream (0 = the proposal). */
+  @IsOptional()
+  @Matches(/^\d{1,9}$/, { message: 'revision must be a whole number' })
+  revision?: string;
+
+  /** `occurred` (default): by when steps happened in the world; `recorded`: by when the store recorded them. */
+  @IsOptional()
+  @IsIn(TIME_BASES)
+  basis?: TimeBasis;
+}
+
+export class ChangesQuery {
+  @IsIsoDate()
+  from!: string;
+
+  @IsIsoDate()
+  to!: string;
+
+  @IsOptional()
+  @IsIn(TIME_BASES)
+  basis?: TimeBasis;
+}
+
+export class ExportQuery {
+  @IsOptional()
+  @IsIn(EXPORT_FORMATS)
+  format?: ExportFormat;
+}
+
+export class VerifyQuery {
+  /** Verify up to this global position (where a seal was written down); default: the whole log. */
+  @IsOptional()
+  @Matches(/^\d{1,15}$/, { message: 'at must be a whole number' })
+  at?: string;
+
+  /** A seal written down earlier for position `at`: the answer says whether the log still has it. */
+  @IsOptional()
+  @Matches(/^[0-9a-fA-F]{64}$/, { message: 'seal must be 64 hex characters' })
+  seal?: string;
+}
+
+/** The auditor's tools: history, time travel, differences, exports, and the tamper check of the whole log. */
+@ApiTags('audit')
+@Controller('audit')
+export class AuditController {
+  constructor(private readonly queries: QueryBus) {}
+
+  /** Every step of the agreement, its PKS, follow-ups and visits, in order: actor, role, region, occurred-at, recorded-at, reason. */
+  @Get('agreements/:agreementId/history')
+  history(@CurrentPrincipal() viewer: Principal, @AgreementIdParam() id: string): Promise<AuditTrail> {
+    return this.queries.execute(new GetAuditTrail(id, viewer));
+  }
+
+  /** The agreement as it stood at the end of a date (Asia/Jakarta) or at a revision. */
+  @Get('agreements/:agreementId/as-of')
+  asOf(@CurrentPrincipal() viewer: Principal, @AgreementIdParam() id: string, @Query() query: AsOfQuery): Promise<AgreementAsOf> {
+    const { date, revision, basis = 'occurred' } = query;
+    if ((date === undefined) === (revision === undefined)) throw new PointInTimeRequired();
+    const point = date !== undefined ? { date, basis } : { revision: Number(revision) };
+    return this.queries.execute(new GetAgreementAsOf(id, point, viewer));
+  }
+
+  /** What changed between the end of one date and the end of another, path by path, with the steps in between. */
+  @Get('agreements/:agreementId/diff')
+  diff(@CurrentPrincipal() viewer: Principal, @AgreementIdParam() id: string, @Query() query: ChangesQuery): Promise<AgreementChanges> {
+    return this.queries.execute(new GetAgreementChanges(id, query.from, query.to, query.basis ?? 'occurred', viewer));
+  }
+
+  /** The history and state for the record, as JSON or CSV, with the agreement's hash chain checked. */
+  @Get('agreements/:agreementId/export')
+  @ApiProduces('application/json', 'text/csv')
+  async export(
+    @CurrentPrincipal() viewer: Principal,
+    @AgreementIdParam() id: string,
+    @Query() query: ExportQuery,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<AgreementExport | string> {
+    const exported = await this.queries.execute(new ExportAgreement(id, viewer));
+    const format = query.format ?? 'json';
+    response.setHeader('Content-Disposition', `attachment; filename="agreement-${id}.${format}"`);
+    response.setHeader('Sinergi-Chain-Intact', String(exported.verification.intact));
+    if (format === 'json') return exported;
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    return exportAsCsv([exported], [`Sinergi export of agreement ${id} at ${exported.exportedAt}`]);
+  }
+
+  /**
+   * The region's portfolio figures and every agreement it is a party to, each with its history and its hash chain
+   * checked, as JSON or CSV: for the region's own users and national auditors.
+   */
+  @Get('regions/:code/export')
+  @ApiProduces('application/json', 'text/csv')
+  async exportRegion(
+    @CurrentPrincipal() viewer: Principal,
+    @Param('code') code: string,
+    @Query() query: ExportQuery,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<RegionPortfolioExport | string> {
+    const exported = await this.queries.execute(new ExportRegionPortfolio(code, viewer));
+    const format = query.format ?? 'json';
+    response.setHeader('Content-Disposition', `attachment; filename="region-${code}-portfolio.${format}"`);
+    response.setHeader('Sinergi-Chain-Intact', String(exported.agreements.every((a) => a.verification.intact)));
+    if (format === 'json') return exported;
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    const { total, byStage } = exported.portfolio;
+    const stages = Object.entries(byStage).map(([stage, count]) => `${stage} ${count}`).join(', ');
+    return exportAsCsv(exported.agreements, [
+      `Sinergi portfolio of region ${code} at ${exported.exportedAt}: ${total} agreements (${stages})`,
+    ]);
+  }
+
+  /**
+   * Recomputes every stream's hash chain and the global order, naming the first event changed, removed, inserted or
+   * reordered, and gives the seal of the log up to the verified position.
+   */
+  @Get('verify')
+  @AllowedRoles('auditor', 'admin')
+  verify(@Query() query: VerifyQuery): Promise<LogVerification> {
+    return this.queries.execute(new VerifyEventLog(query.at === undefined ? undefined : Number(query.at), query.seal));
+  }
+}

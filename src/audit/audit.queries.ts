@@ -1,0 +1,221 @@
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { authorizeRead, authorizeRegionRead } from '../access/agreement-access';
+import type { Principal } from '../access/principal';
+import { agreementDecider, agreementStreamId } from '../agreements/domain/agreement.decider';
+import { UnknownRegion } from '../agreements/domain/agreement.errors';
+import type { IsoDate } from '../agreements/domain/dates';
+import { Clock } from '../core/clock.port';
+import { foldHistory } from '../core/command-processor';
+import type { RecordedEvent } from '../core/event';
+import { EventStore } from '../core/event-store.port';
+import { RegionDirectory } from '../regions/region-directory';
+import { AgreementListQuery } from '../read-models/queries/agreement-list.query';
+import { type RegionPortfolio, RegionPortfolioQuery } from '../read-models/queries/region-portfolio.query';
+import {
+  type AgreementAsOf,
+  type AgreementChanges,
+  type AuditEntry,
+  type PointInTime,
+  type TimeBasis,
+  agreementAsOf,
+  agreementChanges,
+  auditEntryOf,
+  readAgreementHistory,
+} from './agreement-audit';
+import type { AgreementExport } from './audit-export';
+import { DatesOutOfOrder } from './audit.errors';
+import { type VerificationResult, verifyLog, verifyStream } from './log-verifier';
+
+export interface AuditTrail {
+  agreementId: string;
+  entries: AuditEntry[];
+}
+
+export interface LogVerification extends VerificationResult {
+  /** Present when a seal written down earlier was given: whether the log up to `position` still has it. */
+  sealCheck?: { expected: string; matches: boolean };
+}
+
+/** The agreement's full history (KSB, PKS, follow-ups, visits) with who, when and why. */
+export class GetAuditTrail extends Query<AuditTrail> {
+  constructor(
+    readonly agreementId: string,
+    readonly viewer: Principal,
+  ) {
+    super();
+  }
+}
+
+/** The agreement as it stood at a date or a revision. */
+export class GetAgreementAsOf extends Query<AgreementAsOf> {
+  constructor(
+    readonly agreementId: string,
+    readonly point: PointInTime,
+    readonly viewer: Principal,
+  ) {
+    super();
+  }
+}
+
+/** What changed in the agreement between two dates. */
+export class GetAgreementChanges extends Query<AgreementChanges> {
+  constructor(
+    readonly agreementId: string,
+    readonly from: IsoDate,
+    readonly to: IsoDate,
+    readonly basis: TimeBasis,
+    readonly viewer: Principal,
+  ) {
+    super();
+  }
+}
+
+/** The agreement's history and state for the record, with its hash chain checked. */
+export class ExportAgreement extends Query<AgreementExport> {
+  constructor(
+    readonly agreementId: string,
+    readonly viewer: Principal,
+  ) {
+    super();
+  }
+}
+
+/** A region's agreements, each with its history and its hash chain checked, under the region's portfolio figures. */
+export class ExportRegionPortfolio extends Query<RegionPortfolioExport> {
+  constructor(
+    readonly region: string,
+    readonly viewer: Principal,
+  ) {
+    super();
+  }
+}
+
+export interface RegionPortfolioExport {
+  region: string;
+  exportedAt: string;
+  /** The read model's figures for the region, as of the export. */
+  portfolio: RegionPortfolio;
+  agreements: AgreementExport[];
+}
+
+/** Every stream's hash chain and the global order, up to a position, optionally against a seal written down before. */
+export class VerifyEventLog extends Query<LogVerification> {
+  constructor(
+    readonly upTo?: number,
+    readonly expectedSeal?: string,
+  ) {
+    super();
+  }
+}
+
+async function visibleHistory(store: EventStore, agreementId: string, viewer: Principal): Promise<RecordedEvent[]> {
+  const history = await readAgreementHistory(store, agreementId);
+  authorizeRead(viewer, foldHistory(agreementDecider, history));
+  return history;
+}
+
+@QueryHandler(GetAuditTrail)
+export class GetAuditTrailHandler implements IQueryHandler<GetAuditTrail> {
+  constructor(private readonly store: EventStore) {}
+
+  async execute({ agreementId, viewer }: GetAuditTrail): Promise<AuditTrail> {
+    const history = await visibleHistory(this.store, agreementId, viewer);
+    return { agreementId, entries: history.map(auditEntryOf) };
+  }
+}
+
+@QueryHandler(GetAgreementAsOf)
+export class GetAgreementAsOfHandler implements IQueryHandler<GetAgreementAsOf> {
+  constructor(private readonly store: EventStore) {}
+
+  async execute({ agreementId, point, viewer }: GetAgreementAsOf): Promise<AgreementAsOf> {
+    return agreementAsOf(agreementId, await visibleHistory(this.store, agreementId, viewer), point);
+  }
+}
+
+@QueryHandler(GetAgreementChanges)
+export class GetAgreementChangesHandler implements IQueryHandler<GetAgreementChanges> {
+  constructor(private readonly store: EventStore) {}
+
+  async execute({ agreementId, from, to, basis, viewer }: GetAgreementChanges): Promise<AgreementChanges> {
+    if (from > to) throw new DatesOutOfOrder(from, to);
+    return agreementChanges(agreementId, await visibleHistory(this.store, agreementId, viewer), from, to, basis);
+  }
+}
+
+@QueryHandler(ExportAgreement)
+export class ExportAgreementHandler implements IQueryHandler<ExportAgreement> {
+  constructor(
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute({ agreementId, viewer }: ExportAgreement): Promise<AgreementExport> {
+    return exportOf(agreementId, await visibleHistory(this.store, agreementId, viewer), this.clock.now());
+  }
+}
+
+@QueryHandler(VerifyEventLog)
+export class VerifyEventLogHandler implements IQueryHandler<VerifyEventLog> {
+  constructor(private readonly store: EventStore) {}
+
+  async execute({ upTo, expectedSeal }: VerifyEventLog): Promise<LogVerification> {
+    return checkedAgainstSeal(await verifyLog(this.store, { upTo }), expectedSeal);
+  }
+}
+
+@QueryHandler(ExportRegionPortfolio)
+export class ExportRegionPortfolioHandler implements IQueryHandler<ExportRegionPortfolio> {
+  constructor(
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+    private readonly agreements: AgreementListQuery,
+    private readonly portfolios: RegionPortfolioQuery,
+    private readonly regions: RegionDirectory,
+  ) {}
+
+  /**
+   * Which agreements the region has comes from the read model (so one proposed a moment ago may be missing); what
+   * each of them holds is read from the event store and verified.
+   */
+  async execute({ region, viewer }: ExportRegionPortfolio): Promise<RegionPortfolioExport> {
+    if (!this.regions.find(region)) throw new UnknownRegion('code', region);
+    authorizeRegionRead(viewer, region);
+    const now = this.clock.now();
+    const ids: string[] = [];
+    for (let page = 1; ; page++) {
+      const listed = this.agreements.list({ region, sort: 'offeredOn', descending: false, page, pageSize: 100 });
+      ids.push(...listed.items.map((item) => item.agreementId));
+      if (listed.items.length === 0 || ids.length >= listed.total) break;
+    }
+    const agreements: AgreementExport[] = [];
+    for (const agreementId of ids) agreements.push(exportOf(agreementId, await readAgreementHistory(this.store, agreementId), now));
+    return { region, exportedAt: now.toISOString(), portfolio: this.portfolios.portfolio(region), agreements };
+  }
+}
+
+export function exportOf(agreementId: string, history: readonly RecordedEvent[], now: Date): AgreementExport {
+  return {
+    agreementId,
+    exportedAt: now.toISOString(),
+    revision: history[history.length - 1].revision,
+    state: foldHistory(agreementDecider, history),
+    history: history.map(auditEntryOf),
+    verification: verifyStream(agreementStreamId(agreementId), history),
+  };
+}
+
+export function checkedAgainstSeal(result: VerificationResult, expectedSeal: string | undefined): LogVerification {
+  if (expectedSeal === undefined) return result;
+  const expected = expectedSeal.toLowerCase();
+  return { ...result, sealCheck: { expected, matches: result.seal === expected } };
+}
+
+export const auditQueryHandlers = [
+  GetAuditTrailHandler,
+  GetAgreementAsOfHandler,
+  GetAgreementChangesHandler,
+  ExportAgreementHandler,
+  ExportRegionPortfolioHandler,
+  VerifyEventLogHandler,
+];

@@ -1,0 +1,521 @@
+import { Client, Pool, type PoolClient } from 'pg';
+import { type Clock, SystemClock } from '../../core/clock.port';
+import type { EventMetadata, NewEvent, RecordedEvent } from '../../core/event';
+import {
+  type AppendOptions,
+  type AppendResult,
+  EventStore,
+  type ExpectedRevision,
+  type ReadStreamOptions,
+  type Subscription,
+  WrongExpectedRevision,
+} from '../../core/event-store.port';
+import { eventHash, GENESIS_HASH } from '../../core/hash-chain';
+import { assertContinues, type RecordedAppend, type RecordedEventImport } from '../../migration/recorded-event-import';
+import { PostgresSubscription, SUBSCRIPTION_BATCH } from './postgres.subscription';
+
+const SCHEMA_VERSION = 1;
+
+/** Announces commits to the subscriptions of every process sharing the database. */
+const COMMIT_CHANNEL = 'sinergi_event_store_commits';
+
+// The same columns as the SQLite store. data and metadata are JSON text, not JSONB: the text read back is the
+// text written, so an event hashes the same forever (JSONB would rewrite numbers such as -0 or 1e400).
+const SCHEMA = `
+  CREATE TABLE events (
+    position       BIGINT  PRIMARY KEY,
+    id             TEXT    NOT NULL UNIQUE,
+    stream_id      TEXT    NOT NULL,
+    revision       INTEGER NOT NULL,
+    type           TEXT    NOT NULL,
+    schema_version INTEGER NOT NULL,
+    data           TEXT    NOT NULL,
+    metadata       TEXT    NOT NULL,
+    previous_hash  TEXT    NOT NULL,
+    hash           TEXT    NOT NULL,
+    UNIQUE (stream_id, revision)
+  );
+  CREATE TABLE idempotency_keys (
+    key            TEXT    PRIMARY KEY,
+    stream_id      TEXT    NOT NULL,
+    first_revision INTEGER NOT NULL,
+    last_revision  INTEGER NOT NULL,
+    last_position  BIGINT  NOT NULL
+  );
+  -- The one row every append locks until it commits: positions are handed out in commit order, so a reader
+  -- never sees position N+1 while N is still uncommitted, and never skips an event that commits later.
+  CREATE TABLE event_log_head (
+    only_row         BOOLEAN PRIMARY KEY DEFAULT true CHECK (only_row),
+    position         BIGINT  NOT NULL,
+    last_recorded_at TEXT    NOT NULL
+  );
+  INSERT INTO event_log_head (position, last_recorded_at) VALUES (0, '');
+  CREATE TABLE event_store_schema (version INTEGER NOT NULL);
+  INSERT INTO event_store_schema (version) VALUES (${SCHEMA_VERSION});
+`;
+
+export interface PostgresEventStoreOptions {
+  /** Stamps `metadata.recordedAt`. */
+  clock?: Clock;
+  /** How often a subscription reads when no commit was announced: the fallback for a lost notification. */
+  pollIntervalMs?: number;
+  /** Connections to the server, one of them for a write at a time. */
+  poolSize?: number;
+}
+
+export interface PostgresEventStoreStats {
+  /** Transactions committed: one per group of appends that arrived together. */
+  commits: number;
+  appends: number;
+  events: number;
+}
+
+interface EventRow {
+  position: string;
+  id: string;
+  stream_id: string;
+  revision: number;
+  type: string;
+  schema_version: number;
+  data: string;
+  metadata: string;
+  previous_hash: string;
+  hash: string;
+}
+
+interface IdempotencyRow {
+  stream_id: string;
+  first_revision: number;
+  last_revision: number;
+  last_position: string;
+}
+
+interface PendingAppend {
+  streamId: string;
+  events: NewEvent[];
+  expected: ExpectedRevision;
+  idempotencyKey: string | undefined;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
+
+/** The log's head, locked: the last position handed out and the latest recordedAt. */
+interface LockedHead {
+  position: number;
+  lastRecordedAt: string;
+}
+
+/**
+ * The event store on PostgreSQL (durable with the server's default `synchronous_commit = on`).
+ *
+ * Every writing transaction locks the single `event_log_head` row, so writes are serialised and positions are
+ * assigned in commit order: the global order has no gap that a reader could see and later find filled.
+ * The price of that lock is that one transaction commits at a time, so appends that arrive while one commits are
+ * grouped into the next transaction (group commit), each in its own savepoint so that it fails alone.
+ */
+export class PostgresEventStore extends EventStore implements RecordedEventImport {
+  private queue: PendingAppend[] = [];
+  private writing: Promise<void> | undefined;
+  private readonly subscriptions = new Set<PostgresSubscription>();
+  private listener: CommitListener | undefined;
+  private readonly counters: PostgresEventStoreStats = { commits: 0, appends: 0, events: 0 };
+  private closed = false;
+
+  private constructor(
+    private readonly pool: Pool,
+    private readonly connectionString: string,
+    private readonly clock: Clock,
+    private readonly pollIntervalMs: number,
+  ) {
+    super();
+  }
+
+  /** Connects, creating the tables if the database has none yet. */
+  static async open(connectionString: string, options: PostgresEventStoreOptions = {}): Promise<PostgresEventStore> {
+    const pool = new Pool({ connectionString, max: options.poolSize ?? 10 });
+    // An idle connection that breaks (a restarting server) must not crash the process: the pool replaces it.
+    pool.on('error', () => undefined);
+    try {
+      await migrate(pool);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return new PostgresEventStore(pool, connectionString, options.clock ?? new SystemClock(), options.pollIntervalMs ?? 500);
+  }
+
+  get stats(): Readonly<PostgresEventStoreStats> {
+    return { ...this.counters };
+  }
+
+  /**
+   * Resolves once the events are committed. An empty `events` array writes nothing (not even the idempotency key)
+   * but is still checked against `expectedRevision`, and resolves with where the stream is, as the SQLite store does.
+   */
+  append(
+    streamId: string,
+    events: NewEvent[],
+    expectedRevision: ExpectedRevision,
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new Error('the event store is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ streamId, events, expected: expectedRevision, idempotencyKey: options.idempotencyKey, resolve, reject });
+      this.writing ??= this.writeQueued();
+    });
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const { rows } = await this.pool.query<EventRow>(
+      'SELECT * FROM events WHERE stream_id = $1 AND revision > $2 AND revision <= $3 ORDER BY revision',
+      [streamId, options.afterRevision ?? -1, options.toRevision ?? 2 ** 31 - 1],
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(afterPosition: number, limit: number): Promise<RecordedEvent[]> {
+    const { rows } = await this.pool.query<EventRow>('SELECT * FROM events WHERE position > $1 ORDER BY position LIMIT $2', [
+      afterPosition,
+      limit,
+    ]);
+    return rows.map(toRecordedEvent);
+  }
+
+  async headPosition(): Promise<number> {
+    const { rows } = await this.pool.query<{ position: string }>('SELECT position FROM event_log_head');
+    return Number(rows[0].position);
+  }
+
+  async findAppend(idempotencyKey: string): Promise<AppendResult | undefined> {
+    const { rows } = await this.pool.query<IdempotencyRow>('SELECT * FROM idempotency_keys WHERE key = $1', [idempotencyKey]);
+    return rows[0] && { ...toAppendResult(rows[0]), replayed: false };
+  }
+
+  subscribe(
+    afterPosition: number,
+    handler: (event: RecordedEvent) => Promise<void> | void,
+    onError?: (error: unknown) => void,
+  ): Subscription {
+    this.listener ??= new CommitListener(this.connectionString, () => this.announceCommit());
+    const subscription = new PostgresSubscription(
+      afterPosition,
+      (after) => this.readAll(after, SUBSCRIPTION_BATCH),
+      handler,
+      onError,
+      this.pollIntervalMs,
+      () => this.subscriptions.delete(subscription),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async importRecorded(events: readonly RecordedEvent[], appends: readonly RecordedAppend[]): Promise<void> {
+    await this.inTransaction(async (client, head) => {
+      assertContinues(head.position, events);
+      await insertEvents(client, events);
+      for (const { key, result } of appends) {
+        await client.query(
+          `INSERT INTO idempotency_keys (key, stream_id, first_revision, last_revision, last_position)
+           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO NOTHING`,
+          [key, result.streamId, result.firstRevision, result.lastRevision, result.lastPosition],
+        );
+      }
+      const last = events.at(-1);
+      if (last) await advanceHead(client, last.position, last.metadata.recordedAt);
+    });
+    if (events.length > 0) this.announceCommit();
+  }
+
+  /** Commits the appends still queued, stops every subscription (awaiting running handlers) and disconnects. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.writing;
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await this.listener?.close();
+    await this.pool.end();
+  }
+
+  private announceCommit(): void {
+    for (const subscription of this.subscriptions) subscription.notify();
+  }
+
+  /** One group at a time: the appends that arrive while a group commits make up the next group. */
+  private async writeQueued(): Promise<void> {
+    // Let the appends made in the same tick join the first group.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.queue.length > 0) {
+      const group = this.queue;
+      this.queue = [];
+      await this.commitGroup(group);
+    }
+    this.writing = undefined;
+  }
+
+  private async commitGroup(group: PendingAppend[]): Promise<void> {
+    let outcomes: Outcome[] = [];
+    let written = 0;
+    try {
+      await this.inTransaction(async (client, head) => {
+        // Taken under the lock and never earlier than the last event's: recordedAt follows the global order even
+        // when the clocks of several writing hosts disagree.
+        const now = this.clock.now().toISOString();
+        const recordedAt = now > head.lastRecordedAt ? now : head.lastRecordedAt;
+        let position = head.position;
+        outcomes = [];
+        // Alone in its group, an append needs no savepoint: if it fails, the whole transaction rolls back.
+        const savepoints = group.length > 1;
+        for (const append of group) {
+          if (savepoints) await client.query('SAVEPOINT append');
+          try {
+            const result = await write(client, append, position, recordedAt);
+            if (savepoints) await client.query('RELEASE SAVEPOINT append');
+            if (!result.replayed) position += append.events.length;
+            outcomes.push({ ok: true, result });
+          } catch (error) {
+            if (!savepoints) throw error;
+            await client.query('ROLLBACK TO SAVEPOINT append');
+            outcomes.push({ ok: false, error });
+          }
+        }
+        written = position - head.position;
+        if (written > 0) await advanceHead(client, position, recordedAt);
+      });
+    } catch (error) {
+      for (const append of group) append.reject(error);
+      return;
+    }
+    // Nothing is acknowledged before the commit: a replayed key may point at an append of this very group.
+    this.counters.commits++;
+    this.counters.events += written;
+    outcomes.forEach((outcome, i) => {
+      if (outcome.ok) {
+        this.counters.appends++;
+        group[i].resolve(outcome.result);
+      } else {
+        group[i].reject(outcome.error);
+      }
+    });
+    if (written > 0) this.announceCommit();
+  }
+
+  /** Runs `work` in a transaction holding the log's head, which it hands over. */
+  private async inTransaction(work: (client: PoolClient, head: LockedHead) => Promise<void>): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ position: string; last_recorded_at: string }>(
+        'SELECT position, last_recorded_at FROM event_log_head FOR UPDATE',
+      );
+      await work(client, { position: Number(rows[0].position), lastRecordedAt: rows[0].last_recorded_at });
+      await client.query('COMMIT');
+    } catch (error) {
+      // A connection that failed mid-transaction is thrown away rather than handed to the next caller.
+      const rolledBack = await client.query('ROLLBACK').then(
+        () => true,
+        () => false,
+      );
+      client.release(!rolledBack);
+      throw error;
+    }
+    client.release();
+  }
+}
+
+async function migrate(pool: Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    // Two processes starting on an empty database must not both create the tables.
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('sinergi event store schema'))");
+    const { rows } = await client.query<{ exists: boolean }>("SELECT to_regclass('event_store_schema') IS NOT NULL AS exists");
+    if (rows[0].exists) {
+      const version = (await client.query<{ version: number }>('SELECT version FROM event_store_schema')).rows[0].version;
+      if (version > SCHEMA_VERSION) {
+        throw new Error(`the event store database has schema version ${version}; this code knows up to ${SCHEMA_VERSION}`);
+      }
+    } else {
+      await client.query(SCHEMA);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Runs inside the group's transaction, in the append's own savepoint, with the log's head locked. */
+async function write(client: PoolClient, append: PendingAppend, head: number, recordedAt: string): Promise<AppendResult> {
+  const { streamId, events, expected, idempotencyKey } = append;
+  if (idempotencyKey !== undefined) {
+    const prior = await client.query<IdempotencyRow>('SELECT * FROM idempotency_keys WHERE key = $1', [idempotencyKey]);
+    if (prior.rows[0]) return { ...toAppendResult(prior.rows[0]), replayed: true };
+  }
+  const { rows } = await client.query<{ revision: number; hash: string; position: string }>(
+    'SELECT revision, hash, position FROM events WHERE stream_id = $1 ORDER BY revision DESC LIMIT 1',
+    [streamId],
+  );
+  const last = rows[0];
+  const current = last?.revision ?? -1;
+  if (!matches(expected, current)) throw new WrongExpectedRevision(streamId, expected, last ? current : 'no-stream');
+  if (events.length === 0) {
+    return { streamId, firstRevision: current + 1, lastRevision: current, lastPosition: last ? Number(last.position) : 0, replayed: false };
+  }
+  let previousHash = last?.hash ?? GENESIS_HASH;
+  const recorded = events.map((event, i): RecordedEvent => {
+    const revision = current + 1 + i;
+    // JSON has no undefined: store and hash null, so the stored event hashes the same when read back.
+    const data = event.data === undefined ? null : event.data;
+    const metadata: EventMetadata = { ...event.metadata, recordedAt };
+    const { id, type, schemaVersion } = event;
+    const hash = eventHash({ id, streamId, revision, type, schemaVersion, data, metadata, previousHash });
+    const stored = { id, streamId, revision, position: head + 1 + i, type, schemaVersion, data, metadata, hash, previousHash };
+    previousHash = hash;
+    return stored;
+  });
+  await insertEvents(client, recorded);
+  const result: AppendResult = {
+    streamId,
+    firstRevision: current + 1,
+    lastRevision: current + events.length,
+    lastPosition: head + events.length,
+    replayed: false,
+  };
+  if (idempotencyKey !== undefined) {
+    await client.query(
+      'INSERT INTO idempotency_keys (key, stream_id, first_revision, last_revision, last_position) VALUES ($1, $2, $3, $4, $5)',
+      [idempotencyKey, streamId, result.firstRevision, result.lastRevision, result.lastPosition],
+    );
+  }
+  return result;
+}
+
+const EVENT_COLUMNS = 10;
+/** Rows per INSERT: a statement takes at most 65535 parameters. */
+const INSERT_BATCH = 1000;
+
+async function insertEvents(client: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
+  for (let i = 0; i < events.length; i += INSERT_BATCH) await insertRows(client, events.slice(i, i + INSERT_BATCH));
+}
+
+async function insertRows(client: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const placeholders = events.map((_, row) =>
+    `(${Array.from({ length: EVENT_COLUMNS }, (_, column) => `$${row * EVENT_COLUMNS + column + 1}`).join(', ')})`,
+  );
+  const values = events.flatMap((e) => [
+    e.position,
+    e.id,
+    e.streamId,
+    e.revision,
+    e.type,
+    e.schemaVersion,
+    JSON.stringify(e.data),
+    JSON.stringify(e.metadata),
+    e.previousHash,
+    e.hash,
+  ]);
+  await client.query(
+    `INSERT INTO events (position, id, stream_id, revision, type, schema_version, data, metadata, previous_hash, hash)
+     VALUES ${placeholders.join(', ')}`,
+    values,
+  );
+}
+
+/** Moves the head and announces the commit to every listening process (NOTIFY is delivered at commit). */
+async function advanceHead(client: PoolClient, position: number, recordedAt: string): Promise<void> {
+  await client.query(
+    `WITH moved AS (UPDATE event_log_head SET position = $1, last_recorded_at = $2 RETURNING position)
+     SELECT pg_notify($3, position::text) FROM moved`,
+    [position, recordedAt, COMMIT_CHANNEL],
+  );
+}
+
+function matches(expected: ExpectedRevision, current: number): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no-stream') return current === -1;
+  return expected === current;
+}
+
+function toAppendResult(row: IdempotencyRow): Omit<AppendResult, 'replayed'> {
+  return {
+    streamId: row.stream_id,
+    firstRevision: row.first_revision,
+    lastRevision: row.last_revision,
+    lastPosition: Number(row.last_position),
+  };
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    id: row.id,
+    streamId: row.stream_id,
+    revision: row.revision,
+    position: Number(row.position),
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: JSON.parse(row.data) as unknown,
+    metadata: JSON.parse(row.metadata) as EventMetadata,
+    hash: row.hash,
+    previousHash: row.previous_hash,
+  };
+}
+
+/**
+ * One connection that LISTENs for the commits of every process and wakes the subscriptions. When it drops it
+ * reconnects; meanwhile the subscriptions' polling keeps them moving.
+ */
+class CommitListener {
+  private client: Client | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly connectionString: string,
+    private readonly onCommit: () => void,
+    private readonly reconnectDelayMs = 1000,
+  ) {
+    void this.connect();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.reconnectTimer);
+    await this.client?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    const client = new Client({ connectionString: this.connectionString });
+    this.client = client;
+    let dropped = false;
+    const drop = (): void => {
+      if (dropped) return;
+      dropped = true;
+      client.end().catch(() => undefined);
+      if (this.closed) return;
+      // A commit may have been announced while nobody listened.
+      this.onCommit();
+      this.reconnectTimer = setTimeout(() => void this.connect(), this.reconnectDelayMs).unref();
+    };
+    client.on('notification', () => this.onCommit());
+    client.on('error', drop);
+    client.on('end', drop);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${COMMIT_CHANNEL}`);
+      if (this.closed) {
+        await client.end();
+        return;
+      }
+      // Commits made before LISTEN took effect were announced to nobody: look once more.
+      this.onCommit();
+    } catch {
+      drop();
+    }
+  }
+}
+

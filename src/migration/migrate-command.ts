@@ -1,0 +1,108 @@
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { SinergiConfig, withoutPassword } from '../config/sinergi.config';
+import type { EventStore } from '../core/event-store.port';
+import { KurrentDbEventStore } from '../infrastructure/kurrentdb/kurrentdb.event-store';
+import { PostgresEventStore } from '../infrastructure/postgres/postgres.event-store';
+import { SqliteEventStore } from '../infrastructure/sqlite/sqlite.event-store';
+import { type MigrationProgress, type MigrationReport, migrateEventStore } from './migrate-event-store';
+import type { RecordedEventImport } from './recorded-event-import';
+import { readSqliteIdempotencyKeys } from './sqlite-idempotency-keys';
+
+export const MIGRATE_USAGE = '--to postgres|kurrentdb [--url URL]';
+
+const TARGETS = {
+  postgres: { urlVariable: 'SINERGI_POSTGRES_URL', open: (url: string) => PostgresEventStore.open(url) },
+  kurrentdb: { urlVariable: 'KURRENTDB_URL', open: async (url: string) => KurrentDbEventStore.connect(url) },
+} as const;
+
+type TargetName = keyof typeof TARGETS;
+
+export interface CommandOutput {
+  write(text: string): void;
+  /** Progress is redrawn in place on a terminal, printed every tenth of the way otherwise. */
+  isTTY?: boolean;
+}
+
+/**
+ * `sinergi migrate`: copies the SQLite store of SINERGI_DATA_DIR to PostgreSQL or KurrentDB, verifies the copy and
+ * says what to do next. Throws (the CLI exits with 1) when the copy cannot be made or does not verify.
+ */
+export async function runMigrateCommand(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  out: CommandOutput = { write: (text) => process.stdout.write(text), isTTY: process.stdout.isTTY },
+): Promise<MigrationReport> {
+  const { to, url } = parseMigrateArgs(args, env);
+  const file = SinergiConfig.fromEnv({ ...env, SINERGI_EVENT_STORE: 'sqlite' }).eventStoreFile;
+  if (!existsSync(file)) {
+    throw new Error(`There is no SQLite event store at ${file}: set SINERGI_DATA_DIR to the directory that holds events.sqlite.`);
+  }
+  const source = SqliteEventStore.open(file);
+  let target: (EventStore & RecordedEventImport & { close(): Promise<void> }) | undefined;
+  try {
+    target = await TARGETS[to].open(url);
+    out.write(`Copying the SQLite event store ${file} to ${to} at ${withoutPassword(url)}\n`);
+    const report = await migrateEventStore(source, readSqliteIdempotencyKeys(file), target, { onProgress: progressPrinter(out) });
+    out.write(summaryOf(report, to, url));
+    if (!report.verified) throw new Error('The copy does not match the source: do not switch to it (see above).');
+    return report;
+  } finally {
+    await Promise.all([source.close(), target?.close()]);
+  }
+}
+
+function parseMigrateArgs(args: string[], env: NodeJS.ProcessEnv): { to: TargetName; url: string } {
+  const { values } = parseArgs({ args, options: { to: { type: 'string' }, url: { type: 'string' } }, strict: true });
+  const to = values.to;
+  if (to !== 'postgres' && to !== 'kurrentdb') throw new Error(`Usage: sinergi migrate ${MIGRATE_USAGE} (--to is required)`);
+  const url = values.url ?? env[TARGETS[to].urlVariable];
+  if (!url) throw new Error(`Where is the ${to} store? Give --url or set ${TARGETS[to].urlVariable}.`);
+  return { to, url };
+}
+
+function progressPrinter(out: CommandOutput): (progress: MigrationProgress) => void {
+  let lastLine = '';
+  return (progress) => {
+    const [label, done, total] =
+      progress.step === 'copying'
+        ? ['copying', progress.copied, progress.toCopy]
+        : [`verifying the ${progress.store === 'source' ? 'source' : 'copy'}`, progress.checked, progress.head];
+    if (out.isTTY) {
+      // Redrawn once per percent: a store of millions of events must not mean millions of writes.
+      const redraw = `${label}: ${Math.floor((100 * done) / Math.max(total, 1))}%`;
+      if (redraw !== lastLine || done === total) out.write(`\r  ${redraw} (${done}/${total})${done === total ? '\n' : ''}`);
+      lastLine = redraw;
+      return;
+    }
+    // A log file gets a line per tenth of the copy and one per verification.
+    const line = progress.step === 'copying' ? `  ${label}: ${Math.floor((10 * done) / Math.max(total, 1)) * 10}%` : `  ${label}...`;
+    if (line !== lastLine) out.write(`${line}\n`);
+    lastLine = line;
+  };
+}
+
+function summaryOf(report: MigrationReport, to: TargetName, url: string): string {
+  const { sourceHead, alreadyThere, copied, source, target } = report;
+  const lines = [
+    alreadyThere > 0
+      ? `The target already held events 1..${alreadyThere} (a previous run); ${copied} more copied.`
+      : `${copied} events copied.`,
+    `Source: ${source.intact ? 'intact' : 'BROKEN'}, ${source.eventsChecked} events in ${source.streams} streams, seal ${source.seal}`,
+    `Target: ${target.intact ? 'intact' : 'BROKEN'}, ${target.eventsChecked} events in ${target.streams} streams, seal ${target.seal}`,
+  ];
+  if (!source.intact && source.firstBroken) lines.push(`The source itself is broken: ${source.firstBroken.explanation} (position ${source.firstBroken.position}).`);
+  if (!target.intact && target.firstBroken) lines.push(`The copy is broken: ${target.firstBroken.explanation} (position ${target.firstBroken.position}).`);
+  if (report.verified) {
+    lines.push(
+      `Verified: the copy holds the same ${sourceHead} events, hash chains and global order as the source.`,
+      '',
+      'Next:',
+      '  1. Stop Sinergi, then run this command again: it copies only what was written since, and verifies again.',
+      `  2. Start Sinergi with SINERGI_EVENT_STORE=${to} and ${TARGETS[to].urlVariable}=${withoutPassword(url)}`,
+      '     and check that GET /health names the new store with the same headPosition.',
+      '  3. Keep events.sqlite as a backup (read-only) until you have a backup of the new store.',
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

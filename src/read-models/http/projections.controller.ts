@@ -1,0 +1,15 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ProjectionsStatus, type ProjectionsReport } from '../projections-status';
+
+@ApiTags('read models')
+@Controller('projections')
+export class ProjectionsController {
+  constructor(private readonly projections: ProjectionsStatus) {}
+
+  /** Each projection's version, live generation, position, the store's head and the lag between them. */
+  @Get()
+  status(): Promise<ProjectionsReport> {
+    return this.projections.report();
+  }
+}

@@ -1,0 +1,119 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIsoDate, IsRegionCode } from '../../agreements/http/dto/validators';
+import type { AgreementStage } from '../../agreements/domain/agreement.state';
+import { AGREEMENT_SORTS } from '../queries/agreement-list.query';
+
+type ListedStage = Exclude<AgreementStage, 'none'>;
+// A record, so that a stage added to the domain and forgotten here fails to compile.
+const STAGES = Object.keys({
+  proposed: true,
+  negotiating: true,
+  'awaiting-signatures': true,
+  active: true,
+  expired: true,
+  terminated: true,
+  declined: true,
+  withdrawn: true,
+} satisfies Record<ListedStage, true>) as ListedStage[];
+
+const SORT_PATTERN = new RegExp(`^-?(${AGREEMENT_SORTS.join('|')})$`);
+
+/** `GET /agreements`: agreement status, filtered, sorted and paged. */
+export class AgreementListQueryDto {
+  /** Only agreements this region is a party to (Kemendagri code). */
+  @IsOptional()
+  @IsRegionCode()
+  region?: string;
+
+  @IsOptional()
+  @IsIn(STAGES)
+  stage?: ListedStage;
+
+  /** A field of cooperation (urusan), as recorded in the proposal. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  field?: string;
+
+  /** Text the title contains (case-insensitive). */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  q?: string;
+
+  /** `updated`, `title`, `offeredOn`, `validUntil` or `nextDeadline`; a leading `-` sorts descending. Default `-updated`. */
+  @IsOptional()
+  @Matches(SORT_PATTERN, { message: `sort must be one of ${AGREEMENT_SORTS.join(', ')}, optionally prefixed with -` })
+  sort?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  page?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  pageSize?: number;
+}
+
+/** `GET /regions/:code/portfolio`. */
+export class PortfolioQueryDto {
+  /** Count only agreements at this stage. */
+  @IsOptional()
+  @IsIn(STAGES)
+  stage?: ListedStage;
+}
+
+/** `GET /regions/:code/worklist`. */
+export class WorklistQueryDto {
+  /** Only this OPD's follow-ups. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  opd?: string;
+}
+
+/** `GET /regions/:code/deadlines`. */
+export class DeadlinesQueryDto {
+  /** First due date included; without it, pending deadlines already past are included. */
+  @IsOptional()
+  @IsIsoDate()
+  from?: string;
+
+  /** Last due date included. */
+  @IsOptional()
+  @IsIsoDate()
+  to?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+}
+
+/** `GET /regions/:code/activity`. */
+export class ActivityQueryDto {
+  /** Only events before this position: the `nextBefore` of the previous page. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  before?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+}

@@ -1,0 +1,108 @@
+import { Controller, Get, Injectable, Param, type PipeTransform, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { OperatorSeesNoAgreements } from '../../access/access.errors';
+import type { Principal } from '../../access/principal';
+import { Forbidden, NotFound } from '../../core/domain-error';
+import { CurrentPrincipal } from '../../http/request-actor';
+import { RegionDirectory } from '../../regions/region-directory';
+import { type ActivityFeed, ActivityFeedQuery } from '../queries/activity-feed.query';
+import { type AgreementSort, AgreementListQuery, type Page } from '../queries/agreement-list.query';
+import type { AgreementStatusView } from '../queries/agreement-views';
+import { type DeadlineSchedule, DeadlineScheduleQuery } from '../queries/deadline-schedule.query';
+import { type RegionPortfolio, RegionPortfolioQuery } from '../queries/region-portfolio.query';
+import { type Worklist, WorklistQuery } from '../queries/worklist.query';
+import { ActivityQueryDto, AgreementListQueryDto, DeadlinesQueryDto, PortfolioQueryDto, WorklistQueryDto } from './read-model-queries.dto';
+
+export class RegionNotFound extends NotFound {
+  constructor(code: string) {
+    super(`${code} is not an official Kemendagri region code`, 'code');
+  }
+}
+
+export class RegionOutOfScope extends Forbidden {
+  constructor(own: string, region: string) {
+    super(`a user of region ${own} reads the agreements of ${own}, not those of ${region}; only an auditor with national scope reads every region`, 'region');
+  }
+}
+
+/**
+ * The region a user's read is scoped to: their own, as for single agreements (a user of region A never sees an
+ * agreement to which A is not a party); a national auditor reads any region, or all of them.
+ */
+export function readScope(viewer: Principal, requested: string | undefined): string | undefined {
+  if (viewer.role === 'admin') throw new OperatorSeesNoAgreements();
+  if (viewer.role === 'auditor' && viewer.national) return requested;
+  if (requested !== undefined && requested !== viewer.region) throw new RegionOutOfScope(viewer.region, requested);
+  return viewer.region;
+}
+
+/** The `:code` of a region route: an official region code, or 404. */
+@Injectable()
+export class RegionCodePipe implements PipeTransform<string, string> {
+  constructor(private readonly regions: RegionDirectory) {}
+
+  transform(code: string): string {
+    if (!this.regions.find(code)) throw new RegionNotFound(code);
+    return code;
+  }
+}
+
+/**
+ * The read models. Queries read documents the projections keep, never the event streams; figures relative to
+ * today (days left, overdue days, ending soon) are computed at query time from the clock.
+ */
+@ApiTags('read models')
+@Controller()
+export class ReadModelsController {
+  constructor(
+    private readonly agreements: AgreementListQuery,
+    private readonly portfolios: RegionPortfolioQuery,
+    private readonly worklists: WorklistQuery,
+    private readonly deadlines: DeadlineScheduleQuery,
+    private readonly activity: ActivityFeedQuery,
+  ) {}
+
+  /** Where every agreement stands: stage, parties, key dates, PKS, follow-up counts, next deadline. */
+  @Get('agreements')
+  list(@CurrentPrincipal() viewer: Principal, @Query() query: AgreementListQueryDto): Page<AgreementStatusView> {
+    const sort = query.sort ?? '-updated';
+    return this.agreements.list({
+      region: readScope(viewer, query.region),
+      stage: query.stage,
+      field: query.field,
+      q: query.q,
+      sort: sort.replace(/^-/, '') as AgreementSort,
+      descending: sort.startsWith('-'),
+      page: query.page ?? 1,
+      pageSize: query.pageSize ?? 20,
+    });
+  }
+
+  /** A region's agreements by counterpart category, stage and field, and those ending within 180/90/30 days. */
+  @Get('regions/:code/portfolio')
+  portfolio(@CurrentPrincipal() viewer: Principal, @Param('code', RegionCodePipe) code: string, @Query() query: PortfolioQueryDto): RegionPortfolio {
+    readScope(viewer, code);
+    return this.portfolios.portfolio(code, query.stage);
+  }
+
+  /** Open follow-ups of the region's OPDs, earliest due first, with overdue days. */
+  @Get('regions/:code/worklist')
+  worklist(@CurrentPrincipal() viewer: Principal, @Param('code', RegionCodePipe) code: string, @Query() query: WorklistQueryDto): Worklist {
+    readScope(viewer, code);
+    return this.worklists.worklist(code, query.opd);
+  }
+
+  /** Pending deadlines for which someone of the region is to be reminded, earliest first. */
+  @Get('regions/:code/deadlines')
+  schedule(@CurrentPrincipal() viewer: Principal, @Param('code', RegionCodePipe) code: string, @Query() query: DeadlinesQueryDto): DeadlineSchedule {
+    readScope(viewer, code);
+    return this.deadlines.schedule(code, { from: query.from, to: query.to, limit: query.limit ?? 200 });
+  }
+
+  /** Who did what on the region's agreements, newest first. */
+  @Get('regions/:code/activity')
+  feed(@CurrentPrincipal() viewer: Principal, @Param('code', RegionCodePipe) code: string, @Query() query: ActivityQueryDto): ActivityFeed {
+    readScope(viewer, code);
+    return this.activity.feed(code, { before: query.before, limit: query.limit ?? 50 });
+  }
+}

@@ -1,0 +1,182 @@
+import type { AnyProjection } from '../../projections/projection';
+import type { RecordedEvent } from '../core/event';
+import type { EventStore, Subscription } from '../core/event-store.port';
+import { commitBatch, isBusy, type Target } from './batch';
+import { GenerationWriter } from './generation-writer';
+import { type Generation, type ReadModelStore, tablesOf } from './read-model.store';
+
+const MAX_RETRY_DELAY_MS = 30_000;
+
+export interface LiveProjectionsOptions {
+  /** Most events per transaction. */
+  batchSize?: number;
+  /**
+   * Wait before reading again after a busy batch, and between looks for a first live generation; after a failed
+   * batch, doubling with each failure in a row.
+   */
+  retryDelayMs?: number;
+  /** Called after each committed batch with the position it reached. */
+  onCommit?: (position: number) => void;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Keeps the live generations up to date: catches up from their checkpoints with `readAll`, then follows the
+ * store's subscription, committing the events that arrive together as one batch.
+ *
+ * Which generations are live is read from the registry in every batch's transaction, so a rebuild that switches
+ * a generation live (in this process or another) is followed from its next batch on. A live generation built
+ * by another version of its projection is left alone (it keeps serving, frozen) until its rebuild replaces it.
+ */
+export class LiveProjections {
+  /** Writers by projection, each for one generation: a generation switched live gets a writer of its own. */
+  private readonly writers = new Map<string, GenerationWriter>();
+  private readonly batchSize: number;
+  private readonly retryDelayMs: number;
+  private stopped = false;
+  private interrupt: (() => void) | undefined;
+  private running: Promise<void> | undefined;
+  private failure: { at: Date; message: string } | undefined;
+  /** Failed batches in a row. */
+  private failures = 0;
+
+  constructor(
+    private readonly store: ReadModelStore,
+    private readonly events: EventStore,
+    private readonly projections: readonly AnyProjection[],
+    private readonly options: LiveProjectionsOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 2000;
+    this.retryDelayMs = options.retryDelayMs ?? 100;
+  }
+
+  /** The last batch that failed for another reason than a busy file, until a batch succeeds again. */
+  get lastError(): { at: Date; message: string } | undefined {
+    return this.failure;
+  }
+
+  start(): void {
+    this.running ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.interrupt?.();
+    await this.running;
+  }
+
+  private targets(): Target[] {
+    return this.projections.flatMap((projection) => {
+      const live = this.store.live(projection.name);
+      return live && live.version === projection.version ? [{ generation: live, writer: this.writerOf(projection, live) }] : [];
+    });
+  }
+
+  private writerOf(projection: AnyProjection, generation: Generation): GenerationWriter {
+    const tables = tablesOf(projection, generation.generation);
+    let writer = this.writers.get(projection.name);
+    if (writer?.tables.main !== tables.main) {
+      writer = new GenerationWriter(this.store.db, projection, tables);
+      this.writers.set(projection.name, writer);
+    }
+    return writer;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const checkpoints = this.targets().map((t) => t.generation.checkpoint);
+        if (checkpoints.length === 0) {
+          await this.sleep(this.retryDelayMs);
+          continue;
+        }
+        const position = await this.catchUp(Math.min(...checkpoints));
+        if (position !== undefined) await this.follow(position);
+      } catch (error) {
+        if (isBusy(error)) {
+          await this.sleep(this.retryDelayMs);
+          continue;
+        }
+        this.failure = { at: new Date(), message: error instanceof Error ? error.message : String(error) };
+        this.options.onError?.(error);
+        // A batch that fails again and again (a projection's bug) is retried less and less often.
+        await this.sleep(Math.min(this.retryDelayMs * 2 ** this.failures++, MAX_RETRY_DELAY_MS));
+      }
+    }
+  }
+
+  /** Reads in batches until the end of the store; undefined when a target sent the reader back. */
+  private async catchUp(from: number): Promise<number | undefined> {
+    let position = from;
+    while (!this.stopped) {
+      const events = await this.events.readAll(position, this.batchSize);
+      if (events.length === 0) return position;
+      const outcome = this.commit(events);
+      if (!outcome.committed) return undefined;
+      position = outcome.position;
+      if (events.length < this.batchSize) return position;
+    }
+    return undefined;
+  }
+
+  /** Follows the subscription until stopped, sent back, or failing. */
+  private follow(from: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let buffer: RecordedEvent[] = [];
+      let scheduled: NodeJS.Immediate | undefined;
+      let subscription: Subscription | undefined;
+      let done = false;
+      const finish = (error?: unknown): void => {
+        if (done) return;
+        done = true;
+        this.interrupt = undefined;
+        if (scheduled) clearImmediate(scheduled);
+        void (subscription?.close() ?? Promise.resolve()).then(() => (error === undefined ? resolve() : reject(error)));
+      };
+      const flush = (): void => {
+        scheduled = undefined;
+        const events = buffer;
+        buffer = [];
+        if (done || events.length === 0) return;
+        try {
+          if (!this.commit(events).committed) finish();
+        } catch (error) {
+          finish(error);
+        }
+      };
+      this.interrupt = () => finish();
+      if (this.stopped) return finish();
+      subscription = this.events.subscribe(
+        from,
+        (event) => {
+          if (done) return;
+          buffer.push(event);
+          if (buffer.length >= this.batchSize) flush();
+          else scheduled ??= setImmediate(flush);
+        },
+        (error) => finish(error),
+      );
+    });
+  }
+
+  private commit(events: readonly RecordedEvent[]) {
+    const outcome = commitBatch(this.store, events, () => this.targets());
+    if (outcome.committed) {
+      this.failure = undefined;
+      this.failures = 0;
+      this.options.onCommit?.(outcome.position);
+    }
+    return outcome;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.interrupt = done;
+    });
+  }
+}

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { type ProjectionStatus, Projector } from './projector';
+import { type ProjectorMode, ReadModelsConfig } from './read-models.config';
+
+export interface ProjectionsReport {
+  projector: ProjectorMode;
+  projections: ProjectionStatus[];
+  /** The in-process projector's last failure, until it succeeds again. */
+  lastError?: { at: Date; message: string };
+}
+
+export interface ProjectionsHealth {
+  status: 'up' | 'down';
+  [detail: string]: unknown;
+}
+
+@Injectable()
+export class ProjectionsStatus {
+  constructor(
+    private readonly projector: Projector,
+    private readonly config: ReadModelsConfig,
+  ) {}
+
+  async report(): Promise<ProjectionsReport> {
+    const lastError = this.config.projector === 'in-process' ? this.projector.lastError : undefined;
+    return { projector: this.config.projector, projections: await this.projector.status(), ...(lastError ? { lastError } : {}) };
+  }
+
+  /** Down while the projector fails; a projection still on its first build is up, but not ready. */
+  async health(): Promise<ProjectionsHealth> {
+    try {
+      const { projector, projections, lastError } = await this.report();
+      return {
+        status: lastError ? 'down' : 'up',
+        projector,
+        ...Object.fromEntries(
+          projections.map((p) => [
+            p.name,
+            p.live
+              ? { ready: true, generation: p.live.generation, position: p.live.position, lag: p.live.lag, upToDate: p.live.upToDate }
+              : { ready: false, building: p.building?.position ?? 0, head: p.head },
+          ]),
+        ),
+        ...(lastError ? { error: lastError.message } : {}),
+      };
+    } catch (error) {
+      return { status: 'down', error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { type AgreementStatus, agreementStatusProjection } from '../../../projections/agreement-status.projection';
+import type { SqlValue } from '../../../projections/projection';
+import type { AgreementStage } from '../../agreements/domain/agreement.state';
+import { ReadModelReader } from '../read-model.reader';
+import { type AgreementStatusView, agreementStatusView } from './agreement-views';
+
+export const AGREEMENT_SORTS = ['updated', 'title', 'offeredOn', 'validUntil', 'nextDeadline'] as const;
+export type AgreementSort = (typeof AGREEMENT_SORTS)[number];
+
+const SORT_COLUMNS: Record<AgreementSort, string> = {
+  updated: 'last_position',
+  title: 'title',
+  offeredOn: 'offered_on',
+  validUntil: 'valid_until',
+  nextDeadline: 'next_deadline_on',
+};
+
+export interface AgreementListFilter {
+  /** Only agreements this region is a party to: the scope access control will impose. */
+  region?: string;
+  stage?: Exclude<AgreementStage, 'none'>;
+  field?: string;
+  /** Words in the title. */
+  q?: string;
+  sort: AgreementSort;
+  descending: boolean;
+  page: number;
+  pageSize: number;
+}
+
+export interface Page<Item> {
+  items: Item[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+@Injectable()
+export class AgreementListQuery {
+  constructor(private readonly reader: ReadModelReader) {}
+
+  list(filter: AgreementListFilter): Page<AgreementStatusView> {
+    return this.reader.read((snapshot) => {
+      const { main, lists } = snapshot.tables(agreementStatusProjection);
+      const joins: string[] = [];
+      const where: string[] = [];
+      const params: SqlValue[] = [];
+      if (filter.region) {
+        joins.push(`JOIN ${lists.parties} p ON p.key = s.key AND p.region = ?`);
+        params.push(filter.region);
+      }
+      if (filter.field) {
+        joins.push(`JOIN ${lists.fields} f ON f.key = s.key AND f.field = ?`);
+        params.push(filter.field);
+      }
+      if (filter.stage) {
+        where.push('s.stage = ?');
+        params.push(filter.stage);
+      }
+      if (filter.q) {
+        where.push(`s.title LIKE ? ESCAPE '\\'`);
+        params.push(`%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      }
+      const from = `FROM ${main} s ${joins.join(' ')} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+      const [{ total }] = snapshot.all<{ total: number }>(`SELECT count(*) AS total ${from}`, ...params);
+      const column = `s.${SORT_COLUMNS[filter.sort]}`;
+      // Missing values (no end date yet, no pending deadline) sort last either way.
+      const order = `${column} IS NULL, ${column} ${filter.descending ? 'DESC' : 'ASC'}, s.key`;
+      const rows = snapshot.all<{ document: string }>(
+        `SELECT s.document ${from} ORDER BY ${order} LIMIT ? OFFSET ?`,
+        ...params,
+        filter.pageSize,
+        (filter.page - 1) * filter.pageSize,
+      );
+      return {
+        items: rows.map((row) => agreementStatusView(JSON.parse(row.document) as AgreementStatus, snapshot.today)),
+        page: filter.page,
+        pageSize: filter.pageSize,
+        total,
+      };
+    });
+  }
+}

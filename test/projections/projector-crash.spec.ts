@@ -1,0 +1,114 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { ALL_PROJECTIONS } from '../../projections/all-projections';
+import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite.event-store';
+import { ReadModelStore } from '../../src/read-models/read-model.store';
+import { readModelFileOf } from '../../src/read-models/read-models.config';
+import { rebuild } from '../../src/read-models/rebuild';
+import { loadDemoStore } from '../support/demo-store';
+import { AgreementHistory, appendInterleaved, Random } from './support/generated-histories';
+import { dumpLive } from './support/read-model-dump';
+
+const root = join(__dirname, '..', '..');
+const REGIONS = ['32', '36', '17', '73.24', '62.08', '32.04', '36.04', '31', '33', '35'];
+
+/** `sinergi projector` in a child process, with small batches so that a kill lands anywhere. */
+function startProjector(dataDir: string): { child: ChildProcess; started: Promise<void>; output: () => string } {
+  const child = spawn(
+    process.execPath,
+    ['--require', join(root, 'test/support/swc-register.js'), join(root, 'src/read-models/projections-cli.ts'), 'projector', '--batch-size', '13'],
+    { cwd: root, env: { ...process.env, SINERGI_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const started = new Promise<void>((resolve) => {
+    const collect = (chunk: Buffer): void => {
+      output += chunk.toString();
+      if (output.includes('Projecting')) resolve();
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+  });
+  return { child, started, output: () => output };
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  const exited = once(child, 'exit');
+  child.kill('SIGKILL');
+  await exited;
+}
+
+describe('a projector killed at random moments', () => {
+  let dataDir: string;
+  let events: SqliteEventStore;
+  const random = new Random(Date.now() % 100_000);
+  let agreements = 0;
+  const histories = (count: number) => () =>
+    agreements++ < count
+      ? new AgreementHistory(random, {
+          proposer: REGIONS[agreements % REGIONS.length],
+          counterparts: [REGIONS[(agreements + 3) % REGIONS.length]],
+          start: '2023-01-02',
+          activeSteps: 12,
+        })
+      : undefined;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sinergi-projector-crash-'));
+    await loadDemoStore(dataDir);
+    // The demo ran with projections in-process: start the projector's life without read models.
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${readModelFileOf({ dataDir })}${suffix}`, { force: true });
+    events = SqliteEventStore.open(join(dataDir, 'events.sqlite'));
+    await appendInterleaved(events, histories(150), { inFlight: 40 });
+  });
+  afterAll(async () => {
+    await events.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('ends with read models identical to a clean rebuild', async () => {
+    const readModels = ReadModelStore.open(readModelFileOf({ dataDir }));
+    const caughtUp = async (): Promise<boolean> => {
+      const head = await events.headPosition();
+      return ALL_PROJECTIONS.every((p) => (readModels.live(p.name)?.checkpoint ?? -1) >= head);
+    };
+    const killedBehind: boolean[] = [];
+    try {
+      // While it builds the read models for the first time, then while it follows new events.
+      for (let crash = 0; crash < 6; crash++) {
+        const projector = startProjector(dataDir);
+        await projector.started;
+        // From the fourth run on, events keep arriving while it runs, and the kill lands while it follows them.
+        const appending = crash >= 3 ? appendInterleaved(events, histories(150 + 15 * (crash - 2)), { inFlight: 3 }) : undefined;
+        await delay(random.between(30, 400));
+        await kill(projector.child);
+        await appending;
+        killedBehind.push(!(await caughtUp()));
+      }
+      // Some kills at least interrupted work in progress.
+      expect(killedBehind).toContain(true);
+
+      const last = startProjector(dataDir);
+      await last.started;
+      const deadline = Date.now() + 20_000;
+      while (!(await caughtUp())) {
+        if (Date.now() > deadline) throw new Error(`the projector did not catch up:\n${last.output()}`);
+        await delay(50);
+      }
+      const exited = once(last.child, 'exit');
+      last.child.kill('SIGTERM');
+      expect(await exited).toEqual([0, null]);
+
+      const clean = ReadModelStore.open(join(dataDir, 'clean', 'read-models.sqlite'));
+      await rebuild(events, clean, ALL_PROJECTIONS);
+      const rebuilt = dumpLive(clean, ALL_PROJECTIONS);
+      clean.close();
+      expect(dumpLive(readModels, ALL_PROJECTIONS)).toEqual(rebuilt);
+    } finally {
+      readModels.close();
+    }
+  });
+});

@@ -1,0 +1,175 @@
+import { CommandBus } from '@nestjs/cqrs';
+import { loadSeedStories } from '../../src/demo/seed-stories';
+import { Projector } from '../../src/read-models/projector';
+import { TestApp, type TestUser } from '../support/test-app';
+
+const jabar: TestUser = { userId: 'biro-pemotda@jabarprov.go.id', role: 'coordinator', region: '32' };
+const diskominfotik: TestUser = { userId: 'diskominfotik@jabarprov.go.id', role: 'dinas-officer', region: '32', opd: 'Diskominfotik' };
+const bengkulu: TestUser = { userId: 'biro-pemotda@bengkuluprov.go.id', role: 'coordinator', region: '17' };
+const nationalAuditor: TestUser = { userId: 'auditor@kemendagri.go.id', role: 'auditor', region: '31', national: true };
+const operator: TestUser = { userId: 'ops@sinergi', role: 'admin', region: '31' };
+
+/** The read models over the seed stories, asked through HTTP on days the clock is moved to. */
+describe('the read-model routes', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await TestApp.start({ now: '2026-11-22T03:00:00.000Z' });
+    await loadSeedStories(app.get(CommandBus), () => undefined);
+    await app.get(Projector).caughtUp(await app.eventCount());
+  });
+  afterAll(() => app.close());
+
+  describe('GET /agreements', () => {
+    it("lists the agreements of the user's region, with stage, parties, key dates, PKS and follow-up counts", async () => {
+      app.clock.set('2024-07-08T03:00:00.000Z');
+      const { body } = await app.as(jabar).get('/agreements').expect(200);
+      expect(body).toMatchObject({ page: 1, pageSize: 20, total: 4 });
+      const withBengkuluTengah = body.items.find((a: { parties: string[] }) => a.parties.includes('17.09'));
+      expect(withBengkuluTengah).toMatchObject({
+        stage: 'active',
+        parties: ['32', '17.09'],
+        fields: expect.arrayContaining(['spbe']),
+        dates: { offered: '2024-01-08', signed: '2024-02-05', validUntil: '2029-02-05' },
+        pks: [],
+        followUpCounts: { open: 1, overdue: 1, done: 0, cancelled: 0 },
+        // The overdue follow-up comes before the KSB's first PKS, due 180 days after signing.
+        nextDeadline: { kind: 'follow-up-due', dueOn: '2024-06-28', daysLeft: -10, overdueDays: 10 },
+        daysUntilEnd: 1673,
+      });
+    });
+
+    it('lets a national auditor filter any region, stage, field or title, sorted and paged', async () => {
+      const auditor = app.as(nationalAuditor);
+      expect((await auditor.get('/agreements').expect(200)).body.total).toBe(6);
+      expect((await auditor.get('/agreements?region=36').expect(200)).body.items.map((a: { title: string }) => a.title)).toEqual([
+        'Pengembangan Potensi Daerah dan Peningkatan Pelayanan Publik',
+      ]);
+      expect((await auditor.get('/agreements?field=umkm').expect(200)).body.total).toBe(1);
+      expect((await auditor.get('/agreements?q=inovasi%20daerah').expect(200)).body.total).toBe(1);
+      expect((await auditor.get('/agreements?stage=declined').expect(200)).body.total).toBe(0);
+      const { body } = await auditor.get('/agreements?sort=-validUntil&pageSize=2&page=1').expect(200);
+      expect(body.items.map((a: { dates: { validUntil: string } }) => a.dates.validUntil)).toEqual(['2030-10-24', '2029-02-05']);
+      expect(body.total).toBe(6);
+    });
+
+    it("refuses another region's agreements, and an admin any", async () => {
+      expect((await app.as(jabar).get('/agreements?region=36').expect(403)).body).toMatchObject({ rule: 'RegionOutOfScope' });
+      await app.as(operator).get('/agreements').expect(403);
+    });
+
+    it('answers 400 naming the field and the rule for bad parameters', async () => {
+      const jabarUser = app.as(jabar);
+      expect((await jabarUser.get('/agreements?pageSize=0').expect(400)).body.errors).toContainEqual(expect.objectContaining({ field: 'pageSize', rule: 'min' }));
+      expect((await jabarUser.get('/agreements?page=two').expect(400)).body.errors).toContainEqual(expect.objectContaining({ field: 'page', rule: 'isInt' }));
+      expect((await jabarUser.get('/agreements?sort=color').expect(400)).body.errors).toContainEqual(expect.objectContaining({ field: 'sort', rule: 'matches' }));
+      expect((await jabarUser.get('/agreements?stage=done').expect(400)).body.errors).toContainEqual(expect.objectContaining({ field: 'stage', rule: 'isIn' }));
+      expect((await jabarUser.get('/agreements?colour=red').expect(400)).body.errors).toContainEqual(expect.objectContaining({ field: 'colour' }));
+    });
+  });
+
+  describe('GET /regions/:code/portfolio', () => {
+    it('counts agreements by counterpart category, stage and field', async () => {
+      const { body } = await app.as(jabar).get('/regions/32/portfolio').expect(200);
+      expect(body).toMatchObject({
+        region: { code: '32', name: 'Jawa Barat', level: 'province' },
+        total: 4,
+        byCounterpartCategory: { 'regency-same-province': 0, province: 0, 'regency-other-province': 4 },
+        byStage: { active: 4 },
+      });
+      expect(body.byField).toContainEqual({ field: 'spbe', agreements: 4 });
+      expect((await app.as(bengkulu).get('/regions/17/portfolio').expect(200)).body.byCounterpartCategory).toEqual({
+        'regency-same-province': 0,
+        province: 1,
+        'regency-other-province': 0,
+      });
+    });
+
+    it.each([
+      ['2028-08-01', { days180: 0, days90: 0, days30: 0 }],
+      ['2028-10-01', { days180: 4, days90: 0, days30: 0 }],
+      ['2028-12-01', { days180: 4, days90: 4, days30: 0 }],
+      ['2029-01-20', { days180: 4, days90: 4, days30: 4 }],
+    ])('on %s, counts the agreements ending within 180, 90 and 30 days', async (today, counts) => {
+      app.clock.set(`${today}T03:00:00.000Z`);
+      const { body } = await app.as(jabar).get('/regions/32/portfolio').expect(200);
+      expect(body.endingWithin).toMatchObject(counts);
+      expect(body.asOf).toBe(today);
+    });
+
+    it("answers 404 for a region that does not exist, 403 for another region's", async () => {
+      await app.as(nationalAuditor).get('/regions/99/portfolio').expect(404);
+      await app.as(jabar).get('/regions/17/portfolio').expect(403);
+    });
+  });
+
+  describe('GET /regions/:code/worklist', () => {
+    it('lists open follow-ups per OPD with their agreement and the days they are overdue', async () => {
+      app.clock.set('2024-07-08T03:00:00.000Z');
+      const { body } = await app.as(diskominfotik).get('/regions/32/worklist?opd=Diskominfotik').expect(200);
+      expect(body.opds).toEqual([{ opd: 'Diskominfotik', open: 4, overdue: 4 }]);
+      expect(body.items).toHaveLength(4);
+      expect(body.items[0]).toMatchObject({
+        followUpId: 'tl-1',
+        party: '32',
+        opd: 'Diskominfotik',
+        action: 'Menyusun draf PKS persandian dan statistik',
+        dueDate: '2024-06-28',
+        agreementTitle: 'Pengembangan Potensi Daerah dan Peningkatan Pelayanan Publik',
+        daysLeft: -10,
+        overdueDays: 10,
+      });
+      app.clock.set('2024-06-20T03:00:00.000Z');
+      expect((await app.as(jabar).get('/regions/32/worklist').expect(200)).body.items[0]).toMatchObject({ daysLeft: 8, overdueDays: 0 });
+    });
+  });
+
+  describe('GET /regions/:code/deadlines', () => {
+    it('lists the pending deadlines of the region between two dates, with who is to be reminded', async () => {
+      app.clock.set('2026-11-22T03:00:00.000Z');
+      const { body } = await app.as(bengkulu).get('/regions/17/deadlines?from=2026-01-01&to=2026-12-31').expect(200);
+      expect(body.items.map((d: { kind: string; dueOn: string }) => [d.kind, d.dueOn])).toEqual([
+        ['semester-report', '2026-01-31'],
+        ['monev', '2026-10-24'],
+      ]);
+      expect(body.items[0]).toMatchObject({
+        subject: { id: '17/2025-S2' },
+        recipients: [
+          { region: '17', role: 'coordinator' },
+          { region: '17', role: 'opd', opd: 'Dinas Kesehatan' },
+        ],
+        daysLeft: -295,
+        overdueDays: 295,
+      });
+      expect((await app.as(bengkulu).get('/regions/17/deadlines?from=2026-13-01').expect(400)).body.errors).toContainEqual(
+        expect.objectContaining({ field: 'from', rule: 'isIsoDate' }),
+      );
+    });
+  });
+
+  describe('GET /regions/:code/activity', () => {
+    it('shows who did what on the region’s agreements, newest first, page by page', async () => {
+      const serang = { userId: 'koordinator.36.04', role: 'coordinator', region: '36.04' } as const;
+      const first = (await app.as(serang).get('/regions/36.04/activity?limit=4').expect(200)).body;
+      expect(first.items.map((e: { type: string }) => e.type)).toEqual(['FollowUpAssigned', 'AgreementActivated', 'AgreementSigned', 'AgreementSigned']);
+      expect(first.items[0]).toMatchObject({ actor: { userId: 'koordinator.36.04', role: 'coordinator', region: '36.04' }, subject: 'tl-1' });
+      const rest = (await app.as(serang).get(`/regions/36.04/activity?before=${first.nextBefore}`).expect(200)).body;
+      expect(rest.items.at(-1).type).toBe('AgreementProposed');
+      expect(rest.nextBefore).toBeUndefined();
+      expect(first.items.length + rest.items.length).toBe(11);
+    });
+  });
+
+  describe('GET /projections and /health', () => {
+    it("show each projection's generation, position and lag", async () => {
+      const head = await app.eventCount();
+      const { body } = await app.as(operator).get('/projections').expect(200);
+      expect(body).toMatchObject({ projector: 'in-process' });
+      expect(body.projections).toEqual([
+        expect.objectContaining({ name: 'agreement-status', live: expect.objectContaining({ position: head, lag: 0, upToDate: true }), head }),
+        expect.objectContaining({ name: 'activity', live: expect.objectContaining({ position: head, lag: 0, upToDate: true }), head }),
+      ]);
+      const health = (await app.as(operator).get('/health').expect(200)).body;
+      expect(health.components.projections).toMatchObject({ status: 'up', activity: { ready: true, lag: 0 } });
+    });
+  });
+});

@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Projection } from '../../../projections/projection';
+import type { NewEvent } from '../../../src/core/event';
+import { SqliteEventStore } from '../../../src/infrastructure/sqlite/sqlite.event-store';
+import { ReadModelStore } from '../../../src/read-models/read-model.store';
+
+export interface Tally {
+  stream: string;
+  positions: number[];
+}
+
+/**
+ * Remembers, per stream, the position of every event it was given: an event applied twice or skipped shows.
+ * An event of type `Poison` makes it throw, as a bug in a projection would.
+ */
+export const tallyProjection: Projection<Tally> = {
+  name: 'tally',
+  version: '1',
+  documentOf: (event) => event.streamId,
+  evolve: (tally, event) => {
+    if (event.type === 'Poison') throw new Error(`cannot project event ${event.position}`);
+    return { stream: event.streamId, positions: [...(tally?.positions ?? []), event.position] };
+  },
+  schema: {
+    key: 'TEXT',
+    columns: { events: 'INTEGER' },
+    indexes: [['events']],
+    lists: { positions: { columns: { position: 'INTEGER' }, indexes: [['position']] } },
+    rowsOf: (tally) => ({
+      columns: { events: tally.positions.length },
+      lists: { positions: tally.positions.map((position) => ({ id: String(position), position })) },
+    }),
+  },
+};
+
+export const tick = (n: number, type = 'Tick'): NewEvent => ({
+  id: `tick-${n}-${Math.random()}`,
+  type,
+  schemaVersion: 1,
+  data: { n },
+  metadata: { actor: { userId: 'test', role: 'system', region: '36' }, occurredAt: '2026-01-01T00:00:00Z', correlationId: 'c', causationId: 'c' },
+});
+
+/** Appends `count` ticks to `stream`, one append each. */
+export async function appendTicks(events: SqliteEventStore, stream: string, count: number, type = 'Tick'): Promise<void> {
+  for (let i = 0; i < count; i++) await events.append(stream, [tick(i, type)], 'any');
+}
+
+/** An owner that holds no lease: a process of this host that is not running. */
+export const deadOwner = `${hostname()}:4194300`;
+
+export async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await delay(5);
+  }
+}
+
+/** An event store and a read-model store in a fresh temporary directory. */
+export class Stores {
+  readonly dir = mkdtempSync(join(tmpdir(), 'sinergi-projections-'));
+  readonly events = SqliteEventStore.open(join(this.dir, 'events.sqlite'), { pollIntervalMs: 20 });
+  readonly readModels = ReadModelStore.open(join(this.dir, 'read-models.sqlite'));
+
+  tally(stream: string): number[] {
+    const tables = this.readModels.liveTables(tallyProjection);
+    if (!tables) return [];
+    const json = this.readModels.db.prepare<[string], string>(`SELECT document FROM ${tables.main} WHERE key = ?`).pluck().get(stream);
+    return json ? (JSON.parse(json) as Tally).positions : [];
+  }
+
+  async close(): Promise<void> {
+    this.readModels.close();
+    await this.events.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
