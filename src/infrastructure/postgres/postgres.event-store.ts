@@ -12,7 +12,7 @@ import {
 } from '../../core/event-store.port';
 import { eventHash, GENESIS_HASH } from '../../core/hash-chain';
 import { assertContinues, type RecordedAppend, type RecordedEventImport } from '../../migration/recorded-event-import';
-import { PostgresSubscription, SUBSCRIPTION_BATCH } from './postgres.subscription';
+import { PollingSubscription, SUBSCRIPTION_BATCH } from '../polling-subscription';
 
 const SCHEMA_VERSION = 1;
 
@@ -118,7 +118,7 @@ interface LockedHead {
 export class PostgresEventStore extends EventStore implements RecordedEventImport {
   private queue: PendingAppend[] = [];
   private writing: Promise<void> | undefined;
-  private readonly subscriptions = new Set<PostgresSubscription>();
+  private readonly subscriptions = new Set<PollingSubscription>();
   private listener: CommitListener | undefined;
   private readonly counters: PostgresEventStoreStats = { commits: 0, appends: 0, events: 0 };
   private closed = false;
@@ -199,7 +199,7 @@ export class PostgresEventStore extends EventStore implements RecordedEventImpor
     onError?: (error: unknown) => void,
   ): Subscription {
     this.listener ??= new CommitListener(this.connectionString, () => this.announceCommit());
-    const subscription = new PostgresSubscription(
+    const subscription = new PollingSubscription(
       afterPosition,
       (after) => this.readAll(after, SUBSCRIPTION_BATCH),
       handler,

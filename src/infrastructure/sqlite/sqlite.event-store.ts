@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -14,6 +13,7 @@ import {
   WrongExpectedRevision,
 } from '../../core/event-store.port';
 import { eventHash, GENESIS_HASH } from '../../core/hash-chain';
+import { PollingSubscription, SUBSCRIPTION_BATCH } from '../polling-subscription';
 
 const SCHEMA_VERSION = 1;
 
@@ -41,7 +41,6 @@ const SCHEMA = `
   );
 `;
 
-const SUBSCRIPTION_BATCH = 500;
 
 export interface SqliteEventStoreOptions {
   /** Stamps `metadata.recordedAt`. */
@@ -110,7 +109,7 @@ export class SqliteEventStore extends EventStore {
   private readonly commitGroup;
   private queue: PendingAppend[] = [];
   private scheduledFlush: NodeJS.Immediate | undefined;
-  private readonly subscriptions = new Set<SqliteSubscription>();
+  private readonly subscriptions = new Set<PollingSubscription>();
   private readonly counters: SqliteEventStoreStats = { commits: 0, appends: 0, events: 0 };
   private closed = false;
 
@@ -226,7 +225,7 @@ export class SqliteEventStore extends EventStore {
     handler: (event: RecordedEvent) => Promise<void> | void,
     onError?: (error: unknown) => void,
   ): Subscription {
-    const subscription = new SqliteSubscription(
+    const subscription = new PollingSubscription(
       afterPosition,
       (after) => this.readAllNow(after, SUBSCRIPTION_BATCH),
       handler,
@@ -359,77 +358,4 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     hash: row.hash,
     previousHash: row.previous_hash,
   };
-}
-
-/** Which subscription's handler is running, so that closing from inside the handler does not wait for itself. */
-const runningHandler = new AsyncLocalStorage<SqliteSubscription>();
-
-/**
- * Catches up in batches, then sleeps until this store commits (notify) or the poll interval passes, which is
- * how commits of other processes writing the same file are seen.
- */
-class SqliteSubscription implements Subscription {
-  private closed = false;
-  private committedSinceRead = false;
-  private wake: (() => void) | undefined;
-  private readonly done: Promise<void>;
-
-  constructor(
-    private position: number,
-    private readonly read: (afterPosition: number) => RecordedEvent[],
-    handler: (event: RecordedEvent) => Promise<void> | void,
-    onError: ((error: unknown) => void) | undefined,
-    private readonly pollIntervalMs: number,
-    onStop: () => void,
-  ) {
-    this.done = this.run(handler, onError).finally(onStop);
-  }
-
-  notify(): void {
-    this.committedSinceRead = true;
-    this.wake?.();
-  }
-
-  close(): Promise<void> {
-    this.closed = true;
-    this.wake?.();
-    return runningHandler.getStore() === this ? Promise.resolve() : this.done;
-  }
-
-  private async run(
-    handler: (event: RecordedEvent) => Promise<void> | void,
-    onError: ((error: unknown) => void) | undefined,
-  ): Promise<void> {
-    // Let subscribe() return before the first read or handler call.
-    await Promise.resolve();
-    try {
-      while (!this.closed) {
-        this.committedSinceRead = false;
-        const batch = this.read(this.position);
-        for (const event of batch) {
-          if (this.closed) return;
-          await runningHandler.run(this, () => handler(event));
-          this.position = event.position;
-        }
-        if (batch.length < SUBSCRIPTION_BATCH && !this.committedSinceRead) await this.sleep();
-      }
-    } catch (error) {
-      this.closed = true;
-      onError?.(error);
-    }
-  }
-
-  private sleep(): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        this.wake = undefined;
-        resolve();
-      };
-      // Unref'd: a forgotten subscription must not keep the process alive.
-      const timer = setTimeout(wake, this.pollIntervalMs).unref();
-      this.wake = wake;
-    });
-  }
 }

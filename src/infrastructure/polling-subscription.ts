@@ -1,20 +1,21 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { RecordedEvent } from '../../core/event';
-import type { Subscription } from '../../core/event-store.port';
+import type { RecordedEvent } from '../core/event';
+import type { Subscription } from '../core/event-store.port';
 
 export const SUBSCRIPTION_BATCH = 500;
 const LONGEST_RETRY_DELAY_MS = 5000;
 
 /** Which subscription's handler is running, so that closing from inside the handler does not wait for itself. */
-const runningHandler = new AsyncLocalStorage<PostgresSubscription>();
+const runningHandler = new AsyncLocalStorage<PollingSubscription>();
 
 /**
- * Catches up in batches, then sleeps until a commit is announced (by this process, or by another one through
- * LISTEN/NOTIFY) or the poll interval passes, the fallback for a notification lost with a dropped listener.
- * A failed read (a dropped connection, a restarting server) is retried with backoff from the last delivered
- * position; only a failing handler stops the subscription.
+ * The subscription of the stores that poll: catches up in batches, then sleeps until a commit is announced
+ * (`notify`: by this process, or by another one where the store can tell, like PostgreSQL's LISTEN) or the poll
+ * interval passes, which is how commits by other processes are seen otherwise. A failed read (a dropped
+ * connection, a busy file) is retried with backoff from the last delivered position; only a failing handler
+ * stops the subscription.
  */
-export class PostgresSubscription implements Subscription {
+export class PollingSubscription implements Subscription {
   private closed = false;
   private committedSinceRead = false;
   private wake: (() => void) | undefined;
@@ -22,7 +23,7 @@ export class PostgresSubscription implements Subscription {
 
   constructor(
     private position: number,
-    private readonly read: (afterPosition: number) => Promise<RecordedEvent[]>,
+    private readonly read: (afterPosition: number) => RecordedEvent[] | Promise<RecordedEvent[]>,
     handler: (event: RecordedEvent) => Promise<void> | void,
     onError: ((error: unknown) => void) | undefined,
     private readonly pollIntervalMs: number,
