@@ -1,21 +1,18 @@
 // Rebuilding every read model from a large store, beside the raw ceiling measured on the same file in the same run:
 // reading every event and folding it in memory with the agreement decider's evolve. Memory is sampled during the
 // rebuild at a quarter, half and all of the events.
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { ALL_PROJECTIONS } from '../projections/all-projections';
-import type { AgreementEvent } from '../src/agreements/domain/agreement.events';
-import { type AgreementState, evolveAgreement, initialAgreementState } from '../src/agreements/domain/agreement.state';
 import { addDays } from '../src/agreements/domain/dates';
 import { SqliteEventStore } from '../src/infrastructure/sqlite/sqlite.event-store';
-import { ReadModelStore } from '../src/read-models/read-model.store';
-import { rebuild } from '../src/read-models/rebuild';
 import { RegionDirectory } from '../src/regions/region-directory';
 import { AgreementHistory, appendInterleaved, Random } from '../test/projections/support/generated-histories';
-import { type BenchOptions, type BenchResult, type Cell, fixed, progress, runBenchmark, sampleMemory } from './support';
+import type { PassResult } from './projections.pass';
+import { type BenchOptions, type BenchResult, type Cell, fixed, progress, runBenchmark } from './support';
 
-const READ_BATCH = 10_000;
+const swcRegister = resolve(__dirname, '../test/support/swc-register.js');
 
 interface Sizes {
   events: number;
@@ -27,12 +24,6 @@ interface Sizes {
 
 const DEFAULT_SIZES: Sizes = { events: 200_000, inFlight: 1_000, rounds: 2 };
 const LARGE_SIZES: Sizes = { events: 1_000_000, inFlight: 2_000, rounds: 1 };
-
-interface Pass {
-  events: number;
-  seconds: number;
-  perSecond: number;
-}
 
 /** Fills the store with agreements whose lives interleave, as when many are in flight at once. */
 async function generate(file: string, sizes: Sizes): Promise<{ events: number; agreements: number }> {
@@ -71,56 +62,30 @@ async function generate(file: string, sizes: Sizes): Promise<{ events: number; a
   }
 }
 
-/** The ceiling: every event read from the same file (as the runner reads them) and folded in memory. */
-async function rawPass(store: SqliteEventStore): Promise<Pass> {
-  sampleMemory();
-  const begin = performance.now();
-  const states = new Map<string, AgreementState>();
-  let events = 0;
-  for (let position = 0; ; ) {
-    const batch = await store.readAll(position, READ_BATCH);
-    if (batch.length === 0) break;
-    for (const event of batch) {
-      states.set(event.streamId, evolveAgreement(states.get(event.streamId) ?? initialAgreementState, event as unknown as AgreementEvent));
-    }
-    events += batch.length;
-    position = batch[batch.length - 1].position;
-  }
-  const seconds = (performance.now() - begin) / 1000;
-  return { events, seconds, perSecond: events / seconds };
-}
-
-interface RebuildPass extends Pass {
-  /** RSS (MB) when a quarter, half and all of the events were applied, and the highest sampled. */
-  rss: { quarter: number; half: number; end: number; peak: number; before: number };
-}
-
-async function rebuildPass(events: SqliteEventStore, file: string, total: number): Promise<RebuildPass> {
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
-  const store = ReadModelStore.open(file);
-  const before = sampleMemory().rssMb;
-  const rssMb = (): number => process.memoryUsage().rss / 2 ** 20;
-  const rss = { before, quarter: 0, half: 0, end: 0, peak: before };
-  const sampler = setInterval(() => (rss.peak = Math.max(rss.peak, rssMb())), 50);
-  try {
-    const begin = performance.now();
-    await rebuild(events, store, ALL_PROJECTIONS, {
-      progressIntervalMs: 0,
-      onProgress: ({ phase, position }) => {
-        if (phase !== 'replaying') return;
-        const now = rssMb();
-        rss.peak = Math.max(rss.peak, now);
-        if (!rss.quarter && position >= total / 4) rss.quarter = now;
-        if (!rss.half && position >= total / 2) rss.half = now;
-        if (position >= total) rss.end = now;
-      },
+/** Runs one pass in a process of its own (see projections.pass.ts). */
+function runPass(kind: 'raw' | 'rebuild', eventFile: string, readModelFile: string): Promise<PassResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', '--require', swcRegister, join(__dirname, 'projections.pass.ts'), kind, eventFile, readModelFile], {
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
-    const seconds = (performance.now() - begin) / 1000;
-    rss.peak = Math.max(rss.peak, rssMb());
-    return { events: total, seconds, perSecond: total / seconds, rss };
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = output.split('\n').find((l) => l.startsWith('PASS_RESULT '));
+      if (code !== 0 || !line) reject(new Error(`the ${kind} pass exited with code ${code}`));
+      else resolve(JSON.parse(line.slice('PASS_RESULT '.length)) as PassResult);
+    });
+  });
+}
+
+/** Reads every event once, so that every measured pass finds the file in the page cache. */
+async function warmUp(eventFile: string): Promise<void> {
+  const db = new Database(eventFile, { readonly: true });
+  try {
+    db.prepare('SELECT sum(length(data) + length(metadata)) FROM events').pluck().get();
   } finally {
-    clearInterval(sampler);
-    store.close();
+    db.close();
   }
 }
 
@@ -140,63 +105,66 @@ async function projectionsBenchmark(options: BenchOptions): Promise<BenchResult>
 
   progress(`generating ${sizes.events.toLocaleString('en-US')} events, ${sizes.inFlight} agreements in flight`);
   const generated = await generate(eventFile, sizes);
-  const events = SqliteEventStore.open(eventFile);
-  try {
-    // Each rebuild is measured between two raw passes, and compared with their mean: the machine's pace may drift.
-    const raws: Pass[] = [await rawPass(events)];
-    const rebuilds: RebuildPass[] = [];
-    const ratios: number[] = [];
-    for (let round = 1; round <= sizes.rounds; round++) {
-      progress(`round ${round}: rebuilding every read model`);
-      rebuilds.push(await rebuildPass(events, readModelFile, generated.events));
-      raws.push(await rawPass(events));
-      const rawRate = (raws[round - 1].perSecond + raws[round].perSecond) / 2;
-      ratios.push(rebuilds[round - 1].perSecond / rawRate);
-      progress(`round ${round}: rebuild ${fixed(rebuilds[round - 1].perSecond, 0)} events/s, raw ${fixed(rawRate, 0)} events/s`);
-    }
-    const ratio = median(ratios);
-    const rebuildRate = median(rebuilds.map((r) => r.perSecond));
-    const rawRate = median(raws.map((r) => r.perSecond));
-    const last = rebuilds[rebuilds.length - 1].rss;
-    const peak = Math.max(...rebuilds.map((r) => r.rss.peak));
-
-    const figures: Record<string, number> = {
-      'projections.events': generated.events,
-      'projections.agreements': generated.agreements,
-      'projections.raw_events_per_s': rawRate,
-      'projections.rebuild_events_per_s': rebuildRate,
-      'projections.rebuild_ratio': ratio,
-      'projections.rebuild_peak_rss_mb': peak,
-      'projections.rebuild_rss_quarter_mb': last.quarter,
-      'projections.rebuild_rss_half_mb': last.half,
-      'projections.rebuild_rss_end_mb': last.end,
-      'projections.rebuild_rss_growth_second_half_mb': last.end - last.half,
-    };
-    const mb = (value: number): string => `${fixed(value, 1)} MB`;
-    const rows: Cell[][] = [
-      ['measure', 'events', 'seconds', 'events/s', 'ratio', 'goal'],
-      ...raws.map((r, i): Cell[] => [`raw ceiling: read + JSON.parse + fold (pass ${i + 1})`, r.events, fixed(r.seconds, 2), fixed(r.perSecond, 0), '', '']),
-      ...rebuilds.map((r, i): Cell[] => [
-        `rebuild of ${ALL_PROJECTIONS.map((p) => p.name).join(' + ')} (round ${i + 1})`,
-        r.events,
-        fixed(r.seconds, 2),
-        fixed(r.perSecond, 0),
-        `${fixed(ratios[i], 2)}×`,
-        i === rebuilds.length - 1 ? `≥ 0.5× ${ratio >= 0.5 ? 'met' : 'MISSED'} (median ${fixed(ratio, 2)}×)` : '',
-      ]),
-    ];
-    const notes = [
-      `${generated.events.toLocaleString('en-US')} events of ${generated.agreements.toLocaleString('en-US')} agreements, ` +
-        `${sizes.inFlight} in flight at a time (each step of every agreement in flight appended in turn), told by the real decider.`,
-      `A rebuild's ratio is its rate over the mean rate of the raw passes before and after it.`,
-      `RSS during the last rebuild: ${mb(last.before)} before, ${mb(last.quarter)} at 25%, ${mb(last.half)} at 50%, ` +
-        `${mb(last.end)} at 100% of the events; peak ${mb(peak)}. The rebuild keeps at most one batch of events and a bounded ` +
-        'cache of documents in memory, whatever the number of events.',
-    ];
-    return { title: `projections: rebuild from ${generated.events.toLocaleString('en-US')} events`, rows, figures, notes };
-  } finally {
-    await events.close();
+  await warmUp(eventFile);
+  // Each rebuild runs between two raw passes and is compared with their mean: the machine's pace may drift.
+  const raws: PassResult[] = [await runPass('raw', eventFile, readModelFile)];
+  const rebuilds: PassResult[] = [];
+  const ratios: number[] = [];
+  const rate = (pass: PassResult): number => pass.events / pass.seconds;
+  for (let round = 1; round <= sizes.rounds; round++) {
+    progress(`round ${round}: rebuilding every read model`);
+    rebuilds.push(await runPass('rebuild', eventFile, readModelFile));
+    raws.push(await runPass('raw', eventFile, readModelFile));
+    const rawRate = (rate(raws[round - 1]) + rate(raws[round])) / 2;
+    ratios.push(rate(rebuilds[round - 1]) / rawRate);
+    progress(`round ${round}: rebuild ${fixed(rate(rebuilds[round - 1]), 0)} events/s, raw ${fixed(rawRate, 0)} events/s`);
   }
+  const ratio = median(ratios);
+  const rebuildRate = median(rebuilds.map(rate));
+  const rawRate = median(raws.map(rate));
+  const last = rebuilds[rebuilds.length - 1];
+  const at = (point: 'quarter' | 'half' | 'end') => last.memory.find((m) => m.at === point) ?? { rssMb: Number.NaN, heapUsedMb: Number.NaN };
+  const peak = Math.max(...rebuilds.map((r) => r.peakRssMb));
+
+  const figures: Record<string, number> = {
+    'projections.events': generated.events,
+    'projections.agreements': generated.agreements,
+    'projections.raw_events_per_s': rawRate,
+    'projections.rebuild_events_per_s': rebuildRate,
+    'projections.rebuild_ratio': ratio,
+    'projections.rebuild_peak_rss_mb': peak,
+    'projections.raw_peak_rss_mb': Math.max(...raws.map((r) => r.peakRssMb)),
+    'projections.rebuild_rss_quarter_mb': at('quarter').rssMb,
+    'projections.rebuild_rss_half_mb': at('half').rssMb,
+    'projections.rebuild_rss_end_mb': at('end').rssMb,
+    'projections.rebuild_heap_quarter_mb': at('quarter').heapUsedMb,
+    'projections.rebuild_heap_end_mb': at('end').heapUsedMb,
+    'projections.rebuild_heap_growth_mb': at('end').heapUsedMb - at('quarter').heapUsedMb,
+  };
+  const mb = (value: number): string => `${fixed(value, 1)} MB`;
+  const rows: Cell[][] = [
+    ['measure', 'events', 'seconds', 'events/s', 'ratio', 'peak RSS', 'goal'],
+    ...raws.map((r, i): Cell[] => [`raw ceiling: read + JSON.parse + fold (pass ${i + 1})`, r.events, fixed(r.seconds, 2), fixed(rate(r), 0), '', mb(r.peakRssMb), '']),
+    ...rebuilds.map((r, i): Cell[] => [
+      `rebuild of ${ALL_PROJECTIONS.map((p) => p.name).join(' + ')} (round ${i + 1})`,
+      r.events,
+      fixed(r.seconds, 2),
+      fixed(rate(r), 0),
+      `${fixed(ratios[i], 2)}×`,
+      mb(r.peakRssMb),
+      i === rebuilds.length - 1 ? `≥ 0.5× ${ratio >= 0.5 ? 'met' : 'MISSED'} (median ${fixed(ratio, 2)}×)` : '',
+    ]),
+  ];
+  const notes = [
+    `${generated.events.toLocaleString('en-US')} events of ${generated.agreements.toLocaleString('en-US')} agreements, ` +
+      `${sizes.inFlight} in flight at a time (each step of every agreement in flight appended in turn), told by the real decider.`,
+    'Each pass runs in a process of its own, on the same file, warm in the page cache. A rebuild\'s ratio is its rate over ' +
+      'the mean rate of the raw passes before and after it. The raw fold keeps every agreement\'s state in memory; the rebuild ' +
+      'keeps one batch of events and a bounded cache of documents.',
+    `Rebuild memory at 25% / 50% / 100% of the events: RSS ${mb(at('quarter').rssMb)} / ${mb(at('half').rssMb)} / ${mb(at('end').rssMb)}, ` +
+      `live heap after a full GC ${mb(at('quarter').heapUsedMb)} / ${mb(at('half').heapUsedMb)} / ${mb(at('end').heapUsedMb)}; peak RSS ${mb(peak)}.`,
+  ];
+  return { title: `projections: rebuild from ${generated.events.toLocaleString('en-US')} events`, rows, figures, notes };
 }
 
 runBenchmark(projectionsBenchmark);

@@ -6,6 +6,7 @@
 import 'reflect-metadata';
 import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -22,6 +23,7 @@ import { EventStore } from '../src/core/event-store.port';
 import { coordinator } from '../src/demo/demo-story';
 import { configureApp } from '../src/http/configure-app';
 import { SqliteEventStore, type SqliteEventStoreStats } from '../src/infrastructure/sqlite/sqlite.event-store';
+import { ReadModelsConfig } from '../src/read-models/read-models.config';
 import { RegionDirectory } from '../src/regions/region-directory';
 import type { HttpClientKind, HttpLoad, HttpLoadResult } from './http-load.worker';
 import {
@@ -257,6 +259,49 @@ function httpClientKind(argv: readonly string[]): HttpClientKind {
   return kind;
 }
 
+/**
+ * One measured thing over its rounds: latencies, the main thread's busy time (event-loop utilisation: whatever the
+ * server does for the operations, fsync waits included, but not the HTTP clients' thread) and group commits.
+ */
+class Series {
+  readonly parts: ConcurrentRun[] = [];
+  private busyMs = 0;
+  private appends = 0;
+  private commits = 0;
+
+  constructor(private readonly stats: () => SqliteEventStoreStats | undefined = () => undefined) {}
+
+  async measure(run: () => ConcurrentRun | Promise<ConcurrentRun>): Promise<void> {
+    const before = this.stats();
+    const loop = performance.eventLoopUtilization();
+    // Synchronous work (the raw ceiling) blocks the loop without counting as busy: time it as a whole.
+    const begin = performance.now();
+    const result = await run();
+    const elapsed = performance.now() - begin;
+    const { active, idle } = performance.eventLoopUtilization(loop);
+    this.busyMs += active + idle === 0 ? elapsed : active;
+    const after = this.stats();
+    if (before && after) {
+      this.appends += after.appends - before.appends;
+      this.commits += after.commits - before.commits;
+    }
+    this.parts.push(result);
+  }
+
+  get measurement(): Measurement {
+    return combine(this.parts);
+  }
+
+  /** Main-thread busy time per operation, in microseconds. */
+  get busyMicros(): number {
+    return (this.busyMs * 1000) / this.parts.reduce((n, part) => n + part.latenciesMs.length, 0);
+  }
+
+  get appendsPerCommit(): number {
+    return this.commits > 0 ? this.appends / this.commits : Number.NaN;
+  }
+}
+
 async function writeBenchmark(options: BenchOptions): Promise<BenchResult> {
   const sizes: Sizes = { ...(options.large ? LARGE_SIZES : DEFAULT_SIZES) };
   if (options.commands) sizes.longRun = options.commands;
@@ -278,6 +323,7 @@ async function writeBenchmark(options: BenchOptions): Promise<BenchResult> {
     .get(BuiltInUsers)
     .add({ userId: banten.userId, name: 'Koordinator Banten (bench)', role: 'coordinator', region: banten.region }, (code) => regions.find(code) !== undefined);
   const httpHeaders = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+  const projector = app.get(ReadModelsConfig, { strict: false }).projector;
   const clients = new HttpClients();
 
   const store = app.get(EventStore);
@@ -285,7 +331,7 @@ async function writeBenchmark(options: BenchOptions): Promise<BenchResult> {
   const commands = new Commands(app.get(CommandBus));
 
   try {
-    progress(`preparing ${agreementCount} active agreements (7 commands each, ${CONCURRENT} at a time)`);
+    progress(`preparing ${agreementCount} active agreements (7 commands each, ${CONCURRENT} at a time; read models projected ${projector})`);
     const ids: string[] = [];
     await runConcurrently(agreementCount, Math.min(CONCURRENT, agreementCount), async () => {
       ids.push(await commands.activeAgreement());
@@ -298,41 +344,26 @@ async function writeBenchmark(options: BenchOptions): Promise<BenchResult> {
 
     const { rounds } = sizes;
     const rawFile = join(options.dataDir, 'raw-ceiling.sqlite');
-    const rawParts: ConcurrentRun[] = [];
-    const bus1Parts: ConcurrentRun[] = [];
-    const bus64Parts: ConcurrentRun[] = [];
-    let bus1Group = { appends: 0, commits: 0 };
-    let bus64Group = { appends: 0, commits: 0 };
-    const counted = async (group: { appends: number; commits: number }, run: () => Promise<ConcurrentRun>) => {
-      const before = stats();
-      const result = await run();
-      const after = stats();
-      const added = before && after ? { appends: after.appends - before.appends, commits: after.commits - before.commits } : { appends: 0, commits: 0 };
-      return { result, group: { appends: group.appends + added.appends, commits: group.commits + added.commits } };
-    };
+    const raw = new Series();
+    const bus1 = new Series(stats);
+    const bus64 = new Series(stats);
     for (let round = 0; round < rounds; round++) {
       progress(`round ${round + 1}/${rounds}: raw durable SQLite, CommandBus RecordMonev with 1 and ${CONCURRENT} clients`);
-      rawParts.push(rawDurableSqlite(rawFile, share(sizes.raw, rounds, round)));
-      const one = await counted(bus1Group, () => busRun(alone, 1, share(sizes.bus1, rounds, round)));
-      bus1Parts.push(one.result);
-      bus1Group = one.group;
-      const many = await counted(bus64Group, () => busRun(together, CONCURRENT, share(sizes.bus64, rounds, round)));
-      bus64Parts.push(many.result);
-      bus64Group = many.group;
+      await raw.measure(() => rawDurableSqlite(rawFile, share(sizes.raw, rounds, round)));
+      await bus1.measure(() => busRun(alone, 1, share(sizes.bus1, rounds, round)));
+      await bus64.measure(() => busRun(together, CONCURRENT, share(sizes.bus64, rounds, round)));
     }
-    const [raw, bus1, bus64] = [combine(rawParts), combine(bus1Parts), combine(bus64Parts)];
 
     progress(`long run: ${sizes.longRun} RecordMonev commands through the CommandBus, ${CONCURRENT} clients`);
     const memory: MemorySample[] = [sampleMemory()];
     const chunks = 10;
-    const longParts: ConcurrentRun[] = [];
+    const long = new Series(stats);
     for (let chunk = 0; chunk < chunks; chunk++) {
-      longParts.push(await busRun(together, CONCURRENT, share(sizes.longRun, chunks, chunk)));
+      await long.measure(() => busRun(together, CONCURRENT, share(sizes.longRun, chunks, chunk)));
       const sample = sampleMemory();
       memory.push(sample);
       progress(`  ${(chunk + 1) * 10}%: RSS ${fixed(sample.rssMb, 1)} MB, heap ${fixed(sample.heapUsedMb, 1)} MB`);
     }
-    const long = combine(longParts);
     const [start, middle, end] = [memory[0], memory[chunks / 2], memory[chunks]];
 
     const route = await recordMonevRoute(appUrl);
@@ -341,8 +372,6 @@ async function writeBenchmark(options: BenchOptions): Promise<BenchResult> {
       body: route.body,
       targets: (rotation) => rotation.lists().map(() => [`${bareUrl}/bare`]),
     };
-    const httpParts = { bare1: [] as ConcurrentRun[], http1: [] as ConcurrentRun[], bare64: [] as ConcurrentRun[], http64: [] as ConcurrentRun[] };
-    const httpGroups = { http1: { appends: 0, commits: 0 }, http64: { appends: 0, commits: 0 } };
     const httpRun = async (target: HttpRoute, rotation: Rotation, total: number): Promise<ConcurrentRun> => {
       const result = await clients.run({
         client: clientKind,
@@ -355,49 +384,54 @@ async function writeBenchmark(options: BenchOptions): Promise<BenchResult> {
       if (result.failures > 0) throw new Error(`${target.label}: ${result.failures} failed requests; first: ${result.firstFailure}`);
       return result;
     };
+    const [bare1, http1, bare64, http64] = [new Series(), new Series(stats), new Series(), new Series(stats)];
     for (let round = 0; round < rounds; round++) {
       progress(`round ${round + 1}/${rounds}: bare NestJS POST and ${route.label}, 1 and ${CONCURRENT} clients (${clientKind})`);
-      httpParts.bare1.push(await httpRun(bareRoute, alone, share(sizes.http1, rounds, round)));
-      const one = await counted(httpGroups.http1, () => httpRun(route, alone, share(sizes.http1, rounds, round)));
-      httpParts.http1.push(one.result);
-      httpGroups.http1 = one.group;
-      httpParts.bare64.push(await httpRun(bareRoute, together, share(sizes.http64, rounds, round)));
-      const many = await counted(httpGroups.http64, () => httpRun(route, together, share(sizes.http64, rounds, round)));
-      httpParts.http64.push(many.result);
-      httpGroups.http64 = many.group;
+      await bare1.measure(() => httpRun(bareRoute, alone, share(sizes.http1, rounds, round)));
+      await http1.measure(() => httpRun(route, alone, share(sizes.http1, rounds, round)));
+      await bare64.measure(() => httpRun(bareRoute, together, share(sizes.http64, rounds, round)));
+      await http64.measure(() => httpRun(route, together, share(sizes.http64, rounds, round)));
     }
-    const [bare1, http1, bare64, http64] = [
-      combine(httpParts.bare1),
-      combine(httpParts.http1),
-      combine(httpParts.bare64),
-      combine(httpParts.http64),
-    ];
-    const perCommit = (group: { appends: number; commits: number }): number => (group.commits > 0 ? group.appends / group.commits : Number.NaN);
 
+    const m = {
+      raw: raw.measurement,
+      bus1: bus1.measurement,
+      bus64: bus64.measurement,
+      bare1: bare1.measurement,
+      http1: http1.measurement,
+      bare64: bare64.measurement,
+      http64: http64.measurement,
+      long: long.measurement,
+    };
+    const ratio = {
+      bus1: medianRatio(bus1.parts, raw.parts),
+      bus64: medianRatio(bus64.parts, raw.parts),
+      http1: medianRatio(http1.parts, bare1.parts),
+      http64: medianRatio(http64.parts, bare64.parts),
+      http1P99: m.http1.p99Ms / m.bare1.p99Ms,
+      http64P99: m.http64.p99Ms / m.bare64.p99Ms,
+    };
     const figures: Record<string, number> = {
       'write.agreements': ids.length,
-      ...figuresOf('write.raw', raw),
-      ...figuresOf('write.bus1', bus1),
-      'write.bus1_ratio': medianRatio(bus1Parts, rawParts),
-      ...figuresOf('write.bus64', bus64),
-      'write.bus64_ratio': medianRatio(bus64Parts, rawParts),
-      'write.bus1_appends_per_commit': perCommit(bus1Group),
-      'write.bus64_appends_per_commit': perCommit(bus64Group),
-      ...figuresOf('write.bare1', bare1),
-      ...figuresOf('write.bare64', bare64),
-      ...figuresOf('write.http1', http1),
-      'write.http1_ratio': medianRatio(httpParts.http1, httpParts.bare1),
-      'write.http1_p99_ratio': http1.p99Ms / bare1.p99Ms,
-      ...figuresOf('write.http64', http64),
-      'write.http64_ratio': medianRatio(httpParts.http64, httpParts.bare64),
-      'write.http64_p99_ratio': http64.p99Ms / bare64.p99Ms,
-      'write.http1_appends_per_commit': perCommit(httpGroups.http1),
-      'write.http64_appends_per_commit': perCommit(httpGroups.http64),
+      'write.projector_in_process': projector === 'in-process' ? 1 : 0,
+      ...figuresOf('write.raw', m.raw),
+      ...figuresOf('write.bus1', m.bus1, bus1),
+      'write.bus1_ratio': ratio.bus1,
+      ...figuresOf('write.bus64', m.bus64, bus64),
+      'write.bus64_ratio': ratio.bus64,
+      ...figuresOf('write.bare1', m.bare1, bare1),
+      ...figuresOf('write.http1', m.http1, http1),
+      'write.http1_ratio': ratio.http1,
+      'write.http1_p99_ratio': ratio.http1P99,
+      ...figuresOf('write.bare64', m.bare64, bare64),
+      ...figuresOf('write.http64', m.http64, http64),
+      'write.http64_ratio': ratio.http64,
+      'write.http64_p99_ratio': ratio.http64P99,
       // The goals hold at both concurrencies: the worse of the two.
-      'write.http_ratio': Math.min(medianRatio(httpParts.http1, httpParts.bare1), medianRatio(httpParts.http64, httpParts.bare64)),
-      'write.http_p99_ratio': Math.max(http1.p99Ms / bare1.p99Ms, http64.p99Ms / bare64.p99Ms),
-      'write.long_commands': long.operations,
-      ...figuresOf('write.long', long),
+      'write.http_ratio': Math.min(ratio.http1, ratio.http64),
+      'write.http_p99_ratio': Math.max(ratio.http1P99, ratio.http64P99),
+      'write.long_commands': m.long.operations,
+      ...figuresOf('write.long', m.long, long),
       'write.rss_start_mb': start.rssMb,
       'write.rss_middle_mb': middle.rssMb,
       'write.rss_end_mb': end.rssMb,
@@ -406,43 +440,44 @@ async function writeBenchmark(options: BenchOptions): Promise<BenchResult> {
       'write.heap_start_mb': start.heapUsedMb,
       'write.heap_end_mb': end.heapUsedMb,
       'write.heap_growth_mb': end.heapUsedMb - start.heapUsedMb,
-      'write.heap_growth_per_1k_commands_kb': ((end.heapUsedMb - start.heapUsedMb) * 1024 * 1000) / long.operations,
+      'write.heap_growth_per_1k_commands_kb': ((end.heapUsedMb - start.heapUsedMb) * 1024 * 1000) / m.long.operations,
     };
 
     const verdict = (met: boolean): string => (met ? 'met' : 'MISSED');
     const x = (value: number): string => `${fixed(value, 2)}×`;
-    const row = (what: string, clientCount: number, m: Measurement, rate = '', p99 = '', goal = ''): Cell[] => [
+    const row = (what: string, clientCount: number, measured: Measurement, series: Series | undefined, rate = '', p99 = '', goal = ''): Cell[] => [
       what,
       clientCount,
-      m.operations,
-      fixed(m.perSecond, 0),
-      fixed(m.p50Ms, 2),
-      fixed(m.p99Ms, 2),
+      measured.operations,
+      fixed(measured.perSecond, 0),
+      fixed(measured.p50Ms, 2),
+      fixed(measured.p99Ms, 2),
+      series ? fixed(series.busyMicros, 0) : '',
       rate,
       p99,
       goal,
     ];
     const httpGoal = (rate: number, p99: number): string => `≥ 0.5× ${verdict(rate >= 0.5)}; p99 < 5× ${verdict(p99 < 5)}`;
     const rows: Cell[][] = [
-      ['measure', 'clients', 'ops', 'per s', 'p50 ms', 'p99 ms', 'rate/ceiling', 'p99/ceiling', 'goal'],
-      row('raw SQLite, 1 durable tx per event (ceiling)', 1, raw),
-      row('CommandBus RecordMonev', 1, bus1, x(figures['write.bus1_ratio']), '', `≥ 0.5× ${verdict(figures['write.bus1_ratio'] >= 0.5)}`),
-      row('CommandBus RecordMonev', CONCURRENT, bus64, x(figures['write.bus64_ratio']), '', `≥ 1× ${verdict(figures['write.bus64_ratio'] >= 1)}`),
-      row('bare NestJS POST (ceiling)', 1, bare1),
-      row(`HTTP ${route.label}`, 1, http1, x(figures['write.http1_ratio']), x(figures['write.http1_p99_ratio']),
-        httpGoal(figures['write.http1_ratio'], figures['write.http1_p99_ratio'])),
-      row('bare NestJS POST (ceiling)', CONCURRENT, bare64),
-      row(`HTTP ${route.label}`, CONCURRENT, http64, x(figures['write.http64_ratio']), x(figures['write.http64_p99_ratio']),
-        httpGoal(figures['write.http64_ratio'], figures['write.http64_p99_ratio'])),
-      row('long run: CommandBus RecordMonev', CONCURRENT, long),
+      ['measure', 'clients', 'ops', 'per s', 'p50 ms', 'p99 ms', 'busy µs/op', 'rate/ceiling', 'p99/ceiling', 'goal'],
+      row('raw SQLite, 1 durable tx per event (ceiling)', 1, m.raw, raw),
+      row('CommandBus RecordMonev', 1, m.bus1, bus1, x(ratio.bus1), '', `≥ 0.5× ${verdict(ratio.bus1 >= 0.5)}`),
+      row('CommandBus RecordMonev', CONCURRENT, m.bus64, bus64, x(ratio.bus64), '', `≥ 1× ${verdict(ratio.bus64 >= 1)}`),
+      row('bare NestJS POST (ceiling)', 1, m.bare1, bare1),
+      row(`HTTP ${route.label}`, 1, m.http1, http1, x(ratio.http1), x(ratio.http1P99), httpGoal(ratio.http1, ratio.http1P99)),
+      row('bare NestJS POST (ceiling)', CONCURRENT, m.bare64, bare64),
+      row(`HTTP ${route.label}`, CONCURRENT, m.http64, http64, x(ratio.http64), x(ratio.http64P99), httpGoal(ratio.http64, ratio.http64P99)),
+      row('long run: CommandBus RecordMonev', CONCURRENT, m.long, long),
     ];
     const mb = (value: number): string => `${fixed(value, 1)} MB`;
     const notes = [
-      `${ids.length} active agreements; each client keeps to agreements of its own. Each measurement alternates with its ` +
-        `ceiling in ${rounds} rounds; a rate ratio is the median over rounds of rate / ceiling's rate in that round, a p99 ratio is over all rounds. HTTP clients: ${clientKind === 'http' ? 'node:http, keep-alive' : 'fetch (undici), keep-alive'}, in a worker thread.`,
-      `Appends per durable commit (group commit), 1 / ${CONCURRENT} clients: bus ${fixed(perCommit(bus1Group), 1)} / ` +
-        `${fixed(perCommit(bus64Group), 1)}, HTTP ${fixed(perCommit(httpGroups.http1), 1)} / ${fixed(perCommit(httpGroups.http64), 1)}.`,
-      `Memory over the long run (${long.operations} commands, after a full GC): RSS ${mb(start.rssMb)} → ${mb(middle.rssMb)} → ` +
+      `${ids.length} active agreements, each client keeping to agreements of its own; read models projected ${projector} ` +
+        `(SINERGI_PROJECTOR). HTTP clients: ${clientKind === 'http' ? 'node:http' : 'fetch (undici)'} with keep-alive, in a worker thread.`,
+      `Each measurement alternates with its ceiling in ${rounds} rounds: a rate ratio is the median over rounds of rate / ceiling's ` +
+        `rate in that round; a p99 ratio pools all rounds. busy µs/op: the server's main thread (event loop) busy per operation.`,
+      `Appends per durable commit (group commit), 1 / ${CONCURRENT} clients: bus ${fixed(bus1.appendsPerCommit, 1)} / ` +
+        `${fixed(bus64.appendsPerCommit, 1)}, HTTP ${fixed(http1.appendsPerCommit, 1)} / ${fixed(http64.appendsPerCommit, 1)}.`,
+      `Memory over the long run (${m.long.operations} commands, after a full GC): RSS ${mb(start.rssMb)} → ${mb(middle.rssMb)} → ` +
         `${mb(end.rssMb)} (growth ${mb(end.rssMb - start.rssMb)}, second half ${mb(end.rssMb - middle.rssMb)}); ` +
         `heap ${mb(start.heapUsedMb)} → ${mb(middle.heapUsedMb)} → ${mb(end.heapUsedMb)}.`,
     ];
@@ -454,8 +489,14 @@ async function writeBenchmark(options: BenchOptions): Promise<BenchResult> {
   }
 }
 
-function figuresOf(prefix: string, m: Measurement): Record<string, number> {
-  return { [`${prefix}_per_s`]: m.perSecond, [`${prefix}_p50_ms`]: m.p50Ms, [`${prefix}_p99_ms`]: m.p99Ms };
+function figuresOf(prefix: string, m: Measurement, series?: Series): Record<string, number> {
+  return {
+    [`${prefix}_per_s`]: m.perSecond,
+    [`${prefix}_p50_ms`]: m.p50Ms,
+    [`${prefix}_p99_ms`]: m.p99Ms,
+    ...(series ? { [`${prefix}_busy_us`]: series.busyMicros } : {}),
+    ...(series && Number.isFinite(series.appendsPerCommit) ? { [`${prefix}_appends_per_commit`]: series.appendsPerCommit } : {}),
+  };
 }
 
 runBenchmark(writeBenchmark);

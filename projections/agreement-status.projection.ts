@@ -11,7 +11,7 @@ import { DEFAULT_POLICY } from '../src/agreements/domain/policy';
 import { ignoreUnknown } from '../src/core/decider';
 import type { RecordedEvent } from '../src/core/event';
 import { agreementIdOf, asAgreementEvent, dayOf } from './agreement-event';
-import { pendingDeadlines } from './deadlines';
+import { earliestDeadlineOn } from './deadlines';
 import type { Projection } from './projection';
 
 export interface PksStatus {
@@ -318,7 +318,7 @@ export const agreementStatusProjection: Projection<AgreementStatus> = {
         stage: status.stage,
         offered_on: status.dates.offered,
         valid_until: status.dates.validUntil ?? null,
-        next_deadline_on: pendingDeadlines(status)[0]?.dueOn ?? null,
+        next_deadline_on: earliestDeadlineOn(status) ?? null,
         last_position: status.lastEvent.position,
       },
       lists: {

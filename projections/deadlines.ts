@@ -42,6 +42,14 @@ export interface Deadline {
  */
 export const MONEV_INTERVAL_MONTHS = 12;
 
+/** A pending deadline before its details: enough to know when, and to make the rest when asked. */
+interface DueDate {
+  kind: DeadlineKind;
+  dueOn: IsoDate;
+  subjectId: string;
+  details(): { description: string; recipients: Recipient[] };
+}
+
 /**
  * Every deadline still pending for the agreement, earliest first. A deadline disappears as soon as it no
  * longer applies (the offer is answered, the follow-up closed, the report submitted, the agreement ended);
@@ -49,77 +57,104 @@ export const MONEV_INTERVAL_MONTHS = 12;
  * reader: the schedule holds dates only.
  */
 export function pendingDeadlines(status: AgreementStatus, policy: AgreementPolicy = DEFAULT_POLICY): Deadline[] {
-  const deadlines: Deadline[] = [];
-  const add = (kind: DeadlineKind, dueOn: IsoDate, subjectId: string, description: string, recipients: Recipient[]) =>
-    deadlines.push({
-      deadlineId: `${status.agreementId}/${kind}/${subjectId}`,
-      kind,
-      dueOn,
-      agreementId: status.agreementId,
-      agreementTitle: status.title,
-      subject: { id: subjectId, description },
-      recipients: distinct(recipients),
-    });
+  return dueDates(status, policy)
+    .map(({ kind, dueOn, subjectId, details }): Deadline => {
+      const { description, recipients } = details();
+      return {
+        deadlineId: `${status.agreementId}/${kind}/${subjectId}`,
+        kind,
+        dueOn,
+        agreementId: status.agreementId,
+        agreementTitle: status.title,
+        subject: { id: subjectId, description },
+        recipients: distinct(recipients),
+      };
+    })
+    .sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : a.deadlineId < b.deadlineId ? -1 : 1));
+}
+
+/** The day the earliest pending deadline is due, without making every deadline's details. */
+export function earliestDeadlineOn(status: AgreementStatus, policy: AgreementPolicy = DEFAULT_POLICY): IsoDate | undefined {
+  let earliest: IsoDate | undefined;
+  for (const { dueOn } of dueDates(status, policy)) if (earliest === undefined || dueOn < earliest) earliest = dueOn;
+  return earliest;
+}
+
+function dueDates(status: AgreementStatus, policy: AgreementPolicy): DueDate[] {
+  const due: DueDate[] = [];
+  const add = (kind: DeadlineKind, dueOn: IsoDate, subjectId: string, details: DueDate['details']) => due.push({ kind, dueOn, subjectId, details });
   const coordinators = (regions: readonly string[]): Recipient[] => regions.map((region) => ({ region, role: 'coordinator' }));
-  const activePks = status.pks.filter((p) => p.stage === 'active');
+  const activePks = (): PksStatus[] => status.pks.filter((p) => p.stage === 'active');
   const leadOpdsOf = (pks: readonly PksStatus[], party?: string): Recipient[] =>
     pks.flatMap((p) => p.leadOpds.filter((l) => !party || l.party === party).map((l) => ({ region: l.party, role: 'opd' as const, opd: l.opd })));
 
   if (status.stage === 'proposed') {
     const dueOn = addDays(status.dates.offered, policy.offerAnswerDays.value);
     for (const counterpart of status.counterparts.filter((c) => !status.offer.accepted.includes(c))) {
-      add('offer-answer', dueOn, counterpart, `answer to offer ${status.offer.letterNumber}`, coordinators([counterpart]));
+      add('offer-answer', dueOn, counterpart, () => ({
+        description: `answer to offer ${status.offer.letterNumber}`,
+        recipients: coordinators([counterpart]),
+      }));
     }
   }
 
   const { signed, validUntil } = status.dates;
   if (status.stage === 'active' && signed && validUntil) {
     if (!status.pks.some((p) => p.validFrom)) {
-      add('ksb-without-pks', addDays(signed, policy.ksbWithoutPksDays.value), 'ksb', 'no PKS signed under this KSB yet', coordinators(status.parties));
+      add('ksb-without-pks', addDays(signed, policy.ksbWithoutPksDays.value), 'ksb', () => ({
+        description: 'no PKS signed under this KSB yet',
+        recipients: coordinators(status.parties),
+      }));
     }
     for (const party of status.parties) {
       const semester = firstUnreportedSemester(status, party, signed);
       if (semesterStart(semester) <= validUntil) {
-        add(
-          'semester-report',
-          semesterDue(semester),
-          `${party}/${semester.year}-S${semester.semester}`,
-          `semester report S${semester.semester} ${semester.year} of ${party}`,
-          [...coordinators([party]), ...leadOpdsOf(activePks, party)],
-        );
+        add('semester-report', semesterDue(semester), `${party}/${semester.year}-S${semester.semester}`, () => ({
+          description: `semester report S${semester.semester} ${semester.year} of ${party}`,
+          recipients: [...coordinators([party]), ...leadOpdsOf(activePks(), party)],
+        }));
       }
     }
     const monevDue = addMonths(status.lastMonev?.date ?? signed, MONEV_INTERVAL_MONTHS);
-    if (monevDue <= validUntil) add('monev', monevDue, 'ksb', 'yearly monitoring and evaluation', coordinators(status.parties));
-    add('ksb-end', validUntil, 'ksb', 'end of the KSB', [...coordinators(status.parties), ...leadOpdsOf(activePks)]);
-    for (const pks of activePks) {
-      if (pks.validUntil) {
-        add('pks-end', pks.validUntil, pks.pksId, `end of ${pks.title}`, [...coordinators(status.parties), ...leadOpdsOf([pks])]);
+    if (monevDue <= validUntil) {
+      add('monev', monevDue, 'ksb', () => ({ description: 'yearly monitoring and evaluation', recipients: coordinators(status.parties) }));
+    }
+    add('ksb-end', validUntil, 'ksb', () => ({
+      description: 'end of the KSB',
+      recipients: [...coordinators(status.parties), ...leadOpdsOf(activePks())],
+    }));
+    for (const pks of status.pks) {
+      if (pks.stage === 'active' && pks.validUntil) {
+        add('pks-end', pks.validUntil, pks.pksId, () => ({
+          description: `end of ${pks.title}`,
+          recipients: [...coordinators(status.parties), ...leadOpdsOf([pks])],
+        }));
+      }
+    }
+    // A visit still unscheduled when the KSB ends is moot: the engine cancels it with the KSB.
+    for (const visit of status.visits) {
+      if (visit.status === 'requested') {
+        add('visit-scheduling', addDays(visit.requestedOn, policy.reciprocalVisitSchedulingDays.value), visit.visitId, () => ({
+          description: `schedule the reciprocal visit of ${visit.visitor} to ${visit.host}`,
+          recipients: coordinators([visit.host, visit.visitor]),
+        }));
       }
     }
   }
 
-  // A visit still unscheduled when the KSB ends is moot: the engine cancels it with the KSB.
-  for (const visit of status.stage === 'active' ? status.visits.filter((v) => v.status === 'requested') : []) {
-    add(
-      'visit-scheduling',
-      addDays(visit.requestedOn, policy.reciprocalVisitSchedulingDays.value),
-      visit.visitId,
-      `schedule the reciprocal visit of ${visit.visitor} to ${visit.host}`,
-      coordinators([visit.host, visit.visitor]),
-    );
-  }
-
-  for (const followUp of status.followUps.filter((f) => isFollowUpOpen(f.status))) {
+  for (const followUp of status.followUps) {
+    if (!isFollowUpOpen(followUp.status)) continue;
     const { party: region, opd } = followUp;
-    add('follow-up-due', followUp.dueDate, followUp.followUpId, followUp.action, [
-      { region, role: 'opd', opd },
-      { region, role: 'opd-head', opd, onEscalation: true },
-      { region, role: 'coordinator', onEscalation: true },
-    ]);
+    add('follow-up-due', followUp.dueDate, followUp.followUpId, () => ({
+      description: followUp.action,
+      recipients: [
+        { region, role: 'opd', opd },
+        { region, role: 'opd-head', opd, onEscalation: true },
+        { region, role: 'coordinator', onEscalation: true },
+      ],
+    }));
   }
-
-  return deadlines.sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : a.deadlineId < b.deadlineId ? -1 : 1));
+  return due;
 }
 
 interface Semester {

@@ -43,7 +43,10 @@ export interface Projection<Document> {
    */
   readonly version: string;
   readonly schema: ProjectionSchema<Document>;
-  /** The document an event changes, if any. */
+  /**
+   * The document an event changes, if any. A document keyed by the event's own position is that event's record:
+   * no other event may change it (the runner writes it without reading it back).
+   */
   documentOf(event: RecordedEvent): DocumentKey | undefined;
   /** The document after the event; `undefined` removes it. Never changes `document` itself. */
   evolve(document: Document | undefined, event: RecordedEvent): Document | undefined;

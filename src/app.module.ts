@@ -8,9 +8,10 @@ import { HealthController } from './health/health.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { EventStoreModule } from './infrastructure/event-store.module';
 import { ReadModelsModule } from './read-models/read-models.module';
+import { RemindersModule } from './reminders/reminders.module';
 
 @Module({
-  imports: [CqrsModule.forRoot(), EventStoreModule, AccessModule, AgreementsModule, AuditModule, ReadModelsModule],
+  imports: [CqrsModule.forRoot(), EventStoreModule, AccessModule, AgreementsModule, AuditModule, ReadModelsModule, RemindersModule],
   controllers: [HealthController],
   providers: [
     { provide: APP_FILTER, useClass: ApiExceptionFilter },

@@ -4,9 +4,11 @@ import { EventStore } from '../core/event-store.port';
 import { SinergiConfig } from '../config/sinergi.config';
 import { type AuthenticatedRequest, PublicRoute } from '../http/request-actor';
 import { ProjectionsStatus } from '../read-models/projections-status';
+import { RemindersRuntime } from '../reminders/reminders.runtime';
 
 interface ComponentHealth {
-  status: 'up' | 'down';
+  /** Only `down` makes the whole service down: reminders that are off or waiting for Redis do not stop commands. */
+  status: 'up' | 'down' | 'degraded' | 'disabled';
   [detail: string]: unknown;
 }
 
@@ -17,6 +19,7 @@ export class HealthController {
     private readonly store: EventStore,
     private readonly config: SinergiConfig,
     private readonly projections: ProjectionsStatus,
+    private readonly reminders: RemindersRuntime,
   ) {}
 
   /** Up or down (503) to anyone; each component's state only to a signed-in user, as it names files and hosts. */
@@ -25,8 +28,12 @@ export class HealthController {
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ status: string; components?: Record<string, ComponentHealth> }> {
-    const components: Record<string, ComponentHealth> = { eventStore: await this.eventStore(), projections: await this.projections.health() };
-    const status = Object.values(components).every((c) => c.status === 'up') ? 'up' : 'down';
+    const components: Record<string, ComponentHealth> = {
+      eventStore: await this.eventStore(),
+      projections: await this.projections.health(),
+      reminders: await this.reminders.health(),
+    };
+    const status = Object.values(components).some((c) => c.status === 'down') ? 'down' : 'up';
     if (status === 'down') response.status(HttpStatus.SERVICE_UNAVAILABLE);
     return request.principal ? { status, components } : { status };
   }

@@ -2,56 +2,84 @@ import type { RecordedEvent } from '../core/event';
 import type { GenerationWriter } from './generation-writer';
 import type { Generation, ReadModelStore } from './read-model.store';
 
-/** A generation to feed, as the registry shows it inside the batch's transaction, with its writer. */
+/** A generation being fed: as the registry showed it when the batch began, its writer, and how far it got. */
 export interface Target {
   generation: Generation;
   writer: GenerationWriter;
+  /** The last event applied in memory; the checkpoint once committed. */
+  applied: number;
 }
 
-export type BatchOutcome =
-  | { committed: true; position: number }
-  /** A target's checkpoint is before the batch: nothing was written; read again after `position`. */
-  | { committed: false; position: number };
+export const targetOf = (generation: Generation, writer: GenerationWriter): Target => ({ generation, writer, applied: generation.checkpoint });
 
 /**
- * Applies a batch of consecutive events to every target whose checkpoint it passes, then writes the documents
- * and moves the checkpoints, all in one transaction: a crash leaves either the whole batch or none of it.
- *
- * The targets and their checkpoints are read inside the transaction, under the write lock, so the batch cannot
- * apply an event twice nor skip one, whatever another process (a second runner, a rebuild switching a
- * generation live) committed meanwhile: events at or before a target's checkpoint are skipped, and a target
- * whose checkpoint is before the batch sends the reader back.
+ * Applies consecutive events, in memory, to every target they pass. Returns false, applying nothing, when a
+ * target has not reached the event before them: the reader must go back to that target's checkpoint.
  */
-export function commitBatch(
-  store: ReadModelStore,
-  events: readonly RecordedEvent[],
-  resolveTargets: () => Target[],
-): BatchOutcome {
+export function applyEvents(targets: readonly Target[], events: readonly RecordedEvent[]): boolean {
+  if (events.length === 0) return true;
   const first = events[0].position;
-  const last = events[events.length - 1].position;
-  let targets: Target[] = [];
+  if (targets.some((t) => t.applied < first - 1)) return false;
   try {
-    return store.db
-      .transaction((): BatchOutcome => {
-        targets = resolveTargets();
-        const behind = targets.filter((t) => t.generation.checkpoint < first - 1);
-        if (behind.length > 0) return { committed: false, position: Math.min(...behind.map((t) => t.generation.checkpoint)) };
-        for (const { generation, writer } of targets) {
-          if (generation.checkpoint >= last) continue;
-          for (const event of events) if (event.position > generation.checkpoint) writer.apply(event);
-          writer.flush();
-          store.setCheckpoint(generation, last);
-        }
-        return { committed: true, position: last };
-      })
-      .immediate();
+    for (const target of targets) {
+      for (const event of events) if (event.position > target.applied) target.writer.apply(event);
+      target.applied = Math.max(target.applied, events[events.length - 1].position);
+    }
+    return true;
   } catch (error) {
-    for (const target of targets) target.writer.forget();
+    forget(targets);
     throw error;
   }
 }
 
-/** Another process holds the read-model file's write lock: the batch is retried later. */
+/**
+ * Writes the documents the targets changed and moves their checkpoints, in one transaction: a crash leaves all of
+ * it or none. The documents were evolved outside the transaction, so under the write lock `unchanged` must confirm
+ * that no other process committed to these generations (or switched another one live) since the batch began;
+ * otherwise nothing is written, what was applied in memory is forgotten, and the result is false: read again
+ * from the registry. A busy file throws and keeps memory as it is, to be committed again later.
+ */
+export function commitTargets(store: ReadModelStore, targets: readonly Target[], unchanged: () => boolean): boolean {
+  let committed: boolean;
+  try {
+    committed = store.db
+      .transaction((): boolean => {
+        if (!unchanged()) return false;
+        for (const target of targets) {
+          target.writer.flush();
+          if (target.applied > target.generation.checkpoint) store.setCheckpoint(target.generation, target.applied);
+        }
+        return true;
+      })
+      .immediate();
+  } catch (error) {
+    if (!isBusy(error)) forget(targets);
+    throw error;
+  }
+  if (!committed) {
+    forget(targets);
+    return false;
+  }
+  for (const target of targets) target.generation = { ...target.generation, checkpoint: target.applied };
+  return true;
+}
+
+/** Whether the registry still shows each target's generation where the batch found it. */
+export function checkpointsUnchanged(store: ReadModelStore, targets: readonly Target[]): boolean {
+  return targets.every(({ generation }) => {
+    const current = store.generation(generation.projection, generation.generation);
+    return current?.state === generation.state && current.owner === generation.owner && current.checkpoint === generation.checkpoint;
+  });
+}
+
+function forget(targets: readonly Target[]): void {
+  for (const target of targets) {
+    target.writer.forget();
+    target.applied = target.generation.checkpoint;
+  }
+}
+
+/** Another process holds the read-model file's write lock: the batch is committed again later. */
 export function isBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT';

@@ -8,8 +8,13 @@ interface Entry {
   /** The list rows the file holds for this document; undefined when it holds no row for it. */
   stored: StoredRows['lists'] | undefined;
   dirty: boolean;
-  /** Keyed by its own event's position: no later event will touch it, so it is not kept once written. */
-  once?: true;
+}
+
+/** A new document keyed by its own event's position, kept as the row it becomes until the flush. */
+interface NewRow {
+  key: DocumentKey;
+  values: SqlValue[];
+  lists: StoredRows['lists'];
 }
 
 interface ListStatements {
@@ -24,12 +29,13 @@ interface ListStatements {
  * file at most once per batch, evolved in memory by every event of the batch, and written once: a row for the
  * document, and only the list rows that changed.
  *
- * Documents may also be kept between batches (`cachedDocuments`), which saves reading them back, but only by
- * the sole writer of a generation: a rebuild, which holds the generation's lease.
+ * Documents may also be kept between batches (`cachedDocuments`), which saves reading them back: worth it for
+ * the sole writer of a generation, a rebuild, which holds the generation's lease.
  */
 export class GenerationWriter {
   private readonly entries = new Map<DocumentKey, Entry>();
   private dirty: DocumentKey[] = [];
+  private newRows: NewRow[] = [];
   private readonly select: Database.Statement<[DocumentKey], string>;
   private readonly upsert: Database.Statement<SqlValue[]>;
   private readonly remove: Database.Statement<[DocumentKey]>;
@@ -72,8 +78,8 @@ export class GenerationWriter {
   apply(event: RecordedEvent): void {
     const key = this.projection.documentOf(event);
     if (key === undefined) return;
-    // A document keyed by the event's own position cannot exist yet: each event is applied once.
-    const entry = key === event.position ? this.newEntry(key) : this.entryOf(key);
+    if (key === event.position) return this.addNew(key, this.projection.evolve(undefined, event));
+    const entry = this.entryOf(key);
     entry.document = this.projection.evolve(entry.document, event);
     if (!entry.dirty) {
       entry.dirty = true;
@@ -81,16 +87,25 @@ export class GenerationWriter {
     }
   }
 
+  /** Documents changed since the last flush and kept in memory: a rebuild flushes before they outgrow the cache. */
+  get changedDocuments(): number {
+    return this.dirty.length;
+  }
+
   /** Writes every document changed since the last flush. Runs inside the batch's transaction. */
   flush(): number {
-    const written = this.dirty.length;
+    const written = this.dirty.length + this.newRows.length;
     for (const key of this.dirty) {
       const entry = this.entries.get(key) as Entry;
       entry.stored = this.write(key, entry);
       entry.dirty = false;
-      if (entry.once) this.entries.delete(key);
+    }
+    for (const row of this.newRows) {
+      this.upsert.run(...row.values);
+      for (const [name, list] of this.lists) writeList(row.key, list, [], row.lists[name] ?? []);
     }
     this.dirty = [];
+    this.newRows = [];
     this.evict();
     return written;
   }
@@ -99,6 +114,7 @@ export class GenerationWriter {
   forget(): void {
     this.entries.clear();
     this.dirty = [];
+    this.newRows = [];
   }
 
   private entryOf(key: DocumentKey): Entry {
@@ -116,10 +132,14 @@ export class GenerationWriter {
     return entry;
   }
 
-  private newEntry(key: DocumentKey): Entry {
-    const entry: Entry = { document: undefined, stored: undefined, dirty: false, once: true };
-    this.entries.set(key, entry);
-    return entry;
+  /**
+   * A document keyed by its own event's position is new (each event is applied once) and no other event touches
+   * it: it is made into its row at once, and the document itself is not kept.
+   */
+  private addNew(key: DocumentKey, document: unknown): void {
+    if (document === undefined) return;
+    const rows = this.projection.schema.rowsOf(document);
+    this.newRows.push({ key, values: [key, JSON.stringify(document), ...this.columns.map((c) => rows.columns[c] ?? null)], lists: rows.lists });
   }
 
   private write(key: DocumentKey, entry: Entry): StoredRows['lists'] | undefined {

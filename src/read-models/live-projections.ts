@@ -1,7 +1,7 @@
 import type { AnyProjection } from '../../projections/projection';
 import type { RecordedEvent } from '../core/event';
 import type { EventStore, Subscription } from '../core/event-store.port';
-import { commitBatch, isBusy, type Target } from './batch';
+import { applyEvents, checkpointsUnchanged, commitTargets, isBusy, type Target, targetOf } from './batch';
 import { GenerationWriter } from './generation-writer';
 import { type Generation, type ReadModelStore, tablesOf } from './read-model.store';
 
@@ -65,10 +65,11 @@ export class LiveProjections {
     await this.running;
   }
 
+  /** The live generations of this code's versions, as the registry shows them now. */
   private targets(): Target[] {
     return this.projections.flatMap((projection) => {
       const live = this.store.live(projection.name);
-      return live && live.version === projection.version ? [{ generation: live, writer: this.writerOf(projection, live) }] : [];
+      return live && live.version === projection.version ? [targetOf(live, this.writerOf(projection, live))] : [];
     });
   }
 
@@ -105,15 +106,14 @@ export class LiveProjections {
     }
   }
 
-  /** Reads in batches until the end of the store; undefined when a target sent the reader back. */
+  /** Reads in batches until the end of the store; undefined when the reader must go back to the checkpoints. */
   private async catchUp(from: number): Promise<number | undefined> {
     let position = from;
     while (!this.stopped) {
       const events = await this.events.readAll(position, this.batchSize);
       if (events.length === 0) return position;
-      const outcome = this.commit(events);
-      if (!outcome.committed) return undefined;
-      position = outcome.position;
+      if (!this.commit(events)) return undefined;
+      position = events[events.length - 1].position;
       if (events.length < this.batchSize) return position;
     }
     return undefined;
@@ -139,7 +139,7 @@ export class LiveProjections {
         buffer = [];
         if (done || events.length === 0) return;
         try {
-          if (!this.commit(events).committed) finish();
+          if (!this.commit(events)) finish();
         } catch (error) {
           finish(error);
         }
@@ -159,14 +159,28 @@ export class LiveProjections {
     });
   }
 
-  private commit(events: readonly RecordedEvent[]) {
-    const outcome = commitBatch(this.store, events, () => this.targets());
-    if (outcome.committed) {
+  /**
+   * One batch: applied to the live generations as the registry shows them now, committed unless the registry
+   * changed meanwhile (a rebuild switched a generation live, another runner committed). False: read again.
+   */
+  private commit(events: readonly RecordedEvent[]): boolean {
+    const targets = this.targets();
+    let committed: boolean;
+    try {
+      committed =
+        applyEvents(targets, events) &&
+        commitTargets(this.store, targets, () => checkpointsUnchanged(this.store, targets) && this.targets().length === targets.length);
+    } catch (error) {
+      // Busy or failed, the batch is read again from the checkpoints: nothing of it may stay in memory.
+      for (const target of targets) target.writer.forget();
+      throw error;
+    }
+    if (committed) {
       this.failure = undefined;
       this.failures = 0;
-      this.options.onCommit?.(outcome.position);
+      this.options.onCommit?.(events[events.length - 1].position);
     }
-    return outcome;
+    return committed;
   }
 
   private sleep(ms: number): Promise<void> {

@@ -48,7 +48,7 @@ const logger = new Logger('Projections');
     DeadlineScheduleQuery,
     ActivityFeedQuery,
   ],
-  exports: [Projector, ProjectionsStatus, AgreementListQuery, RegionPortfolioQuery, WorklistQuery, DeadlineScheduleQuery, ActivityFeedQuery],
+  exports: [Projector, ProjectionsStatus, ReadModelReader, AgreementListQuery, RegionPortfolioQuery, WorklistQuery, DeadlineScheduleQuery, ActivityFeedQuery],
 })
 export class ReadModelsModule implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   constructor(

@@ -1,14 +1,19 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AnyProjection } from '../../projections/projection';
 import type { EventStore } from '../core/event-store.port';
-import { type BatchOutcome, commitBatch, isBusy, type Target } from './batch';
+import { applyEvents, checkpointsUnchanged, commitTargets, isBusy, type Target, targetOf } from './batch';
 import { GenerationWriter } from './generation-writer';
 import { type ReadModelStore, THIS_PROCESS, tablesOf } from './read-model.store';
 
 export interface RebuildOptions {
-  /** Events per transaction: larger batches write each document less often. */
+  /** Events read at a time. */
+  readSize?: number;
+  /**
+   * Most events per transaction. Documents changed by many events are written once per transaction, so larger
+   * transactions write less; what they keep in memory until then is bounded by this and `cachedDocuments`.
+   */
   batchSize?: number;
-  /** Documents kept in memory between batches, per projection: bounds the memory, whatever the number of events. */
+  /** Documents kept in memory between transactions, per projection: bounds the memory, whatever the number of events. */
   cachedDocuments?: number;
   /** Identifies this rebuild in the generations' lease. */
   owner?: string;
@@ -36,9 +41,8 @@ export interface RebuiltGeneration {
 
 interface Building {
   projection: AnyProjection;
-  generation: number;
   resumedAt: number;
-  writer: GenerationWriter;
+  target: Target;
   indexed: boolean;
 }
 
@@ -54,26 +58,28 @@ export async function rebuild(
   options: RebuildOptions = {},
 ): Promise<RebuiltGeneration[]> {
   const owner = options.owner ?? THIS_PROCESS;
-  const batchSize = options.batchSize ?? 10_000;
+  const readSize = options.readSize ?? 10_000;
+  const batchSize = Math.max(Number(process.env.BS ?? options.batchSize ?? 50_000), 1);
+  const cachedDocuments = options.cachedDocuments ?? 5_000;
   const building = new Map<string, Building>();
   for (const projection of projections) {
     const generation = store.claimBuildingGeneration(projection, owner);
-    const tables = tablesOf(projection, generation.generation);
-    const writer = new GenerationWriter(store.db, projection, tables, options.cachedDocuments ?? 5_000);
-    building.set(projection.name, { projection, generation: generation.generation, resumedAt: generation.checkpoint, writer, indexed: false });
+    const writer = new GenerationWriter(store.db, projection, tablesOf(projection, generation.generation), cachedDocuments);
+    building.set(projection.name, { projection, resumedAt: generation.checkpoint, target: targetOf(generation, writer), indexed: false });
   }
-  const targets = (): Target[] =>
-    [...building.values()].map(({ projection, generation, writer }) => {
-      const current = store.generation(projection.name, generation);
-      if (current?.state !== 'building' || current.owner !== owner) {
-        throw new Error(`${projection.name} generation ${generation} was taken over by ${current?.owner ?? 'nobody'}`);
-      }
-      return { generation: current, writer };
-    });
+  const targets = (): Target[] => [...building.values()].map((b) => b.target);
+  const commit = async (): Promise<void> => {
+    const current = targets();
+    if (!(await retryWhileBusy(() => commitTargets(store, current, () => checkpointsUnchanged(store, current)), options.signal))) {
+      const lost = current.find((t) => store.generation(t.generation.projection, t.generation.generation)?.owner !== owner);
+      throw new Error(`${lost?.generation.projection ?? 'a generation'} was taken over by another process while this rebuild built it`);
+    }
+  };
 
   const begin = Date.now();
-  const startedAt = Math.min(...[...building.values()].map((b) => b.resumedAt));
+  const startedAt = Math.min(...targets().map((t) => t.applied));
   let position = startedAt;
+  let uncommitted = 0;
   let lastReport = 0;
   const report = async (phase: RebuildProgress['phase'], names = [...building.keys()], force = false): Promise<void> => {
     if (!options.onProgress || (!force && Date.now() - lastReport < (options.progressIntervalMs ?? 1000))) return;
@@ -85,24 +91,30 @@ export async function rebuild(
   const done: RebuiltGeneration[] = [];
   while (building.size > 0) {
     options.signal?.throwIfAborted();
-    const batch = await events.readAll(position, batchSize);
-    if (batch.length > 0) {
-      const outcome = await retryWhileBusy(() => commitBatch(store, batch, targets), options.signal);
-      position = outcome.position;
+    const batch = await events.readAll(position, Math.min(readSize, batchSize));
+    // The rebuild is the only writer of its generations (they are leased to it): no target can be behind.
+    applyEvents(targets(), batch);
+    if (batch.length > 0) position = batch[batch.length - 1].position;
+    uncommitted += batch.length;
+    const caughtUp = batch.length < Math.min(readSize, batchSize);
+    if (caughtUp || uncommitted >= batchSize || targets().some((t) => t.writer.changedDocuments >= cachedDocuments)) {
+      await commit();
+      uncommitted = 0;
       await report('replaying');
     }
-    if (batch.length === batchSize) continue;
+    if (!caughtUp) continue;
     // Caught up with the store as it was a moment ago: index, then switch whatever is not behind its live twin.
     for (const b of [...building.values()]) {
+      const { projection, target } = b;
       if (!b.indexed) {
-        await report('indexing', [b.projection.name], true);
-        await retryWhileBusy(() => store.createIndexes(b.projection, b.generation), options.signal);
+        await report('indexing', [projection.name], true);
+        await retryWhileBusy(() => store.createIndexes(projection, target.generation.generation), options.signal);
         b.indexed = true;
       }
-      if (await retryWhileBusy(() => store.switchLive(b.projection, b.generation, owner), options.signal)) {
-        building.delete(b.projection.name);
-        done.push({ projection: b.projection.name, generation: b.generation, resumedAt: b.resumedAt, position });
-        await report('switched', [b.projection.name], true);
+      if (await retryWhileBusy(() => store.switchLive(projection, target.generation.generation, owner), options.signal)) {
+        building.delete(projection.name);
+        done.push({ projection: projection.name, generation: target.generation.generation, resumedAt: b.resumedAt, position });
+        await report('switched', [projection.name], true);
       }
     }
     // Still behind a live generation: it moved on while we indexed; its new events are in the store by now.
@@ -111,7 +123,7 @@ export async function rebuild(
   return done;
 }
 
-async function retryWhileBusy<T extends BatchOutcome | boolean | void>(attempt: () => T, signal?: AbortSignal): Promise<T> {
+async function retryWhileBusy<T extends boolean | void>(attempt: () => T, signal?: AbortSignal): Promise<T> {
   for (;;) {
     try {
       return attempt();

@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { setTimeout as delay } from 'node:timers/promises';
-import { commitBatch } from '../../src/read-models/batch';
+import { applyEvents, checkpointsUnchanged, commitTargets, type Target, targetOf } from '../../src/read-models/batch';
 import { GenerationWriter } from '../../src/read-models/generation-writer';
 import { LiveProjections } from '../../src/read-models/live-projections';
-import { type Generation, RebuildInProgress, tablesOf } from '../../src/read-models/read-model.store';
+import { RebuildInProgress, tablesOf } from '../../src/read-models/read-model.store';
 import { rebuild } from '../../src/read-models/rebuild';
 import { appendTicks, deadOwner, Stores, tallyProjection, until } from './support/tally-projection';
 
@@ -15,47 +15,59 @@ describe('a projection runner', () => {
   afterEach(() => stores.close());
 
   describe('a batch', () => {
-    const claim = (): { generation: () => Generation; writer: GenerationWriter } => {
-      const { generation } = stores.readModels.claimBuildingGeneration(tallyProjection, 'me');
-      const writer = new GenerationWriter(stores.readModels.db, tallyProjection, tablesOf(tallyProjection, generation));
-      return { generation: () => stores.readModels.generation('tally', generation) as Generation, writer };
+    const tables = () => tablesOf(tallyProjection, 1);
+    /** A target on the first generation, as a runner resolves it from the registry. */
+    const resolve = (): Target => {
+      const generation = stores.readModels.generation('tally', 1) ?? stores.readModels.claimBuildingGeneration(tallyProjection, 'me');
+      return targetOf(generation, new GenerationWriter(stores.readModels.db, tallyProjection, tables()));
     };
-    const rowsOf = (table: string): unknown[] => stores.readModels.db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all();
-
-    it('commits its documents and the checkpoint together, or neither', async () => {
-      await appendTicks(stores.events, 's', 3);
-      await appendTicks(stores.events, 's', 1, 'Poison');
-      const [first, second, third, poison] = await stores.events.readAll(0, 10);
-      const target = claim();
-      const targets = () => [{ generation: target.generation(), writer: target.writer }];
-      const tables = tablesOf(tallyProjection, target.generation().generation);
-
-      expect(commitBatch(stores.readModels, [first, second], targets)).toEqual({ committed: true, position: 2 });
-      const committed = { main: rowsOf(tables.main), positions: rowsOf(tables.lists.positions) };
-      expect(committed.positions).toHaveLength(2);
-
-      expect(() => commitBatch(stores.readModels, [third, poison], targets)).toThrow('cannot project event 4');
-      expect(target.generation().checkpoint).toBe(2);
-      expect({ main: rowsOf(tables.main), positions: rowsOf(tables.lists.positions) }).toEqual(committed);
-
-      expect(commitBatch(stores.readModels, [third], targets)).toEqual({ committed: true, position: 3 });
-      expect(rowsOf(tables.lists.positions)).toHaveLength(3);
+    const commit = (target: Target) => commitTargets(stores.readModels, [target], () => checkpointsUnchanged(stores.readModels, [target]));
+    const contents = () => ({
+      documents: stores.readModels.db.prepare(`SELECT * FROM ${tables().main} ORDER BY key`).all(),
+      positions: stores.readModels.db.prepare(`SELECT position FROM ${tables().lists.positions} ORDER BY position`).pluck().all(),
+      checkpoint: stores.readModels.generation('tally', 1)?.checkpoint,
     });
 
-    it('skips the events its checkpoint has passed, and sends the reader back past a gap', async () => {
-      await appendTicks(stores.events, 's', 6);
-      const events = await stores.events.readAll(0, 10);
-      const target = claim();
-      const targets = () => [{ generation: target.generation(), writer: target.writer }];
-      commitBatch(stores.readModels, events.slice(0, 4), targets);
-      expect(commitBatch(stores.readModels, events.slice(2, 5), targets)).toEqual({ committed: true, position: 5 });
-      expect(commitBatch(stores.readModels, events.slice(5), targets)).toEqual({ committed: true, position: 6 });
-      const positions = stores.readModels.db.prepare(`SELECT position FROM ${tablesOf(tallyProjection, 1).lists.positions} ORDER BY 1`).pluck().all();
-      expect(positions).toEqual([1, 2, 3, 4, 5, 6]);
+    it('commits its documents and the checkpoint together, or neither', async () => {
+      await appendTicks(stores.events, 's', 2);
+      await appendTicks(stores.events, 'b', 1);
+      await appendTicks(stores.events, 's', 1, 'Unstorable');
+      const [first, second, third, unstorable] = await stores.events.readAll(0, 10);
+      const target = resolve();
+      expect(applyEvents([target], [first, second])).toBe(true);
+      expect(commit(target)).toBe(true);
+      const committed = contents();
+      expect(committed).toMatchObject({ positions: [1, 2], checkpoint: 2 });
 
-      await appendTicks(stores.events, 's', 3);
-      const later = await stores.events.readAll(7, 10);
-      expect(commitBatch(stores.readModels, later, targets)).toEqual({ committed: false, position: 6 });
+      applyEvents([target], [third, unstorable]);
+      expect(() => commit(target)).toThrow('cannot store s');
+      expect(contents()).toEqual(committed);
+    });
+
+    it('skips the events a target has passed, and refuses events beyond a gap', async () => {
+      await appendTicks(stores.events, 's', 7);
+      const events = await stores.events.readAll(0, 10);
+      const target = resolve();
+      applyEvents([target], events.slice(0, 4));
+      applyEvents([target], events.slice(2, 5));
+      expect(applyEvents([target], events.slice(6))).toBe(false);
+      commit(target);
+      expect(contents()).toMatchObject({ positions: [1, 2, 3, 4, 5], checkpoint: 5 });
+    });
+
+    it('writes nothing that another runner committed first, and starts again from its checkpoint', async () => {
+      await appendTicks(stores.events, 's', 4);
+      const events = await stores.events.readAll(0, 10);
+      resolve();
+      const [mine, theirs] = [resolve(), resolve()];
+      applyEvents([theirs], events.slice(0, 3));
+      applyEvents([mine], events.slice(0, 2));
+      expect(commit(theirs)).toBe(true);
+      expect(commit(mine)).toBe(false);
+      const again = resolve();
+      applyEvents([again], events.slice(again.applied));
+      expect(commit(again)).toBe(true);
+      expect(contents()).toMatchObject({ positions: [1, 2, 3, 4], checkpoint: 4 });
     });
   });
 
@@ -130,13 +142,13 @@ describe('a projection runner', () => {
   describe('a rebuild', () => {
     it('resumes the generation an interrupted rebuild left behind', async () => {
       await appendTicks(stores.events, 'a', 10);
-      const { generation } = stores.readModels.claimBuildingGeneration(tallyProjection, deadOwner);
-      const writer = new GenerationWriter(stores.readModels.db, tallyProjection, tablesOf(tallyProjection, generation));
-      const events = await stores.events.readAll(0, 4);
-      commitBatch(stores.readModels, events, () => [{ generation: stores.readModels.generation('tally', generation) as Generation, writer }]);
+      const left = stores.readModels.claimBuildingGeneration(tallyProjection, deadOwner);
+      const target = targetOf(left, new GenerationWriter(stores.readModels.db, tallyProjection, tablesOf(tallyProjection, left.generation)));
+      applyEvents([target], await stores.events.readAll(0, 4));
+      commitTargets(stores.readModels, [target], () => true);
 
       const [rebuilt] = await rebuild(stores.events, stores.readModels, [tallyProjection]);
-      expect(rebuilt).toEqual({ projection: 'tally', generation, resumedAt: 4, position: 10 });
+      expect(rebuilt).toEqual({ projection: 'tally', generation: left.generation, resumedAt: 4, position: 10 });
       expect(stores.tally('a')).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     });
 

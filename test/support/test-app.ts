@@ -9,7 +9,7 @@ import request from 'supertest';
 import { AccessConfig } from '../../src/access/access.config';
 import { BuiltInUsers } from '../../src/access/built-in-users';
 import { AppModule } from '../../src/app.module';
-import { SinergiConfig } from '../../src/config/sinergi.config';
+import { type RemindersSettings, SinergiConfig } from '../../src/config/sinergi.config';
 import { Clock } from '../../src/core/clock.port';
 import type { Actor } from '../../src/core/event';
 import { EventStore } from '../../src/core/event-store.port';
@@ -49,6 +49,8 @@ export interface TestAppOptions {
   access?: AccessConfig;
   /** Receives what the application logs (by default, errors and warnings go to the console). */
   logger?: LoggerService | LogLevel[];
+  /** Reminders (Redis, SMTP); off by default. */
+  reminders?: RemindersSettings;
 }
 
 /** Who an API token is for, beyond the actor it records: name and scope. */
@@ -76,7 +78,7 @@ export class TestApp {
     const clock = new TestClock(options.now ?? '2025-01-01T02:00:00.000Z');
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
       .overrideProvider(SinergiConfig)
-      .useValue(new SinergiConfig(0, dataDir, options.bodyLimit ?? '100kb'))
+      .useValue(new SinergiConfig(0, dataDir, options.bodyLimit ?? '100kb', { adapter: 'sqlite' }, options.reminders))
       .overrideProvider(Clock)
       .useValue(clock)
       .overrideProvider(AccessConfig)

@@ -10,11 +10,13 @@ import { ReadModelStore } from '../../../src/read-models/read-model.store';
 export interface Tally {
   stream: string;
   positions: number[];
+  unstorable?: true;
 }
 
 /**
  * Remembers, per stream, the position of every event it was given: an event applied twice or skipped shows.
- * An event of type `Poison` makes it throw, as a bug in a projection would.
+ * An event of type `Poison` makes it throw, as a bug in a projection would; one of type `Unstorable` makes the
+ * document fail when it is written.
  */
 export const tallyProjection: Projection<Tally> = {
   name: 'tally',
@@ -22,17 +24,21 @@ export const tallyProjection: Projection<Tally> = {
   documentOf: (event) => event.streamId,
   evolve: (tally, event) => {
     if (event.type === 'Poison') throw new Error(`cannot project event ${event.position}`);
-    return { stream: event.streamId, positions: [...(tally?.positions ?? []), event.position] };
+    const positions = [...(tally?.positions ?? []), event.position];
+    return event.type === 'Unstorable' ? { stream: event.streamId, positions, unstorable: true } : { stream: event.streamId, positions };
   },
   schema: {
     key: 'TEXT',
     columns: { events: 'INTEGER' },
     indexes: [['events']],
     lists: { positions: { columns: { position: 'INTEGER' }, indexes: [['position']] } },
-    rowsOf: (tally) => ({
+    rowsOf: (tally) => {
+      if (tally.unstorable) throw new Error(`cannot store ${tally.stream}`);
+      return {
       columns: { events: tally.positions.length },
       lists: { positions: tally.positions.map((position) => ({ id: String(position), position })) },
-    }),
+      };
+    },
   },
 };
 

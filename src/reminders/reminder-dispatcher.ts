@@ -1,0 +1,201 @@
+import { Logger } from '@nestjs/common';
+import type { CommandBus } from '@nestjs/cqrs';
+import { type AgreementCommandInput, ExecuteAgreementCommand } from '../agreements/application/agreement.commands';
+import type { Clock } from '../core/clock.port';
+import { DomainError } from '../core/domain-error';
+import type { Actor } from '../core/event';
+import { SCHEMA_VERSION } from '../core/command-processor';
+import type { EventStore } from '../core/event-store.port';
+import { randomUUID } from 'node:crypto';
+import type { DeadlineSource } from './deadline-source';
+import type { ReminderChannel } from './reminder-channels';
+import { reminderMessage } from './reminder-message';
+import { isSuperseded, type PlannedReminder, planReminders } from './reminder-plan';
+import type { ReminderPolicies } from './reminder-policies';
+import { type DeliveryIdentity, deliveriesOf, type ReminderEvent, reminderStreamId } from './reminder.events';
+import type { RemindersStore } from './reminders.store';
+
+/** What a reminder job carries: enough to find its reminder again in the schedule, nothing to trust blindly. */
+export interface ReminderJobData {
+  reminderId: string;
+  agreementId: string;
+  deadlineId: string;
+  dueOn: string;
+  fireAt: number;
+}
+
+export type DispatchResult =
+  | { outcome: 'no-longer-due' | 'not-planned' | 'superseded' | 'expiry-recorded' | 'expiry-refused' }
+  | { outcome: 'early'; fireAt: number }
+  | { outcome: 'delivered'; sent: number; skipped: number; unconfirmed: number };
+
+/** Some deliveries failed and may be tried again: the job is retried, with backoff. */
+export class DeliveriesFailed extends Error {
+  constructor(readonly failures: string[]) {
+    super(`${failures.length} deliveries failed: ${failures.join('; ')}`);
+    this.name = 'DeliveriesFailed';
+  }
+}
+
+/** The engine, as the events it records name it. */
+export const REMINDER_ENGINE: Actor = { userId: 'sinergi-reminders', role: 'system', region: 'system' };
+
+const logger = new Logger('Reminders');
+
+/**
+ * Runs one reminder job. It trusts nothing the job says: the deadline must still be pending, the reminder still
+ * planned under today's policy, and each delivery not yet recorded. Each delivery attempt is claimed (an event,
+ * idempotent by key) before the message leaves, so a claimed attempt is made at most once: a worker that dies
+ * mid-delivery leaves a claim without outcome (unconfirmed) that no one repeats.
+ */
+export class ReminderDispatcher {
+  /** Claims without an outcome this process came across, by delivery id: surfaced on /health. */
+  readonly unconfirmed = new Set<string>();
+  givenUp = 0;
+
+  constructor(
+    private readonly source: DeadlineSource,
+    private readonly policies: ReminderPolicies,
+    private readonly contacts: RemindersStore,
+    private readonly events: EventStore,
+    private readonly channels: readonly ReminderChannel[],
+    private readonly commands: CommandBus,
+    private readonly clock: Clock,
+    private readonly publicUrl: string,
+  ) {}
+
+  async dispatch(job: ReminderJobData, attempt: { number: number; last: boolean }): Promise<DispatchResult> {
+    const agreement = this.source.of(job.agreementId);
+    const deadline = agreement?.deadlines.find((d) => d.deadlineId === job.deadlineId && d.dueOn === job.dueOn);
+    if (!agreement || !deadline) return { outcome: 'no-longer-due' };
+    const now = this.clock.now().getTime();
+    const plan = planReminders(deadline, (region) => this.policies.of(region).reminders, this.source.today());
+    const reminder = plan.find((p) => p.reminderId === job.reminderId);
+    if (!reminder) return { outcome: 'not-planned' };
+    if (reminder.fireAt > now) return { outcome: 'early', fireAt: reminder.fireAt };
+    if (reminder.action === 'expire') return this.recordExpiry(reminder, deadline.subject.id);
+    if (isSuperseded(reminder, plan, now)) return { outcome: 'superseded' };
+    return this.deliver(reminder, { title: agreement.title, subject: deadline.subject.description }, attempt);
+  }
+
+  private async recordExpiry(reminder: PlannedReminder, subjectId: string): Promise<DispatchResult> {
+    const command: AgreementCommandInput =
+      reminder.kind === 'pks-end' ? { type: 'ExpirePks', data: { pksId: subjectId } } : { type: 'ExpireAgreement', data: {} };
+    try {
+      await this.commands.execute(
+        new ExecuteAgreementCommand(reminder.agreementId, command, {
+          actor: REMINDER_ENGINE,
+          occurredAt: this.clock.now().toISOString(),
+          correlationId: reminder.reminderId,
+          causationId: reminder.reminderId,
+          idempotencyKey: `expire|${reminder.reminderId}`,
+        }),
+      );
+      return { outcome: 'expiry-recorded' };
+    } catch (error) {
+      // Extended, terminated or expired meanwhile: the agreement says why, and there is nothing to record.
+      if (error instanceof DomainError) {
+        logger.log(`expiry of ${reminder.deadlineId} not recorded: ${error.message}`);
+        return { outcome: 'expiry-refused' };
+      }
+      throw error;
+    }
+  }
+
+  private async deliver(
+    reminder: PlannedReminder,
+    about: { title: string; subject: string },
+    attempt: { number: number; last: boolean },
+  ): Promise<DispatchResult> {
+    const streamId = reminderStreamId(reminder.agreementId);
+    const recorded = deliveriesOf(await this.events.readStream(streamId));
+    const failures: string[] = [];
+    let sent = 0;
+    let skipped = 0;
+    let unconfirmed = 0;
+    for (const recipient of reminder.recipients) {
+      for (const contact of this.contacts.contactsFor(recipient)) {
+        for (const channel of this.channels) {
+          const address = channel.addressOf(contact);
+          if (!address) continue;
+          const deliveryId = `${reminder.reminderId}|${contact.contactId}|${channel.name}`;
+          const before = recorded.get(deliveryId);
+          if (before?.outcome === 'sent' || before?.outcome === 'given-up') {
+            skipped++;
+            continue;
+          }
+          if (before?.outcome === 'claimed') {
+            // Its worker died between claim and outcome: the message may have left. Never twice.
+            this.unconfirmed.add(deliveryId);
+            unconfirmed++;
+            continue;
+          }
+          const deliveryAttempt = (before?.attempts ?? 0) + 1;
+          const identity: DeliveryIdentity = {
+            deliveryId,
+            reminderId: reminder.reminderId,
+            deadlineId: reminder.deadlineId,
+            kind: reminder.kind,
+            dueOn: reminder.dueOn,
+            step: reminder.step,
+            escalation: reminder.escalation,
+            contactId: contact.contactId,
+            contactName: contact.name,
+            channel: channel.name,
+            address,
+          };
+          const claim = await this.record(streamId, { type: 'ReminderClaimed', data: { ...identity, attempt: deliveryAttempt } }, `claim|${deliveryId}|${deliveryAttempt}`);
+          if (claim.replayed) {
+            unconfirmed++;
+            continue;
+          }
+          try {
+            const message = reminderMessage(reminder, { agreementTitle: about.title, subject: about.subject, recipientName: contact.name, publicUrl: this.publicUrl });
+            const messageId = await channel.deliver({
+              deliveryId,
+              contact,
+              message,
+              payload: { agreementId: reminder.agreementId, deadlineId: reminder.deadlineId, kind: reminder.kind, dueOn: reminder.dueOn, step: reminder.step, escalation: reminder.escalation },
+            });
+            await this.record(streamId, { type: 'ReminderSent', data: { deliveryId, attempt: deliveryAttempt, channel: channel.name, address, messageId } }, `sent|${deliveryId}|${deliveryAttempt}`);
+            sent++;
+          } catch (error) {
+            const reason = error instanceof Error ? error.message : String(error);
+            await this.record(
+              streamId,
+              { type: 'ReminderDeliveryFailed', data: { deliveryId, attempt: deliveryAttempt, channel: channel.name, address, error: reason, givenUp: attempt.last } },
+              `failed|${deliveryId}|${deliveryAttempt}`,
+            );
+            if (attempt.last) this.givenUp++;
+            failures.push(`${deliveryId}: ${reason}`);
+          }
+        }
+      }
+    }
+    if (failures.length > 0) throw new DeliveriesFailed(failures);
+    return { outcome: 'delivered', sent, skipped, unconfirmed };
+  }
+
+  private record(streamId: string, event: ReminderEvent, idempotencyKey: string) {
+    return this.events.append(
+      streamId,
+      [
+        {
+          id: randomUUID(),
+          type: event.type,
+          schemaVersion: SCHEMA_VERSION,
+          data: event.data,
+          metadata: {
+            actor: REMINDER_ENGINE,
+            occurredAt: this.clock.now().toISOString(),
+            correlationId: event.data.deliveryId,
+            causationId: event.data.deliveryId,
+            idempotencyKey,
+          },
+        },
+      ],
+      'any',
+      { idempotencyKey },
+    );
+  }
+}

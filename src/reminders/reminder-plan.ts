@@ -1,0 +1,96 @@
+import type { Deadline, Recipient } from '../../projections/deadlines';
+import { addDays, type IsoDate } from '../agreements/domain/dates';
+import type { ReminderPolicy } from '../agreements/domain/policy';
+
+/** What a planned job does when it runs: remind people, or record the end of an agreement or PKS. */
+export type ReminderAction = 'remind' | 'expire';
+
+/**
+ * One timer of the schedule: a deadline, one step of its reminder rule (`D-7`, `D0`, `E1` for the first
+ * escalation, `expire`), for the reminded people of one region (each region follows its own policy).
+ */
+export interface PlannedReminder {
+  /** `<deadlineId>|<region>|<step>|<dueOn>`: a deadline that moves gets new ids, so its old timers go stale. */
+  reminderId: string;
+  /** The reminder id as BullMQ accepts it. */
+  jobId: string;
+  action: ReminderAction;
+  deadlineId: string;
+  agreementId: string;
+  kind: Deadline['kind'];
+  dueOn: IsoDate;
+  step: string;
+  escalation: boolean;
+  /** The region whose people are reminded; the first party's for an expiry. */
+  region: string;
+  recipients: Recipient[];
+  fireOn: IsoDate;
+  /** Epoch milliseconds: `fireOn` at the policy's hour, Jakarta time. */
+  fireAt: number;
+}
+
+const JAKARTA_OFFSET_HOURS = 7;
+
+export function fireInstant(day: IsoDate, hourWib: number): number {
+  return Date.parse(`${day}T00:00:00.000Z`) + (hourWib - JAKARTA_OFFSET_HOURS) * 3_600_000;
+}
+
+/** BullMQ refuses `:` in custom ids (it separates key parts); everything else the ids hold is kept readable. */
+export const jobIdOf = (reminderId: string): string => reminderId.replace(/[^A-Za-z0-9._|/@-]/g, '_');
+
+/**
+ * The reminders one deadline calls for, under the policy of each reminded region, that are still worth sending on
+ * `today`: those due from `today - catchUpDays` on. Pure: the same schedule and policies give the same plan.
+ */
+export function planReminders(deadline: Deadline, policyOf: (region: string) => ReminderPolicy, today: IsoDate): PlannedReminder[] {
+  const planned: PlannedReminder[] = [];
+  const regions = [...new Set(deadline.recipients.map((r) => r.region))];
+  const plan = (region: string, policy: ReminderPolicy, step: string, fireOn: IsoDate, action: ReminderAction, escalation: boolean) => {
+    // An expiry is recorded however late; a reminder only while it still means something.
+    if (action === 'remind' && fireOn < addDays(today, -policy.catchUpDays)) return;
+    const recipients = action === 'expire' ? [] : deadline.recipients.filter((r) => r.region === region && (escalation || !r.onEscalation));
+    if (action === 'remind' && recipients.length === 0) return;
+    const reminderId = `${deadline.deadlineId}|${region}|${step}|${deadline.dueOn}`;
+    planned.push({
+      reminderId,
+      jobId: jobIdOf(reminderId),
+      action,
+      deadlineId: deadline.deadlineId,
+      agreementId: deadline.agreementId,
+      kind: deadline.kind,
+      dueOn: deadline.dueOn,
+      step,
+      escalation,
+      region,
+      recipients,
+      fireOn,
+      fireAt: fireInstant(fireOn, policy.sendAtHourWib),
+    });
+  };
+  for (const region of regions) {
+    const policy = policyOf(region);
+    const rule = policy.rules[deadline.kind];
+    for (const days of rule.remindDaysBefore) plan(region, policy, `D-${days}`, addDays(deadline.dueOn, -days), 'remind', false);
+    if (rule.remindOnDueDay) plan(region, policy, 'D0', deadline.dueOn, 'remind', false);
+    if (rule.escalation) {
+      const { afterDays, everyDays, times } = rule.escalation;
+      for (let n = 0; n < times; n++) plan(region, policy, `E${n + 1}`, addDays(deadline.dueOn, afterDays + n * everyDays), 'remind', true);
+    }
+  }
+  // The end of a KSB or PKS is recorded once, whoever is reminded of it: under the first party's policy.
+  const first = regions[0];
+  if (first && policyOf(first).rules[deadline.kind].recordExpiryOnDueDay) plan(first, policyOf(first), 'expire', deadline.dueOn, 'expire', false);
+  return planned.sort((a, b) => a.fireAt - b.fireAt || (a.reminderId < b.reminderId ? -1 : 1));
+}
+
+/** A later reminder of the same deadline and region, already due, makes an earlier one pointless. */
+export function isSuperseded(reminder: PlannedReminder, plan: readonly PlannedReminder[], now: number): boolean {
+  return plan.some(
+    (other) =>
+      other.action === 'remind' &&
+      other.deadlineId === reminder.deadlineId &&
+      other.region === reminder.region &&
+      other.fireAt > reminder.fireAt &&
+      other.fireAt <= now,
+  );
+}

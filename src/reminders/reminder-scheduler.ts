@@ -1,0 +1,289 @@
+import { Logger } from '@nestjs/common';
+import { type JobsOptions, Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Clock } from '../core/clock.port';
+import type { DeadlineSource } from './deadline-source';
+import type { ReminderJobData } from './reminder-dispatcher';
+import { type PlannedReminder, planReminders } from './reminder-plan';
+import type { ReminderPolicies } from './reminder-policies';
+
+export const REMINDER_QUEUE = 'reminders';
+
+export interface SchedulerSettings {
+  redisUrl: string;
+  /** BullMQ key prefix: each test uses its own. */
+  prefix: string;
+  /** How often the read model's position is polled and due jobs are promoted. */
+  pollMs: number;
+  attempts: number;
+  backoffMs: number;
+}
+
+export interface ReconcileReport {
+  agreements: number;
+  desired: number;
+  added: number;
+  removed: number;
+  rescheduled: number;
+}
+
+export type SchedulerState = 'starting' | 'up' | 'redis-down' | 'stopped';
+
+const logger = new Logger('Reminders');
+/** A job whose time in Redis is this far from the one the clock and policy give is moved. */
+const RESCHEDULE_TOLERANCE_MS = 60_000;
+
+/**
+ * Keeps BullMQ's delayed jobs equal to the reminder plan derived from the deadline schedule: adds what is missing,
+ * removes what no longer applies, moves what changed time. It runs on start, whenever Redis comes back, whenever
+ * the read model advances, and when a policy changes. Its Redis connection queues nothing while Redis is down, so a
+ * command never waits for it; what fails is reconciled later, from the schedule.
+ */
+export class ReminderScheduler {
+  readonly queue: Queue<ReminderJobData>;
+  private readonly connection: Redis;
+  private stateNow: SchedulerState = 'starting';
+  /** The plan as last reconciled, by agreement and job id: rebuilt in full after every restart or Redis outage. */
+  private readonly planned = new Map<string, Map<string, PlannedReminder>>();
+  private promoted = new Set<string>();
+  private seen: { generation: number; checkpoint: number; policyChanges: number } | undefined;
+  private fullNeeded = true;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  lastReconcile: (ReconcileReport & { at: string; full: boolean }) | undefined;
+  lastError: string | undefined;
+
+  constructor(
+    private readonly settings: SchedulerSettings,
+    private readonly source: DeadlineSource,
+    private readonly policies: ReminderPolicies,
+    private readonly clock: Clock,
+  ) {
+    this.connection = new Redis(settings.redisUrl, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      lazyConnect: true,
+      retryStrategy: (times) => Math.min(times * 200, 2_000),
+    });
+    this.connection.on('ready', () => {
+      this.fullNeeded = true;
+      this.kick();
+    });
+    this.connection.on('error', (error) => this.down(error));
+    this.connection.on('end', () => this.down(new Error('connection closed')));
+    const url = new URL(settings.redisUrl);
+    this.queue = new Queue<ReminderJobData>(REMINDER_QUEUE, {
+      connection: {
+        host: url.hostname,
+        port: Number(url.port || 6379),
+        ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+        ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+        db: Number(url.pathname.slice(1) || 0),
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        retryStrategy: (times: number) => Math.min(times * 200, 2_000),
+      },
+      prefix: settings.prefix,
+    });
+    this.queue.on('error', (error) => this.down(error));
+  }
+
+  get state(): SchedulerState {
+    return this.stateNow;
+  }
+
+  get plannedCount(): number {
+    let count = 0;
+    for (const jobs of this.planned.values()) count += jobs.size;
+    return count;
+  }
+
+  start(): void {
+    this.connection.connect().catch((error: unknown) => this.down(error));
+    this.timer = setInterval(() => this.kick(), this.settings.pollMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stateNow = 'stopped';
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+    await this.queue.close().catch(() => undefined);
+    this.connection.disconnect();
+  }
+
+  /** Reconciles everything now (after the clock moved, in tests; after a policy change): resolves when done. */
+  async reconcileNow(): Promise<ReconcileReport> {
+    await this.running;
+    this.fullNeeded = true;
+    await this.tick();
+    if (this.lastError && this.stateNow !== 'up') throw new Error(`reminders could not be reconciled: ${this.lastError}`);
+    return this.lastReconcile ?? { agreements: 0, desired: 0, added: 0, removed: 0, rescheduled: 0 };
+  }
+
+  /** Resolves once the reminders have seen the read model up to `position` (after a command, in tests). */
+  async caughtUp(position: number, timeoutMs = 10_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while ((this.seen?.checkpoint ?? 0) < position) {
+      if (Date.now() > until) throw new Error(`reminders did not reach position ${position} in ${timeoutMs} ms (scheduler ${this.stateNow}, seen ${this.seen?.checkpoint}, redis ${this.connection.status}${this.lastError ? `: ${this.lastError}` : ""})`);
+      this.kick();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await this.running;
+  }
+
+  private kick(): void {
+    if (this.stateNow === 'stopped' || this.running) return;
+    this.running = this.tick().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  private down(error: unknown): void {
+    if (this.stateNow === 'stopped') return;
+    const message = error instanceof Error ? error.message : String(error);
+    if (this.stateNow !== 'redis-down') logger.warn(`Redis unavailable (${message}): commands go on; reminders are reconciled when it is back`);
+    this.stateNow = 'redis-down';
+    this.lastError = message;
+    this.fullNeeded = true;
+  }
+
+  private async tick(): Promise<void> {
+    if (this.connection.status !== 'ready') return;
+    try {
+      const position = this.source.position();
+      if (!position) return;
+      const policyChanges = this.policies.changes;
+      const full = this.fullNeeded || !this.seen || this.seen.generation !== position.generation || this.seen.policyChanges !== policyChanges;
+      this.fullNeeded = false;
+      const report = full ? await this.reconcileAll() : position.checkpoint > (this.seen?.checkpoint ?? 0) ? await this.reconcileChanged(this.seen?.checkpoint ?? 0) : undefined;
+      if (report) this.lastReconcile = { ...report, at: new Date().toISOString(), full };
+      this.seen = { ...position, policyChanges };
+      await this.promoteDue();
+      this.stateNow = 'up';
+      this.lastError = undefined;
+    } catch (error) {
+      this.down(error);
+    }
+  }
+
+  private desiredFor(agreements: ReturnType<DeadlineSource['changedSince']>): Map<string, Map<string, PlannedReminder>> {
+    const today = this.source.today();
+    const desired = new Map<string, Map<string, PlannedReminder>>();
+    for (const agreement of agreements) {
+      const jobs = new Map<string, PlannedReminder>();
+      for (const deadline of agreement.deadlines) {
+        for (const reminder of planReminders(deadline, (region) => this.policies.of(region).reminders, today)) jobs.set(reminder.jobId, reminder);
+      }
+      desired.set(agreement.agreementId, jobs);
+    }
+    return desired;
+  }
+
+  /** The whole plan against BullMQ's delayed jobs: after a start, a Redis outage, a rebuild, a policy change. */
+  private async reconcileAll(): Promise<ReconcileReport> {
+    const desired = this.desiredFor(this.source.changedSince(0));
+    const inRedis = await this.delayedJobs();
+    const wanted = new Set<string>();
+    const toAdd: PlannedReminder[] = [];
+    const toMove: { jobId: string; delay: number }[] = [];
+    for (const jobs of desired.values()) {
+      for (const [jobId, reminder] of jobs) {
+        wanted.add(jobId);
+        const at = inRedis.get(jobId);
+        if (at === undefined) toAdd.push(reminder);
+        else if (Math.abs(at - this.realTimeOf(reminder.fireAt)) > RESCHEDULE_TOLERANCE_MS) toMove.push({ jobId, delay: this.delayOf(reminder.fireAt) });
+      }
+    }
+    // Jobs of the job scheduler (`repeat:...`) are BullMQ's own, not reminders.
+    const stale = [...inRedis.keys()].filter((jobId) => !wanted.has(jobId) && !jobId.startsWith('repeat:'));
+    await this.add(toAdd);
+    await Promise.all(stale.map((jobId) => this.queue.remove(jobId)));
+    // A job may have left the delayed state meanwhile (promoted, running): nothing to move then.
+    await Promise.all(toMove.map(async ({ jobId, delay }) => (await this.queue.getJob(jobId))?.changeDelay(delay).catch(() => undefined)));
+    this.planned.clear();
+    for (const [agreementId, jobs] of desired) if (jobs.size > 0) this.planned.set(agreementId, jobs);
+    this.promoted = new Set();
+    if (toAdd.length + stale.length + toMove.length > 0) {
+      logger.log(`reconciled ${desired.size} agreements: ${toAdd.length} jobs added, ${stale.length} removed, ${toMove.length} moved`);
+    }
+    return { agreements: desired.size, desired: wanted.size, added: toAdd.length, removed: stale.length, rescheduled: toMove.length };
+  }
+
+  /** Only the agreements the read model changed since `afterPosition`, against what was planned for them. */
+  private async reconcileChanged(afterPosition: number): Promise<ReconcileReport> {
+    const desired = this.desiredFor(this.source.changedSince(afterPosition));
+    const toAdd: PlannedReminder[] = [];
+    const stale: string[] = [];
+    for (const [agreementId, jobs] of desired) {
+      const before = this.planned.get(agreementId) ?? new Map<string, PlannedReminder>();
+      for (const [jobId, reminder] of jobs) if (!before.has(jobId)) toAdd.push(reminder);
+      for (const jobId of before.keys()) if (!jobs.has(jobId)) stale.push(jobId);
+    }
+    await this.add(toAdd);
+    await Promise.all(stale.map((jobId) => this.queue.remove(jobId)));
+    for (const [agreementId, jobs] of desired) {
+      if (jobs.size > 0) this.planned.set(agreementId, jobs);
+      else this.planned.delete(agreementId);
+    }
+    let desiredCount = 0;
+    for (const jobs of desired.values()) desiredCount += jobs.size;
+    return { agreements: desired.size, desired: desiredCount, added: toAdd.length, removed: stale.length, rescheduled: 0 };
+  }
+
+  /**
+   * Jobs due by the application's clock that BullMQ still holds as delayed: none with the system clock, but a clock
+   * moved forward (tests, or a corrected clock) makes them due now.
+   */
+  private async promoteDue(): Promise<void> {
+    const now = this.clock.now().getTime();
+    const due: string[] = [];
+    for (const jobs of this.planned.values()) {
+      for (const [jobId, reminder] of jobs) if (reminder.fireAt <= now && !this.promoted.has(jobId)) due.push(jobId);
+    }
+    await Promise.all(
+      due.map(async (jobId) => {
+        const job = await this.queue.getJob(jobId);
+        if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
+        this.promoted.add(jobId);
+      }),
+    );
+  }
+
+  private async add(reminders: readonly PlannedReminder[]): Promise<void> {
+    const options = (reminder: PlannedReminder): JobsOptions => ({
+      jobId: reminder.jobId,
+      delay: this.delayOf(reminder.fireAt),
+      attempts: this.settings.attempts,
+      backoff: { type: 'exponential', delay: this.settings.backoffMs },
+      // Kept a while, so a reconcile that runs again does not add a reminder already handled (ids are deterministic).
+      removeOnComplete: { age: 40 * 24 * 3600 },
+      removeOnFail: { age: 90 * 24 * 3600 },
+    });
+    for (let i = 0; i < reminders.length; i += 1_000) {
+      await this.queue.addBulk(
+        reminders.slice(i, i + 1_000).map((reminder) => ({
+          name: reminder.action,
+          data: { reminderId: reminder.reminderId, agreementId: reminder.agreementId, deadlineId: reminder.deadlineId, dueOn: reminder.dueOn, fireAt: reminder.fireAt },
+          opts: options(reminder),
+        })),
+      );
+    }
+  }
+
+  /** Delayed job ids with the real time each is due at (BullMQ scores delayed jobs by timestamp × 4096). */
+  private async delayedJobs(): Promise<Map<string, number>> {
+    const entries = await this.connection.zrange(this.queue.keys.delayed, '0', '-1', 'WITHSCORES');
+    const jobs = new Map<string, number>();
+    for (let i = 0; i < entries.length; i += 2) jobs.set(entries[i], Math.floor(Number(entries[i + 1]) / 4096));
+    return jobs;
+  }
+
+  private delayOf(fireAt: number): number {
+    return Math.max(0, fireAt - this.clock.now().getTime());
+  }
+
+  private realTimeOf(fireAt: number): number {
+    return Date.now() + this.delayOf(fireAt);
+  }
+}

@@ -1,0 +1,50 @@
+import { Logger } from '@nestjs/common';
+import { DelayedError, type Job, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { ReminderDispatcher, ReminderJobData } from './reminder-dispatcher';
+import { REMINDER_QUEUE } from './reminder-scheduler';
+
+const logger = new Logger('Reminders');
+
+/** Runs reminder jobs; the daily `reconcile` job of the job scheduler asks the scheduler for a full pass. */
+export class ReminderWorker {
+  readonly worker: Worker<ReminderJobData>;
+  private readonly connection: Redis;
+
+  constructor(
+    settings: { redisUrl: string; prefix: string; concurrency: number },
+    dispatcher: ReminderDispatcher,
+    onReconcile: () => Promise<unknown>,
+  ) {
+    // BullMQ's blocking commands must wait out an outage rather than fail: no retry limit per request.
+    this.connection = new Redis(settings.redisUrl, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(times * 200, 2_000) });
+    this.connection.on('error', () => undefined);
+    this.worker = new Worker<ReminderJobData>(
+      REMINDER_QUEUE,
+      async (job: Job<ReminderJobData>, token?: string) => {
+        if (job.name === 'reconcile') return onReconcile();
+        const attempts = job.opts.attempts ?? 1;
+        const result = await dispatcher.dispatch(job.data, { number: job.attemptsMade + 1, last: job.attemptsMade + 1 >= attempts });
+        if (result.outcome === 'early') {
+          // Ran before its time by the application's clock (the clock was set back): wait for it again.
+          await job.moveToDelayed(Date.now() + (result.fireAt - Date.now()), token);
+          throw new DelayedError();
+        }
+        return result;
+      },
+      { connection: this.connection, prefix: settings.prefix, concurrency: settings.concurrency, autorun: false },
+    );
+    this.worker.on('failed', (job, error) => logger.warn(`job ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.message}`));
+    this.worker.on('error', (error) => logger.debug?.(`worker: ${error.message}`));
+  }
+
+  start(): void {
+    void this.worker.run().catch((error: unknown) => logger.error(`worker stopped: ${String(error)}`));
+  }
+
+  /** Graceful: waits for the jobs in hand to finish, then disconnects. */
+  async stop(): Promise<void> {
+    await this.worker.close();
+    this.connection.disconnect();
+  }
+}

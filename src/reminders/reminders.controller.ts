@@ -1,0 +1,101 @@
+import { Body, Controller, ForbiddenException, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUrl, Length } from 'class-validator';
+import type { Principal } from '../access/principal';
+import { Clock } from '../core/clock.port';
+import { EventStore } from '../core/event-store.port';
+import { CurrentPrincipal } from '../http/request-actor';
+import type { EffectivePolicy, PolicyOverride } from './reminder-policies';
+import { deliveriesOf, type DeliveryRecord, reminderStreamId } from './reminder.events';
+import { CONTACT_ROLES, type Contact, type ContactRole } from './reminders.store';
+import { RemindersRuntime } from './reminders.runtime';
+
+export class ContactDto {
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @IsIn(CONTACT_ROLES)
+  role!: ContactRole;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  opd?: string;
+
+  @IsOptional()
+  @IsString()
+  email?: string;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  webhookUrl?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(16, 200)
+  webhookSecret?: string;
+
+  @IsOptional()
+  @IsBoolean()
+  dailyDigest?: boolean;
+}
+
+/** Who may manage a region's directory and policy: its coordinators, and the deployment's admins. */
+function requireManager(principal: Principal, region: string): void {
+  if (principal.role === 'admin') return;
+  if (principal.role === 'coordinator' && principal.region === region) return;
+  throw new ForbiddenException(`only an admin or a coordinator of region ${region} manages its reminders`);
+}
+
+const shown = ({ webhookSecret, ...contact }: Contact) => ({ ...contact, hasWebhookSecret: Boolean(webhookSecret) });
+
+/** The OPD and coordinator directory, the regions' reminder policies, and the reminders an agreement was sent. */
+@ApiTags('reminders')
+@Controller()
+export class RemindersController {
+  constructor(
+    private readonly runtime: RemindersRuntime,
+    private readonly events: EventStore,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get('regions/:region/contacts')
+  contacts(@CurrentPrincipal() principal: Principal, @Param('region') region: string) {
+    requireManager(principal, region);
+    return this.runtime.store.contactsOfRegion(region).map(shown);
+  }
+
+  @Put('regions/:region/contacts/:contactId')
+  saveContact(@CurrentPrincipal() principal: Principal, @Param('region') region: string, @Param('contactId') contactId: string, @Body() body: ContactDto) {
+    requireManager(principal, region);
+    const contact: Contact = { ...body, contactId, region, dailyDigest: body.dailyDigest ?? false };
+    this.runtime.store.saveContact(contact);
+    return shown(contact);
+  }
+
+  @Post('regions/:region/contacts/:contactId/removal')
+  @HttpCode(204)
+  removeContact(@CurrentPrincipal() principal: Principal, @Param('region') region: string, @Param('contactId') contactId: string): void {
+    requireManager(principal, region);
+    this.runtime.store.removeContact(contactId);
+  }
+
+  @Get('regions/:region/reminder-policy')
+  policy(@Param('region') region: string): EffectivePolicy {
+    return this.runtime.policies.of(region);
+  }
+
+  /** Overrides entries of the region's policy; what the change affects is rescheduled on the next reconcile. */
+  @Put('regions/:region/reminder-policy')
+  override(@CurrentPrincipal() principal: Principal, @Param('region') region: string, @Body() body: PolicyOverride): EffectivePolicy {
+    requireManager(principal, region);
+    return this.runtime.policies.override(region, body, principal.userId, this.clock.now().toISOString());
+  }
+
+  /** Every reminder delivery of the agreement: who, which deadline, which channel, when, and its outcome. */
+  @Get('agreements/:agreementId/reminders')
+  async reminders(@Param('agreementId') agreementId: string): Promise<DeliveryRecord[]> {
+    return [...deliveriesOf(await this.events.readStream(reminderStreamId(agreementId))).values()];
+  }
+}

@@ -1,0 +1,106 @@
+import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
+import type { CommandBus } from '@nestjs/cqrs';
+import type { SinergiConfig } from '../config/sinergi.config';
+import type { Clock } from '../core/clock.port';
+import type { EventStore } from '../core/event-store.port';
+import type { ReadModelReader } from '../read-models/read-model.reader';
+import { DeadlineSource } from './deadline-source';
+import { MailChannel, type ReminderChannel, WebhookChannel } from './reminder-channels';
+import { ReminderDispatcher } from './reminder-dispatcher';
+import { ReminderPolicies } from './reminder-policies';
+import { ReminderScheduler } from './reminder-scheduler';
+import { ReminderWorker } from './reminder-worker';
+import { RemindersStore } from './reminders.store';
+
+const logger = new Logger('Reminders');
+
+export interface RemindersHealth {
+  status: 'up' | 'degraded' | 'disabled';
+  [detail: string]: unknown;
+}
+
+/**
+ * The reminder pipeline of this process: directory and policies always (they are managed through the API even
+ * when nothing is sent), and the scheduler, worker and channels when Redis is configured.
+ */
+export class RemindersRuntime {
+  readonly store: RemindersStore;
+  readonly policies: ReminderPolicies;
+  readonly source: DeadlineSource;
+  readonly scheduler?: ReminderScheduler;
+  readonly worker?: ReminderWorker;
+  readonly dispatcher?: ReminderDispatcher;
+  private readonly channels: ReminderChannel[] = [];
+
+  constructor(
+    private readonly config: SinergiConfig,
+    reader: ReadModelReader,
+    events: EventStore,
+    commands: CommandBus,
+    clock: Clock,
+  ) {
+    const settings = config.reminders;
+    this.store = RemindersStore.open(join(config.dataDir, 'reminders.sqlite'));
+    this.policies = new ReminderPolicies(this.store, settings.policyFile);
+    this.source = new DeadlineSource(reader, this.policies);
+    if (!settings.redisUrl) return;
+    if (settings.smtpUrl) this.channels.push(new MailChannel({ url: settings.smtpUrl, from: settings.mailFrom }));
+    this.channels.push(new WebhookChannel());
+    this.dispatcher = new ReminderDispatcher(this.source, this.policies, this.store, events, this.channels, commands, clock, settings.publicUrl);
+    const redis = { redisUrl: settings.redisUrl, prefix: settings.queuePrefix };
+    this.scheduler = new ReminderScheduler({ ...redis, pollMs: settings.pollMs, attempts: settings.attempts, backoffMs: settings.backoffMs }, this.source, this.policies, clock);
+    const scheduler = this.scheduler;
+    this.worker = new ReminderWorker({ ...redis, concurrency: settings.concurrency }, this.dispatcher, () => scheduler.reconcileNow());
+  }
+
+  start(): void {
+    const settings = this.config.reminders;
+    if (!this.scheduler || !this.worker) {
+      logger.warn(`reminders are OFF: ${settings.disabledReason ?? 'no Redis'}. Commands work; no reminder is scheduled or sent.`);
+      return;
+    }
+    if (!settings.smtpUrl) logger.warn('SINERGI_SMTP_URL is not set: reminders go to webhooks only, no e-mail is sent');
+    this.scheduler.start();
+    this.worker.start();
+    // A daily full pass: catches whatever a missed poll or a moved clock left behind. Semester and monev reminders are
+    // deadlines of the schedule like the others, with their exact dates per party, so they need no scheduler of their own.
+    void this.scheduler.queue
+      .upsertJobScheduler('daily-reconcile', { pattern: '0 5 0 * * *', tz: 'Asia/Jakarta' }, { name: 'reconcile' })
+      .catch((error: unknown) => logger.warn(`daily reconcile not scheduled yet: ${String(error)}`));
+    logger.log(`reminders on: Redis ${redactedUrl(settings.redisUrl ?? '')}, queue prefix ${settings.queuePrefix}`);
+  }
+
+  async stop(): Promise<void> {
+    await this.worker?.stop();
+    await this.scheduler?.stop();
+    for (const channel of this.channels) channel.close();
+    this.store.close();
+  }
+
+  async health(): Promise<RemindersHealth> {
+    const settings = this.config.reminders;
+    if (!this.scheduler || !this.dispatcher) return { status: 'disabled', reason: settings.disabledReason };
+    const scheduler = this.scheduler;
+    const counts =
+      scheduler.state === 'up'
+        ? await scheduler.queue.getJobCounts('delayed', 'waiting', 'active', 'failed', 'completed').catch(() => undefined)
+        : undefined;
+    return {
+      status: scheduler.state === 'up' ? 'up' : 'degraded',
+      scheduler: scheduler.state,
+      redis: redactedUrl(settings.redisUrl ?? ''),
+      channels: this.channels.map((c) => c.name),
+      planned: scheduler.plannedCount,
+      ...(counts ? { queue: counts, backlog: (counts.waiting ?? 0) + (counts.active ?? 0) } : {}),
+      unconfirmed: [...this.dispatcher.unconfirmed],
+      givenUp: this.dispatcher.givenUp,
+      ...(scheduler.lastReconcile ? { lastReconcile: scheduler.lastReconcile } : {}),
+      ...(scheduler.lastError ? { error: scheduler.lastError } : {}),
+    };
+  }
+}
+
+function redactedUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+}
