@@ -215,6 +215,16 @@ export function sampleMemory(): MemorySample {
   return { rssMb: rss / 2 ** 20, heapUsedMb: heapUsed / 2 ** 20 };
 }
 
+/**
+ * Memory once the process has idled a moment: V8 hands freed pages back to the system a second or two after a
+ * collection, so an immediate sample still counts the garbage of the work just done.
+ */
+export async function settledMemory(idleMs = 1_500): Promise<MemorySample> {
+  sampleMemory();
+  await new Promise((resolve) => setTimeout(resolve, idleMs));
+  return sampleMemory();
+}
+
 export const fixed = (value: number, digits: number): string => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 
 /** Columns aligned; cells that read as numbers are right-aligned. */

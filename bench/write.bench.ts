@@ -41,6 +41,7 @@ import {
   runBenchmark,
   runConcurrently,
   sampleMemory,
+  settledMemory,
 } from './support';
 
 const CONCURRENT = 64;
@@ -79,7 +80,6 @@ const LARGE_SIZES: Sizes = {
   longRun: 300_000,
   agreementsPerClient: 16,
 };
-
 
 const monevData = (n: number) => ({
   party: '36',
@@ -243,11 +243,6 @@ async function listen(app: NestExpressApplication): Promise<string> {
   return `http://127.0.0.1:${String(address.port)}`;
 }
 
-function appendsPerCommit(before: SqliteEventStoreStats | undefined, after: SqliteEventStoreStats | undefined): number {
-  if (!before || !after || after.commits === before.commits) return Number.NaN;
-  return (after.appends - before.appends) / (after.commits - before.commits);
-}
-
 /** Splits `total` into `rounds` parts that add up to it. */
 const share = (total: number, rounds: number, round: number): number =>
   Math.floor(total / rounds) + (round < total % rounds ? 1 : 0);
@@ -274,12 +269,9 @@ class Series {
   async measure(run: () => ConcurrentRun | Promise<ConcurrentRun>): Promise<void> {
     const before = this.stats();
     const loop = performance.eventLoopUtilization();
-    // Synchronous work (the raw ceiling) blocks the loop without counting as busy: time it as a whole.
-    const begin = performance.now();
     const result = await run();
-    const elapsed = performance.now() - begin;
-    const { active, idle } = performance.eventLoopUtilization(loop);
-    this.busyMs += active + idle === 0 ? elapsed : active;
+    // Synchronous work, such as the raw ceiling or a commit's fsync, counts as busy: the loop can do nothing else.
+    this.busyMs += performance.eventLoopUtilization(loop).active;
     const after = this.stats();
     if (before && after) {
       this.appends += after.appends - before.appends;
@@ -355,12 +347,13 @@ async function writeBenchmark(options: BenchOptions): Promise<BenchResult> {
     }
 
     progress(`long run: ${sizes.longRun} RecordMonev commands through the CommandBus, ${CONCURRENT} clients`);
-    const memory: MemorySample[] = [sampleMemory()];
     const chunks = 10;
+    // Start, middle and end are sampled with the server idle for a moment (settledMemory); the others on the fly.
+    const memory: MemorySample[] = [await settledMemory()];
     const long = new Series(stats);
     for (let chunk = 0; chunk < chunks; chunk++) {
       await long.measure(() => busRun(together, CONCURRENT, share(sizes.longRun, chunks, chunk)));
-      const sample = sampleMemory();
+      const sample = chunk + 1 === chunks / 2 || chunk + 1 === chunks ? await settledMemory() : sampleMemory();
       memory.push(sample);
       progress(`  ${(chunk + 1) * 10}%: RSS ${fixed(sample.rssMb, 1)} MB, heap ${fixed(sample.heapUsedMb, 1)} MB`);
     }
@@ -477,7 +470,7 @@ async function writeBenchmark(options: BenchOptions): Promise<BenchResult> {
         `rate in that round; a p99 ratio pools all rounds. busy µs/op: the server's main thread (event loop) busy per operation.`,
       `Appends per durable commit (group commit), 1 / ${CONCURRENT} clients: bus ${fixed(bus1.appendsPerCommit, 1)} / ` +
         `${fixed(bus64.appendsPerCommit, 1)}, HTTP ${fixed(http1.appendsPerCommit, 1)} / ${fixed(http64.appendsPerCommit, 1)}.`,
-      `Memory over the long run (${m.long.operations} commands, after a full GC): RSS ${mb(start.rssMb)} → ${mb(middle.rssMb)} → ` +
+      `Memory over the long run (${m.long.operations} commands; after a full GC and 1.5 s idle): RSS ${mb(start.rssMb)} → ${mb(middle.rssMb)} → ` +
         `${mb(end.rssMb)} (growth ${mb(end.rssMb - start.rssMb)}, second half ${mb(end.rssMb - middle.rssMb)}); ` +
         `heap ${mb(start.heapUsedMb)} → ${mb(middle.heapUsedMb)} → ${mb(end.heapUsedMb)}.`,
     ];

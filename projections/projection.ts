@@ -45,7 +45,7 @@ export interface Projection<Document> {
   readonly schema: ProjectionSchema<Document>;
   /**
    * The document an event changes, if any. A document keyed by the event's own position is that event's record:
-   * no other event may change it (the runner writes it without reading it back).
+   * the runner knows it is new without reading the file, and keeps it in memory only until it is written.
    */
   documentOf(event: RecordedEvent): DocumentKey | undefined;
   /** The document after the event; `undefined` removes it. Never changes `document` itself. */

@@ -9,9 +9,10 @@ import { ApiExceptionFilter } from './http/api-exception.filter';
 import { EventStoreModule } from './infrastructure/event-store.module';
 import { ReadModelsModule } from './read-models/read-models.module';
 import { RemindersModule } from './reminders/reminders.module';
+import { WebModule } from './web/web.module';
 
 @Module({
-  imports: [CqrsModule.forRoot(), EventStoreModule, AccessModule, AgreementsModule, AuditModule, ReadModelsModule, RemindersModule],
+  imports: [CqrsModule.forRoot(), EventStoreModule, AccessModule, AgreementsModule, AuditModule, ReadModelsModule, RemindersModule, WebModule],
   controllers: [HealthController],
   providers: [
     { provide: APP_FILTER, useClass: ApiExceptionFilter },

@@ -61,6 +61,8 @@ export interface RemindersSettings {
   attempts: number;
   backoffMs: number;
   concurrency: number;
+  /** How long a worker's hold on a job lasts unrenewed: a job whose worker died runs again after this (BullMQ lockDuration). */
+  lockMs?: number;
 }
 
 export function remindersDisabled(reason: string): RemindersSettings {

@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { AccessConfig } from '../access/access.config';
 import { SinergiConfig } from '../config/sinergi.config';
+import { serveWebApp } from '../web/web-app';
 import { validationPipe } from './validation';
 
 /** Everything about the HTTP edge that is not a module: shared by the server and the e2e tests. */
@@ -11,6 +12,7 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   const config = app.get(SinergiConfig);
   const access = app.get(AccessConfig);
   app.use(helmet());
+  serveWebApp(app);
   // Closed unless origins are named: the API is called with bearer tokens, never cookies, so no credentials mode.
   if (access.corsOrigins.length > 0) {
     app.enableCors({

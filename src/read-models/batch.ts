@@ -46,7 +46,7 @@ export function commitTargets(store: ReadModelStore, targets: readonly Target[],
       .transaction((): boolean => {
         if (!unchanged()) return false;
         for (const target of targets) {
-          target.writer.flush();
+          target.writer.flush(store.directWrites);
           if (target.applied > target.generation.checkpoint) store.setCheckpoint(target.generation, target.applied);
         }
         return true;
@@ -60,7 +60,10 @@ export function commitTargets(store: ReadModelStore, targets: readonly Target[],
     forget(targets);
     return false;
   }
-  for (const target of targets) target.generation = { ...target.generation, checkpoint: target.applied };
+  for (const target of targets) {
+    target.generation = { ...target.generation, checkpoint: target.applied };
+    target.writer.evict();
+  }
   return true;
 }
 

@@ -1,27 +1,30 @@
 import type Database from 'better-sqlite3';
 import type { AnyProjection, DocumentKey, ListRow, SqlValue, StoredRows } from '../../projections/projection';
 import type { RecordedEvent } from '../core/event';
-import { type GenerationTables } from './read-model.store';
+import type { GenerationTables } from './read-model.store';
+
+/**
+ * Where a writer's changes go: straight into the file, inside the caller's transaction, or queued for the
+ * rebuild's write thread, which commits them in one transaction of its own.
+ */
+export interface WriteSink {
+  run(sql: string, params: SqlValue[]): void;
+}
 
 interface Entry {
   document: unknown;
   /** The list rows the file holds for this document; undefined when it holds no row for it. */
   stored: StoredRows['lists'] | undefined;
   dirty: boolean;
+  /** Keyed by its own event's position: no later event will touch it, so it is not kept once written. */
+  once?: true;
 }
 
-/** A new document keyed by its own event's position, kept as the row it becomes until the flush. */
-interface NewRow {
-  key: DocumentKey;
-  values: SqlValue[];
-  lists: StoredRows['lists'];
-}
-
-interface ListStatements {
+interface ListSql {
   columns: readonly string[];
-  upsert: Database.Statement<SqlValue[]>;
-  remove: Database.Statement<[DocumentKey, string]>;
-  removeAll: Database.Statement<[DocumentKey]>;
+  upsert: string;
+  remove: string;
+  removeAll: string;
 }
 
 /**
@@ -35,12 +38,11 @@ interface ListStatements {
 export class GenerationWriter {
   private readonly entries = new Map<DocumentKey, Entry>();
   private dirty: DocumentKey[] = [];
-  private newRows: NewRow[] = [];
+  /** Changed documents that stay in memory once written (all but those keyed by their own event). */
+  private dirtyKept = 0;
   private readonly select: Database.Statement<[DocumentKey], string>;
-  private readonly upsert: Database.Statement<SqlValue[]>;
-  private readonly remove: Database.Statement<[DocumentKey]>;
   private readonly columns: readonly string[];
-  private readonly lists: ReadonlyMap<string, ListStatements>;
+  private readonly sql: { upsert: string; remove: string; lists: ReadonlyMap<string, ListSql> };
 
   constructor(
     db: Database.Database,
@@ -52,69 +54,79 @@ export class GenerationWriter {
     this.columns = Object.keys(schema.columns);
     const names = ['key', 'document', ...this.columns];
     this.select = db.prepare<[DocumentKey], string>(`SELECT document FROM ${tables.main} WHERE key = ?`).pluck();
-    this.upsert = db.prepare<SqlValue[]>(
-      `INSERT INTO ${tables.main} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})
-       ON CONFLICT (key) DO UPDATE SET ${names.slice(1).map((n) => `${n} = excluded.${n}`).join(', ')}`,
-    );
-    this.remove = db.prepare<[DocumentKey]>(`DELETE FROM ${tables.main} WHERE key = ?`);
-    this.lists = new Map(
-      Object.entries(schema.lists).map(([list, listSchema]) => {
-        const table = tables.lists[list];
-        const columns = Object.keys(listSchema.columns);
-        const all = ['key', 'id', ...columns];
-        return [
-          list,
-          {
-            columns,
-            upsert: db.prepare<SqlValue[]>(`INSERT OR REPLACE INTO ${table} (${all.join(', ')}) VALUES (${all.map(() => '?').join(', ')})`),
-            remove: db.prepare<[DocumentKey, string]>(`DELETE FROM ${table} WHERE key = ? AND id = ?`),
-            removeAll: db.prepare<[DocumentKey]>(`DELETE FROM ${table} WHERE key = ?`),
-          },
-        ];
-      }),
-    );
+    const lists = Object.entries(schema.lists).map(([list, listSchema]): [string, ListSql] => {
+      const table = tables.lists[list];
+      const columns = Object.keys(listSchema.columns);
+      const all = ['key', 'id', ...columns];
+      return [
+        list,
+        {
+          columns,
+          upsert: `INSERT OR REPLACE INTO ${table} (${all.join(', ')}) VALUES (${all.map(() => '?').join(', ')})`,
+          remove: `DELETE FROM ${table} WHERE key = ? AND id = ?`,
+          removeAll: `DELETE FROM ${table} WHERE key = ?`,
+        },
+      ];
+    });
+    this.sql = {
+      upsert: `INSERT INTO ${tables.main} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})
+               ON CONFLICT (key) DO UPDATE SET ${names.slice(1).map((n) => `${n} = excluded.${n}`).join(', ')}`,
+      remove: `DELETE FROM ${tables.main} WHERE key = ?`,
+      lists: new Map(lists),
+    };
   }
 
   apply(event: RecordedEvent): void {
     const key = this.projection.documentOf(event);
     if (key === undefined) return;
-    if (key === event.position) return this.addNew(key, this.projection.evolve(undefined, event));
-    const entry = this.entryOf(key);
+    // A document keyed by the event's own position cannot exist yet: each event is applied once.
+    const entry = key === event.position ? this.newEntry(key) : this.entryOf(key);
     entry.document = this.projection.evolve(entry.document, event);
     if (!entry.dirty) {
       entry.dirty = true;
       this.dirty.push(key);
+      if (!entry.once) this.dirtyKept++;
     }
   }
 
-  /** Documents changed since the last flush and kept in memory: a rebuild flushes before they outgrow the cache. */
+  /** Documents changed since the last flush that memory keeps: a rebuild flushes before they outgrow the cache. */
   get changedDocuments(): number {
-    return this.dirty.length;
+    return this.dirtyKept;
   }
 
-  /** Writes every document changed since the last flush. Runs inside the batch's transaction. */
-  flush(): number {
-    const written = this.dirty.length + this.newRows.length;
+  /** Writes every document changed since the last flush into `sink`. */
+  flush(sink: WriteSink): number {
+    const written = this.dirty.length;
     for (const key of this.dirty) {
       const entry = this.entries.get(key) as Entry;
-      entry.stored = this.write(key, entry);
+      entry.stored = this.write(sink, key, entry);
       entry.dirty = false;
-    }
-    for (const row of this.newRows) {
-      this.upsert.run(...row.values);
-      for (const [name, list] of this.lists) writeList(row.key, list, [], row.lists[name] ?? []);
+      if (entry.once) this.entries.delete(key);
     }
     this.dirty = [];
-    this.newRows = [];
-    this.evict();
+    this.dirtyKept = 0;
     return written;
+  }
+
+  /**
+   * Lets go of the least recently used documents beyond the cache's size, once what was flushed is committed:
+   * a document read back from the file must find there what memory had.
+   */
+  evict(): void {
+    let excess = this.entries.size - this.cachedDocuments;
+    for (const [key, entry] of this.entries) {
+      if (excess <= 0) break;
+      if (entry.dirty) continue;
+      this.entries.delete(key);
+      excess--;
+    }
   }
 
   /** After a rolled-back transaction memory may be ahead of the file: forget it all. */
   forget(): void {
     this.entries.clear();
     this.dirty = [];
-    this.newRows = [];
+    this.dirtyKept = 0;
   }
 
   private entryOf(key: DocumentKey): Entry {
@@ -132,47 +144,35 @@ export class GenerationWriter {
     return entry;
   }
 
-  /**
-   * A document keyed by its own event's position is new (each event is applied once) and no other event touches
-   * it: it is made into its row at once, and the document itself is not kept.
-   */
-  private addNew(key: DocumentKey, document: unknown): void {
-    if (document === undefined) return;
-    const rows = this.projection.schema.rowsOf(document);
-    this.newRows.push({ key, values: [key, JSON.stringify(document), ...this.columns.map((c) => rows.columns[c] ?? null)], lists: rows.lists });
+  private newEntry(key: DocumentKey): Entry {
+    const entry: Entry = { document: undefined, stored: undefined, dirty: false, once: true };
+    this.entries.set(key, entry);
+    return entry;
   }
 
-  private write(key: DocumentKey, entry: Entry): StoredRows['lists'] | undefined {
+  private write(sink: WriteSink, key: DocumentKey, entry: Entry): StoredRows['lists'] | undefined {
     if (entry.document === undefined) {
       if (entry.stored) {
-        this.remove.run(key);
-        for (const list of this.lists.values()) list.removeAll.run(key);
+        sink.run(this.sql.remove, [key]);
+        for (const list of this.sql.lists.values()) sink.run(list.removeAll, [key]);
       }
       return undefined;
     }
     const rows = this.projection.schema.rowsOf(entry.document);
-    this.upsert.run(key, JSON.stringify(entry.document), ...this.columns.map((c) => rows.columns[c] ?? null));
-    for (const [name, list] of this.lists) writeList(key, list, entry.stored?.[name] ?? [], rows.lists[name] ?? []);
+    sink.run(this.sql.upsert, [key, JSON.stringify(entry.document), ...this.columns.map((c) => rows.columns[c] ?? null)]);
+    for (const [name, list] of this.sql.lists) writeList(sink, key, list, entry.stored?.[name] ?? [], rows.lists[name] ?? []);
     return rows.lists;
-  }
-
-  private evict(): void {
-    let excess = this.entries.size - this.cachedDocuments;
-    for (const key of this.entries.keys()) {
-      if (excess-- <= 0) break;
-      this.entries.delete(key);
-    }
   }
 }
 
 /** Writes the rows that changed, deletes the rows that went away. */
-function writeList(key: DocumentKey, list: ListStatements, before: readonly ListRow[], after: readonly ListRow[]): void {
+function writeList(sink: WriteSink, key: DocumentKey, list: ListSql, before: readonly ListRow[], after: readonly ListRow[]): void {
   const previous = new Map(before.map((row) => [row.id, row]));
   for (const row of after) {
     const old = previous.get(row.id);
     previous.delete(row.id);
     if (old && list.columns.every((c) => old[c] === row[c])) continue;
-    list.upsert.run(key, row.id, ...list.columns.map((c) => row[c] ?? null));
+    sink.run(list.upsert, [key, row.id, ...list.columns.map((c) => row[c] ?? null)]);
   }
-  for (const id of previous.keys()) list.remove.run(key, id);
+  for (const id of previous.keys()) sink.run(list.remove, [key, id]);
 }

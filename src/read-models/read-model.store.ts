@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { AnyProjection, TableSchema } from '../../projections/projection';
+import type { AnyProjection, SqlValue, TableSchema } from '../../projections/projection';
+import type { WriteSink } from './generation-writer';
 
 export type GenerationState = 'building' | 'live';
 
@@ -80,6 +81,24 @@ export interface ReadModelStoreOptions {
   leaseMs?: number;
 }
 
+/** Settings of every connection to the read-model file, the write thread's included. */
+export const CONNECTION_PRAGMAS = [
+  // A crash may lose the last commits but never splits one: documents and checkpoint roll back together, and the
+  // runner replays from the checkpoint. Durability beyond that is the event store's job.
+  'synchronous = NORMAL',
+  // Rebuilds write and index whole tables: a larger page cache (64 MB at most, taken as needed) keeps their
+  // B-trees and index sorts in memory, and fewer checkpoints copy the write-ahead log less often.
+  'cache_size = -65536',
+  'temp_store = MEMORY',
+  'wal_autocheckpoint = 10000',
+] as const;
+
+/** The registry's statements that a commit of documents runs with them. */
+export const REGISTRY_SQL = {
+  generation: 'SELECT * FROM projection_generations WHERE projection = ? AND generation = ?',
+  setCheckpoint: 'UPDATE projection_generations SET checkpoint = ?, heartbeat_at = ? WHERE projection = ? AND generation = ?',
+} as const;
+
 /** This process, as the owner of the generations it builds. */
 export const THIS_PROCESS = `${hostname()}:${process.pid}`;
 
@@ -90,12 +109,21 @@ export const THIS_PROCESS = `${hostname()}:${process.pid}`;
 export class ReadModelStore {
   private readonly statements;
   private readonly leaseMs: number;
+  private readonly prepared = new Map<string, Database.Statement<SqlValue[]>>();
+  /** Writes straight into the file, inside the caller's transaction. */
+  readonly directWrites: WriteSink = {
+    run: (sql, params) => {
+      let statement = this.prepared.get(sql);
+      if (!statement) this.prepared.set(sql, (statement = this.db.prepare<SqlValue[]>(sql)));
+      statement.run(...params);
+    },
+  };
 
   private constructor(readonly db: Database.Database, options: ReadModelStoreOptions) {
     this.leaseMs = options.leaseMs ?? 30_000;
     this.statements = {
       all: db.prepare<[], GenerationRow>('SELECT * FROM projection_generations ORDER BY projection, generation'),
-      one: db.prepare<[string, number], GenerationRow>('SELECT * FROM projection_generations WHERE projection = ? AND generation = ?'),
+      one: db.prepare<[string, number], GenerationRow>(REGISTRY_SQL.generation),
       inState: db.prepare<[string, GenerationState], GenerationRow>(
         'SELECT * FROM projection_generations WHERE projection = ? AND state = ?',
       ),
@@ -106,9 +134,7 @@ export class ReadModelStore {
         `INSERT INTO projection_generations (projection, generation, version, state, checkpoint, owner, heartbeat_at)
          VALUES (?, ?, ?, 'building', 0, ?, ?)`,
       ),
-      checkpoint: db.prepare<[number, number, string, number]>(
-        'UPDATE projection_generations SET checkpoint = ?, heartbeat_at = ? WHERE projection = ? AND generation = ?',
-      ),
+      checkpoint: db.prepare<[number, number, string, number]>(REGISTRY_SQL.setCheckpoint),
       lease: db.prepare<[string, number, string, number]>(
         'UPDATE projection_generations SET owner = ?, heartbeat_at = ? WHERE projection = ? AND generation = ?',
       ),
@@ -125,14 +151,7 @@ export class ReadModelStore {
     try {
       db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 250}`);
       db.pragma('journal_mode = WAL');
-      // A crash may lose the last commits but never splits one: documents and checkpoint roll back together,
-      // and the runner replays from the checkpoint. Durability beyond that is the event store's job.
-      db.pragma('synchronous = NORMAL');
-      // Rebuilds write and index whole tables: a larger page cache (64 MB at most, taken as needed) keeps their
-      // B-trees and index sorts in memory, and fewer checkpoints copy the write-ahead log less often.
-      db.pragma('cache_size = -65536');
-      db.pragma('temp_store = MEMORY');
-      db.pragma('wal_autocheckpoint = 10000');
+      for (const pragma of CONNECTION_PRAGMAS) db.pragma(pragma);
       db.transaction(() => db.exec(REGISTRY)).immediate();
     } catch (error) {
       db.close();
@@ -250,6 +269,7 @@ export class ReadModelStore {
 
   private drop(projection: AnyProjection, generation: number): void {
     const tables = tablesOf(projection, generation);
+    this.prepared.clear();
     for (const table of [...Object.values(tables.lists), tables.main]) this.db.exec(`DROP TABLE IF EXISTS ${table}`);
     this.statements.remove.run(projection.name, generation);
   }

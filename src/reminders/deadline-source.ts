@@ -11,11 +11,22 @@ export interface AgreementDeadlines {
   deadlines: Deadline[];
 }
 
+/** What the scheduler and the dispatcher read of the deadline schedule (port: the read model, or a benchmark's own). */
+export interface DeadlineSchedule {
+  /** The live generation of the schedule and how far it has read the store; undefined before its first build. */
+  position(): { generation: number; checkpoint: number } | undefined;
+  /** Agreements whose deadlines changed after `afterPosition` (all with pending deadlines when 0). */
+  changedSince(afterPosition: number): AgreementDeadlines[];
+  of(agreementId: string): AgreementDeadlines | undefined;
+  /** The schedule's day (Asia/Jakarta). */
+  today(): string;
+}
+
 /**
  * The deadline schedule as the reminders see it: the agreement-status read model's documents, with each deadline's
  * durations taken from the proposer's policy (the read model itself dates them by the default policy).
  */
-export class DeadlineSource {
+export class DeadlineSource implements DeadlineSchedule {
   constructor(
     private readonly reader: ReadModelReader,
     private readonly policies: ReminderPolicies,

@@ -7,7 +7,7 @@ import type { Actor } from '../core/event';
 import { SCHEMA_VERSION } from '../core/command-processor';
 import type { EventStore } from '../core/event-store.port';
 import { randomUUID } from 'node:crypto';
-import type { DeadlineSource } from './deadline-source';
+import type { DeadlineSchedule } from './deadline-source';
 import type { ReminderChannel } from './reminder-channels';
 import { reminderMessage } from './reminder-message';
 import { isSuperseded, type PlannedReminder, planReminders } from './reminder-plan';
@@ -49,17 +49,16 @@ const logger = new Logger('Reminders');
  * mid-delivery leaves a claim without outcome (unconfirmed) that no one repeats.
  */
 export class ReminderDispatcher {
-  /** Claims without an outcome this process came across, by delivery id: surfaced on /health. */
-  readonly unconfirmed = new Set<string>();
-  givenUp = 0;
+  /** Deliveries this process has claimed and is sending right now: not unconfirmed, merely under way. */
+  readonly inFlight = new Set<string>();
 
   constructor(
-    private readonly source: DeadlineSource,
+    private readonly source: DeadlineSchedule,
     private readonly policies: ReminderPolicies,
     private readonly contacts: RemindersStore,
     private readonly events: EventStore,
     private readonly channels: readonly ReminderChannel[],
-    private readonly commands: CommandBus,
+    private readonly commands: Pick<CommandBus, 'execute'>,
     private readonly clock: Clock,
     private readonly publicUrl: string,
   ) {}
@@ -126,7 +125,6 @@ export class ReminderDispatcher {
           }
           if (before?.outcome === 'claimed') {
             // Its worker died between claim and outcome: the message may have left. Never twice.
-            this.unconfirmed.add(deliveryId);
             unconfirmed++;
             continue;
           }
@@ -149,6 +147,7 @@ export class ReminderDispatcher {
             unconfirmed++;
             continue;
           }
+          this.inFlight.add(deliveryId);
           try {
             const message = reminderMessage(reminder, { agreementTitle: about.title, subject: about.subject, recipientName: contact.name, publicUrl: this.publicUrl });
             const messageId = await channel.deliver({
@@ -166,8 +165,9 @@ export class ReminderDispatcher {
               { type: 'ReminderDeliveryFailed', data: { deliveryId, attempt: deliveryAttempt, channel: channel.name, address, error: reason, givenUp: attempt.last } },
               `failed|${deliveryId}|${deliveryAttempt}`,
             );
-            if (attempt.last) this.givenUp++;
             failures.push(`${deliveryId}: ${reason}`);
+          } finally {
+            this.inFlight.delete(deliveryId);
           }
         }
       }

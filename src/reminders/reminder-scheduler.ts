@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { type JobsOptions, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Clock } from '../core/clock.port';
-import type { DeadlineSource } from './deadline-source';
+import type { DeadlineSchedule } from './deadline-source';
 import type { ReminderJobData } from './reminder-dispatcher';
 import { type PlannedReminder, planReminders } from './reminder-plan';
 import type { ReminderPolicies } from './reminder-policies';
@@ -55,7 +55,7 @@ export class ReminderScheduler {
 
   constructor(
     private readonly settings: SchedulerSettings,
-    private readonly source: DeadlineSource,
+    private readonly source: DeadlineSchedule,
     private readonly policies: ReminderPolicies,
     private readonly clock: Clock,
   ) {
@@ -167,7 +167,7 @@ export class ReminderScheduler {
     }
   }
 
-  private desiredFor(agreements: ReturnType<DeadlineSource['changedSince']>): Map<string, Map<string, PlannedReminder>> {
+  private desiredFor(agreements: ReturnType<DeadlineSchedule['changedSince']>): Map<string, Map<string, PlannedReminder>> {
     const today = this.source.today();
     const desired = new Map<string, Map<string, PlannedReminder>>();
     for (const agreement of agreements) {

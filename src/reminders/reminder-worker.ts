@@ -12,7 +12,7 @@ export class ReminderWorker {
   private readonly connection: Redis;
 
   constructor(
-    settings: { redisUrl: string; prefix: string; concurrency: number },
+    settings: { redisUrl: string; prefix: string; concurrency: number; lockMs: number },
     dispatcher: ReminderDispatcher,
     onReconcile: () => Promise<unknown>,
   ) {
@@ -32,7 +32,15 @@ export class ReminderWorker {
         }
         return result;
       },
-      { connection: this.connection, prefix: settings.prefix, concurrency: settings.concurrency, autorun: false },
+      {
+        connection: this.connection,
+        prefix: settings.prefix,
+        concurrency: settings.concurrency,
+        autorun: false,
+        // A job whose worker died is taken up again once its lock lapses; the dispatcher then finds its claims.
+        lockDuration: settings.lockMs,
+        stalledInterval: settings.lockMs,
+      },
     );
     this.worker.on('failed', (job, error) => logger.warn(`job ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.message}`));
     this.worker.on('error', (error) => logger.debug?.(`worker: ${error.message}`));

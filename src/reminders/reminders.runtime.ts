@@ -6,6 +6,7 @@ import type { Clock } from '../core/clock.port';
 import type { EventStore } from '../core/event-store.port';
 import type { ReadModelReader } from '../read-models/read-model.reader';
 import { DeadlineSource } from './deadline-source';
+import { DeliveryWatch } from './delivery-watch';
 import { MailChannel, type ReminderChannel, WebhookChannel } from './reminder-channels';
 import { ReminderDispatcher } from './reminder-dispatcher';
 import { ReminderPolicies } from './reminder-policies';
@@ -31,6 +32,7 @@ export class RemindersRuntime {
   readonly scheduler?: ReminderScheduler;
   readonly worker?: ReminderWorker;
   readonly dispatcher?: ReminderDispatcher;
+  readonly deliveries: DeliveryWatch;
   private readonly channels: ReminderChannel[] = [];
 
   constructor(
@@ -44,6 +46,7 @@ export class RemindersRuntime {
     this.store = RemindersStore.open(join(config.dataDir, 'reminders.sqlite'));
     this.policies = new ReminderPolicies(this.store, settings.policyFile);
     this.source = new DeadlineSource(reader, this.policies);
+    this.deliveries = new DeliveryWatch(events);
     if (!settings.redisUrl) return;
     if (settings.smtpUrl) this.channels.push(new MailChannel({ url: settings.smtpUrl, from: settings.mailFrom }));
     this.channels.push(new WebhookChannel());
@@ -51,7 +54,7 @@ export class RemindersRuntime {
     const redis = { redisUrl: settings.redisUrl, prefix: settings.queuePrefix };
     this.scheduler = new ReminderScheduler({ ...redis, pollMs: settings.pollMs, attempts: settings.attempts, backoffMs: settings.backoffMs }, this.source, this.policies, clock);
     const scheduler = this.scheduler;
-    this.worker = new ReminderWorker({ ...redis, concurrency: settings.concurrency }, this.dispatcher, () => scheduler.reconcileNow());
+    this.worker = new ReminderWorker({ ...redis, concurrency: settings.concurrency, lockMs: settings.lockMs ?? 30_000 }, this.dispatcher, () => scheduler.reconcileNow());
   }
 
   start(): void {
@@ -93,8 +96,7 @@ export class RemindersRuntime {
       channels: this.channels.map((c) => c.name),
       planned: scheduler.plannedCount,
       ...(counts ? { queue: counts, backlog: (counts.waiting ?? 0) + (counts.active ?? 0) } : {}),
-      unconfirmed: [...this.dispatcher.unconfirmed],
-      givenUp: this.dispatcher.givenUp,
+      ...(await this.deliveries.problems(this.dispatcher.inFlight)),
       ...(scheduler.lastReconcile ? { lastReconcile: scheduler.lastReconcile } : {}),
       ...(scheduler.lastError ? { error: scheduler.lastError } : {}),
     };

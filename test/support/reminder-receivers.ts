@@ -13,10 +13,12 @@ export interface ReceivedMail {
   subject: string;
 }
 
+export type HoldOutcome = 'accept' | 'refuse';
+
 /** A real SMTP server that keeps what it is sent; `hold` keeps the DATA phase open until released. */
 export class SmtpSink {
   readonly mails: ReceivedMail[] = [];
-  private holding: { started: () => void; release: Promise<void> } | undefined;
+  private holding: { started: () => void; release: Promise<HoldOutcome> } | undefined;
 
   private constructor(
     private readonly server: SMTPServer,
@@ -45,7 +47,7 @@ export class SmtpSink {
           const hold = sink?.holding;
           if (hold) {
             hold.started();
-            void hold.release.then(() => callback(new Error('released without accepting')));
+            void hold.release.then((outcome) => (outcome === 'accept' ? accept() : callback(new Error('released without accepting'))));
           } else accept();
         });
       },
@@ -59,13 +61,17 @@ export class SmtpSink {
     return `smtp://127.0.0.1:${this.port}`;
   }
 
-  /** The next message's DATA is held: resolves once a message is held; `release()` refuses it afterwards. */
-  hold(): { held: Promise<void>; release: () => void } {
+  /**
+   * The next message's DATA is held: `held` resolves once a message is held. `release('refuse')` (the default)
+   * answers it with an error; `release('accept')` keeps it, as a server does that got the whole message even though
+   * its sender is gone.
+   */
+  hold(): { held: Promise<void>; release: (outcome?: HoldOutcome) => void } {
     let started!: () => void;
-    let release!: () => void;
+    let release!: (outcome: HoldOutcome) => void;
     const held = new Promise<void>((resolve) => (started = resolve));
-    this.holding = { started, release: new Promise<void>((resolve) => (release = resolve)) };
-    return { held, release: () => ((this.holding = undefined), release()) };
+    this.holding = { started, release: new Promise<HoldOutcome>((resolve) => (release = resolve)) };
+    return { held, release: (outcome = 'refuse') => ((this.holding = undefined), release(outcome)) };
   }
 
   to(address: string): ReceivedMail[] {

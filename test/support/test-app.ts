@@ -51,6 +51,8 @@ export interface TestAppOptions {
   logger?: LoggerService | LogLevel[];
   /** Reminders (Redis, SMTP); off by default. */
   reminders?: RemindersSettings;
+  /** A data directory of the caller's, kept on close (another process may take over from this one); by default a fresh one, removed on close. */
+  dataDir?: string;
 }
 
 /** Who an API token is for, beyond the actor it records: name and scope. */
@@ -71,10 +73,11 @@ export class TestApp {
     readonly url: string,
     readonly clock: TestClock,
     readonly dataDir: string,
+    private readonly ownsDataDir: boolean,
   ) {}
 
   static async start(options: TestAppOptions = {}): Promise<TestApp> {
-    const dataDir = mkdtempSync(join(tmpdir(), 'sinergi-e2e-'));
+    const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sinergi-e2e-'));
     const clock = new TestClock(options.now ?? '2025-01-01T02:00:00.000Z');
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
       .overrideProvider(SinergiConfig)
@@ -91,7 +94,7 @@ export class TestApp {
     configureApp(app);
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as AddressInfo;
-    return new TestApp(app, `http://127.0.0.1:${port}`, clock, dataDir);
+    return new TestApp(app, `http://127.0.0.1:${port}`, clock, dataDir, options.dataDir === undefined);
   }
 
   /**
@@ -140,7 +143,7 @@ export class TestApp {
 
   async close(): Promise<void> {
     await this.app.close();
-    rmSync(this.dataDir, { recursive: true, force: true });
+    if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 
   private requests(headers: Record<string, string>): RequestsAs {

@@ -1,0 +1,90 @@
+import type { Deadline } from '../../projections/deadlines';
+import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../agreements/domain/policy';
+import { fireInstant, isSuperseded, jobIdOf, planReminders } from './reminder-plan';
+
+const followUp: Deadline = {
+  deadlineId: 'a1/follow-up-due/tl-1',
+  kind: 'follow-up-due',
+  dueOn: '2026-06-30',
+  agreementId: 'a1',
+  agreementTitle: 'KSB Banten–Bengkulu',
+  subject: { id: 'tl-1', description: 'Menyusun alur rujukan pasien antarprovinsi' },
+  recipients: [
+    { region: '17', role: 'opd', opd: 'Dinas Kesehatan' },
+    { region: '17', role: 'opd-head', opd: 'Dinas Kesehatan', onEscalation: true },
+    { region: '17', role: 'coordinator', onEscalation: true },
+  ],
+};
+const byDefault = (): ReminderPolicy => DEFAULT_REMINDER_POLICY;
+const steps = (today: string, policy: (region: string) => ReminderPolicy = byDefault) => planReminders(followUp, policy, today).map((r) => r.step);
+
+describe('the reminder plan of a follow-up', () => {
+  it('reminds 7 and 1 days before, on the day, then escalates 7 days overdue and weekly up to the cap', () =>
+    expect(steps('2026-01-05')).toEqual(['D-7', 'D-1', 'D0', 'E1', 'E2', 'E3', 'E4', 'E5', 'E6', 'E7', 'E8']));
+
+  it('fires each step at 08:00 WIB of its day', () => {
+    const [dMinus7, , , e1, e2] = planReminders(followUp, byDefault, '2026-01-05');
+    expect(dMinus7.fireOn).toBe('2026-06-23');
+    expect(dMinus7.fireAt).toBe(Date.parse('2026-06-23T01:00:00.000Z'));
+    expect([e1.fireOn, e2.fireOn]).toEqual(['2026-07-07', '2026-07-14']);
+    expect(fireInstant('2026-06-23', 8)).toBe(Date.parse('2026-06-23T08:00:00+07:00'));
+  });
+
+  it('reminds only the OPD before the due date, and its head and the coordinator too on escalation', () => {
+    const [dMinus7, , , e1] = planReminders(followUp, byDefault, '2026-01-05');
+    expect(dMinus7.recipients.map((r) => r.role)).toEqual(['opd']);
+    expect(e1.recipients.map((r) => r.role)).toEqual(['opd', 'opd-head', 'coordinator']);
+    expect(e1.escalation).toBe(true);
+  });
+
+  it('leaves out reminders more than the catch-up window late', () => expect(steps('2026-07-06')).toEqual(['D-1', 'D0', 'E1', 'E2', 'E3', 'E4', 'E5', 'E6', 'E7', 'E8']));
+
+  it('follows the region policy: a cap of two escalations, 14 days apart', () => {
+    const policy: ReminderPolicy = {
+      ...DEFAULT_REMINDER_POLICY,
+      rules: { ...DEFAULT_REMINDER_POLICY.rules, 'follow-up-due': { ...DEFAULT_REMINDER_POLICY.rules['follow-up-due'], escalation: { afterDays: 7, everyDays: 14, times: 2 } } },
+    };
+    const plan = planReminders(followUp, () => policy, '2026-01-05');
+    expect(plan.filter((r) => r.escalation).map((r) => r.fireOn)).toEqual(['2026-07-07', '2026-07-21']);
+  });
+
+  it('gives the same ids to the same deadline, and new ids once its due date moves', () => {
+    const ids = planReminders(followUp, byDefault, '2026-01-05').map((r) => r.reminderId);
+    expect(planReminders(followUp, byDefault, '2026-02-01').map((r) => r.reminderId)).toEqual(ids);
+    expect(ids[0]).toBe('a1/follow-up-due/tl-1|17|D-7|2026-06-30');
+    const moved = planReminders({ ...followUp, dueOn: '2026-07-31' }, byDefault, '2026-01-05').map((r) => r.reminderId);
+    expect(moved.filter((id) => ids.includes(id))).toEqual([]);
+  });
+
+  it('makes job ids BullMQ accepts (no colon)', () => expect(jobIdOf('a:b|17|D0|2026-06-30')).toBe('a_b|17|D0|2026-06-30'));
+
+  it('counts an earlier reminder superseded once a later one of the same deadline is due', () => {
+    const plan = planReminders(followUp, byDefault, '2026-06-30');
+    const dMinus1 = plan.find((r) => r.step === 'D-1');
+    if (!dMinus1) throw new Error('D-1 planned');
+    expect(isSuperseded(dMinus1, plan, Date.parse('2026-06-29T09:00:00+07:00'))).toBe(false);
+    expect(isSuperseded(dMinus1, plan, Date.parse('2026-06-30T09:00:00+07:00'))).toBe(true);
+  });
+});
+
+describe('the reminder plan of a KSB end', () => {
+  const ksbEnd: Deadline = {
+    ...followUp,
+    deadlineId: 'a1/ksb-end/a1',
+    kind: 'ksb-end',
+    dueOn: '2030-10-23',
+    recipients: [
+      { region: '36', role: 'coordinator' },
+      { region: '17', role: 'coordinator' },
+    ],
+  };
+
+  it('reminds each party 180, 90 and 30 days before, and records the expiry once, on the day', () => {
+    const plan = planReminders(ksbEnd, byDefault, '2026-01-05');
+    expect(plan.filter((r) => r.action === 'expire')).toEqual([expect.objectContaining({ step: 'expire', fireOn: '2030-10-23', region: '36' })]);
+    expect(plan.filter((r) => r.region === '17').map((r) => r.step)).toEqual(['D-180', 'D-90', 'D-30']);
+  });
+
+  it('records the expiry however late it runs', () =>
+    expect(planReminders(ksbEnd, byDefault, '2031-06-01').map((r) => r.step)).toEqual(['expire']));
+});

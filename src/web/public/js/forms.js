@@ -1,0 +1,180 @@
+import { api, ApiError, regions } from './api.js';
+import { h, todayInJakarta } from './dom.js';
+import { sha256OfFile } from './fingerprint.js';
+import { has, t } from './i18n.js';
+
+/** `{'a.b': 1, 'c.0.d': 2}` → `{a: {b: 1}, c: [{d: 2}]}`: form fields are named by the API's field paths. */
+export function nest(flat) {
+  const root = {};
+  for (const [path, value] of Object.entries(flat)) {
+    const keys = path.split('.');
+    let node = root;
+    keys.forEach((key, i) => {
+      if (i === keys.length - 1) node[key] = value;
+      else node = node[key] ??= /^\d+$/.test(keys[i + 1]) ? [] : {};
+    });
+  }
+  return root;
+}
+
+const splitList = (text) => text.split(',').map((x) => x.trim()).filter(Boolean);
+const splitLines = (text) => text.split('\n').map((x) => x.trim()).filter(Boolean);
+
+function optionLabel(option, names) {
+  if (option.region) return `${names.get(option.region)?.name ?? option.region} (${option.region})`;
+  return option.label ? t(option.label) : option.text;
+}
+
+/** One input per field; returns the element and how to read its value (a promise: files are hashed first). */
+function inputFor(spec, names) {
+  const id = `f-${spec.name.replace(/\W/g, '-')}-${Math.random().toString(36).slice(2, 7)}`;
+  const common = { id, name: spec.name, required: spec.required && spec.type !== 'checkbox' && spec.type !== 'files' };
+  switch (spec.type) {
+    case 'hidden':
+      return { control: null, read: async () => spec.value };
+    case 'textarea':
+    case 'lines': {
+      const control = h('textarea', { ...common, rows: spec.type === 'lines' ? 3 : 2 }, spec.value ?? '');
+      return { control, id, read: async () => (spec.type === 'lines' ? splitLines(control.value) : control.value) };
+    }
+    case 'select': {
+      const control = h('select', common, spec.options.map((o) => h('option', { value: o.value, selected: o.value === spec.value }, optionLabel(o, names))));
+      return { control, id, read: async () => control.value };
+    }
+    case 'checkbox': {
+      const control = h('input', { ...common, type: 'checkbox', checked: spec.value === true });
+      return { control, id, read: async () => control.checked };
+    }
+    case 'checkboxes': {
+      const boxes = spec.options.map((o) => h('input', { type: 'checkbox', value: o.value, name: spec.name }));
+      const control = h('div', { class: 'checks', id }, spec.options.map((o, i) => h('label', { class: 'check' }, boxes[i], ' ', optionLabel(o, names))));
+      return { control, id, read: async () => boxes.filter((b) => b.checked).map((b) => b.value) };
+    }
+    case 'number': {
+      const control = h('input', { ...common, type: 'number', value: spec.value, min: spec.min, max: spec.max, inputmode: 'numeric' });
+      return { control, id, read: async () => (control.value === '' ? undefined : Number(control.value)) };
+    }
+    case 'date': {
+      const control = h('input', { ...common, type: 'date', value: spec.value ?? (spec.today ? todayInJakarta() : undefined) });
+      return { control, id, read: async () => control.value };
+    }
+    case 'list': {
+      const control = h('input', { ...common, type: 'text', value: spec.value });
+      return { control, id, read: async () => splitList(control.value) };
+    }
+    case 'file':
+    case 'files': {
+      // The hash is computed as soon as a file is chosen, and shown, so the user can compare it with the signed copy.
+      const input = h('input', { ...common, type: 'file', multiple: spec.type === 'files' });
+      const shown = h('output', { class: 'fingerprint', for: id });
+      let hashing = Promise.resolve([]);
+      input.addEventListener('change', () => {
+        shown.textContent = t('form.hashing');
+        hashing = Promise.all([...input.files].map(sha256OfFile));
+        hashing.then((hashes) => {
+          shown.replaceChildren(...hashes.map((hash) => h('code', { class: 'hash' }, hash)));
+          shown.dataset.sha256 = hashes.join(' ');
+        });
+      });
+      const control = h('div', { class: 'file' }, input, h('small', {}, t('form.fileStays')), shown);
+      return { control, id, read: async () => ((await hashing).length === 0 ? (spec.type === 'file' ? '' : []) : spec.type === 'file' ? (await hashing)[0] : await hashing) };
+    }
+    default: {
+      const control = h('input', { ...common, type: 'text', value: spec.value, autocomplete: 'off' });
+      return { control, id, read: async () => control.value };
+    }
+  }
+}
+
+const ruleText = (error) => (has(`rule.${error.rule}`) ? `${t(`rule.${error.rule}`)} (${error.message})` : error.message);
+
+/** The field an API error belongs to: itself, a parent (`evidence.0` → `evidence`) or its first child. */
+function fieldOf(errorField, names) {
+  return names.find((n) => n === errorField) ?? names.find((n) => errorField.startsWith(`${n}.`)) ?? names.find((n) => n.startsWith(`${errorField}.`));
+}
+
+/**
+ * A form for one step: posts to the API, and shows what the API says is wrong next to the field it names
+ * (400), or above the form for a refused step (403, 409).
+ */
+export async function actionForm(action, { onDone, onCancel, label = t(`act.${action.id}`) }) {
+  const names = await regions();
+  const inputs = action.fields.map((spec) => ({ spec, ...inputFor(spec, names) }));
+  const messages = new Map(inputs.map(({ spec }) => [spec.name, h('p', { class: 'field-error', dataset: { field: spec.name }, role: 'alert' })]));
+  const general = h('div', { class: 'form-error', role: 'alert' });
+  const submit = h('button', { type: 'submit', class: action.danger ? 'btn danger' : 'btn primary' }, action.fields.length ? t('form.submit') : label);
+  const form = h(
+    'form',
+    { class: ['action-form', action.fields.length === 0 && 'quick'], dataset: { action: action.id }, novalidate: true },
+    action.fields.length ? h('h4', {}, label) : null,
+    inputs
+      .filter((i) => i.control)
+      .map(({ spec, control, id }) =>
+        h('div', { class: 'field', dataset: { field: spec.name } }, h('label', { for: id }, t(spec.label, resolvedParams(spec, names))), control, spec.hint ? h('small', { class: 'hint' }, t(spec.hint)) : null, messages.get(spec.name)),
+      ),
+    general,
+    h('div', { class: 'buttons' }, submit, onCancel && action.fields.length ? h('button', { type: 'button', class: 'btn', onclick: onCancel }, t('form.cancel')) : null),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    for (const p of messages.values()) p.textContent = '';
+    general.textContent = '';
+    form.querySelectorAll('.invalid').forEach((el) => el.classList.remove('invalid'));
+    submit.disabled = true;
+    try {
+      const values = { ...(action.fixed ?? {}) };
+      for (const { spec, read } of inputs) {
+        const value = await read();
+        // An optional field left empty is left out, as the API expects; a required one is sent, so the API names it.
+        if (!spec.required && (value === '' || value === undefined)) continue;
+        values[spec.name] = value;
+      }
+      const result = await api(action.path, { method: 'POST', body: nest(values) });
+      await onDone(result);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      const fieldNames = [...messages.keys()];
+      const unplaced = [];
+      for (const fieldError of error.errors) {
+        const name = fieldOf(fieldError.field, fieldNames);
+        if (!name) unplaced.push(`${fieldError.field}: ${fieldError.message}`);
+        else {
+          const p = messages.get(name);
+          p.textContent = [p.textContent, ruleText(fieldError)].filter(Boolean).join('; ');
+          p.closest('.field')?.classList.add('invalid');
+        }
+      }
+      if (error.errors.length === 0) general.textContent = t(error.status === 403 ? 'error.forbidden' : 'error.generic', { message: error.message });
+      else if (unplaced.length) general.textContent = unplaced.join('; ');
+      if (error.rule) general.dataset.rule = error.rule;
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}
+
+function resolvedParams(spec, names) {
+  const params = { ...(spec.labelParams ?? {}) };
+  if (params.party) params.party = names.get(params.party)?.name ?? params.party;
+  return params;
+}
+
+/** A row of buttons, one per step; a step with fields opens its form below, a step without posts at once. */
+export function actionBar(actions, { onDone, testScope }) {
+  const slot = h('div', { class: 'action-slot' });
+  const buttons = actions.map((action) =>
+    h('button', {
+      type: 'button',
+      class: action.danger ? 'btn danger' : 'btn',
+      dataset: { action: action.id, scope: testScope },
+      onclick: async () => {
+        const form = await actionForm(action, { onDone, onCancel: () => slot.replaceChildren() });
+        slot.replaceChildren(form);
+        if (action.fields.length === 0) form.requestSubmit();
+        else form.querySelector('input:not([type=hidden]),select,textarea')?.focus();
+      },
+    }, t(`act.${action.id}`)),
+  );
+  return h('div', { class: 'actions' }, h('div', { class: 'buttons' }, buttons), slot);
+}
