@@ -12,7 +12,7 @@ import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AccessConfig } from '../src/access/access.config';
+import helmet from 'helmet';
 import { BuiltInUsers } from '../src/access/built-in-users';
 import { type AgreementCommandInput, ExecuteAgreementCommand } from '../src/agreements/application/agreement.commands';
 import { AppModule } from '../src/app.module';
@@ -22,6 +22,7 @@ import type { Actor } from '../src/core/event';
 import { EventStore } from '../src/core/event-store.port';
 import { coordinator } from '../src/demo/demo-story';
 import { configureApp } from '../src/http/configure-app';
+import { validationPipe } from '../src/http/validation';
 import { SqliteEventStore, type SqliteEventStoreStats } from '../src/infrastructure/sqlite/sqlite.event-store';
 import { ReadModelsConfig } from '../src/read-models/read-models.config';
 import { RegionDirectory } from '../src/regions/region-directory';
@@ -89,10 +90,7 @@ const monevData = (n: number) => ({
   note: `Monitoring dan evaluasi semester I, kunjungan ${n}: layanan rujukan berjalan sesuai rencana`,
 });
 
-/**
- * The ceiling for HTTP: one POST route that does nothing, behind the same HTTP edge (configureApp: body parser,
- * ValidationPipe, security headers), without authentication or a command.
- */
+/** The ceiling for HTTP: one POST route that does nothing, with no authentication and no command. */
 @Controller('bare')
 class BareController {
   @Post()
@@ -102,14 +100,19 @@ class BareController {
   }
 }
 
-@Module({
-  controllers: [BareController],
-  providers: [
-    { provide: SinergiConfig, useFactory: () => SinergiConfig.fromEnv() },
-    { provide: AccessConfig, useFactory: () => AccessConfig.fromEnv() },
-  ],
-})
+@Module({ controllers: [BareController] })
 class BareModule {}
+
+/**
+ * The generic part of the server's HTTP edge (configureApp): security headers, the JSON body parser with the same
+ * limit, the same global ValidationPipe. The rest of configureApp (web app, queue board, API docs) needs the app's
+ * own providers, and costs an API request next to nothing.
+ */
+function configureBareApp(bare: NestExpressApplication): void {
+  bare.use(helmet());
+  bare.useBodyParser('json', { limit: SinergiConfig.fromEnv().bodyLimit });
+  bare.useGlobalPipes(validationPipe());
+}
 
 class Commands {
   private sent = 0;
@@ -307,7 +310,7 @@ async function writeBenchmark(options: BenchOptions): Promise<BenchResult> {
   configureApp(app);
   const appUrl = await listen(app);
   const bare = await NestFactory.create<NestExpressApplication>(BareModule, { bodyParser: false, logger: ['error', 'warn'] });
-  configureApp(bare);
+  configureBareApp(bare);
   const bareUrl = await listen(bare);
   // The HTTP clients act as Banten's coordinator, with a built-in API token.
   const regions = app.get(RegionDirectory);

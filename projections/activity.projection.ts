@@ -93,7 +93,8 @@ export const activityProjection: Projection<ActivityEntry> = {
   schema: {
     key: 'INTEGER',
     columns: { agreement_id: 'TEXT' },
-    indexes: [['agreement_id', 'key']],
+    // The key is the table's rowid, which ends every index entry: the index serves "this agreement, newest first".
+    indexes: [['agreement_id']],
     lists: {},
     rowsOf: (entry) => ({ columns: { agreement_id: entry.agreementId }, lists: {} }),
   },

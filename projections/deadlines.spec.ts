@@ -3,7 +3,7 @@ import * as F from '../test/support/agreement-fixtures';
 import { banten, bengkulu, story } from '../test/support/agreement-fixtures';
 import { AGREEMENT_ID, recorded } from '../test/projections/support/recorded-events';
 import { type AgreementStatus, agreementStatusProjection } from './agreement-status.projection';
-import { type Deadline, type DeadlineKind, pendingDeadlines } from './deadlines';
+import { type Deadline, type DeadlineKind, earliestDeadlineOn, pendingDeadlines } from './deadlines';
 
 const statusAfter = (history: AgreementEvent[]): AgreementStatus =>
   recorded(history).reduce<AgreementStatus | undefined>((s, e) => agreementStatusProjection.evolve(s, e), undefined) as AgreementStatus;
@@ -122,4 +122,12 @@ describe('the deadline schedule of an agreement', () => {
     const dates = deadlinesAfter(...F.activePks, F.followUpAssigned(), F.visitRequested()).map((d) => d.dueOn);
     expect(dates).toEqual([...dates].sort());
   });
+
+  it.each([
+    ['an offer', F.offered],
+    ['an active KSB', F.activeKsb],
+    ['an active PKS with a follow-up and a visit', [...F.activePks, F.followUpAssigned({ dueDate: '2026-02-01' }), F.visitRequested()]],
+    ['an ended KSB', [...F.activeKsb, F.terminated()]],
+  ])('knows the earliest due date of %s without making the details', (_what, history) =>
+    expect(earliestDeadlineOn(statusAfter(history))).toBe(deadlinesAfter(...history)[0]?.dueOn));
 });

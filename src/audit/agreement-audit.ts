@@ -6,6 +6,7 @@ import { agreementDecider, agreementStreamId } from '../agreements/domain/agreem
 import { AgreementNotFound } from '../agreements/domain/agreement.errors';
 import { type AgreementState } from '../agreements/domain/agreement.state';
 import { addDays, type IsoDate } from '../agreements/domain/dates';
+import { type DeliveryRecord, deliveriesOf, reminderStreamId } from '../reminders/reminder.events';
 
 /** One step of an agreement's history, as an auditor reads it. */
 export interface AuditEntry {
@@ -50,6 +51,33 @@ export async function readAgreementHistory(store: EventStore, agreementId: strin
   if (history.length === 0) throw new AgreementNotFound();
   return history;
 }
+
+/**
+ * The reminders of an agreement, kept apart from its own history: they live in a stream of their own
+ * (`reminders-<agreementId>`), recorded by the engine, and change nothing of the agreement.
+ */
+export interface ReminderRecords {
+  streamId: string;
+  /** Each delivery (one reminder, one contact, one channel): who was reminded of which deadline, how, when, outcome. */
+  deliveries: DeliveryRecord[];
+  /** Every event of the stream, as recorded (claimed, sent, failed); `subject` is the delivery id. */
+  entries: AuditEntry[];
+}
+
+/** The reminder stream of the agreement; empty when no reminder was ever attempted. */
+export function readReminderHistory(store: EventStore, agreementId: string): Promise<RecordedEvent[]> {
+  return store.readStream(reminderStreamId(agreementId));
+}
+
+export function reminderRecordsOf(agreementId: string, events: readonly RecordedEvent[]): ReminderRecords {
+  return {
+    streamId: reminderStreamId(agreementId),
+    deliveries: [...deliveriesOf(events).values()],
+    entries: events.map((event) => ({ ...auditEntryOf(event), subject: deliveryIdOf(event.data) })),
+  };
+}
+
+const deliveryIdOf = (data: unknown): string => (isRecord(data) && typeof data.deliveryId === 'string' ? data.deliveryId : '');
 
 export function auditEntryOf(event: RecordedEvent): AuditEntry {
   const { actor, occurredAt, recordedAt, reason } = event.metadata;

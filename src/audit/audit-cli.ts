@@ -13,8 +13,11 @@ import {
   agreementChanges,
   auditEntryOf,
   readAgreementHistory,
+  readReminderHistory,
+  reminderRecordsOf,
 } from './agreement-audit';
-import { exportAsCsv } from './audit-export';
+import { exportAsCsv, exportIntact } from './audit-export';
+import type { DeliveryRecord } from '../reminders/reminder.events';
 import { checkedAgainstSeal, exportOf, type LogVerification } from './audit.queries';
 import { verifyLog } from './log-verifier';
 
@@ -64,8 +67,16 @@ async function run(store: EventStore, action: string, args: readonly string[], o
   switch (action) {
     case 'history': {
       const entries = history.map(auditEntryOf);
-      if (parsed.switches.has('json')) output.print(JSON.stringify(entries, null, 2));
-      else entries.forEach((entry) => output.print(historyLine(entry)));
+      const reminders = reminderRecordsOf(agreementId, await readReminderHistory(store, agreementId));
+      if (parsed.switches.has('json')) {
+        output.print(JSON.stringify({ agreementId, entries, reminders }, null, 2));
+        return 0;
+      }
+      entries.forEach((entry) => output.print(historyLine(entry)));
+      if (reminders.deliveries.length > 0) {
+        output.print(`Reminders (${reminders.streamId}, ${reminders.entries.length} events, recorded by the engine):`);
+        reminders.deliveries.forEach((delivery) => output.print(`  ${reminderLine(delivery)}`));
+      }
       return 0;
     }
     case 'as-of': {
@@ -84,11 +95,11 @@ async function run(store: EventStore, action: string, args: readonly string[], o
       return 0;
     }
     default: {
-      const exported = exportOf(agreementId, history, new Date());
+      const exported = exportOf(agreementId, history, await readReminderHistory(store, agreementId), new Date());
       const format = parsed.options.format ?? 'json';
       if (format !== 'json' && format !== 'csv') throw new UsageError('--format must be json or csv');
       output.print(format === 'json' ? JSON.stringify(exported, null, 2) : exportAsCsv([exported]).trimEnd());
-      return exported.verification.intact ? 0 : 1;
+      return exportIntact(exported) ? 0 : 1;
     }
   }
 }
@@ -140,6 +151,15 @@ function historyLine(entry: AuditEntry): string {
   const who = `${actor.userId} (${actor.role}, ${actor.region}${actor.opd ? `, ${actor.opd}` : ''})`;
   const reason = entry.reason ? `  reason: ${entry.reason}` : '';
   return `#${entry.revision} ${entry.type} [${entry.subject}]  occurred ${entry.occurredAt}  recorded ${entry.recordedAt}  by ${who}${reason}`;
+}
+
+/** `sent D-7 follow-up-due due 2026-06-30 to dinkes (Dinas Kesehatan) by email dinkes@... claimed ... settled ...` */
+function reminderLine({ identity, outcome, attempts, claimedAt, settledAt, error }: DeliveryRecord): string {
+  const { step, kind, dueOn, contactId, contactName, channel, address, digestId } = identity;
+  const settled = settledAt ? `  settled ${settledAt}` : '';
+  const why = error ? `  error: ${error}` : '';
+  const digest = digestId ? `  in ${digestId}` : '';
+  return `${outcome} ${step} ${kind} due ${dueOn} to ${contactId} (${contactName}) by ${channel} ${address}  attempts ${attempts}  claimed ${claimedAt}${settled}${digest}${why}`;
 }
 
 function pointInTimeOf(options: Record<string, string>): PointInTime {

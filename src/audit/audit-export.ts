@@ -1,5 +1,5 @@
 import type { AgreementState } from '../agreements/domain/agreement.state';
-import type { AuditEntry } from './agreement-audit';
+import type { AuditEntry, ReminderRecords } from './agreement-audit';
 import type { StreamVerification } from './log-verifier';
 
 export type ExportFormat = 'json' | 'csv';
@@ -13,8 +13,14 @@ export interface AgreementExport {
   revision: number;
   state: AgreementState;
   history: AuditEntry[];
+  /** The agreement stream's own hash chain. */
   verification: StreamVerification;
+  /** The reminders sent about the agreement, from their own stream, with that stream's hash chain checked. */
+  reminders: ReminderRecords & { verification: StreamVerification };
 }
+
+/** Whether both streams of the export, the agreement's and its reminders', verified intact. */
+export const exportIntact = (exported: AgreementExport): boolean => exported.verification.intact && exported.reminders.verification.intact;
 
 const COLUMNS = [
   'agreementId',
@@ -34,16 +40,51 @@ const COLUMNS = [
   'previousHash',
 ] as const;
 
+/** The reminder table: one row per reminder event, each with the delivery it belongs to spelled out. */
+const REMINDER_COLUMNS = [
+  'agreementId',
+  'position',
+  'revision',
+  'type',
+  'deliveryId',
+  'deadlineId',
+  'kind',
+  'dueOn',
+  'step',
+  'escalation',
+  'contactId',
+  'contactName',
+  'channel',
+  'address',
+  'attempt',
+  'outcome',
+  'error',
+  'digestId',
+  'recordedAt',
+  'hash',
+  'previousHash',
+] as const;
+
 /**
  * One row per event under a header row, preceded by `#` lines that carry the verification, so the file keeps the
- * result once saved (spreadsheets may show them as rows of their own: they are meant to be read).
+ * result once saved (spreadsheets may show them as rows of their own: they are meant to be read). The reminders
+ * follow in a table of their own, under a `#` line and a header of their own, when any were recorded: they are
+ * not steps of the agreement.
  */
 export function exportAsCsv(exports: readonly AgreementExport[], preamble: readonly string[] = []): string {
+  const withReminders = exports.filter((e) => e.reminders.entries.length > 0);
   const lines = [
     ...preamble.map((line) => `# ${line}`),
-    ...exports.map((e) => `# ${verificationLine(e)}`),
+    ...exports.flatMap((e) => [`# ${verificationLine(e)}`, ...(e.reminders.entries.length > 0 ? [`# ${reminderVerificationLine(e)}`] : [])]),
     COLUMNS.join(','),
-    ...exports.flatMap((e) => e.history.map((entry) => csvRow(rowOf(e.agreementId, entry)))),
+    ...exports.flatMap((e) => e.history.map((entry) => csvRow(COLUMNS, rowOf(e.agreementId, entry)))),
+    ...(withReminders.length > 0
+      ? [
+          '# reminders: one row per recorded event of each reminder stream (claimed, sent, failed), apart from the agreement steps above',
+          REMINDER_COLUMNS.join(','),
+          ...withReminders.flatMap((e) => reminderRowsOf(e).map((row) => csvRow(REMINDER_COLUMNS, row))),
+        ]
+      : []),
   ];
   return `${lines.join('\r\n')}\r\n`;
 }
@@ -52,6 +93,46 @@ export function verificationLine({ agreementId, verification: v }: AgreementExpo
   return v.intact
     ? `agreement ${agreementId}: hash chain intact, ${v.eventsChecked} events, chain head ${v.chainHead}`
     : `agreement ${agreementId}: hash chain BROKEN at position ${v.firstBroken?.position} (${v.firstBroken?.breach}: ${v.firstBroken?.explanation})`;
+}
+
+export function reminderVerificationLine({ agreementId, reminders: { streamId, verification: v } }: AgreementExport): string {
+  return v.intact
+    ? `reminders of agreement ${agreementId} (${streamId}): hash chain intact, ${v.eventsChecked} events, chain head ${v.chainHead}`
+    : `reminders of agreement ${agreementId} (${streamId}): hash chain BROKEN at position ${v.firstBroken?.position} (${v.firstBroken?.breach}: ${v.firstBroken?.explanation})`;
+}
+
+/** Each reminder event with its delivery's identity (from the claim), so a row reads on its own. */
+function reminderRowsOf({ agreementId, reminders }: AgreementExport): Record<(typeof REMINDER_COLUMNS)[number], string | number>[] {
+  const deliveries = new Map(reminders.deliveries.map((delivery) => [delivery.identity.deliveryId, delivery.identity]));
+  return reminders.entries.map((entry) => {
+    const data = (typeof entry.data === 'object' && entry.data !== null ? entry.data : {}) as Record<string, unknown>;
+    const identity = deliveries.get(entry.subject);
+    const text = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
+    const outcome = entry.type === 'ReminderClaimed' ? 'claimed' : entry.type === 'ReminderSent' ? 'sent' : data.givenUp ? 'given-up' : 'failed';
+    return {
+      agreementId,
+      position: entry.position,
+      revision: entry.revision,
+      type: entry.type,
+      deliveryId: entry.subject,
+      deadlineId: text(identity?.deadlineId),
+      kind: text(identity?.kind),
+      dueOn: text(identity?.dueOn),
+      step: text(identity?.step),
+      escalation: text(identity?.escalation),
+      contactId: text(identity?.contactId),
+      contactName: text(identity?.contactName),
+      channel: text(data.channel),
+      address: text(data.address),
+      attempt: text(data.attempt),
+      outcome,
+      error: text(data.error),
+      digestId: text(data.digestId ?? identity?.digestId),
+      recordedAt: entry.recordedAt,
+      hash: entry.hash,
+      previousHash: entry.previousHash,
+    };
+  });
 }
 
 function rowOf(agreementId: string, entry: AuditEntry): Record<(typeof COLUMNS)[number], string | number> {
@@ -74,8 +155,8 @@ function rowOf(agreementId: string, entry: AuditEntry): Record<(typeof COLUMNS)[
   };
 }
 
-function csvRow(row: Record<string, string | number>): string {
-  return COLUMNS.map((column) => csvCell(row[column])).join(',');
+function csvRow(columns: readonly string[], row: Record<string, string | number>): string {
+  return columns.map((column) => csvCell(row[column])).join(',');
 }
 
 /** RFC 4180 quoting; a text that a spreadsheet would run as a formula is defused with a leading quote. */

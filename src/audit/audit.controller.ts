@@ -8,7 +8,7 @@ import { IsIsoDate } from '../agreements/http/dto/validators';
 import { AgreementIdParam } from '../agreements/http/route-decorators';
 import { AllowedRoles, CurrentPrincipal } from '../http/request-actor';
 import { type AgreementAsOf, type AgreementChanges, type TimeBasis, TIME_BASES } from './agreement-audit';
-import { type AgreementExport, EXPORT_FORMATS, type ExportFormat, exportAsCsv } from './audit-export';
+import { type AgreementExport, EXPORT_FORMATS, type ExportFormat, exportAsCsv, exportIntact } from './audit-export';
 import { PointInTimeRequired } from './audit.errors';
 import {
   type AuditTrail,
@@ -75,7 +75,10 @@ export class VerifyQuery {
 export class AuditController {
   constructor(private readonly queries: QueryBus) {}
 
-  /** Every step of the agreement, its PKS, follow-ups and visits, in order: actor, role, region, occurred-at, recorded-at, reason. */
+  /**
+   * Every step of the agreement, its PKS, follow-ups and visits, in order: actor, role, region, occurred-at,
+   * recorded-at, reason; and, apart, the reminders sent about it (who, which deadline, which channel, when, outcome).
+   */
   @Get('agreements/:agreementId/history')
   history(@CurrentPrincipal() viewer: Principal, @AgreementIdParam() id: string): Promise<AuditTrail> {
     return this.queries.execute(new GetAuditTrail(id, viewer));
@@ -96,7 +99,7 @@ export class AuditController {
     return this.queries.execute(new GetAgreementChanges(id, query.from, query.to, query.basis ?? 'occurred', viewer));
   }
 
-  /** The history and state for the record, as JSON or CSV, with the agreement's hash chain checked. */
+  /** The history, state and reminders for the record, as JSON or CSV, with both streams' hash chains checked. */
   @Get('agreements/:agreementId/export')
   @ApiProduces('application/json', 'text/csv')
   async export(
@@ -108,7 +111,7 @@ export class AuditController {
     const exported = await this.queries.execute(new ExportAgreement(id, viewer));
     const format = query.format ?? 'json';
     response.setHeader('Content-Disposition', `attachment; filename="agreement-${id}.${format}"`);
-    response.setHeader('Sinergi-Chain-Intact', String(exported.verification.intact));
+    response.setHeader('Sinergi-Chain-Intact', String(exportIntact(exported)));
     if (format === 'json') return exported;
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
     return exportAsCsv([exported], [`Sinergi export of agreement ${id} at ${exported.exportedAt}`]);
@@ -129,7 +132,7 @@ export class AuditController {
     const exported = await this.queries.execute(new ExportRegionPortfolio(code, viewer));
     const format = query.format ?? 'json';
     response.setHeader('Content-Disposition', `attachment; filename="region-${code}-portfolio.${format}"`);
-    response.setHeader('Sinergi-Chain-Intact', String(exported.agreements.every((a) => a.verification.intact)));
+    response.setHeader('Sinergi-Chain-Intact', String(exported.agreements.every(exportIntact)));
     if (format === 'json') return exported;
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
     const { total, byStage } = exported.portfolio;

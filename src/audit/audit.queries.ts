@@ -16,11 +16,14 @@ import {
   type AgreementChanges,
   type AuditEntry,
   type PointInTime,
+  type ReminderRecords,
   type TimeBasis,
   agreementAsOf,
   agreementChanges,
   auditEntryOf,
   readAgreementHistory,
+  readReminderHistory,
+  reminderRecordsOf,
 } from './agreement-audit';
 import type { AgreementExport } from './audit-export';
 import { DatesOutOfOrder } from './audit.errors';
@@ -28,7 +31,10 @@ import { type VerificationResult, verifyLog, verifyStream } from './log-verifier
 
 export interface AuditTrail {
   agreementId: string;
+  /** The agreement's own steps. */
   entries: AuditEntry[];
+  /** The reminders sent about it, from their own stream. */
+  reminders: ReminderRecords;
 }
 
 export interface LogVerification extends VerificationResult {
@@ -120,7 +126,7 @@ export class GetAuditTrailHandler implements IQueryHandler<GetAuditTrail> {
 
   async execute({ agreementId, viewer }: GetAuditTrail): Promise<AuditTrail> {
     const history = await visibleHistory(this.store, agreementId, viewer);
-    return { agreementId, entries: history.map(auditEntryOf) };
+    return { agreementId, entries: history.map(auditEntryOf), reminders: reminderRecordsOf(agreementId, await readReminderHistory(this.store, agreementId)) };
   }
 }
 
@@ -151,7 +157,8 @@ export class ExportAgreementHandler implements IQueryHandler<ExportAgreement> {
   ) {}
 
   async execute({ agreementId, viewer }: ExportAgreement): Promise<AgreementExport> {
-    return exportOf(agreementId, await visibleHistory(this.store, agreementId, viewer), this.clock.now());
+    const history = await visibleHistory(this.store, agreementId, viewer);
+    return exportOf(agreementId, history, await readReminderHistory(this.store, agreementId), this.clock.now());
   }
 }
 
@@ -189,12 +196,16 @@ export class ExportRegionPortfolioHandler implements IQueryHandler<ExportRegionP
       if (listed.items.length === 0 || ids.length >= listed.total) break;
     }
     const agreements: AgreementExport[] = [];
-    for (const agreementId of ids) agreements.push(exportOf(agreementId, await readAgreementHistory(this.store, agreementId), now));
+    for (const agreementId of ids) {
+      const history = await readAgreementHistory(this.store, agreementId);
+      agreements.push(exportOf(agreementId, history, await readReminderHistory(this.store, agreementId), now));
+    }
     return { region, exportedAt: now.toISOString(), portfolio: this.portfolios.portfolio(region), agreements };
   }
 }
 
-export function exportOf(agreementId: string, history: readonly RecordedEvent[], now: Date): AgreementExport {
+export function exportOf(agreementId: string, history: readonly RecordedEvent[], reminderEvents: readonly RecordedEvent[], now: Date): AgreementExport {
+  const reminders = reminderRecordsOf(agreementId, reminderEvents);
   return {
     agreementId,
     exportedAt: now.toISOString(),
@@ -202,6 +213,7 @@ export function exportOf(agreementId: string, history: readonly RecordedEvent[],
     state: foldHistory(agreementDecider, history),
     history: history.map(auditEntryOf),
     verification: verifyStream(agreementStreamId(agreementId), history),
+    reminders: { ...reminders, verification: verifyStream(reminders.streamId, reminderEvents) },
   };
 }
 

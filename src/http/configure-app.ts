@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { AccessConfig } from '../access/access.config';
 import { SinergiConfig } from '../config/sinergi.config';
+import { mountQueueBoard } from '../reminders/queue-board';
 import { serveWebApp } from '../web/web-app';
 import { validationPipe } from './validation';
 
@@ -13,6 +14,8 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   const access = app.get(AccessConfig);
   app.use(helmet());
   serveWebApp(app);
+  // Before the API's routes, with a bearer token check of its own: Nest's guards do not see plain Express routers.
+  mountQueueBoard(app);
   // Closed unless origins are named: the API is called with bearer tokens, never cookies, so no credentials mode.
   if (access.corsOrigins.length > 0) {
     app.enableCors({

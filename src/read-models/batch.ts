@@ -46,7 +46,7 @@ export function commitTargets(store: ReadModelStore, targets: readonly Target[],
       .transaction((): boolean => {
         if (!unchanged()) return false;
         for (const target of targets) {
-          target.writer.flush(store.directWrites);
+          target.writer.flush();
           if (target.applied > target.generation.checkpoint) store.setCheckpoint(target.generation, target.applied);
         }
         return true;

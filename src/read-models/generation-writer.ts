@@ -3,14 +3,6 @@ import type { AnyProjection, DocumentKey, ListRow, SqlValue, StoredRows } from '
 import type { RecordedEvent } from '../core/event';
 import type { GenerationTables } from './read-model.store';
 
-/**
- * Where a writer's changes go: straight into the file, inside the caller's transaction, or queued for the
- * rebuild's write thread, which commits them in one transaction of its own.
- */
-export interface WriteSink {
-  run(sql: string, params: SqlValue[]): void;
-}
-
 interface Entry {
   document: unknown;
   /** The list rows the file holds for this document; undefined when it holds no row for it. */
@@ -20,11 +12,11 @@ interface Entry {
   once?: true;
 }
 
-interface ListSql {
+interface ListStatements {
   columns: readonly string[];
-  upsert: string;
-  remove: string;
-  removeAll: string;
+  upsert: Database.Statement<SqlValue[]>;
+  remove: Database.Statement<[DocumentKey, string]>;
+  removeAll: Database.Statement<[DocumentKey]>;
 }
 
 /**
@@ -41,8 +33,11 @@ export class GenerationWriter {
   /** Changed documents that stay in memory once written (all but those keyed by their own event). */
   private dirtyKept = 0;
   private readonly select: Database.Statement<[DocumentKey], string>;
+  private readonly insert: Database.Statement<SqlValue[]>;
+  private readonly upsert: Database.Statement<SqlValue[]>;
+  private readonly remove: Database.Statement<[DocumentKey]>;
   private readonly columns: readonly string[];
-  private readonly sql: { upsert: string; remove: string; lists: ReadonlyMap<string, ListSql> };
+  private readonly lists: ReadonlyMap<string, ListStatements>;
 
   constructor(
     db: Database.Database,
@@ -54,26 +49,26 @@ export class GenerationWriter {
     this.columns = Object.keys(schema.columns);
     const names = ['key', 'document', ...this.columns];
     this.select = db.prepare<[DocumentKey], string>(`SELECT document FROM ${tables.main} WHERE key = ?`).pluck();
-    const lists = Object.entries(schema.lists).map(([list, listSchema]): [string, ListSql] => {
-      const table = tables.lists[list];
-      const columns = Object.keys(listSchema.columns);
-      const all = ['key', 'id', ...columns];
-      return [
-        list,
-        {
-          columns,
-          upsert: `INSERT OR REPLACE INTO ${table} (${all.join(', ')}) VALUES (${all.map(() => '?').join(', ')})`,
-          remove: `DELETE FROM ${table} WHERE key = ? AND id = ?`,
-          removeAll: `DELETE FROM ${table} WHERE key = ?`,
-        },
-      ];
-    });
-    this.sql = {
-      upsert: `INSERT INTO ${tables.main} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})
-               ON CONFLICT (key) DO UPDATE SET ${names.slice(1).map((n) => `${n} = excluded.${n}`).join(', ')}`,
-      remove: `DELETE FROM ${tables.main} WHERE key = ?`,
-      lists: new Map(lists),
-    };
+    const insert = `INSERT INTO ${tables.main} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`;
+    this.insert = db.prepare<SqlValue[]>(insert);
+    this.upsert = db.prepare<SqlValue[]>(`${insert} ON CONFLICT (key) DO UPDATE SET ${names.slice(1).map((n) => `${n} = excluded.${n}`).join(', ')}`);
+    this.remove = db.prepare<[DocumentKey]>(`DELETE FROM ${tables.main} WHERE key = ?`);
+    this.lists = new Map(
+      Object.entries(schema.lists).map(([list, listSchema]): [string, ListStatements] => {
+        const table = tables.lists[list];
+        const columns = Object.keys(listSchema.columns);
+        const all = ['key', 'id', ...columns];
+        return [
+          list,
+          {
+            columns,
+            upsert: db.prepare<SqlValue[]>(`INSERT OR REPLACE INTO ${table} (${all.join(', ')}) VALUES (${all.map(() => '?').join(', ')})`),
+            remove: db.prepare<[DocumentKey, string]>(`DELETE FROM ${table} WHERE key = ? AND id = ?`),
+            removeAll: db.prepare<[DocumentKey]>(`DELETE FROM ${table} WHERE key = ?`),
+          },
+        ];
+      }),
+    );
   }
 
   apply(event: RecordedEvent): void {
@@ -94,12 +89,12 @@ export class GenerationWriter {
     return this.dirtyKept;
   }
 
-  /** Writes every document changed since the last flush into `sink`. */
-  flush(sink: WriteSink): number {
+  /** Writes every document changed since the last flush. Runs inside the batch's transaction. */
+  flush(): number {
     const written = this.dirty.length;
     for (const key of this.dirty) {
       const entry = this.entries.get(key) as Entry;
-      entry.stored = this.write(sink, key, entry);
+      entry.stored = this.write(key, entry);
       entry.dirty = false;
       if (entry.once) this.entries.delete(key);
     }
@@ -108,10 +103,7 @@ export class GenerationWriter {
     return written;
   }
 
-  /**
-   * Lets go of the least recently used documents beyond the cache's size, once what was flushed is committed:
-   * a document read back from the file must find there what memory had.
-   */
+  /** Once the flush is committed: lets go of the least recently used documents beyond the cache's size. */
   evict(): void {
     let excess = this.entries.size - this.cachedDocuments;
     for (const [key, entry] of this.entries) {
@@ -150,29 +142,30 @@ export class GenerationWriter {
     return entry;
   }
 
-  private write(sink: WriteSink, key: DocumentKey, entry: Entry): StoredRows['lists'] | undefined {
+  private write(key: DocumentKey, entry: Entry): StoredRows['lists'] | undefined {
     if (entry.document === undefined) {
       if (entry.stored) {
-        sink.run(this.sql.remove, [key]);
-        for (const list of this.sql.lists.values()) sink.run(list.removeAll, [key]);
+        this.remove.run(key);
+        for (const list of this.lists.values()) list.removeAll.run(key);
       }
       return undefined;
     }
     const rows = this.projection.schema.rowsOf(entry.document);
-    sink.run(this.sql.upsert, [key, JSON.stringify(entry.document), ...this.columns.map((c) => rows.columns[c] ?? null)]);
-    for (const [name, list] of this.sql.lists) writeList(sink, key, list, entry.stored?.[name] ?? [], rows.lists[name] ?? []);
+    // A document the file does not hold yet is inserted: cheaper than an upsert, and most of a rebuild's writes.
+    (entry.stored ? this.upsert : this.insert).run(key, JSON.stringify(entry.document), ...this.columns.map((c) => rows.columns[c] ?? null));
+    for (const [name, list] of this.lists) writeList(key, list, entry.stored?.[name] ?? [], rows.lists[name] ?? []);
     return rows.lists;
   }
 }
 
 /** Writes the rows that changed, deletes the rows that went away. */
-function writeList(sink: WriteSink, key: DocumentKey, list: ListSql, before: readonly ListRow[], after: readonly ListRow[]): void {
+function writeList(key: DocumentKey, list: ListStatements, before: readonly ListRow[], after: readonly ListRow[]): void {
   const previous = new Map(before.map((row) => [row.id, row]));
   for (const row of after) {
     const old = previous.get(row.id);
     previous.delete(row.id);
     if (old && list.columns.every((c) => old[c] === row[c])) continue;
-    sink.run(list.upsert, [key, row.id, ...list.columns.map((c) => row[c] ?? null)]);
+    list.upsert.run(key, row.id, ...list.columns.map((c) => row[c] ?? null));
   }
-  for (const id of previous.keys()) sink.run(list.remove, [key, id]);
+  for (const id of previous.keys()) list.remove.run(key, id);
 }

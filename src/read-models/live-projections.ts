@@ -24,9 +24,10 @@ export interface LiveProjectionsOptions {
  * Keeps the live generations up to date: catches up from their checkpoints with `readAll`, then follows the
  * store's subscription, committing the events that arrive together as one batch.
  *
- * Which generations are live is read from the registry in every batch's transaction, so a rebuild that switches
- * a generation live (in this process or another) is followed from its next batch on. A live generation built
- * by another version of its projection is left alone (it keeps serving, frozen) until its rebuild replaces it.
+ * Which generations are live is read from the registry for every batch, and checked again under the write lock
+ * when it commits, so a rebuild that switches a generation live (in this process or another) is followed from its
+ * next batch on, and a second runner on the same file never applies an event twice. A live generation built by
+ * another version of its projection is left alone (it keeps serving, frozen) until its rebuild replaces it.
  */
 export class LiveProjections {
   /** Writers by projection, each for one generation: a generation switched live gets a writer of its own. */

@@ -2,8 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { AnyProjection, SqlValue, TableSchema } from '../../projections/projection';
-import type { WriteSink } from './generation-writer';
+import type { AnyProjection, TableSchema } from '../../projections/projection';
 
 export type GenerationState = 'building' | 'live';
 
@@ -74,30 +73,12 @@ const toGeneration = (row: GenerationRow): Generation => ({
 export interface ReadModelStoreOptions {
   /**
    * How long a write waits for another process's lock before failing with SQLITE_BUSY. Short: better-sqlite3
-   * waits synchronously, and the runners retry a busy batch later instead of blocking the event loop.
+   * waits synchronously, blocking the event loop, so the runners rather retry a busy batch a little later.
    */
   busyTimeoutMs?: number;
   /** How long a building generation stays leased to an owner that stopped committing. */
   leaseMs?: number;
 }
-
-/** Settings of every connection to the read-model file, the write thread's included. */
-export const CONNECTION_PRAGMAS = [
-  // A crash may lose the last commits but never splits one: documents and checkpoint roll back together, and the
-  // runner replays from the checkpoint. Durability beyond that is the event store's job.
-  'synchronous = NORMAL',
-  // Rebuilds write and index whole tables: a larger page cache (64 MB at most, taken as needed) keeps their
-  // B-trees and index sorts in memory, and fewer checkpoints copy the write-ahead log less often.
-  'cache_size = -65536',
-  'temp_store = MEMORY',
-  'wal_autocheckpoint = 10000',
-] as const;
-
-/** The registry's statements that a commit of documents runs with them. */
-export const REGISTRY_SQL = {
-  generation: 'SELECT * FROM projection_generations WHERE projection = ? AND generation = ?',
-  setCheckpoint: 'UPDATE projection_generations SET checkpoint = ?, heartbeat_at = ? WHERE projection = ? AND generation = ?',
-} as const;
 
 /** This process, as the owner of the generations it builds. */
 export const THIS_PROCESS = `${hostname()}:${process.pid}`;
@@ -109,21 +90,12 @@ export const THIS_PROCESS = `${hostname()}:${process.pid}`;
 export class ReadModelStore {
   private readonly statements;
   private readonly leaseMs: number;
-  private readonly prepared = new Map<string, Database.Statement<SqlValue[]>>();
-  /** Writes straight into the file, inside the caller's transaction. */
-  readonly directWrites: WriteSink = {
-    run: (sql, params) => {
-      let statement = this.prepared.get(sql);
-      if (!statement) this.prepared.set(sql, (statement = this.db.prepare<SqlValue[]>(sql)));
-      statement.run(...params);
-    },
-  };
 
   private constructor(readonly db: Database.Database, options: ReadModelStoreOptions) {
     this.leaseMs = options.leaseMs ?? 30_000;
     this.statements = {
       all: db.prepare<[], GenerationRow>('SELECT * FROM projection_generations ORDER BY projection, generation'),
-      one: db.prepare<[string, number], GenerationRow>(REGISTRY_SQL.generation),
+      one: db.prepare<[string, number], GenerationRow>('SELECT * FROM projection_generations WHERE projection = ? AND generation = ?'),
       inState: db.prepare<[string, GenerationState], GenerationRow>(
         'SELECT * FROM projection_generations WHERE projection = ? AND state = ?',
       ),
@@ -134,7 +106,9 @@ export class ReadModelStore {
         `INSERT INTO projection_generations (projection, generation, version, state, checkpoint, owner, heartbeat_at)
          VALUES (?, ?, ?, 'building', 0, ?, ?)`,
       ),
-      checkpoint: db.prepare<[number, number, string, number]>(REGISTRY_SQL.setCheckpoint),
+      checkpoint: db.prepare<[number, number, string, number]>(
+        'UPDATE projection_generations SET checkpoint = ?, heartbeat_at = ? WHERE projection = ? AND generation = ?',
+      ),
       lease: db.prepare<[string, number, string, number]>(
         'UPDATE projection_generations SET owner = ?, heartbeat_at = ? WHERE projection = ? AND generation = ?',
       ),
@@ -149,10 +123,19 @@ export class ReadModelStore {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     const db = new Database(file);
     try {
-      db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 250}`);
+      // Opening may meet a rebuild's long transaction: wait for it, then keep waits short (see busyTimeoutMs).
+      db.pragma('busy_timeout = 10000');
       db.pragma('journal_mode = WAL');
-      for (const pragma of CONNECTION_PRAGMAS) db.pragma(pragma);
+      // A crash may lose the last commits but never splits one: documents and checkpoint roll back together, and
+      // the runner replays from the checkpoint. Durability beyond that is the event store's job.
+      db.pragma('synchronous = NORMAL');
+      // Rebuilds write and index whole tables: a larger page cache (64 MB at most, taken as needed) keeps their
+      // B-trees in memory, and fewer checkpoints copy the write-ahead log less often. Index sorts larger than the
+      // cache spill to temporary files, so memory stays bounded however many events there are.
+      db.pragma('cache_size = -65536');
+      db.pragma('wal_autocheckpoint = 10000');
       db.transaction(() => db.exec(REGISTRY)).immediate();
+      db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 20}`);
     } catch (error) {
       db.close();
       throw error;
@@ -269,7 +252,6 @@ export class ReadModelStore {
 
   private drop(projection: AnyProjection, generation: number): void {
     const tables = tablesOf(projection, generation);
-    this.prepared.clear();
     for (const table of [...Object.values(tables.lists), tables.main]) this.db.exec(`DROP TABLE IF EXISTS ${table}`);
     this.statements.remove.run(projection.name, generation);
   }

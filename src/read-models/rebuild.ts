@@ -4,7 +4,6 @@ import type { EventStore } from '../core/event-store.port';
 import { applyEvents, checkpointsUnchanged, commitTargets, isBusy, type Target, targetOf } from './batch';
 import { GenerationWriter } from './generation-writer';
 import { type ReadModelStore, THIS_PROCESS, tablesOf } from './read-model.store';
-import { WriteQueue, WriteThread } from './write-thread';
 
 export interface RebuildOptions {
   /** Events read at a time. */
@@ -16,11 +15,6 @@ export interface RebuildOptions {
   batchSize?: number;
   /** Documents kept in memory between transactions, per projection: bounds the memory, whatever the number of events. */
   cachedDocuments?: number;
-  /**
-   * Commit on a thread of its own while reading on (`auto`: when more than 100,000 events are to be replayed), so
-   * that the SQLite work of a large rebuild runs on a second core.
-   */
-  writeThread?: boolean | 'auto';
   /** Identifies this rebuild in the generations' lease. */
   owner?: string;
   signal?: AbortSignal;
@@ -69,25 +63,20 @@ export async function rebuild(
   const cachedDocuments = options.cachedDocuments ?? 5_000;
   const building = new Map<string, Building>();
   for (const projection of projections) {
-    const generation = store.claimBuildingGeneration(projection, owner);
+    const generation = await retryWhileBusy(() => store.claimBuildingGeneration(projection, owner), options.signal);
     const writer = new GenerationWriter(store.db, projection, tablesOf(projection, generation.generation), cachedDocuments);
     building.set(projection.name, { projection, resumedAt: generation.checkpoint, target: targetOf(generation, writer), indexed: false });
   }
   const targets = (): Target[] => [...building.values()].map((b) => b.target);
-  const startedAt = Math.min(...targets().map((t) => t.applied));
-  const threaded =
-    options.writeThread === 'auto' || options.writeThread === undefined
-      ? (await events.headPosition()) - startedAt > THREAD_FROM_EVENTS
-      : options.writeThread;
-  const commits = threaded ? new ThreadedCommits(new WriteThread(store.db.name), owner, targets) : new DirectCommits(store, owner, options.signal);
-  try {
-    return await replay();
-  } finally {
-    await commits.close();
-  }
+  const commit = async (due: Target[]): Promise<void> => {
+    if (!(await retryWhileBusy(() => commitTargets(store, due, () => checkpointsUnchanged(store, due)), options.signal))) {
+      const lost = due.find((t) => store.generation(t.generation.projection, t.generation.generation)?.owner !== owner);
+      throw new Error(`${lost?.generation.projection ?? 'a generation'} was taken over by another process while this rebuild built it`);
+    }
+  };
 
-  async function replay(): Promise<RebuiltGeneration[]> {
   const begin = Date.now();
+  const startedAt = Math.min(...targets().map((t) => t.applied));
   let position = startedAt;
   let uncommitted = 0;
   let lastReport = 0;
@@ -108,12 +97,11 @@ export async function rebuild(
     uncommitted += batch.length;
     const caughtUp = batch.length < Math.min(readSize, batchSize);
     if (caughtUp || uncommitted >= batchSize || targets().some((t) => t.writer.changedDocuments >= cachedDocuments)) {
-      await commits.send(targets());
+      await commit(targets());
       uncommitted = 0;
       await report('replaying');
     }
     if (!caughtUp) continue;
-    await commits.landed();
     // Caught up with the store as it was a moment ago: index, then switch whatever is not behind its live twin.
     for (const b of [...building.values()]) {
       const { projection, target } = b;
@@ -132,85 +120,9 @@ export async function rebuild(
     if (building.size > 0 && batch.length === 0) await delay(20);
   }
   return done;
-  }
 }
 
-const THREAD_FROM_EVENTS = 100_000;
-
-class TakenOver extends Error {
-  constructor(targets: readonly Target[], store: ReadModelStore, owner: string) {
-    const lost = targets.find((t) => store.generation(t.generation.projection, t.generation.generation)?.owner !== owner);
-    super(`${lost?.generation.projection ?? 'a generation'} was taken over by another process while this rebuild built it`);
-  }
-}
-
-/** How a rebuild commits what it applied. */
-interface Commits {
-  /** Commits (or starts committing) what the targets applied since their last commit. */
-  send(targets: Target[]): Promise<void>;
-  /** Resolves once everything sent is in the file. */
-  landed(): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** In this thread: each commit is done before the rebuild reads on. */
-class DirectCommits implements Commits {
-  constructor(
-    private readonly store: ReadModelStore,
-    private readonly owner: string,
-    private readonly signal: AbortSignal | undefined,
-  ) {}
-
-  async send(targets: Target[]): Promise<void> {
-    const committed = await retryWhileBusy(() => commitTargets(this.store, targets, () => checkpointsUnchanged(this.store, targets)), this.signal);
-    if (!committed) throw new TakenOver(targets, this.store, this.owner);
-  }
-
-  async landed(): Promise<void> {}
-
-  async close(): Promise<void> {}
-}
-
-/**
- * On the write thread: a commit is sent and the rebuild reads and folds the next events meanwhile; the next
- * commit waits for it. Documents leave memory only once the commit that wrote them has landed.
- */
-class ThreadedCommits implements Commits {
-  private inFlight: Promise<void> = Promise.resolve();
-
-  constructor(
-    private readonly thread: WriteThread,
-    private readonly owner: string,
-    private readonly all: () => Target[],
-  ) {}
-
-  async send(targets: Target[]): Promise<void> {
-    await this.landed();
-    const queue = new WriteQueue();
-    const moves = targets.map(({ generation, writer, applied }) => {
-      writer.flush(queue);
-      return { projection: generation.projection, generation: generation.generation, owner: this.owner, expected: generation.checkpoint, position: applied };
-    });
-    const sent = this.thread.commit(queue.job(moves)).then((committed) => {
-      if (!committed) throw new Error('a generation was taken over by another process while this rebuild built it');
-      moves.forEach((move, i) => (targets[i].generation = { ...targets[i].generation, checkpoint: move.position }));
-    });
-    // Awaited by the next commit, or by `landed`; until then a failure must not count as unhandled.
-    sent.catch(() => undefined);
-    this.inFlight = sent;
-  }
-
-  async landed(): Promise<void> {
-    await this.inFlight;
-    for (const target of this.all()) target.writer.evict();
-  }
-
-  close(): Promise<void> {
-    return this.thread.close();
-  }
-}
-
-async function retryWhileBusy<T extends boolean | void>(attempt: () => T, signal?: AbortSignal): Promise<T> {
+async function retryWhileBusy<T>(attempt: () => T, signal?: AbortSignal): Promise<T> {
   for (;;) {
     try {
       return attempt();

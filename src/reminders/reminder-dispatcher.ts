@@ -13,7 +13,7 @@ import { reminderMessage } from './reminder-message';
 import { isSuperseded, type PlannedReminder, planReminders } from './reminder-plan';
 import type { ReminderPolicies } from './reminder-policies';
 import { type DeliveryIdentity, deliveriesOf, type ReminderEvent, reminderStreamId } from './reminder.events';
-import type { RemindersStore } from './reminders.store';
+import type { Contact, RemindersStore } from './reminders.store';
 
 /** What a reminder job carries: enough to find its reminder again in the schedule, nothing to trust blindly. */
 export interface ReminderJobData {
@@ -27,7 +27,13 @@ export interface ReminderJobData {
 export type DispatchResult =
   | { outcome: 'no-longer-due' | 'not-planned' | 'superseded' | 'expiry-recorded' | 'expiry-refused' }
   | { outcome: 'early'; fireAt: number }
-  | { outcome: 'delivered'; sent: number; skipped: number; unconfirmed: number };
+  | { outcome: 'delivered'; sent: number; skipped: number; unconfirmed: number; digested: number };
+
+/** Where a reminder for a contact who wants one message a day goes instead: that day's digest (port: the scheduler). */
+export interface DigestRequests {
+  /** Makes sure a digest of the contact goes out on `day` (or, when that day's has gone already, on the next). */
+  request(contact: Contact, day: string): Promise<void>;
+}
 
 /** Some deliveries failed and may be tried again: the job is retried, with backoff. */
 export class DeliveriesFailed extends Error {
@@ -61,6 +67,7 @@ export class ReminderDispatcher {
     private readonly commands: Pick<CommandBus, 'execute'>,
     private readonly clock: Clock,
     private readonly publicUrl: string,
+    private readonly digests?: DigestRequests,
   ) {}
 
   async dispatch(job: ReminderJobData, attempt: { number: number; last: boolean }): Promise<DispatchResult> {
@@ -112,8 +119,20 @@ export class ReminderDispatcher {
     let sent = 0;
     let skipped = 0;
     let unconfirmed = 0;
+    let digested = 0;
     for (const recipient of reminder.recipients) {
       for (const contact of this.contacts.contactsFor(recipient)) {
+        if (contact.dailyDigest && this.digests) {
+          // The digest gathers its reminders from the schedule itself: this job only makes sure the day's digest runs.
+          const pending = this.channels.some((channel) => {
+            if (!channel.addressOf(contact)) return false;
+            const outcome = recorded.get(`${reminder.reminderId}|${contact.contactId}|${channel.name}`)?.outcome;
+            return outcome === undefined || outcome === 'failed';
+          });
+          if (pending) await this.digests.request(contact, this.source.today());
+          digested++;
+          continue;
+        }
         for (const channel of this.channels) {
           const address = channel.addressOf(contact);
           if (!address) continue;
@@ -173,29 +192,34 @@ export class ReminderDispatcher {
       }
     }
     if (failures.length > 0) throw new DeliveriesFailed(failures);
-    return { outcome: 'delivered', sent, skipped, unconfirmed };
+    return { outcome: 'delivered', sent, skipped, unconfirmed, digested };
   }
 
   private record(streamId: string, event: ReminderEvent, idempotencyKey: string) {
-    return this.events.append(
-      streamId,
-      [
-        {
-          id: randomUUID(),
-          type: event.type,
-          schemaVersion: SCHEMA_VERSION,
-          data: event.data,
-          metadata: {
-            actor: REMINDER_ENGINE,
-            occurredAt: this.clock.now().toISOString(),
-            correlationId: event.data.deliveryId,
-            causationId: event.data.deliveryId,
-            idempotencyKey,
-          },
-        },
-      ],
-      'any',
-      { idempotencyKey },
-    );
+    return recordReminderEvent(this.events, this.clock, streamId, event, idempotencyKey);
   }
+}
+
+/** Appends one reminder event to an agreement's reminder stream, idempotent by key (a replay reports `replayed`). */
+export function recordReminderEvent(events: EventStore, clock: Clock, streamId: string, event: ReminderEvent, idempotencyKey: string) {
+  return events.append(
+    streamId,
+    [
+      {
+        id: randomUUID(),
+        type: event.type,
+        schemaVersion: SCHEMA_VERSION,
+        data: event.data,
+        metadata: {
+          actor: REMINDER_ENGINE,
+          occurredAt: clock.now().toISOString(),
+          correlationId: event.data.deliveryId,
+          causationId: event.data.deliveryId,
+          idempotencyKey,
+        },
+      },
+    ],
+    'any',
+    { idempotencyKey },
+  );
 }

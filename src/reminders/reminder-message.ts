@@ -25,12 +25,8 @@ export interface ReminderMessage {
   link: string;
 }
 
-/** The reminder in Indonesian: the agreement, the task, the due date, and where to act on it. */
-export function reminderMessage(
-  reminder: PlannedReminder,
-  context: { agreementTitle: string; subject: string; recipientName: string; publicUrl: string },
-): ReminderMessage {
-  const link = `${context.publicUrl.replace(/\/$/, '')}/agreements/${encodeURIComponent(reminder.agreementId)}`;
+/** What a reminder is about and when it is due, in Indonesian: `Tindak lanjut`, `jatuh tempo dalam 7 hari, pada 30 Juni 2026`. */
+function whatAndWhen(reminder: PlannedReminder): { what: string; when: string } {
   const what = KIND_TEXT[reminder.kind];
   const daysBefore = reminder.step.startsWith('D-') ? Number(reminder.step.slice(2)) : 0;
   const when = reminder.escalation
@@ -38,6 +34,20 @@ export function reminderMessage(
     : daysBefore > 0
       ? `jatuh tempo dalam ${daysBefore} hari, pada ${tanggal(reminder.dueOn)}`
       : `jatuh tempo hari ini, ${tanggal(reminder.dueOn)}`;
+  return { what, when };
+}
+
+const agreementLink = (publicUrl: string, agreementId: string): string => `${publicUrl.replace(/\/$/, '')}/agreements/${encodeURIComponent(agreementId)}`;
+
+const FOOTER = 'Pesan ini dikirim otomatis oleh Sinergi dan tercatat dalam jejak audit.';
+
+/** The reminder in Indonesian: the agreement, the task, the due date, and where to act on it. */
+export function reminderMessage(
+  reminder: PlannedReminder,
+  context: { agreementTitle: string; subject: string; recipientName: string; publicUrl: string },
+): ReminderMessage {
+  const link = agreementLink(context.publicUrl, reminder.agreementId);
+  const { what, when } = whatAndWhen(reminder);
   const subject = `${reminder.escalation ? '[ESKALASI] ' : '[Pengingat] '}${what}: ${when}`;
   const text = [
     `Yth. ${context.recipientName},`,
@@ -53,7 +63,43 @@ export function reminderMessage(
       ? 'Pesan ini dikirim sebagai eskalasi kepada pimpinan OPD dan koordinator kerja sama daerah.'
       : 'Mohon segera ditindaklanjuti.',
     '',
-    'Pesan ini dikirim otomatis oleh Sinergi dan tercatat dalam jejak audit.',
+    FOOTER,
   ].join('\n');
   return { subject, text, link };
+}
+
+/** One reminder of a daily digest, with what its message says of the agreement. */
+export interface DigestItem {
+  reminder: PlannedReminder;
+  agreementTitle: string;
+  subject: string;
+}
+
+/** The day's reminders of one contact in one message, in Indonesian, each numbered with its agreement and link. */
+export function digestMessage(items: readonly DigestItem[], context: { day: string; recipientName: string; publicUrl: string }): ReminderMessage {
+  const escalations = items.filter((item) => item.reminder.escalation).length;
+  const subject = `${escalations > 0 ? '[ESKALASI] ' : ''}[Ringkasan harian] ${items.length} pengingat Sinergi, ${tanggal(context.day)}`;
+  const entries = items.flatMap(({ reminder, agreementTitle, subject: about }, index) => {
+    const { what, when } = whatAndWhen(reminder);
+    return [
+      `${index + 1}. ${reminder.escalation ? '[ESKALASI] ' : ''}${what} ${when}.`,
+      `   Kerja sama : ${agreementTitle}`,
+      `   Perihal    : ${about}`,
+      `   Batas waktu: ${tanggal(reminder.dueOn)}`,
+      `   Tautan     : ${agreementLink(context.publicUrl, reminder.agreementId)}`,
+      '',
+    ];
+  });
+  const text = [
+    `Yth. ${context.recipientName},`,
+    '',
+    `Berikut ${items.length} pengingat Sinergi untuk Anda pada ${tanggal(context.day)}:`,
+    '',
+    ...entries,
+    escalations > 0 ? `${escalations} di antaranya merupakan eskalasi: batas waktunya telah terlewati.` : 'Mohon segera ditindaklanjuti.',
+    '',
+    'Anda menerima ringkasan harian ini karena memilih satu pesan per hari, bukan satu pesan per pengingat.',
+    FOOTER,
+  ].join('\n');
+  return { subject, text, link: `${context.publicUrl.replace(/\/$/, '')}/` };
 }

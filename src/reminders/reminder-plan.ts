@@ -1,5 +1,5 @@
 import type { Deadline, Recipient } from '../../projections/deadlines';
-import { addDays, type IsoDate } from '../agreements/domain/dates';
+import type { IsoDate } from '../agreements/domain/dates';
 import type { ReminderPolicy } from '../agreements/domain/policy';
 
 /** What a planned job does when it runs: remind people, or record the end of an agreement or PKS. */
@@ -30,6 +30,7 @@ export interface PlannedReminder {
 }
 
 const JAKARTA_OFFSET_HOURS = 7;
+const DAY_MS = 86_400_000;
 
 export function fireInstant(day: IsoDate, hourWib: number): number {
   return Date.parse(`${day}T00:00:00.000Z`) + (hourWib - JAKARTA_OFFSET_HOURS) * 3_600_000;
@@ -45,10 +46,21 @@ export const jobIdOf = (reminderId: string): string => reminderId.replace(/[^A-Z
 export function planReminders(deadline: Deadline, policyOf: (region: string) => ReminderPolicy, today: IsoDate): PlannedReminder[] {
   const planned: PlannedReminder[] = [];
   const regions = [...new Set(deadline.recipients.map((r) => r.region))];
-  const plan = (region: string, policy: ReminderPolicy, step: string, fireOn: IsoDate, action: ReminderAction, escalation: boolean) => {
+  // Days as epoch milliseconds: a full reconcile plans every deadline at once, and parsing dates dominated it.
+  const dueMs = Date.parse(`${deadline.dueOn}T00:00:00Z`);
+  const todayMs = Date.parse(`${today}T00:00:00Z`);
+  const plan = (
+    region: string,
+    policy: ReminderPolicy,
+    step: string,
+    daysAfterDue: number,
+    action: ReminderAction,
+    escalation: boolean,
+    recipients: Recipient[],
+  ) => {
+    const fireOnMs = dueMs + daysAfterDue * DAY_MS;
     // An expiry is recorded however late; a reminder only while it still means something.
-    if (action === 'remind' && fireOn < addDays(today, -policy.catchUpDays)) return;
-    const recipients = action === 'expire' ? [] : deadline.recipients.filter((r) => r.region === region && (escalation || !r.onEscalation));
+    if (action === 'remind' && fireOnMs < todayMs - policy.catchUpDays * DAY_MS) return;
     if (action === 'remind' && recipients.length === 0) return;
     const reminderId = `${deadline.deadlineId}|${region}|${step}|${deadline.dueOn}`;
     planned.push({
@@ -63,23 +75,26 @@ export function planReminders(deadline: Deadline, policyOf: (region: string) => 
       escalation,
       region,
       recipients,
-      fireOn,
-      fireAt: fireInstant(fireOn, policy.sendAtHourWib),
+      fireOn: new Date(fireOnMs).toISOString().slice(0, 10),
+      fireAt: fireOnMs + (policy.sendAtHourWib - JAKARTA_OFFSET_HOURS) * 3_600_000,
     });
   };
   for (const region of regions) {
     const policy = policyOf(region);
     const rule = policy.rules[deadline.kind];
-    for (const days of rule.remindDaysBefore) plan(region, policy, `D-${days}`, addDays(deadline.dueOn, -days), 'remind', false);
-    if (rule.remindOnDueDay) plan(region, policy, 'D0', deadline.dueOn, 'remind', false);
+    // Shared by every reminder of the region: the people reminded before the deadline, and those on escalation.
+    const ofRegion = deadline.recipients.filter((r) => r.region === region);
+    const beforeEscalation = ofRegion.filter((r) => !r.onEscalation);
+    for (const days of rule.remindDaysBefore) plan(region, policy, `D-${days}`, -days, 'remind', false, beforeEscalation);
+    if (rule.remindOnDueDay) plan(region, policy, 'D0', 0, 'remind', false, beforeEscalation);
     if (rule.escalation) {
       const { afterDays, everyDays, times } = rule.escalation;
-      for (let n = 0; n < times; n++) plan(region, policy, `E${n + 1}`, addDays(deadline.dueOn, afterDays + n * everyDays), 'remind', true);
+      for (let n = 0; n < times; n++) plan(region, policy, `E${n + 1}`, afterDays + n * everyDays, 'remind', true, ofRegion);
     }
   }
   // The end of a KSB or PKS is recorded once, whoever is reminded of it: under the first party's policy.
   const first = regions[0];
-  if (first && policyOf(first).rules[deadline.kind].recordExpiryOnDueDay) plan(first, policyOf(first), 'expire', deadline.dueOn, 'expire', false);
+  if (first && policyOf(first).rules[deadline.kind].recordExpiryOnDueDay) plan(first, policyOf(first), 'expire', 0, 'expire', false, []);
   return planned.sort((a, b) => a.fireAt - b.fireAt || (a.reminderId < b.reminderId ? -1 : 1));
 }
 

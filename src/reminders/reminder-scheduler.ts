@@ -1,13 +1,19 @@
 import { Logger } from '@nestjs/common';
 import { type JobsOptions, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { addDays } from '../agreements/domain/dates';
 import type { Clock } from '../core/clock.port';
+import { DIGEST_JOB_PREFIX, type DigestJobData, digestJobIdOf } from './daily-digest';
 import type { DeadlineSchedule } from './deadline-source';
-import type { ReminderJobData } from './reminder-dispatcher';
-import { type PlannedReminder, planReminders } from './reminder-plan';
+import type { DigestRequests, ReminderJobData } from './reminder-dispatcher';
+import { fireInstant, type PlannedReminder, planReminders } from './reminder-plan';
 import type { ReminderPolicies } from './reminder-policies';
+import type { Contact } from './reminders.store';
 
 export const REMINDER_QUEUE = 'reminders';
+
+/** The queue carries reminder jobs, daily digests, and the job scheduler's daily `reconcile` (no data of its own). */
+export type ReminderQueueData = ReminderJobData | DigestJobData;
 
 export interface SchedulerSettings {
   redisUrl: string;
@@ -32,6 +38,11 @@ export type SchedulerState = 'starting' | 'up' | 'redis-down' | 'stopped';
 const logger = new Logger('Reminders');
 /** A job whose time in Redis is this far from the one the clock and policy give is moved. */
 const RESCHEDULE_TOLERANCE_MS = 60_000;
+/** How many addBulk calls (of ADD_BULK_SIZE jobs) are in flight at once: overlaps encoding here with Redis's work. */
+export const ADD_BULK_CONCURRENCY = 4;
+export const ADD_BULK_SIZE = 1_000;
+/** How many ids one pipelined look-up into the delayed set asks about. */
+const LOOKUP_BATCH = 5_000;
 
 /**
  * Keeps BullMQ's delayed jobs equal to the reminder plan derived from the deadline schedule: adds what is missing,
@@ -39,13 +50,15 @@ const RESCHEDULE_TOLERANCE_MS = 60_000;
  * the read model advances, and when a policy changes. Its Redis connection queues nothing while Redis is down, so a
  * command never waits for it; what fails is reconciled later, from the schedule.
  */
-export class ReminderScheduler {
-  readonly queue: Queue<ReminderJobData>;
+export class ReminderScheduler implements DigestRequests {
+  readonly queue: Queue<ReminderQueueData>;
   private readonly connection: Redis;
   private stateNow: SchedulerState = 'starting';
   /** The plan as last reconciled, by agreement and job id: rebuilt in full after every restart or Redis outage. */
   private readonly planned = new Map<string, Map<string, PlannedReminder>>();
   private promoted = new Set<string>();
+  /** Digest jobs this process queued and has not promoted yet, with when they are due by the application's clock. */
+  private readonly digestsDue = new Map<string, number>();
   private seen: { generation: number; checkpoint: number; policyChanges: number } | undefined;
   private fullNeeded = true;
   private timer: NodeJS.Timeout | undefined;
@@ -72,7 +85,7 @@ export class ReminderScheduler {
     this.connection.on('error', (error) => this.down(error));
     this.connection.on('end', () => this.down(new Error('connection closed')));
     const url = new URL(settings.redisUrl);
-    this.queue = new Queue<ReminderJobData>(REMINDER_QUEUE, {
+    this.queue = new Queue<ReminderQueueData>(REMINDER_QUEUE, {
       connection: {
         host: url.hostname,
         port: Number(url.port || 6379),
@@ -195,15 +208,15 @@ export class ReminderScheduler {
         else if (Math.abs(at - this.realTimeOf(reminder.fireAt)) > RESCHEDULE_TOLERANCE_MS) toMove.push({ jobId, delay: this.delayOf(reminder.fireAt) });
       }
     }
-    // Jobs of the job scheduler (`repeat:...`) are BullMQ's own, not reminders.
-    const stale = [...inRedis.keys()].filter((jobId) => !wanted.has(jobId) && !jobId.startsWith('repeat:'));
+    // Jobs of the job scheduler (`repeat:...`) are BullMQ's own, and digests are asked for by reminders: neither is planned.
+    const stale = [...inRedis.keys()].filter((jobId) => !wanted.has(jobId) && !jobId.startsWith('repeat:') && !jobId.startsWith(DIGEST_JOB_PREFIX));
+    this.promoted = new Set();
     await this.add(toAdd);
     await Promise.all(stale.map((jobId) => this.queue.remove(jobId)));
     // A job may have left the delayed state meanwhile (promoted, running): nothing to move then.
     await Promise.all(toMove.map(async ({ jobId, delay }) => (await this.queue.getJob(jobId))?.changeDelay(delay).catch(() => undefined)));
     this.planned.clear();
     for (const [agreementId, jobs] of desired) if (jobs.size > 0) this.planned.set(agreementId, jobs);
-    this.promoted = new Set();
     if (toAdd.length + stale.length + toMove.length > 0) {
       logger.log(`reconciled ${desired.size} agreements: ${toAdd.length} jobs added, ${stale.length} removed, ${toMove.length} moved`);
     }
@@ -233,7 +246,8 @@ export class ReminderScheduler {
 
   /**
    * Jobs due by the application's clock that BullMQ still holds as delayed: none with the system clock, but a clock
-   * moved forward (tests, or a corrected clock) makes them due now.
+   * moved forward (tests, or a corrected clock) makes them due now. One pipelined look-up into the delayed set finds
+   * which of the due jobs are still waiting there; only those are fetched and promoted.
    */
   private async promoteDue(): Promise<void> {
     const now = this.clock.now().getTime();
@@ -241,34 +255,87 @@ export class ReminderScheduler {
     for (const jobs of this.planned.values()) {
       for (const [jobId, reminder] of jobs) if (reminder.fireAt <= now && !this.promoted.has(jobId)) due.push(jobId);
     }
+    for (const [jobId, fireAt] of this.digestsDue) {
+      if (fireAt > now) continue;
+      due.push(jobId);
+      this.digestsDue.delete(jobId);
+    }
+    if (due.length === 0) return;
+    const stillDelayed = await this.inDelayedSet(due);
     await Promise.all(
-      due.map(async (jobId) => {
+      stillDelayed.map(async (jobId) => {
         const job = await this.queue.getJob(jobId);
-        if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
-        this.promoted.add(jobId);
+        await job?.promote().catch(() => undefined);
       }),
     );
+    for (const jobId of due) this.promoted.add(jobId);
   }
 
-  private async add(reminders: readonly PlannedReminder[]): Promise<void> {
-    const options = (reminder: PlannedReminder): JobsOptions => ({
-      jobId: reminder.jobId,
-      delay: this.delayOf(reminder.fireAt),
+  /** Which of the ids are in BullMQ's delayed set, in one round trip per batch. */
+  private async inDelayedSet(jobIds: readonly string[]): Promise<string[]> {
+    const delayed: string[] = [];
+    for (let i = 0; i < jobIds.length; i += LOOKUP_BATCH) {
+      const batch = jobIds.slice(i, i + LOOKUP_BATCH);
+      const pipeline = this.connection.pipeline();
+      for (const jobId of batch) pipeline.zscore(this.queue.keys.delayed, jobId);
+      const scores = (await pipeline.exec()) ?? [];
+      scores.forEach(([error, score], k) => {
+        if (error) throw error;
+        if (score !== null) delayed.push(batch[k]);
+      });
+    }
+    return delayed;
+  }
+
+  /**
+   * Queues the contact's digest of `day` at the region's hour (at once when that is past). A digest that has already
+   * started or finished cannot take another reminder, so the reminder waits for the next day's: it is still due
+   * then, within the catch-up window, and recorded deliveries are never repeated.
+   */
+  async request(contact: Contact, day: string): Promise<void> {
+    const hour = this.policies.of(contact.region).reminders.sendAtHourWib;
+    const state = await this.queue.getJobState(digestJobIdOf(contact.contactId, day));
+    const digestDay = state === 'active' || state === 'completed' || state === 'failed' ? addDays(day, 1) : day;
+    const fireAt = fireInstant(digestDay, hour);
+    const jobId = digestJobIdOf(contact.contactId, digestDay);
+    await this.queue.add('digest', { contactId: contact.contactId, day: digestDay, fireAt }, { ...this.jobOptions(fireAt), jobId });
+    if (fireAt > this.clock.now().getTime()) this.digestsDue.set(jobId, fireAt);
+  }
+
+  private jobOptions(fireAt: number): JobsOptions {
+    return {
+      delay: this.delayOf(fireAt),
       attempts: this.settings.attempts,
       backoff: { type: 'exponential', delay: this.settings.backoffMs },
       // Kept a while, so a reconcile that runs again does not add a reminder already handled (ids are deterministic).
       removeOnComplete: { age: 40 * 24 * 3600 },
       removeOnFail: { age: 90 * 24 * 3600 },
-    });
-    for (let i = 0; i < reminders.length; i += 1_000) {
-      await this.queue.addBulk(
-        reminders.slice(i, i + 1_000).map((reminder) => ({
-          name: reminder.action,
-          data: { reminderId: reminder.reminderId, agreementId: reminder.agreementId, deadlineId: reminder.deadlineId, dueOn: reminder.dueOn, fireAt: reminder.fireAt },
-          opts: options(reminder),
-        })),
-      );
-    }
+    };
+  }
+
+  /**
+   * Adds the jobs in addBulk calls of ADD_BULK_SIZE, ADD_BULK_CONCURRENCY at a time. A job already due by the
+   * application's clock is added without delay, so it never needs promoting.
+   */
+  private async add(reminders: readonly PlannedReminder[]): Promise<void> {
+    let next = 0;
+    const addChunks = async (): Promise<void> => {
+      while (next < reminders.length) {
+        const chunk = reminders.slice(next, next + ADD_BULK_SIZE);
+        next += ADD_BULK_SIZE;
+        const jobs = chunk.map((reminder) => {
+          const opts = { ...this.jobOptions(reminder.fireAt), jobId: reminder.jobId };
+          if (opts.delay === 0) this.promoted.add(reminder.jobId);
+          return {
+            name: reminder.action,
+            data: { reminderId: reminder.reminderId, agreementId: reminder.agreementId, deadlineId: reminder.deadlineId, dueOn: reminder.dueOn, fireAt: reminder.fireAt },
+            opts,
+          };
+        });
+        await this.queue.addBulk(jobs);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(ADD_BULK_CONCURRENCY, Math.ceil(reminders.length / ADD_BULK_SIZE)) }, addChunks));
   }
 
   /** Delayed job ids with the real time each is due at (BullMQ scores delayed jobs by timestamp × 4096). */

@@ -1,30 +1,40 @@
 import { Logger } from '@nestjs/common';
 import { DelayedError, type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import type { DailyDigest, DigestJobData } from './daily-digest';
 import type { ReminderDispatcher, ReminderJobData } from './reminder-dispatcher';
-import { REMINDER_QUEUE } from './reminder-scheduler';
+import { REMINDER_QUEUE, type ReminderQueueData } from './reminder-scheduler';
 
 const logger = new Logger('Reminders');
 
-/** Runs reminder jobs; the daily `reconcile` job of the job scheduler asks the scheduler for a full pass. */
+/**
+ * Runs reminder jobs and daily digests; the daily `reconcile` job of the job scheduler asks the scheduler for a full
+ * pass.
+ */
 export class ReminderWorker {
-  readonly worker: Worker<ReminderJobData>;
+  readonly worker: Worker<ReminderQueueData>;
   private readonly connection: Redis;
 
   constructor(
     settings: { redisUrl: string; prefix: string; concurrency: number; lockMs: number },
     dispatcher: ReminderDispatcher,
     onReconcile: () => Promise<unknown>,
+    digest?: DailyDigest,
   ) {
     // BullMQ's blocking commands must wait out an outage rather than fail: no retry limit per request.
     this.connection = new Redis(settings.redisUrl, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(times * 200, 2_000) });
     this.connection.on('error', () => undefined);
-    this.worker = new Worker<ReminderJobData>(
+    this.worker = new Worker<ReminderQueueData>(
       REMINDER_QUEUE,
-      async (job: Job<ReminderJobData>, token?: string) => {
+      async (job: Job<ReminderQueueData>, token?: string) => {
         if (job.name === 'reconcile') return onReconcile();
         const attempts = job.opts.attempts ?? 1;
-        const result = await dispatcher.dispatch(job.data, { number: job.attemptsMade + 1, last: job.attemptsMade + 1 >= attempts });
+        const attempt = { number: job.attemptsMade + 1, last: job.attemptsMade + 1 >= attempts };
+        if (job.name === 'digest') {
+          if (!digest) throw new Error('a digest job reached a worker without daily digests');
+          return digest.send(job.data as DigestJobData, attempt);
+        }
+        const result = await dispatcher.dispatch(job.data as ReminderJobData, attempt);
         if (result.outcome === 'early') {
           // Ran before its time by the application's clock (the clock was set back): wait for it again.
           await job.moveToDelayed(Date.now() + (result.fireAt - Date.now()), token);

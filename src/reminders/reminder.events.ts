@@ -19,11 +19,16 @@ export interface DeliveryIdentity {
   contactName: string;
   channel: ReminderChannelName;
   address: string;
+  /** The daily digest that carried this reminder (`digest|<contactId>|<day>|<channel>`); absent when it went out alone. */
+  digestId?: string;
 }
 
 /** A worker took this delivery attempt on: from here on the attempt is made at most once. */
 export type ReminderClaimed = { type: 'ReminderClaimed'; data: DeliveryIdentity & { attempt: number } };
-export type ReminderSent = { type: 'ReminderSent'; data: { deliveryId: string; attempt: number; channel: ReminderChannelName; address: string; messageId: string } };
+export type ReminderSent = {
+  type: 'ReminderSent';
+  data: { deliveryId: string; attempt: number; channel: ReminderChannelName; address: string; messageId: string; digestId?: string };
+};
 export type ReminderDeliveryFailed = {
   type: 'ReminderDeliveryFailed';
   data: { deliveryId: string; attempt: number; channel: ReminderChannelName; address: string; error: string; givenUp: boolean };

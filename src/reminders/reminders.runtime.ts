@@ -5,6 +5,7 @@ import type { SinergiConfig } from '../config/sinergi.config';
 import type { Clock } from '../core/clock.port';
 import type { EventStore } from '../core/event-store.port';
 import type { ReadModelReader } from '../read-models/read-model.reader';
+import { DailyDigest } from './daily-digest';
 import { DeadlineSource } from './deadline-source';
 import { DeliveryWatch } from './delivery-watch';
 import { MailChannel, type ReminderChannel, WebhookChannel } from './reminder-channels';
@@ -50,11 +51,18 @@ export class RemindersRuntime {
     if (!settings.redisUrl) return;
     if (settings.smtpUrl) this.channels.push(new MailChannel({ url: settings.smtpUrl, from: settings.mailFrom }));
     this.channels.push(new WebhookChannel());
-    this.dispatcher = new ReminderDispatcher(this.source, this.policies, this.store, events, this.channels, commands, clock, settings.publicUrl);
     const redis = { redisUrl: settings.redisUrl, prefix: settings.queuePrefix };
-    this.scheduler = new ReminderScheduler({ ...redis, pollMs: settings.pollMs, attempts: settings.attempts, backoffMs: settings.backoffMs }, this.source, this.policies, clock);
-    const scheduler = this.scheduler;
-    this.worker = new ReminderWorker({ ...redis, concurrency: settings.concurrency, lockMs: settings.lockMs ?? 30_000 }, this.dispatcher, () => scheduler.reconcileNow());
+    const scheduler = new ReminderScheduler({ ...redis, pollMs: settings.pollMs, attempts: settings.attempts, backoffMs: settings.backoffMs }, this.source, this.policies, clock);
+    this.scheduler = scheduler;
+    // A reminder for a contact who wants one message a day asks the scheduler for that day's digest.
+    this.dispatcher = new ReminderDispatcher(this.source, this.policies, this.store, events, this.channels, commands, clock, settings.publicUrl, scheduler);
+    const digest = new DailyDigest(this.source, this.policies, this.store, events, this.channels, clock, settings.publicUrl, this.dispatcher.inFlight);
+    this.worker = new ReminderWorker(
+      { ...redis, concurrency: settings.concurrency, lockMs: settings.lockMs ?? 30_000 },
+      this.dispatcher,
+      () => scheduler.reconcileNow(),
+      digest,
+    );
   }
 
   start(): void {

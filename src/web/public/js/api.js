@@ -1,16 +1,27 @@
 // Calls the JSON API with the signed-in user's bearer token; the token lives in sessionStorage only, so it ends
 // with the browser tab and is never sent as a cookie.
 const TOKEN_KEY = 'sinergi.token';
+const ME_KEY = 'sinergi.me';
 
 export const session = {
   token: () => sessionStorage.getItem(TOKEN_KEY),
   signIn: (token) => sessionStorage.setItem(TOKEN_KEY, token),
   signOut: () => {
     sessionStorage.removeItem(TOKEN_KEY);
-    session.me = undefined;
+    sessionStorage.removeItem(ME_KEY);
   },
-  /** The principal of GET /me, once signed in. */
-  me: undefined,
+  /**
+   * The principal of GET /me, kept with the token so that a reload draws at once; a token revoked meanwhile is
+   * still caught, by the 401 of the view's first call.
+   */
+  get me() {
+    const kept = sessionStorage.getItem(ME_KEY);
+    return kept ? JSON.parse(kept) : undefined;
+  },
+  set me(principal) {
+    if (principal) sessionStorage.setItem(ME_KEY, JSON.stringify(principal));
+    else sessionStorage.removeItem(ME_KEY);
+  },
 };
 
 export class ApiError extends Error {

@@ -1,0 +1,87 @@
+import { api, ApiError, session, whenSignedOut } from './api.js';
+import { h, replaceChildren } from './dom.js';
+import { lang, setLang, t } from './i18n.js';
+import { renderAgreement } from './views/agreement.js';
+import { renderAgreements, renderProposal } from './views/agreements.js';
+import { renderAudit } from './views/audit.js';
+import { renderDashboard } from './views/dashboard.js';
+import { renderRegister } from './views/register.js';
+import { renderSignIn } from './views/sign-in.js';
+import { renderWorklist } from './views/worklist.js';
+
+const app = document.getElementById('app');
+
+// Hash routes: the server serves one page, so a reload or a shared link lands on the same view.
+const routes = [
+  [/^#\/dasbor$/, (m, me) => renderDashboard(app, me)],
+  [/^#\/kesepakatan$/, (m, me) => renderAgreements(app, me)],
+  [/^#\/kesepakatan\/baru$/, (m, me) => renderProposal(app, me)],
+  [/^#\/kesepakatan\/([0-9a-f-]{36})$/, (m, me) => renderAgreement(app, me, m[1])],
+  [/^#\/tugas$/, (m, me) => renderWorklist(app, me)],
+  [/^#\/audit\/([0-9a-f-]{36})$/, (m, me) => renderAudit(app, me, m[1])],
+  [/^#\/register$/, (m, me) => renderRegister(app, me)],
+];
+
+const homeOf = (me) => (me.role === 'dinas-officer' ? '#/tugas' : '#/dasbor');
+
+function drawShell(me) {
+  document.documentElement.lang = lang();
+  document.getElementById('lang').textContent = t('lang.switch');
+  const signOut = document.getElementById('signout');
+  signOut.hidden = !me;
+  signOut.textContent = t('nav.signout');
+  document.getElementById('who').textContent = me ? `${me.name} · ${t(`role.${me.role}`)}${me.opd ? ` · ${me.opd}` : ''} · ${me.region}` : '';
+  const links = me
+    ? [
+        ['#/dasbor', 'nav.dashboard'],
+        ['#/kesepakatan', 'nav.agreements'],
+        ['#/tugas', 'nav.worklist'],
+        ['#/register', 'nav.register'],
+      ]
+    : [];
+  replaceChildren(
+    document.getElementById('nav'),
+    links.map(([href, key]) => h('a', { href, class: location.hash.startsWith(href) ? 'active' : null }, t(key))),
+  );
+}
+
+async function route() {
+  if (!session.token()) {
+    drawShell(undefined);
+    return renderSignIn(app, () => route());
+  }
+  try {
+    if (!session.me) session.me = await api('/me');
+  } catch (error) {
+    session.signOut();
+    drawShell(undefined);
+    return renderSignIn(app, () => route(), error instanceof ApiError ? error.message : String(error));
+  }
+  const me = session.me;
+  if (!routes.some(([pattern]) => pattern.test(location.hash))) {
+    location.replace(homeOf(me));
+    return;
+  }
+  drawShell(me);
+  const [pattern, render] = routes.find(([p]) => p.test(location.hash));
+  delete document.body.dataset.drawn;
+  try {
+    await render(location.hash.match(pattern), me);
+  } catch (error) {
+    replaceChildren(app, h('p', { class: 'form-error', role: 'alert' }, error instanceof ApiError && error.status === 403 ? t('error.forbidden', { message: error.message }) : t('error.generic', { message: error.message })));
+    document.body.dataset.drawn = 'error';
+  }
+}
+
+whenSignedOut(() => route());
+window.addEventListener('hashchange', route);
+document.getElementById('lang').addEventListener('click', () => {
+  setLang(lang() === 'id' ? 'en' : 'id');
+  route();
+});
+document.getElementById('signout').addEventListener('click', () => {
+  session.signOut();
+  location.hash = '#/masuk';
+  route();
+});
+route();

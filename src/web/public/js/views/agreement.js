@@ -1,0 +1,166 @@
+import { api, ApiError, regions } from '../api.js';
+import { h, replaceChildren } from '../dom.js';
+import { actionBar } from '../forms.js';
+import { t } from '../i18n.js';
+import { agreementActions, followUpActions, pksActions, visitActions } from '../rules.js';
+import { badge, date, loading, markDrawn, regionName, stepper, table } from '../ui.js';
+
+const EVENT_LABELS_ID = {
+  AgreementProposed: 'Diusulkan', OfferAccepted: 'Penawaran diterima', OfferDeclined: 'Penawaran ditolak', NegotiationOpened: 'Negosiasi dibuka',
+  AgreementWithdrawn: 'Usulan ditarik', DraftRevised: 'Naskah direvisi', DraftApproved: 'Naskah disetujui TKKSD', DraftFinalized: 'Naskah final',
+  SigningScheduled: 'Penandatanganan dijadwalkan', AgreementSigned: 'Ditandatangani', AgreementActivated: 'KSB berlaku',
+  ReciprocalVisitRequested: 'Kunjungan balasan diminta', ReciprocalVisitScheduled: 'Kunjungan dijadwalkan', ReciprocalVisitHeld: 'Kunjungan terlaksana',
+  ReciprocalVisitCancelled: 'Kunjungan dibatalkan', SemesterReportSubmitted: 'Laporan semester', MonevRecorded: 'Monev dicatat', AgreementAmended: 'Adendum',
+  AgreementExtended: 'Diperpanjang', AgreementTerminated: 'Diakhiri', AgreementExpired: 'Berakhir', PksDrafted: 'PKS disusun', PksRevised: 'Naskah PKS direvisi',
+  PksDprdApprovalRequested: 'Diajukan ke DPRD', PksDprdApprovalDecided: 'Keputusan DPRD', PksSigned: 'PKS ditandatangani', PksActivated: 'PKS berlaku',
+  PksAmended: 'Adendum PKS', PksExtended: 'PKS diperpanjang', PksTerminated: 'PKS diakhiri', PksExpired: 'PKS berakhir', PksEndedWithAgreement: 'PKS berakhir bersama KSB',
+  FollowUpAssigned: 'Tindak lanjut ditugaskan', FollowUpAcknowledged: 'Tugas diterima OPD', FollowUpProgressReported: 'Kemajuan dilaporkan',
+  FollowUpCompleted: 'Tindak lanjut selesai', FollowUpDueDateExtended: 'Tenggat diperpanjang', FollowUpCancelled: 'Tindak lanjut dibatalkan',
+};
+export const eventLabel = (type) => EVENT_LABELS_ID[type] ?? type;
+
+const dl = (pairs) => h('dl', { class: 'facts' }, pairs.filter(([, v]) => v !== undefined && v !== null && v !== '').flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+const hash = (value) => h('code', { class: 'hash', title: value }, value);
+
+/** Every SHA-256 the agreement records: drafts, PKS documents, addenda, evidence, reports. */
+function fingerprints(state) {
+  const rows = [];
+  if (state.draft) rows.push([t('fp.ksbDraft', { version: state.draft.version }), state.draft.documentSha256]);
+  state.amendments.forEach((a) => rows.push([t('fp.amendment', { n: a.amendmentNo }), a.documentSha256]));
+  for (const pks of state.pks) {
+    if (pks.draft) rows.push([t('fp.pksDraft', { pks: pks.pksId, version: pks.draft.version }), pks.draft.documentSha256]);
+    pks.amendments.forEach((a) => rows.push([`${pks.pksId} · ${t('fp.amendment', { n: a.amendmentNo })}`, a.documentSha256]));
+  }
+  state.followUps.forEach((f) => f.evidence.forEach((e) => rows.push([t('fp.evidence', { followUp: f.followUpId }), e])));
+  state.semesterReports.filter((r) => r.documentSha256).forEach((r) => rows.push([t('fp.report', r), r.documentSha256]));
+  return rows;
+}
+
+/** The agreement as a page: reused read-only by the auditor's as-of view. */
+export function agreementBody(state, me, names, { onChanged, readOnly = false } = {}) {
+  const name = (code) => regionName(names, code);
+  const bar = (actions, scope) => (readOnly || actions.length === 0 ? null : actionBar(actions, { onDone: onChanged, testScope: scope }));
+  const ksbActions = readOnly ? [] : agreementActions(state, me);
+
+  const parties = table(
+    [t('col.parties'), t('ag.accepted'), t('ag.approvedBy'), t('ag.parties')],
+    state.parties.map((party) => {
+      const signature = state.signatures[party];
+      return h('tr', { dataset: { party } },
+        h('td', {}, `${name(party)} (${party})`, party === state.proposer ? h('small', { class: 'muted' }, ` · ${t('ag.proposer')}`) : null),
+        h('td', {}, party === state.proposer || state.accepted.includes(party) ? '✓' : '–'),
+        h('td', {}, state.approvals.includes(party) ? '✓' : '–'),
+        h('td', {}, signature ? [h('strong', {}, signature.signatory.name), `, ${signature.signatory.position} · ${signature.documentNumber} · ${date(signature.date)} · ${signature.place}`] : h('span', { class: 'muted' }, t('ag.notSigned'))));
+    }),
+    { id: 'parties' },
+  );
+
+  const pksCards = state.pks.map((pks) =>
+    h('article', { class: 'card pks', dataset: { pks: pks.pksId } },
+      h('h3', {}, `${pks.pksId.toUpperCase()} · ${pks.title} `, badge('pks', pks.stage)),
+      dl([
+        [t('f.field'), pks.field],
+        [t('ag.leadOpds'), pks.leadOpds.map((l) => `${l.opd} (${name(l.party)})`).join('; ')],
+        [t('ag.term'), t('ag.months', { n: pks.termMonths })],
+        [t('ag.validity'), pks.validFrom ? `${date(pks.validFrom)} – ${date(pks.validUntil)}` : null],
+        [t('ag.draft'), pks.draft ? [t('ag.draftVersion', { version: pks.draft.version }), ' ', hash(pks.draft.documentSha256)] : null],
+        [t('ag.dprd'), Object.keys(pks.dprd).length ? Object.entries(pks.dprd).map(([party, d]) => [`${name(party)}: `, badge('dprd', d.status), d.decisionNumber ? ` ${d.decisionNumber}` : '', ' ']) : null],
+        [t('ag.parties'), Object.keys(pks.signatures).length ? Object.entries(pks.signatures).map(([party, s]) => h('div', {}, `${name(party)}: ${s.signatory.name}, ${s.signatory.position}${s.signatory.skkNumber ? ` (SKK ${s.signatory.skkNumber})` : ''} · ${s.documentNumber} · ${date(s.date)}`)) : null],
+      ]),
+      bar(readOnly ? [] : pksActions(state, pks, me), pks.pksId)),
+  );
+
+  const followUps = state.followUps.map((f) =>
+    h('tr', { dataset: { followUp: f.followUpId, status: f.status } },
+      h('td', {}, f.followUpId, f.pksId ? h('small', { class: 'muted' }, ` · ${f.pksId}`) : null),
+      h('td', {}, `${f.opd} (${name(f.party)})`),
+      h('td', {}, f.action),
+      h('td', {}, date(f.dueDate)),
+      h('td', {}, badge('fu', f.status), f.completedOn ? h('small', {}, ` ${date(f.completedOn)}`) : null),
+      h('td', {}, h('progress', { max: 100, value: f.percent }), ` ${f.percent}%`),
+      h('td', {}, f.evidence.map(hash)),
+      h('td', {}, bar(readOnly ? [] : followUpActions(state.agreementId, f, me), f.followUpId))),
+  );
+
+  const visits = state.visits.map((v) =>
+    h('article', { class: 'card visit', dataset: { visit: v.visitId } },
+      h('h3', {}, t('ag.visitLine', { host: name(v.host), visitor: name(v.visitor) }), ' ', badge('visit', v.status)),
+      dl([
+        [t('f.purpose'), v.purpose],
+        [t('f.date'), v.date ? date(v.date) : null],
+        [t('ag.delegation'), v.delegation.join(', ')],
+        [t('f.summary'), v.summary],
+        [t('ag.outcomes'), v.outcomes.length ? h('ul', {}, v.outcomes.map((o) => h('li', {}, o))) : null],
+      ]),
+      bar(readOnly ? [] : visitActions(state.agreementId, v, me), v.visitId)),
+  );
+
+  const prints = fingerprints(state);
+  return [
+    h('header', { class: 'agreement-head' },
+      h('h1', { id: 'agreement-title' }, state.title, ' ', badge('stage', state.stage)),
+      stepper(state)),
+    h('section', { class: 'card' },
+      dl([
+        [t('ag.proposer'), `${name(state.proposer)} (${state.proposer})`],
+        [t('ag.counterparts'), state.counterparts.map((c) => `${name(c)} (${c})`).join(', ')],
+        [t('ag.fields'), state.fields.join(', ')],
+        [t('ag.scope'), state.scope],
+        [t('ag.kind'), t(`kind.${state.kind}`)],
+        [t('ag.offer'), `${state.offerLetter.number} · ${date(state.offerLetter.date)}`],
+        [t('ag.term'), t('ag.months', { n: state.termMonths })],
+        [t('ag.validity'), state.validFrom ? `${date(state.validFrom)} – ${date(state.validUntil)}` : null],
+        [t('ag.schedule'), state.signingSchedule ? `${date(state.signingSchedule.date)} · ${state.signingSchedule.place} · ${t(`mode.${state.signingSchedule.mode}`)}` : null],
+        [t('ag.draft'), state.draft ? [t('ag.draftVersion', { version: state.draft.version }), ' · ', state.draft.summary, ' ', hash(state.draft.documentSha256)] : null],
+      ])),
+    readOnly ? null : h('section', { class: 'card no-print', id: 'ksb-actions' }, h('h2', {}, t('ag.actions')), ksbActions.length ? bar(ksbActions, 'ksb') : h('p', { class: 'muted' }, t('ag.noActions'))),
+    h('section', { class: 'card' }, h('h2', {}, t('ag.parties')), parties),
+    h('section', { id: 'pks-list' }, h('h2', {}, t('ag.pks')), pksCards.length ? pksCards : h('p', { class: 'muted' }, t('ag.noPks'))),
+    h('section', { class: 'card' }, h('h2', {}, t('ag.followUps')),
+      followUps.length ? table(['', t('col.opd'), t('col.action'), t('col.due'), t('col.status'), t('col.progress'), t('ag.evidence'), ''], followUps, { id: 'follow-ups' }) : h('p', { class: 'muted' }, t('ag.noFollowUps'))),
+    h('section', { id: 'visits' }, h('h2', {}, t('ag.visits')), visits.length ? visits : h('p', { class: 'muted' }, t('ag.noVisits'))),
+    h('section', { class: 'card' }, h('h2', {}, t('ag.fingerprints')), prints.length ? table(['', 'SHA-256'], prints.map(([what, sha]) => h('tr', {}, h('td', {}, what), h('td', {}, hash(sha)))), { id: 'fingerprints' }) : h('p', { class: 'muted' }, '–')),
+  ];
+}
+
+export function historyTable(entries) {
+  return table(
+    [t('col.when'), t('col.what'), t('col.subject'), t('col.who'), t('col.why'), t('col.recorded')],
+    entries.map((e) =>
+      h('tr', { dataset: { type: e.type } },
+        h('td', {}, date(e.occurredAt)),
+        h('td', {}, eventLabel(e.type)),
+        h('td', {}, e.subject),
+        h('td', {}, `${e.actor.userId} · ${t(`role.${e.actor.role}`)} · ${e.actor.region}${e.actor.opd ? ` · ${e.actor.opd}` : ''}`),
+        h('td', {}, e.reason ?? ''),
+        h('td', { class: 'muted' }, date(e.recordedAt)))),
+    { id: 'history' },
+  );
+}
+
+export async function renderAgreement(app, me, agreementId) {
+  replaceChildren(app, loading());
+  let view;
+  let names;
+  try {
+    [view, names] = await Promise.all([api(`/agreements/${agreementId}`), regions()]);
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 403 || error.status === 404)) {
+      replaceChildren(app, h('p', { class: 'form-error', role: 'alert', id: 'not-found' }, t('ag.notFound')));
+      document.body.dataset.drawn = 'agreement-refused';
+      return;
+    }
+    throw error;
+  }
+  const history = h('section', { class: 'card', id: 'history-card' }, h('h2', {}, t('ag.history')), loading());
+  replaceChildren(
+    app,
+    agreementBody(view.state, me, names, { onChanged: () => renderAgreement(app, me, agreementId) }),
+    history,
+    h('p', { class: 'no-print' }, h('a', { class: 'btn', href: `#/audit/${agreementId}` }, t('audit.open'))),
+  );
+  markDrawn('agreement');
+  // The history comes after the first paint: it is the longest part and the least read.
+  const trail = await api(`/audit/agreements/${agreementId}/history`);
+  replaceChildren(history, h('h2', {}, t('ag.history')), historyTable(trail.entries));
+}

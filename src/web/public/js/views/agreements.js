@@ -1,0 +1,71 @@
+import { api, regions } from '../api.js';
+import { h, replaceChildren } from '../dom.js';
+import { actionForm } from '../forms.js';
+import { t } from '../i18n.js';
+import { proposeAction } from '../rules.js';
+import { badge, date, daysText, loading, markDrawn, regionName, table } from '../ui.js';
+
+const STAGES = ['proposed', 'negotiating', 'awaiting-signatures', 'active', 'expired', 'terminated', 'declined', 'withdrawn'];
+const SORTS = ['-updated', 'title', 'validUntil', 'nextDeadline', '-offeredOn'];
+
+export async function renderAgreements(app, me, filters = { page: 1 }) {
+  replaceChildren(app, loading());
+  const query = new URLSearchParams({ pageSize: '20', page: String(filters.page ?? 1) });
+  for (const key of ['q', 'stage', 'field', 'sort']) if (filters[key]) query.set(key, filters[key]);
+  const [page, names] = await Promise.all([api(`/agreements?${query}`), regions()]);
+
+  const q = h('input', { type: 'search', name: 'q', value: filters.q, placeholder: t('list.search'), 'aria-label': t('list.search') });
+  const stage = h('select', { name: 'stage', 'aria-label': t('list.stage') }, h('option', { value: '' }, `${t('list.stage')}: ${t('list.all')}`), STAGES.map((s) => h('option', { value: s, selected: s === filters.stage }, t(`stage.${s}`))));
+  const field = h('input', { type: 'text', name: 'field', value: filters.field, placeholder: t('list.field'), 'aria-label': t('list.field') });
+  const sort = h('select', { name: 'sort', 'aria-label': t('list.sort') }, SORTS.map((s) => h('option', { value: s, selected: s === filters.sort }, t(`sort.${s}`))));
+  const form = h('form', { class: 'filters', role: 'search' }, q, stage, field, sort, h('button', { class: 'btn', type: 'submit' }, t('list.filter')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    renderAgreements(app, me, { q: q.value.trim(), stage: stage.value, field: field.value.trim(), sort: sort.value, page: 1 });
+  });
+
+  const rows = page.items.map((a) =>
+    h('tr', { dataset: { agreement: a.agreementId } },
+      h('td', {}, h('a', { href: `#/kesepakatan/${a.agreementId}` }, a.title)),
+      h('td', {}, a.parties.map((p) => regionName(names, p)).join(' – ')),
+      h('td', {}, badge('stage', a.stage)),
+      h('td', {}, date(a.dates.signed)),
+      h('td', {}, date(a.dates.validUntil)),
+      h('td', {}, String(a.pks.length)),
+      h('td', {}, `${a.followUpCounts.open} / ${a.followUpCounts.overdue}`),
+      h('td', {}, a.nextDeadline ? `${t(`deadline.${a.nextDeadline.kind}`)} · ${daysText(a.nextDeadline.daysLeft)}` : '–')),
+  );
+  const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
+  const go = (n) => () => renderAgreements(app, me, { ...filters, page: n });
+  replaceChildren(
+    app,
+    h('div', { class: 'title-row' }, h('h1', {}, t('list.title')), proposeAction(me) ? h('a', { class: 'btn primary', href: '#/kesepakatan/baru' }, t('list.propose')) : null),
+    form,
+    h('p', { class: 'muted', id: 'list-count' }, t('list.count', { total: page.total })),
+    page.items.length
+      ? table([t('col.title'), t('col.parties'), t('col.stage'), t('col.signed'), t('col.validUntil'), t('col.pks'), t('col.followUps'), t('col.next')], rows, { id: 'agreements' })
+      : h('p', { class: 'muted' }, t('list.empty')),
+    h('nav', { class: 'pager' },
+      h('button', { class: 'btn', disabled: page.page <= 1, onclick: go(page.page - 1) }, t('list.prev')),
+      h('span', {}, t('list.page', { page: page.page, pages })),
+      h('button', { class: 'btn', disabled: page.page >= pages, onclick: go(page.page + 1) }, t('list.next'))),
+  );
+  markDrawn('agreements');
+}
+
+export async function renderProposal(app, me) {
+  const action = proposeAction(me);
+  if (!action) {
+    location.replace('#/kesepakatan');
+    return;
+  }
+  const form = await actionForm(action, {
+    label: t('list.propose'),
+    onDone: (result) => {
+      location.hash = `#/kesepakatan/${result.agreementId}`;
+    },
+    onCancel: () => history.back(),
+  });
+  replaceChildren(app, h('section', { class: 'card narrow' }, form));
+  markDrawn('proposal');
+}

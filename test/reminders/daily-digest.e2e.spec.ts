@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { remindersDisabled } from '../../src/config/sinergi.config';
+import type { DeliveryRecord } from '../../src/reminders/reminder.events';
+import type { ReminderScheduler } from '../../src/reminders/reminder-scheduler';
+import { RemindersRuntime } from '../../src/reminders/reminders.runtime';
+import { BENGKULU, activeAgreement, bengkuluCoordinator } from '../e2e/http-fixtures';
+import { PrivateRedis } from '../support/private-redis';
+import { SmtpSink, WebhookReceiver } from '../support/reminder-receivers';
+import { TestApp } from '../support/test-app';
+
+const DINKES = 'Dinas Kesehatan Provinsi Bengkulu';
+const WEBHOOK_SECRET = 'rahasia-webhook-dinkes-bengkulu';
+/** Wants one message a day, by mail and by webhook. */
+const digestMail = 'dinkes@bengkuluprov.go.id';
+/** Wants each reminder on its own. */
+const staffMail = 'sekretariat.dinkes@bengkuluprov.go.id';
+
+async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 8_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/**
+ * Two follow-ups of the Banten–Bengkulu KSB due on the same day, 30 June 2026, both for the Dinas Kesehatan of
+ * Bengkulu, whose directory has two contacts: one who asked for a daily digest, one who did not. A real Redis, a
+ * real SMTP server, a real webhook receiver, and a clock moved from day to day.
+ */
+describe('the daily digest', () => {
+  let redis: PrivateRedis;
+  let smtp: SmtpSink;
+  let webhooks: WebhookReceiver;
+  let app: TestApp;
+  let scheduler: ReminderScheduler;
+  let agreementId: string;
+
+  const digestsTo = (address: string) => smtp.to(address).filter((m) => m.deliveryId.startsWith('digest|'));
+  const settle = async () => {
+    await scheduler.caughtUp(await app.eventCount());
+    await scheduler.reconcileNow();
+  };
+  const deliveries = async (): Promise<DeliveryRecord[]> =>
+    (await app.as(bengkuluCoordinator).get(`/agreements/${agreementId}/reminders`).expect(200)).body as DeliveryRecord[];
+  const addFollowUp = (action: string, dueDate: string) =>
+    app.as(bengkuluCoordinator).post(`/agreements/${agreementId}/follow-ups`, { party: BENGKULU, opd: DINKES, action, dueDate }).expect(201);
+
+  beforeAll(async () => {
+    [redis, smtp] = await Promise.all([PrivateRedis.start(), SmtpSink.start()]);
+    webhooks = await WebhookReceiver.start(WEBHOOK_SECRET);
+    app = await TestApp.start({
+      now: '2025-10-24T05:00:00.000Z',
+      reminders: {
+        ...remindersDisabled('unused'),
+        disabledReason: undefined,
+        redisUrl: redis.url,
+        smtpUrl: smtp.url,
+        mailFrom: 'Sinergi <sinergi@sinergi.test>',
+        publicUrl: 'https://sinergi.test',
+        queuePrefix: `test-${randomUUID()}`,
+        pollMs: 100,
+        attempts: 3,
+        backoffMs: 100,
+        concurrency: 5,
+      },
+    });
+    scheduler = app.get(RemindersRuntime).scheduler as ReminderScheduler;
+    const contacts: [string, object][] = [
+      ['dinkes', { name: 'Dinas Kesehatan Provinsi Bengkulu', role: 'opd', opd: DINKES, email: digestMail, webhookUrl: `${webhooks.url}/wa`, webhookSecret: WEBHOOK_SECRET, dailyDigest: true }],
+      ['sekretariat-dinkes', { name: 'Sekretariat Dinas Kesehatan', role: 'opd', opd: DINKES, email: staffMail }],
+    ];
+    for (const [id, contact] of contacts) {
+      await request(app.url).put(`/regions/${BENGKULU}/contacts/${id}`).set('Authorization', `Bearer ${app.tokenOf(bengkuluCoordinator)}`).send(contact).expect(200);
+    }
+    agreementId = await activeAgreement(app);
+    app.clock.set('2026-01-05T03:00:00.000Z');
+    await addFollowUp('Menyusun alur rujukan pasien antarprovinsi', '2026-06-30');
+    await addFollowUp('Menyusun standar pelayanan ambulans lintas provinsi', '2026-06-30');
+    await settle();
+    // 23 June, 09:00 WIB: the 7-day reminders of both follow-ups are due.
+    app.clock.set('2026-06-23T02:00:00.000Z');
+    await settle();
+    await eventually(() => digestsTo(digestMail).length >= 1 && smtp.to(staffMail).length >= 2, 'the digest and the two lone reminders');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await Promise.all([redis?.stop(), smtp?.close(), webhooks?.close()]);
+  });
+
+  it('sends a digest contact ONE mail for the day, in Indonesian, listing both reminders', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const mails = smtp.to(digestMail);
+    expect(mails).toHaveLength(1);
+    const [digest] = mails;
+    expect(digest.deliveryId).toBe('digest|dinkes|2026-06-23|email');
+    expect(digest.subject).toContain('Ringkasan harian');
+    expect(digest.text).toContain('Berikut 2 pengingat Sinergi untuk Anda pada 23 Juni 2026');
+    expect(digest.text).toContain('Menyusun alur rujukan pasien antarprovinsi');
+    expect(digest.text).toContain('Menyusun standar pelayanan ambulans lintas provinsi');
+    expect(digest.text).toContain('jatuh tempo dalam 7 hari, pada 30 Juni 2026');
+    expect(digest.text).toContain(`https://sinergi.test/agreements/${agreementId}`);
+  });
+
+  it('sends the same digest once to the contact’s webhook, signed, naming each reminder', async () => {
+    await eventually(() => webhooks.received.length >= 1, 'the digest webhook');
+    expect(webhooks.received).toHaveLength(1);
+    const [hook] = webhooks.received;
+    expect(hook).toMatchObject({ path: '/wa', signatureValid: true, body: { id: 'digest|dinkes|2026-06-23|webhook', digest: true, day: '2026-06-23' } });
+    expect(hook.body.reminders).toEqual([
+      expect.objectContaining({ step: 'D-7', kind: 'follow-up-due', dueOn: '2026-06-30' }),
+      expect.objectContaining({ step: 'D-7', kind: 'follow-up-due', dueOn: '2026-06-30' }),
+    ]);
+  });
+
+  it('still sends a contact without a digest one mail per reminder', () => {
+    const mails = smtp.to(staffMail);
+    expect(mails).toHaveLength(2);
+    expect(mails.every((m) => m.deliveryId.includes('|D-7|') && m.deliveryId.endsWith('|sekretariat-dinkes|email'))).toBe(true);
+  });
+
+  it('records each reminder of the digest on its own, claimed then sent, naming the digest', async () => {
+    const ofDigest = (await deliveries()).filter((d) => d.identity.contactId === 'dinkes');
+    expect(ofDigest).toHaveLength(4);
+    for (const delivery of ofDigest) {
+      expect(delivery).toMatchObject({ outcome: 'sent', attempts: 1, identity: { step: 'D-7', digestId: `digest|dinkes|2026-06-23|${delivery.identity.channel}` } });
+    }
+    expect(new Set(ofDigest.map((d) => d.identity.deliveryId)).size).toBe(4);
+  });
+
+  it('puts a reminder that falls due after the day’s digest in the next day’s, without repeating what was sent', async () => {
+    // Due 27 June: its 7-day reminder (20 June) is already due, after today's digest went out.
+    await addFollowUp('Menyepakati formulir rujukan bersama', '2026-06-27');
+    await settle();
+    await eventually(() => smtp.to(staffMail).length >= 3, 'the lone reminder of the new follow-up');
+    expect(smtp.to(digestMail)).toHaveLength(1);
+
+    app.clock.set('2026-06-24T02:00:00.000Z');
+    await settle();
+    await eventually(() => digestsTo(digestMail).length >= 2, 'the digest of 24 June');
+    const next = digestsTo(digestMail)[1];
+    expect(next.deliveryId).toBe('digest|dinkes|2026-06-24|email');
+    expect(next.text).toContain('Berikut 1 pengingat Sinergi untuk Anda pada 24 Juni 2026');
+    expect(next.text).toContain('Menyepakati formulir rujukan bersama');
+    expect(next.text).not.toContain('Menyusun alur rujukan pasien antarprovinsi');
+  });
+
+  it('never records a delivery twice', async () => {
+    const ids = (await deliveries()).map((d) => d.identity.deliveryId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect((await deliveries()).filter((d) => d.identity.contactId === 'dinkes' && d.outcome === 'sent')).toHaveLength(6);
+  });
+});

@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import request from 'supertest';
+import { runAuditCommand } from '../../src/audit/audit-cli';
+import { remindersDisabled } from '../../src/config/sinergi.config';
+import type { Actor } from '../../src/core/event';
+import type { ReminderScheduler } from '../../src/reminders/reminder-scheduler';
+import { RemindersRuntime } from '../../src/reminders/reminders.runtime';
+import { BENGKULU, activeAgreement, bengkuluCoordinator } from '../e2e/http-fixtures';
+import { PrivateRedis } from '../support/private-redis';
+import { SmtpSink } from '../support/reminder-receivers';
+import { TestApp } from '../support/test-app';
+
+const DINKES = 'Dinas Kesehatan Provinsi Bengkulu';
+const opdMail = 'dinkes@bengkuluprov.go.id';
+const inspektorat: Actor = { userId: 'inspektorat@bengkuluprov.go.id', role: 'auditor', region: BENGKULU };
+
+async function eventually(check: () => boolean, what: string, timeoutMs = 8_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/**
+ * The 7-day reminder of a follow-up due 30 June 2026 went by mail to the Dinas Kesehatan of Bengkulu: an auditor
+ * finds it in the agreement's audit trail and export, apart from the agreement's own steps, and its stream is
+ * verified with them.
+ */
+describe('reminders in the audit trail of an agreement', () => {
+  let redis: PrivateRedis;
+  let smtp: SmtpSink;
+  let app: TestApp;
+  let agreementId: string;
+  const auditor = () => app.as(inspektorat);
+  const reminderStream = () => `reminders-${agreementId}`;
+
+  beforeAll(async () => {
+    [redis, smtp] = await Promise.all([PrivateRedis.start(), SmtpSink.start()]);
+    app = await TestApp.start({
+      now: '2025-10-24T05:00:00.000Z',
+      reminders: {
+        ...remindersDisabled('unused'),
+        disabledReason: undefined,
+        redisUrl: redis.url,
+        smtpUrl: smtp.url,
+        mailFrom: 'Sinergi <sinergi@sinergi.test>',
+        publicUrl: 'https://sinergi.test',
+        queuePrefix: `test-${randomUUID()}`,
+        pollMs: 100,
+        attempts: 3,
+        backoffMs: 100,
+        concurrency: 5,
+      },
+    });
+    const scheduler = app.get(RemindersRuntime).scheduler as ReminderScheduler;
+    const settle = async () => {
+      await scheduler.caughtUp(await app.eventCount());
+      await scheduler.reconcileNow();
+    };
+    await request(app.url)
+      .put(`/regions/${BENGKULU}/contacts/dinkes`)
+      .set('Authorization', `Bearer ${app.tokenOf(bengkuluCoordinator)}`)
+      .send({ name: 'Dinas Kesehatan Provinsi Bengkulu', role: 'opd', opd: DINKES, email: opdMail })
+      .expect(200);
+    agreementId = await activeAgreement(app);
+    app.clock.set('2026-01-05T03:00:00.000Z');
+    await app
+      .as(bengkuluCoordinator)
+      .post(`/agreements/${agreementId}/follow-ups`, { party: BENGKULU, opd: DINKES, action: 'Menyusun alur rujukan pasien antarprovinsi', dueDate: '2026-06-30' })
+      .expect(201);
+    await settle();
+    app.clock.set('2026-06-23T02:00:00.000Z');
+    await settle();
+    await eventually(() => smtp.to(opdMail).length === 1, 'the 7-day reminder');
+    // Its outcome is recorded right after the SMTP server accepted it.
+    const sent = async () => ((await auditor().get(`/audit/agreements/${agreementId}/history`)).body.reminders?.entries ?? []).length === 2;
+    for (let i = 0; i < 100 && !(await sent()); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await Promise.all([redis?.stop(), smtp?.close()]);
+  });
+
+  it('lists the reminder apart from the agreement steps: who, which deadline, which channel, when, outcome', async () => {
+    const { body } = await auditor().get(`/audit/agreements/${agreementId}/history`).expect(200);
+    expect(body.entries.map((e: { type: string }) => e.type)).not.toContain('ReminderSent');
+    expect(body.reminders.streamId).toBe(reminderStream());
+    expect(body.reminders.deliveries).toEqual([
+      expect.objectContaining({
+        outcome: 'sent',
+        attempts: 1,
+        identity: expect.objectContaining({ contactId: 'dinkes', contactName: 'Dinas Kesehatan Provinsi Bengkulu', kind: 'follow-up-due', dueOn: '2026-06-30', step: 'D-7', channel: 'email', address: opdMail }),
+        claimedAt: '2026-06-23T02:00:00.000Z',
+        settledAt: '2026-06-23T02:00:00.000Z',
+      }),
+    ]);
+    expect(body.reminders.entries.map((e: { type: string; actor: Actor }) => [e.type, e.actor.role])).toEqual([
+      ['ReminderClaimed', 'system'],
+      ['ReminderSent', 'system'],
+    ]);
+  });
+
+  it('exports the reminders as JSON, with their stream’s hash chain verified beside the agreement’s', async () => {
+    const response = await auditor().get(`/audit/agreements/${agreementId}/export?format=json`).expect(200);
+    expect(response.headers['sinergi-chain-intact']).toBe('true');
+    expect(response.body.verification).toMatchObject({ streamId: `agreement-${agreementId}`, intact: true });
+    expect(response.body.reminders.verification).toMatchObject({ streamId: reminderStream(), intact: true, eventsChecked: 2 });
+    expect(response.body.reminders.verification.chainHead).toBe(response.body.reminders.entries[1].hash);
+    expect(response.body.reminders.deliveries).toHaveLength(1);
+  });
+
+  it('exports them as CSV in a table of their own under the agreement steps, with their verification on top', async () => {
+    const response = await auditor().get(`/audit/agreements/${agreementId}/export?format=csv`).expect(200);
+    const lines = response.text.trimEnd().split('\r\n');
+    expect(lines[2]).toMatch(new RegExp(`^# reminders of agreement ${agreementId} \\(${reminderStream()}\\): hash chain intact, 2 events, chain head [0-9a-f]{64}$`));
+    const table = lines.findIndex((line) => line.startsWith('# reminders: '));
+    expect(table).toBeGreaterThan(3);
+    expect(lines[table + 1]).toBe(
+      'agreementId,position,revision,type,deliveryId,deadlineId,kind,dueOn,step,escalation,contactId,contactName,channel,address,attempt,outcome,error,digestId,recordedAt,hash,previousHash',
+    );
+    expect(lines.slice(table + 2)).toEqual([
+      expect.stringMatching(new RegExp(`^${agreementId},\\d+,0,ReminderClaimed,.*,follow-up-due,2026-06-30,D-7,false,dinkes,Dinas Kesehatan Provinsi Bengkulu,email,${opdMail},1,claimed,`)),
+      expect.stringMatching(new RegExp(`^${agreementId},\\d+,1,ReminderSent,.*,email,${opdMail},1,sent,`)),
+    ]);
+  });
+
+  it('shows them in `sinergi audit history`, after the agreement steps', async () => {
+    const printed: string[] = [];
+    const previous = process.env.SINERGI_DATA_DIR;
+    process.env.SINERGI_DATA_DIR = app.dataDir;
+    try {
+      expect(await runAuditCommand(['history', agreementId], { print: (line) => printed.push(line), progress: () => undefined })).toBe(0);
+    } finally {
+      if (previous === undefined) delete process.env.SINERGI_DATA_DIR;
+      else process.env.SINERGI_DATA_DIR = previous;
+    }
+    const heading = printed.findIndex((line) => line.startsWith(`Reminders (${reminderStream()}, 2 events`));
+    expect(heading).toBeGreaterThan(0);
+    expect(printed.slice(0, heading).every((line) => line.startsWith('#'))).toBe(true);
+    expect(printed[heading + 1]).toMatch(/^ {2}sent D-7 follow-up-due due 2026-06-30 to dinkes \(Dinas Kesehatan Provinsi Bengkulu\) by email dinkes@bengkuluprov\.go\.id/);
+  });
+
+  it('finds a reminder record changed behind its back: the export is no longer intact', async () => {
+    const db = new Database(join(app.dataDir, 'events.sqlite'));
+    try {
+      db.prepare(`UPDATE events SET data = json_set(data, '$.address', 'orang.lain@example.com') WHERE stream_id = ? AND type = 'ReminderSent'`).run(reminderStream());
+    } finally {
+      db.close();
+    }
+    const response = await auditor().get(`/audit/agreements/${agreementId}/export?format=json`).expect(200);
+    expect(response.headers['sinergi-chain-intact']).toBe('false');
+    expect(response.body.verification.intact).toBe(true);
+    expect(response.body.reminders.verification).toMatchObject({ intact: false, firstBroken: { breach: 'changed', streamId: reminderStream(), revision: 1 } });
+  });
+});
