@@ -276,7 +276,7 @@ describe('the Banten–Bengkulu cooperation, from offer to expiry', () => {
 
       const state = await agreement();
       expect(state.semesterReports).toEqual([{ ...report, on: '2026-07-20' }]);
-      expect(state.monev).toEqual([monev]);
+      expect(state.monev).toEqual({ [BENGKULU]: monev });
     });
   });
 

@@ -112,7 +112,11 @@ export interface AgreementState {
   amendments: { amendmentNo: number; documentSha256: string; summary: string }[];
   visits: ReciprocalVisit[];
   semesterReports: SemesterReportSubmitted['data'][];
-  monev: { party: string; date: IsoDate; rating: number; recommendation: MonevRecommendation; note: string }[];
+  /**
+   * The latest monev of each party. Earlier ones stay in the history: a state that grew with every monev would
+   * grow without bound in the command path's cache.
+   */
+  monev: Record<string, { party: string; date: IsoDate; rating: number; recommendation: MonevRecommendation; note: string }>;
   pks: Pks[];
   followUps: FollowUp[];
   endedOn?: IsoDate;
@@ -138,7 +142,7 @@ export const initialAgreementState: AgreementState = {
   amendments: [],
   visits: [],
   semesterReports: [],
-  monev: [],
+  monev: {},
   pks: [],
   followUps: [],
 };
@@ -237,7 +241,7 @@ export function evolveAgreement(state: AgreementState, event: AgreementEvent): A
     case 'SemesterReportSubmitted':
       return { ...state, semesterReports: [...state.semesterReports, event.data] };
     case 'MonevRecorded':
-      return { ...state, monev: [...state.monev, event.data] };
+      return { ...state, monev: { ...state.monev, [event.data.party]: event.data } };
     case 'AgreementAmended': {
       const { amendmentNo, documentSha256, summary } = event.data;
       return { ...state, amendments: [...state.amendments, { amendmentNo, documentSha256, summary }] };
