@@ -1,5 +1,7 @@
 import { Body, Controller, ForbiddenException, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
+import { GetAgreement } from '../agreements/application/agreement.queries';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUrl, Length } from 'class-validator';
 import type { Principal } from '../access/principal';
 import { Clock } from '../core/clock.port';
@@ -58,6 +60,7 @@ export class RemindersController {
     private readonly runtime: RemindersRuntime,
     private readonly events: EventStore,
     private readonly clock: Clock,
+    private readonly queries: QueryBus,
   ) {}
 
   @Get('regions/:region/contacts')
@@ -95,7 +98,12 @@ export class RemindersController {
 
   /** Every reminder delivery of the agreement: who, which deadline, which channel, when, and its outcome. */
   @Get('agreements/:agreementId/reminders')
-  async reminders(@Param('agreementId') agreementId: string): Promise<DeliveryRecord[]> {
+  async reminders(
+    @CurrentPrincipal() principal: Principal,
+    @Param('agreementId') agreementId: string,
+  ): Promise<DeliveryRecord[]> {
+    // Only those who may see the agreement see whom it reminded (404 or 403 as for the agreement itself).
+    await this.queries.execute(new GetAgreement(agreementId, principal));
     return [...deliveriesOf(await this.events.readStream(reminderStreamId(agreementId))).values()];
   }
 }

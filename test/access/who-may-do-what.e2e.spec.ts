@@ -148,6 +148,7 @@ describe('who may do what with the Banten–Bengkulu KSB', () => {
       `/audit/agreements/${id}/as-of?date=2025-10-24`,
       `/audit/agreements/${id}/diff?from=2025-10-01&to=2025-10-24`,
       `/audit/agreements/${id}/export?format=csv`,
+      `/agreements/${id}/reminders`,
     ];
 
     it('is seen by every user of its parties, dinas officers and the regional auditor included', async () => {
