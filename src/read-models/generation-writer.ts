@@ -30,8 +30,6 @@ interface ListStatements {
 export class GenerationWriter {
   private readonly entries = new Map<DocumentKey, Entry>();
   private dirty: DocumentKey[] = [];
-  /** Changed documents that stay in memory once written (all but those keyed by their own event). */
-  private dirtyKept = 0;
   private readonly select: Database.Statement<[DocumentKey], string>;
   private readonly insert: Database.Statement<SqlValue[]>;
   private readonly upsert: Database.Statement<SqlValue[]>;
@@ -80,13 +78,12 @@ export class GenerationWriter {
     if (!entry.dirty) {
       entry.dirty = true;
       this.dirty.push(key);
-      if (!entry.once) this.dirtyKept++;
     }
   }
 
-  /** Documents changed since the last flush that memory keeps: a rebuild flushes before they outgrow the cache. */
+  /** Documents changed since the last flush, kept in memory until then: a rebuild flushes before they outgrow the cache. */
   get changedDocuments(): number {
-    return this.dirtyKept;
+    return this.dirty.length;
   }
 
   /** Writes every document changed since the last flush. Runs inside the batch's transaction. */
@@ -99,7 +96,6 @@ export class GenerationWriter {
       if (entry.once) this.entries.delete(key);
     }
     this.dirty = [];
-    this.dirtyKept = 0;
     return written;
   }
 
@@ -118,7 +114,6 @@ export class GenerationWriter {
   forget(): void {
     this.entries.clear();
     this.dirty = [];
-    this.dirtyKept = 0;
   }
 
   private entryOf(key: DocumentKey): Entry {

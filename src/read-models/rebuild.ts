@@ -78,7 +78,6 @@ export async function rebuild(
   const begin = Date.now();
   const startedAt = Math.min(...targets().map((t) => t.applied));
   let position = startedAt;
-  let uncommitted = 0;
   let lastReport = 0;
   const report = async (phase: RebuildProgress['phase'], names = [...building.keys()], force = false): Promise<void> => {
     if (!options.onProgress || (!force && Date.now() - lastReport < (options.progressIntervalMs ?? 1000))) return;
@@ -94,11 +93,14 @@ export async function rebuild(
     // The rebuild is the only writer of its generations (they are leased to it): no target can be behind.
     applyEvents(targets(), batch);
     if (batch.length > 0) position = batch[batch.length - 1].position;
-    uncommitted += batch.length;
     const caughtUp = batch.length < Math.min(readSize, batchSize);
-    if (caughtUp || uncommitted >= batchSize || targets().some((t) => t.writer.changedDocuments >= cachedDocuments)) {
-      await commit(targets());
-      uncommitted = 0;
+    // Each generation commits on its own, as late as memory allows: a document many events change is written once
+    // per commit. What it keeps until then is bounded by `batchSize` events and `cachedDocuments` documents.
+    const due = targets().filter(
+      (t) => caughtUp || t.applied - t.generation.checkpoint >= batchSize || t.writer.changedDocuments >= cachedDocuments,
+    );
+    if (due.length > 0) {
+      await commit(due);
       await report('replaying');
     }
     if (!caughtUp) continue;
