@@ -59,8 +59,8 @@ export async function rebuild(
 ): Promise<RebuiltGeneration[]> {
   const owner = options.owner ?? THIS_PROCESS;
   const readSize = options.readSize ?? 10_000;
-  const batchSize = Math.max(options.batchSize ?? 50_000, 1);
-  const cachedDocuments = options.cachedDocuments ?? 5_000;
+  const batchSize = Math.max(options.batchSize ?? 100_000, 1);
+  const cachedDocuments = options.cachedDocuments ?? 10_000;
   const building = new Map<string, Building>();
   for (const projection of projections) {
     const generation = await retryWhileBusy(() => store.claimBuildingGeneration(projection, owner), options.signal);

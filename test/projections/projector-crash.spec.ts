@@ -71,33 +71,48 @@ describe('a projector killed at random moments', () => {
 
   it('ends with read models identical to a clean rebuild', async () => {
     const readModels = ReadModelStore.open(readModelFileOf({ dataDir }));
-    const caughtUp = async (): Promise<boolean> => {
-      const head = await events.headPosition();
-      return ALL_PROJECTIONS.every((p) => (readModels.live(p.name)?.checkpoint ?? -1) >= head);
+    /** How far the projections got: the least advanced generation, building or live. */
+    const progress = (): number =>
+      Math.min(...ALL_PROJECTIONS.map((p) => readModels.building(p.name)?.checkpoint ?? readModels.live(p.name)?.checkpoint ?? 0));
+    const caughtUp = async (): Promise<boolean> =>
+      ALL_PROJECTIONS.every((p) => (readModels.live(p.name)?.checkpoint ?? -1) >= 0) && progress() >= (await events.headPosition());
+    const until = async (condition: () => boolean | Promise<boolean>, what: string, output: () => string): Promise<void> => {
+      const deadline = Date.now() + 20_000;
+      while (!(await condition())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}:\n${output()}`);
+        await delay(2);
+      }
     };
-    const killedBehind: boolean[] = [];
+    /** Kills the projector once it has passed a random point on the first 70% of its way to `head`: mid-work. */
+    const killMidway = async (projector: ReturnType<typeof startProjector>, head: number): Promise<void> => {
+      const from = progress();
+      const target = from + Math.max(1, Math.floor(random.next() * 0.7 * (head - from)));
+      await until(() => progress() >= target, `the projector passes ${target}`, projector.output);
+      await kill(projector.child);
+      expect(progress()).toBeLessThan(await events.headPosition());
+    };
     try {
-      // While it builds the read models for the first time, then while it follows new events.
-      for (let crash = 0; crash < 6; crash++) {
+      // While it builds the read models for the first time.
+      for (let crash = 0; crash < 3; crash++) {
         const projector = startProjector(dataDir);
         await projector.started;
-        // From the fourth run on, events keep arriving while it runs, and the kill lands while it follows them.
-        const appending = crash >= 3 ? appendInterleaved(events, histories(150 + 15 * (crash - 2)), { inFlight: 3 }) : undefined;
-        await delay(random.between(30, 400));
-        await kill(projector.child);
-        await appending;
-        killedBehind.push(!(await caughtUp()));
+        await killMidway(projector, await events.headPosition());
       }
-      // Some kills at least interrupted work in progress.
-      expect(killedBehind).toContain(true);
+      // While it follows new events as they are appended.
+      for (let crash = 0; crash < 3; crash++) {
+        const projector = startProjector(dataDir);
+        await projector.started;
+        await until(caughtUp, 'the projector catches up', projector.output);
+        const head = await events.headPosition();
+        const appending = appendInterleaved(events, histories(agreements + 20), { inFlight: 4 });
+        await until(async () => (await events.headPosition()) > head + 300, 'events arrive', projector.output);
+        await killMidway(projector, head + 300);
+        await appending;
+      }
 
       const last = startProjector(dataDir);
       await last.started;
-      const deadline = Date.now() + 20_000;
-      while (!(await caughtUp())) {
-        if (Date.now() > deadline) throw new Error(`the projector did not catch up:\n${last.output()}`);
-        await delay(50);
-      }
+      await until(caughtUp, 'the projector catches up', last.output);
       const exited = once(last.child, 'exit');
       last.child.kill('SIGTERM');
       expect(await exited).toEqual([0, null]);
