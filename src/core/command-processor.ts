@@ -147,7 +147,7 @@ export class CommandProcessor {
   }
 }
 
-export function toDomainEvent<Event extends DomainEvent>(recorded: Pick<RecordedEvent, 'type' | 'data'>): Event {
+export function asDomainEvent<Event extends DomainEvent>(recorded: Pick<RecordedEvent, 'type' | 'data'>): Event {
   return { type: recorded.type, data: recorded.data } as Event;
 }
 
@@ -157,7 +157,7 @@ export function foldHistory<State, Event extends DomainEvent>(
   history: readonly RecordedEvent[],
   from: State = decider.initialState,
 ): State {
-  return history.reduce((state, event) => decider.evolve(state, toDomainEvent<Event>(event)), from);
+  return history.reduce((state, event) => decider.evolve(state, asDomainEvent<Event>(event)), from);
 }
 
 function toNewEvent(event: DomainEvent, context: CommandContext): NewEvent {

@@ -3,11 +3,11 @@ import type { Clock } from '../core/clock.port';
 import type { EventStore } from '../core/event-store.port';
 import type { DeadlineSchedule } from './deadline-source';
 import type { ReminderChannel } from './reminder-channels';
-import { DeliveriesFailed, recordReminderEvent } from './reminder-dispatcher';
+import { claimDelivery, DeliveriesFailed, recordReminderEvent } from './reminder-dispatcher';
 import { type DigestItem, digestMessage } from './reminder-message';
 import { isSuperseded, jobIdOf, planReminders } from './reminder-plan';
 import type { ReminderPolicies } from './reminder-policies';
-import { type DeliveryIdentity, type DeliveryRecord, deliveriesOf, reminderStreamId } from './reminder.events';
+import { type DeliveryRecord, deliveriesOf, reminderStreamId } from './reminder.events';
 import type { Contact, RemindersStore } from './reminders.store';
 
 /** What a digest job carries: whose digest, and which day's. */
@@ -78,38 +78,17 @@ export class DailyDigest {
       const claimed: { item: DigestItem; deliveryId: string; attempt: number; streamId: string }[] = [];
       for (const item of due) {
         const { reminder } = item;
-        const deliveryId = `${reminder.reminderId}|${contact.contactId}|${channel.name}`;
-        const before = recorded.get(reminder.agreementId)?.get(deliveryId);
-        if (before?.outcome === 'sent' || before?.outcome === 'given-up') {
+        const target = { reminder, contact, channel: channel.name, address, digestId };
+        const claim = await claimDelivery(this.events, this.clock, target, recorded.get(reminder.agreementId));
+        if (claim === 'done') {
           skipped++;
           continue;
         }
-        if (before?.outcome === 'claimed') {
+        if (claim === 'unconfirmed') {
           unconfirmed++;
           continue;
         }
-        const deliveryAttempt = (before?.attempts ?? 0) + 1;
-        const streamId = reminderStreamId(reminder.agreementId);
-        const identity: DeliveryIdentity = {
-          deliveryId,
-          reminderId: reminder.reminderId,
-          deadlineId: reminder.deadlineId,
-          kind: reminder.kind,
-          dueOn: reminder.dueOn,
-          step: reminder.step,
-          escalation: reminder.escalation,
-          contactId: contact.contactId,
-          contactName: contact.name,
-          channel: channel.name,
-          address,
-          digestId,
-        };
-        const claim = await this.record(streamId, { type: 'ReminderClaimed', data: { ...identity, attempt: deliveryAttempt } }, `claim|${deliveryId}|${deliveryAttempt}`);
-        if (claim.replayed) {
-          unconfirmed++;
-          continue;
-        }
-        claimed.push({ item, deliveryId, attempt: deliveryAttempt, streamId });
+        claimed.push({ item, ...claim });
       }
       if (claimed.length === 0) continue;
       for (const { deliveryId } of claimed) this.inFlight.add(deliveryId);

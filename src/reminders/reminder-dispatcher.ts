@@ -12,7 +12,14 @@ import type { ReminderChannel } from './reminder-channels';
 import { reminderMessage } from './reminder-message';
 import { isSuperseded, type PlannedReminder, planReminders } from './reminder-plan';
 import type { ReminderPolicies } from './reminder-policies';
-import { type DeliveryIdentity, deliveriesOf, type ReminderEvent, reminderStreamId } from './reminder.events';
+import {
+  type DeliveryIdentity,
+  type DeliveryRecord,
+  deliveriesOf,
+  type ReminderChannelName,
+  type ReminderEvent,
+  reminderStreamId,
+} from './reminder.events';
 import type { Contact, RemindersStore } from './reminders.store';
 
 /** What a reminder job carries: enough to find its reminder again in the schedule, nothing to trust blindly. */
@@ -126,7 +133,7 @@ export class ReminderDispatcher {
           // The digest gathers its reminders from the schedule itself: this job only makes sure the day's digest runs.
           const pending = this.channels.some((channel) => {
             if (!channel.addressOf(contact)) return false;
-            const outcome = recorded.get(`${reminder.reminderId}|${contact.contactId}|${channel.name}`)?.outcome;
+            const outcome = recorded.get(deliveryIdOf(reminder, contact, channel.name))?.outcome;
             return outcome === undefined || outcome === 'failed';
           });
           if (pending) await this.digests.request(contact, this.source.today());
@@ -136,36 +143,16 @@ export class ReminderDispatcher {
         for (const channel of this.channels) {
           const address = channel.addressOf(contact);
           if (!address) continue;
-          const deliveryId = `${reminder.reminderId}|${contact.contactId}|${channel.name}`;
-          const before = recorded.get(deliveryId);
-          if (before?.outcome === 'sent' || before?.outcome === 'given-up') {
+          const claim = await claimDelivery(this.events, this.clock, { reminder, contact, channel: channel.name, address }, recorded);
+          if (claim === 'done') {
             skipped++;
             continue;
           }
-          if (before?.outcome === 'claimed') {
-            // Its worker died between claim and outcome: the message may have left. Never twice.
+          if (claim === 'unconfirmed') {
             unconfirmed++;
             continue;
           }
-          const deliveryAttempt = (before?.attempts ?? 0) + 1;
-          const identity: DeliveryIdentity = {
-            deliveryId,
-            reminderId: reminder.reminderId,
-            deadlineId: reminder.deadlineId,
-            kind: reminder.kind,
-            dueOn: reminder.dueOn,
-            step: reminder.step,
-            escalation: reminder.escalation,
-            contactId: contact.contactId,
-            contactName: contact.name,
-            channel: channel.name,
-            address,
-          };
-          const claim = await this.record(streamId, { type: 'ReminderClaimed', data: { ...identity, attempt: deliveryAttempt } }, `claim|${deliveryId}|${deliveryAttempt}`);
-          if (claim.replayed) {
-            unconfirmed++;
-            continue;
-          }
+          const { deliveryId, attempt: deliveryAttempt } = claim;
           this.inFlight.add(deliveryId);
           try {
             const message = reminderMessage(reminder, { agreementTitle: about.title, subject: about.subject, recipientName: contact.name, publicUrl: this.publicUrl });
@@ -198,6 +185,46 @@ export class ReminderDispatcher {
   private record(streamId: string, event: ReminderEvent, idempotencyKey: string) {
     return recordReminderEvent(this.events, this.clock, streamId, event, idempotencyKey);
   }
+}
+
+/** `<reminderId>|<contactId>|<channel>`: one reminder to one contact over one channel. */
+export const deliveryIdOf = (reminder: PlannedReminder, contact: Contact, channel: ReminderChannelName): string =>
+  `${reminder.reminderId}|${contact.contactId}|${channel}`;
+
+/**
+ * Claims the next attempt of one delivery, alone or in a digest. `done`: it was sent or given up. `unconfirmed`:
+ * its last claim has no outcome (its worker died, the message may have left) or another worker claimed it just
+ * now; either way it is never sent twice.
+ */
+export async function claimDelivery(
+  events: EventStore,
+  clock: Clock,
+  target: { reminder: PlannedReminder; contact: Contact; channel: ReminderChannelName; address: string; digestId?: string },
+  recorded: ReadonlyMap<string, DeliveryRecord> | undefined,
+): Promise<{ deliveryId: string; attempt: number; streamId: string } | 'done' | 'unconfirmed'> {
+  const { reminder, contact, channel, address, digestId } = target;
+  const deliveryId = deliveryIdOf(reminder, contact, channel);
+  const before = recorded?.get(deliveryId);
+  if (before?.outcome === 'sent' || before?.outcome === 'given-up') return 'done';
+  if (before?.outcome === 'claimed') return 'unconfirmed';
+  const attempt = (before?.attempts ?? 0) + 1;
+  const identity: DeliveryIdentity = {
+    deliveryId,
+    reminderId: reminder.reminderId,
+    deadlineId: reminder.deadlineId,
+    kind: reminder.kind,
+    dueOn: reminder.dueOn,
+    step: reminder.step,
+    escalation: reminder.escalation,
+    contactId: contact.contactId,
+    contactName: contact.name,
+    channel,
+    address,
+    ...(digestId ? { digestId } : {}),
+  };
+  const streamId = reminderStreamId(reminder.agreementId);
+  const claim = await recordReminderEvent(events, clock, streamId, { type: 'ReminderClaimed', data: { ...identity, attempt } }, `claim|${deliveryId}|${attempt}`);
+  return claim.replayed ? 'unconfirmed' : { deliveryId, attempt, streamId };
 }
 
 /** Appends one reminder event to an agreement's reminder stream, idempotent by key (a replay reports `replayed`). */

@@ -1,6 +1,6 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { type CommandResult, toDomainEvent } from '../../core/command-processor';
+import { type CommandResult, asDomainEvent } from '../../core/command-processor';
 import { type CommandEnvelopeFields, CommandContextFactory } from '../../http/command-context';
 import type { AuthenticatedRequest } from '../../http/request-actor';
 import { type AgreementCommandInput, ExecuteAgreementCommand } from '../application/agreement.commands';
@@ -79,7 +79,7 @@ export class AgreementCommandSender {
     key: Key,
   ): Promise<CommandResponse & Pick<CreatedIds, Key>> {
     const { response, events } = await this.execute(request, agreementId, command, body);
-    const id = events.map((e) => createdIdsOf(toDomainEvent<AgreementEvent>(e))[key]).find((value) => value !== undefined);
+    const id = events.map((e) => createdIdsOf(asDomainEvent<AgreementEvent>(e))[key]).find((value) => value !== undefined);
     // Only a replay can lack the id: the key was first used for another command.
     if (id === undefined) throw keyUsedForAnotherCommand();
     return { ...response, [key]: id } as CommandResponse & Pick<CreatedIds, Key>;
