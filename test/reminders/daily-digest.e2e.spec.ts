@@ -8,6 +8,7 @@ import { BENGKULU, activeAgreement, bengkuluCoordinator } from '../e2e/http-fixt
 import { PrivateRedis } from '../support/private-redis';
 import { SmtpSink, WebhookReceiver } from '../support/reminder-receivers';
 import { TestApp } from '../support/test-app';
+import { waitUntil } from '../support/wait-until';
 
 const DINKES = 'Dinas Kesehatan Provinsi Bengkulu';
 const WEBHOOK_SECRET = 'rahasia-webhook-dinkes-bengkulu';
@@ -15,14 +16,6 @@ const WEBHOOK_SECRET = 'rahasia-webhook-dinkes-bengkulu';
 const digestMail = 'dinkes@bengkuluprov.go.id';
 /** Wants each reminder on its own. */
 const staffMail = 'sekretariat.dinkes@bengkuluprov.go.id';
-
-async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 8_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /**
  * Two follow-ups of the Banten–Bengkulu KSB due on the same day, 30 June 2026, both for the Dinas Kesehatan of
@@ -82,7 +75,7 @@ describe('the daily digest', () => {
     // 23 June, 09:00 WIB: the 7-day reminders of both follow-ups are due.
     app.clock.set('2026-06-23T02:00:00.000Z');
     await settle();
-    await eventually(() => digestsTo(digestMail).length >= 1 && smtp.to(staffMail).length >= 2, 'the digest and the two lone reminders');
+    await waitUntil(() => digestsTo(digestMail).length >= 1 && smtp.to(staffMail).length >= 2, 'the digest and the two lone reminders');
   });
 
   afterAll(async () => {
@@ -105,7 +98,7 @@ describe('the daily digest', () => {
   });
 
   it('sends the same digest once to the contact’s webhook, signed, naming each reminder', async () => {
-    await eventually(() => webhooks.received.length >= 1, 'the digest webhook');
+    await waitUntil(() => webhooks.received.length >= 1, 'the digest webhook');
     expect(webhooks.received).toHaveLength(1);
     const [hook] = webhooks.received;
     expect(hook).toMatchObject({ path: '/wa', signatureValid: true, body: { id: 'digest|dinkes|2026-06-23|webhook', digest: true, day: '2026-06-23' } });
@@ -134,12 +127,12 @@ describe('the daily digest', () => {
     // Due 27 June: its 7-day reminder (20 June) is already due, after today's digest went out.
     await addFollowUp('Menyepakati formulir rujukan bersama', '2026-06-27');
     await settle();
-    await eventually(() => smtp.to(staffMail).length >= 3, 'the lone reminder of the new follow-up');
+    await waitUntil(() => smtp.to(staffMail).length >= 3, 'the lone reminder of the new follow-up');
     expect(smtp.to(digestMail)).toHaveLength(1);
 
     app.clock.set('2026-06-24T02:00:00.000Z');
     await settle();
-    await eventually(() => digestsTo(digestMail).length >= 2, 'the digest of 24 June');
+    await waitUntil(() => digestsTo(digestMail).length >= 2, 'the digest of 24 June');
     const next = digestsTo(digestMail)[1];
     expect(next.deliveryId).toBe('digest|dinkes|2026-06-24|email');
     expect(next.text).toContain('Berikut 1 pengingat Sinergi untuk Anda pada 24 Juni 2026');

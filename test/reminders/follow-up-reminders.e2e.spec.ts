@@ -6,20 +6,13 @@ import { BENGKULU, activeAgreement, bengkuluCoordinator, bengkuluDinkes } from '
 import { PrivateRedis } from '../support/private-redis';
 import { SmtpSink, WebhookReceiver } from '../support/reminder-receivers';
 import { TestApp } from '../support/test-app';
+import { waitUntil } from '../support/wait-until';
 
 const DINKES = 'Dinas Kesehatan Provinsi Bengkulu';
 const WEBHOOK_SECRET = 'rahasia-webhook-dinkes-bengkulu';
 const opdMail = 'dinkes@bengkuluprov.go.id';
 const headMail = 'kadinkes@bengkuluprov.go.id';
 const coordinatorMail = 'biro-pemotda@bengkuluprov.go.id';
-
-async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 8_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /**
  * The Banten–Bengkulu follow-up "Menyusun alur rujukan pasien antarprovinsi", due 30 June 2026, assigned to the
@@ -44,7 +37,7 @@ describe('reminders of a follow-up', () => {
   const moveTo = async (day: string, expectedMails: number) => {
     app.clock.set(`${day}T02:00:00.000Z`);
     await settle();
-    await eventually(() => followUpMails().length >= expectedMails, `${expectedMails} follow-up mails by ${day}`);
+    await waitUntil(() => followUpMails().length >= expectedMails, `${expectedMails} follow-up mails by ${day}`);
   };
 
   beforeAll(async () => {
@@ -97,7 +90,7 @@ describe('reminders of a follow-up', () => {
     expect(mail.text).toContain('Menyusun alur rujukan pasien antarprovinsi');
     expect(mail.text).toContain('30 Juni 2026');
     expect(mail.text).toContain(`https://sinergi.test/agreements/${agreementId}`);
-    await eventually(() => webhooks.received.some((w) => String(w.body.step) === 'D-7'), 'the D-7 webhook');
+    await waitUntil(() => webhooks.received.some((w) => String(w.body.step) === 'D-7'), 'the D-7 webhook');
     expect(webhooks.received.filter((w) => w.body.step === 'D-7' && w.body.kind === 'follow-up-due')).toEqual([
       expect.objectContaining({ path: '/wa', signatureValid: true }),
     ]);
@@ -115,7 +108,7 @@ describe('reminders of a follow-up', () => {
     // A command does not wait for Redis.
     await app.as(bengkuluDinkes).post(`/agreements/${agreementId}/follow-ups/tl-1/acknowledgement`, {}).expect(200);
     await redis.restart();
-    await eventually(() => scheduler.state === 'up', 'the scheduler to reconnect');
+    await waitUntil(() => scheduler.state === 'up', 'the scheduler to reconnect');
     await moveTo('2026-06-30', 3);
     expect(followUpMailsTo(opdMail, 'D0')).toHaveLength(1);
     expect(followUpMailsTo(opdMail, 'D-7')).toHaveLength(1);
@@ -156,7 +149,7 @@ describe('reminders of a follow-up', () => {
   it('records the expiry of the KSB on its end date, as the engine', async () => {
     app.clock.set('2030-10-24T02:00:00.000Z');
     await settle();
-    await eventually(async () => (await app.as(bengkuluCoordinator).get(`/agreements/${agreementId}`)).body.state?.stage === 'expired', 'the expiry');
+    await waitUntil(async () => (await app.as(bengkuluCoordinator).get(`/agreements/${agreementId}`)).body.state?.stage === 'expired', 'the expiry');
   });
 
   it('shows the pipeline on /health', async () => {

@@ -11,18 +11,11 @@ import { BENGKULU, activeAgreement, bengkuluCoordinator } from '../e2e/http-fixt
 import { PrivateRedis } from '../support/private-redis';
 import { SmtpSink } from '../support/reminder-receivers';
 import { TestApp } from '../support/test-app';
+import { waitUntil } from '../support/wait-until';
 
 const DINKES = 'Dinas Kesehatan Provinsi Bengkulu';
 const opdMail = 'dinkes@bengkuluprov.go.id';
 const inspektorat: Actor = { userId: 'inspektorat@bengkuluprov.go.id', role: 'auditor', region: BENGKULU };
-
-async function eventually(check: () => boolean, what: string, timeoutMs = 8_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /**
  * The 7-day reminder of a follow-up due 30 June 2026 went by mail to the Dinas Kesehatan of Bengkulu: an auditor
@@ -74,7 +67,7 @@ describe('reminders in the audit trail of an agreement', () => {
     await settle();
     app.clock.set('2026-06-23T02:00:00.000Z');
     await settle();
-    await eventually(() => smtp.to(opdMail).length === 1, 'the 7-day reminder');
+    await waitUntil(() => smtp.to(opdMail).length === 1, 'the 7-day reminder');
     // Its outcome is recorded right after the SMTP server accepted it.
     const sent = async () => ((await auditor().get(`/audit/agreements/${agreementId}/history`)).body.reminders?.entries ?? []).length === 2;
     for (let i = 0; i < 100 && !(await sent()); i++) await new Promise((resolve) => setTimeout(resolve, 25));
