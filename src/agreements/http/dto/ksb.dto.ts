@@ -1,3 +1,4 @@
+import { IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -152,7 +153,8 @@ export class SignatoryDto {
   position!: string;
 }
 
-export class SignAgreementDto extends CommandDto {
+/** One party's signature of a document: of the KSB itself, or of an addendum. */
+export class PartySignatureDto {
   /** The signing party, by region code. */
   @IsRegionCode()
   party!: string;
@@ -167,10 +169,13 @@ export class SignAgreementDto extends CommandDto {
   @MaxLength(200)
   documentNumber!: string;
 
-  /** Date of the signature; parties may sign on different days, the last one activates the KSB. */
+  /** Date of the signature; parties may sign on different days. */
   @IsIsoDate()
   date!: string;
+}
 
+/** A party signs the KSB; the last signature activates it. */
+export class SignAgreementDto extends IntersectionType(CommandDto, PartySignatureDto) {
   @IsString()
   @IsNotEmpty()
   @MaxLength(500)
@@ -283,25 +288,6 @@ export class RecordMonevDto extends CommandDto {
   note!: string;
 }
 
-export class AmendmentSignatureDto {
-  /** The signing party, by region code. */
-  @IsRegionCode()
-  party!: string;
-
-  @ValidateNested()
-  @Type(() => SignatoryDto)
-  signatory!: SignatoryDto;
-
-  /** The party's own number for the addendum. */
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  documentNumber!: string;
-
-  @IsIsoDate()
-  date!: string;
-}
-
 export class AmendAgreementDto extends CommandDto {
   /** SHA-256 of the addendum document. */
   @IsSha256()
@@ -318,6 +304,6 @@ export class AmendAgreementDto extends CommandDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
   @ValidateNested({ each: true })
-  @Type(() => AmendmentSignatureDto)
-  signatures!: AmendmentSignatureDto[];
+  @Type(() => PartySignatureDto)
+  signatures!: PartySignatureDto[];
 }
