@@ -49,6 +49,8 @@ export abstract class EventStore {
   /**
    * Appends atomically and durably: when the promise resolves, the events survive a crash.
    * Rejects with {@link WrongExpectedRevision} when the stream is not where the caller expects it.
+   * An empty `events` array is checked the same way but writes nothing, not even the idempotency key; it resolves
+   * with where the stream is (`lastRevision` -1 and `lastPosition` 0 for a missing stream, `firstRevision` one past).
    */
   abstract append(
     streamId: string,

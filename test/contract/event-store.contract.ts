@@ -116,6 +116,23 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
       });
     });
 
+    describe('an empty append', () => {
+      it('writes nothing, not even its idempotency key, and reports where the stream is', async () => {
+        const s = streamName();
+        const key = `empty-${s}`;
+        const missing = await store.append(s, [], 'no-stream');
+        const before = await store.headPosition();
+        await store.append(s, [event(), event()], 'no-stream');
+
+        const existing = await store.append(s, [], 1, { idempotencyKey: key });
+
+        expect(missing).toEqual({ streamId: s, firstRevision: 0, lastRevision: -1, lastPosition: 0, replayed: false });
+        expect(existing).toEqual({ streamId: s, firstRevision: 2, lastRevision: 1, lastPosition: before + 2, replayed: false });
+        expect(await store.findAppend(key)).toBeUndefined();
+        await expect(store.append(s, [], 0)).rejects.toBeInstanceOf(WrongExpectedRevision);
+      });
+    });
+
     describe('reading a stream', () => {
       it('returns its events in revision order, bounded by afterRevision (exclusive) and toRevision (inclusive)', async () => {
         const s = streamName();

@@ -119,21 +119,6 @@ describeWithPostgres('the PostgreSQL event store, on a private server', () => {
       });
     });
 
-    describe('an empty append', () => {
-      it('writes nothing and reports where the stream is', async () => {
-        const s = streamName();
-        const missing = await store.append(s, [], 'no-stream');
-        await store.append(s, [event(), event()], 'no-stream');
-
-        const existing = await store.append(s, [], 1, { idempotencyKey: 'empty' });
-
-        expect(missing).toEqual({ streamId: s, firstRevision: 0, lastRevision: -1, lastPosition: 0, replayed: false });
-        expect(existing).toEqual({ streamId: s, firstRevision: 2, lastRevision: 1, lastPosition: 2, replayed: false });
-        expect(await store.findAppend('empty')).toBeUndefined();
-        await expect(store.append(s, [], 0)).rejects.toBeInstanceOf(WrongExpectedRevision);
-      });
-    });
-
     describe('appends arriving together (group commit)', () => {
       it('are committed in one transaction', async () => {
         const before = store.stats.commits;
