@@ -64,12 +64,21 @@ const SCHEMA = `
 /** Tokens are long random secrets, so one unsalted SHA-256 is enough to keep them unusable from a stolen file. */
 export const tokenDigest = (token: string): string => createHash('sha256').update(token).digest('hex');
 
+const CACHED_PRINCIPALS = 10_000;
+
 /** `sng_` marks Sinergi's own tokens, so they are told apart from JWTs and found by secret scanners. */
 export const API_TOKEN_PREFIX = 'sng_';
 
 /** The users and API tokens of a single-site deployment, in `<dataDir>/access.sqlite`. */
 export class BuiltInUsers {
   private readonly statements;
+  /**
+   * Principals of tokens seen lately, so a request costs no hash and no query. Valid while no other connection
+   * has written the file (SQLite's data_version: `sinergi user revoke` in another process), cleared on our own
+   * writes: a revoked token is refused from the next request on.
+   */
+  private readonly principals = new Map<string, Principal>();
+  private seenVersion = -1;
 
   private constructor(private readonly db: Database.Database) {
     this.statements = {
@@ -81,6 +90,7 @@ export class BuiltInUsers {
       byId: db.prepare<[string], UserRow>('SELECT * FROM users WHERE user_id = ?'),
       all: db.prepare<[], UserRow>('SELECT * FROM users ORDER BY created_at, user_id'),
       revoke: db.prepare<[string, string]>('UPDATE users SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL'),
+      dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
     };
   }
 
@@ -112,6 +122,7 @@ export class BuiltInUsers {
     if (this.statements.byId.get(userId)) throw new InvalidUser(`a user ${userId} already exists`);
     const token = `${API_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const createdAt = now.toISOString();
+    this.principals.clear();
     this.statements.insert.run({
       userId,
       name: user.name.trim(),
@@ -138,16 +149,27 @@ export class BuiltInUsers {
   /** Revokes the user's token at once; the user stays listed, so past events keep a known author. */
   revoke(userId: string, now = new Date()): BuiltInUser {
     this.get(userId);
+    this.principals.clear();
     this.statements.revoke.run(now.toISOString(), userId);
     return this.get(userId);
   }
 
   /** The user a token belongs to, unless it is unknown or revoked. */
   principalFor(token: string): Principal | undefined {
+    const version = this.statements.dataVersion.get() as number;
+    if (version !== this.seenVersion) {
+      this.principals.clear();
+      this.seenVersion = version;
+    }
+    const cached = this.principals.get(token);
+    if (cached) return cached;
     const row = this.statements.byToken.get(tokenDigest(token));
     if (!row) return undefined;
     const { userId, name, role, region, opd, national } = toUser(row);
-    return { userId, name, role, region, ...(opd ? { opd } : {}), national, via: 'api-token' };
+    const principal: Principal = { userId, name, role, region, ...(opd ? { opd } : {}), national, via: 'api-token' };
+    if (this.principals.size >= CACHED_PRINCIPALS) this.principals.clear();
+    this.principals.set(token, Object.freeze(principal));
+    return principal;
   }
 
   close(): void {

@@ -221,6 +221,25 @@ describe('SqliteEventStore', () => {
       await expect(other.append(s, [event()], 'no-stream')).rejects.toBeInstanceOf(WrongExpectedRevision);
       expect(await other.append(s, [event()], 0)).toMatchObject({ firstRevision: 1, lastPosition: 2 });
     });
+
+    it("makes the first store forget the heads it knew: its reads and appends see the other's events", async () => {
+      const other = open();
+      const s = streamName();
+      await store.append(s, [event()], 'no-stream');
+      expect(await store.readStream(s, { afterRevision: 0 })).toEqual([]);
+      await store.append(s, [event()], 0);
+
+      await other.append(s, [event()], 1);
+
+      expect((await store.readStream(s, { afterRevision: 1 })).map((e) => e.revision)).toEqual([2]);
+      await expect(store.append(s, [event()], 1)).rejects.toBeInstanceOf(WrongExpectedRevision);
+      await store.append(s, [event()], 2);
+      const stream = await store.readStream(s);
+      expect(stream.map((e) => e.revision)).toEqual([0, 1, 2, 3]);
+      // The chain runs through the other store's event.
+      expect(stream[3].previousHash).toBe(stream[2].hash);
+      expect(stream[3].metadata.recordedAt >= stream[2].metadata.recordedAt).toBe(true);
+    });
   });
 
   describe('a closed store', () => {

@@ -28,10 +28,11 @@ export function daysBetween(from: IsoDate, to: IsoDate): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
-// Built once: a formatter per call costs about 100 µs, on every command.
-const JAKARTA_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' });
+/** Western Indonesia Time (WIB) is UTC+7 all year round: no daylight saving since 1964. */
+const WIB_OFFSET_MS = 7 * 3_600_000;
 
 /** The calendar date of an instant in Indonesia's western time zone, where most regional offices are. */
 export function dateInJakarta(instant: Date | string): IsoDate {
-  return JAKARTA_DATE.format(new Date(instant));
+  const ms = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
+  return new Date(ms + WIB_OFFSET_MS).toISOString().slice(0, 10);
 }

@@ -95,6 +95,26 @@ interface PendingAppend {
 
 type Outcome = { ok: true; result: AppendResult; written: number } | { ok: false; error: unknown };
 
+/** Streams' heads kept in memory, at most. */
+const KNOWN_HEADS = 100_000;
+
+/**
+ * What this connection knows of the file without reading it: the heads of streams it wrote or read to the end,
+ * and the last recorded-at stamp. True while no other connection has committed (SQLite's `data_version`, read
+ * before what it guards), so a command on a cached stream reads nothing and an append looks nothing up.
+ */
+interface Known {
+  version: number;
+  heads: Map<string, StreamHead>;
+  lastRecordedAt: string | undefined;
+}
+
+/** A group's writes, applied to what is known once the group has committed. */
+interface GroupWrites {
+  heads: Map<string, StreamHead>;
+  recordedAt: string;
+}
+
 /**
  * The embedded event store: one SQLite file in WAL mode with `synchronous = FULL`, so an acknowledged
  * append survives a crash or a power loss.
@@ -111,6 +131,7 @@ export class SqliteEventStore extends EventStore {
   private scheduledFlush: NodeJS.Immediate | undefined;
   private readonly subscriptions = new Set<PollingSubscription>();
   private readonly counters: SqliteEventStoreStats = { commits: 0, appends: 0, events: 0 };
+  private known: Known = { version: -1, heads: new Map(), lastRecordedAt: undefined };
   private closed = false;
 
   private constructor(
@@ -139,26 +160,29 @@ export class SqliteEventStore extends EventStore {
       ),
       readAll: db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
       headPosition: db.prepare<[], number>('SELECT coalesce(max(position), 0) FROM events').pluck(),
+      dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
     };
     // A nested better-sqlite3 transaction is a savepoint: a throwing append rolls back only its own writes.
-    const appendOne = db.transaction((append: PendingAppend, recordedAt: string) => this.write(append, recordedAt));
+    const appendOne = db.transaction((append: PendingAppend, writes: GroupWrites) => this.write(append, writes));
     const lastRecordedAt = db.prepare<[], string>(
       "SELECT json_extract(metadata, '$.recordedAt') FROM events ORDER BY position DESC LIMIT 1",
     ).pluck();
-    this.commitGroup = db.transaction((group: PendingAppend[]): Outcome[] => {
+    this.commitGroup = db.transaction((group: PendingAppend[]): { outcomes: Outcome[]; writes: GroupWrites } => {
       // Stamped once the write lock is held, and never before the last event: with several writer processes
       // (or a clock stepping back), recorded-at still follows the global order, which audits check.
       const now = this.clock.now().toISOString();
-      const last = lastRecordedAt.get();
-      const recordedAt = last && last > now ? last : now;
-      return group.map((append) => {
+      const known = this.knowledge();
+      const last = known.lastRecordedAt ?? lastRecordedAt.get();
+      const writes: GroupWrites = { heads: new Map(), recordedAt: last && last > now ? last : now };
+      const outcomes = group.map((append): Outcome => {
         try {
-          const result: AppendResult = appendOne(append, recordedAt);
+          const result: AppendResult = appendOne(append, writes);
           return { ok: true, result, written: result.replayed ? 0 : append.events.length };
         } catch (error) {
           return { ok: false, error };
         }
       });
+      return { outcomes, writes };
     });
   }
 
@@ -203,8 +227,13 @@ export class SqliteEventStore extends EventStore {
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const after = options.afterRevision ?? -1;
-    const to = options.toRevision ?? Number.MAX_SAFE_INTEGER;
-    return this.statements.readStream.all(streamId, after, to).map(toRecordedEvent);
+    const toEnd = options.toRevision === undefined;
+    const known = this.knowledge();
+    if (toEnd && known.heads.get(streamId)?.revision === after) return [];
+    const rows = this.statements.readStream.all(streamId, after, options.toRevision ?? Number.MAX_SAFE_INTEGER);
+    const last = rows[rows.length - 1];
+    if (toEnd && last) remember(known.heads, streamId, { revision: last.revision, hash: last.hash, position: last.position });
+    return rows.map(toRecordedEvent);
   }
 
   async readAll(afterPosition: number, limit: number): Promise<RecordedEvent[]> {
@@ -262,7 +291,10 @@ export class SqliteEventStore extends EventStore {
     try {
       // IMMEDIATE takes the write lock up front, so a concurrent writer process makes us wait (busy_timeout)
       // instead of failing when a read transaction would have to be upgraded.
-      outcomes = this.commitGroup.immediate(group);
+      let writes: GroupWrites;
+      ({ outcomes, writes } = this.commitGroup.immediate(group));
+      for (const [streamId, head] of writes.heads) remember(this.known.heads, streamId, head);
+      if (writes.heads.size > 0) this.known.lastRecordedAt = writes.recordedAt;
     } catch (error) {
       for (const append of group) append.reject(error);
       return;
@@ -283,14 +315,24 @@ export class SqliteEventStore extends EventStore {
     if (written > 0) for (const subscription of this.subscriptions) subscription.notify();
   }
 
-  /** Runs inside the group's transaction, in the append's own savepoint. */
-  private write(append: PendingAppend, recordedAt: string): AppendResult {
+  /** What is known of the file, forgotten as soon as another connection has committed to it. */
+  private knowledge(): Known {
+    const version = this.statements.dataVersion.get() as number;
+    if (version !== this.known.version) this.known = { version, heads: new Map(), lastRecordedAt: undefined };
+    return this.known;
+  }
+
+  /**
+   * Runs inside the group's transaction, in the append's own savepoint. The stream's head is what this group
+   * wrote, or what is known, or read from the file; the new head is known once the group has committed.
+   */
+  private write(append: PendingAppend, writes: GroupWrites): AppendResult {
     const { streamId, events, expected, idempotencyKey } = append;
     if (idempotencyKey !== undefined) {
       const prior = this.statements.findKey.get(idempotencyKey);
       if (prior) return { ...toAppendResult(prior), replayed: true };
     }
-    const head = this.statements.head.get(streamId);
+    const head = writes.heads.get(streamId) ?? this.known.heads.get(streamId) ?? this.statements.head.get(streamId);
     const current = head?.revision ?? -1;
     if (!matches(expected, current)) {
       throw new WrongExpectedRevision(streamId, expected, head ? current : 'no-stream');
@@ -302,7 +344,7 @@ export class SqliteEventStore extends EventStore {
       revision++;
       // JSON has no undefined: store and hash null, so the stored event hashes the same when read back.
       const data = event.data === undefined ? null : event.data;
-      const metadata: EventMetadata = { ...event.metadata, recordedAt };
+      const metadata: EventMetadata = { ...event.metadata, recordedAt: writes.recordedAt };
       const { id, type, schemaVersion } = event;
       const hash = eventHash({ id, streamId, revision, type, schemaVersion, data, metadata, previousHash });
       const row = [id, streamId, revision, type, schemaVersion, JSON.stringify(data), JSON.stringify(metadata)] as const;
@@ -313,8 +355,16 @@ export class SqliteEventStore extends EventStore {
     if (idempotencyKey !== undefined && events.length > 0) {
       this.statements.insertKey.run(idempotencyKey, streamId, result.firstRevision, result.lastRevision, position);
     }
+    if (events.length > 0) writes.heads.set(streamId, { revision, hash: previousHash, position });
     return result;
   }
+}
+
+/** Keeps a stream's head, most recently used last, forgetting the least recently used beyond the bound. */
+function remember(heads: Map<string, StreamHead>, streamId: string, head: StreamHead): void {
+  heads.delete(streamId);
+  heads.set(streamId, head);
+  if (heads.size > KNOWN_HEADS) heads.delete(heads.keys().next().value as string);
 }
 
 function migrate(db: Database.Database): void {
