@@ -4,7 +4,6 @@
 // long run through the bus, sampling the server's memory along the way.
 //   flags: --large, --commands N (long run), --agreements N, --client http|fetch (HTTP client, default http)
 import 'reflect-metadata';
-import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
@@ -14,18 +13,15 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { BuiltInUsers } from '../src/access/built-in-users';
-import { type AgreementCommandInput, ExecuteAgreementCommand } from '../src/agreements/application/agreement.commands';
 import { AppModule } from '../src/app.module';
 import { SinergiConfig } from '../src/config/sinergi.config';
-import type { CommandContext, CommandResult } from '../src/core/command-processor';
-import type { Actor } from '../src/core/event';
 import { EventStore } from '../src/core/event-store.port';
-import { coordinator } from '../src/demo/demo-story';
 import { configureApp } from '../src/http/configure-app';
 import { validationPipe } from '../src/http/validation';
 import { SqliteEventStore, type SqliteEventStoreStats } from '../src/infrastructure/sqlite/sqlite.event-store';
 import { ReadModelsConfig } from '../src/read-models/read-models.config';
 import { RegionDirectory } from '../src/regions/region-directory';
+import { banten, Commands, monevData } from './agreement-commands';
 import type { HttpClientKind, HttpLoad, HttpLoadResult } from './http-load.worker';
 import {
   type BenchOptions,
@@ -46,8 +42,6 @@ import {
 } from './support';
 
 const CONCURRENT = 64;
-const banten = coordinator('36');
-const bengkulu = coordinator('17');
 
 interface Sizes {
   /** Each measurement is split into this many rounds, alternating with its ceiling. */
@@ -82,14 +76,6 @@ const LARGE_SIZES: Sizes = {
   agreementsPerClient: 16,
 };
 
-const monevData = (n: number) => ({
-  party: '36',
-  date: '2026-01-10',
-  rating: 4,
-  recommendation: 'continue' as const,
-  note: `Monitoring dan evaluasi semester I, kunjungan ${n}: layanan rujukan berjalan sesuai rencana`,
-});
-
 /** The ceiling for HTTP: one POST route that does nothing, with no authentication and no command. */
 @Controller('bare')
 class BareController {
@@ -112,55 +98,6 @@ function configureBareApp(bare: NestExpressApplication): void {
   bare.use(helmet());
   bare.useBodyParser('json', { limit: SinergiConfig.fromEnv().bodyLimit });
   bare.useGlobalPipes(validationPipe());
-}
-
-class Commands {
-  private sent = 0;
-
-  constructor(private readonly bus: CommandBus) {}
-
-  execute(agreementId: string, by: Actor, occurredAt: string, command: AgreementCommandInput): Promise<CommandResult> {
-    const commandId = randomUUID();
-    const context: CommandContext = { actor: by, occurredAt, correlationId: commandId, causationId: commandId };
-    this.sent++;
-    return this.bus.execute(new ExecuteAgreementCommand(agreementId, command, context));
-  }
-
-  recordMonev(agreementId: string): Promise<CommandResult> {
-    return this.execute(agreementId, banten, '2026-01-10T10:00:00+07:00', { type: 'RecordMonev', data: monevData(this.sent) });
-  }
-
-  /** Propose, accept, revise, approve twice, sign twice: an active KSB between Banten and Bengkulu. */
-  async activeAgreement(): Promise<string> {
-    const id = randomUUID();
-    const on = (day: string): string => `${day}T12:00:00+07:00`;
-    const sign = (party: string, name: string, position: string): AgreementCommandInput => ({
-      type: 'SignAgreement',
-      data: { party, signatory: { name, position }, documentNumber: `100.3.7/${party}-KSB/2025`, date: '2025-10-24', place: 'Serang' },
-    });
-    await this.execute(id, banten, on('2025-09-15'), {
-      type: 'ProposeAgreement',
-      data: {
-        agreementId: id,
-        proposer: '36',
-        counterparts: ['17'],
-        title: 'Pengembangan Potensi Daerah dan Peningkatan Pelayanan Publik',
-        fields: ['potensi-daerah', 'kesehatan'],
-        scope: 'Pengembangan potensi daerah dan peningkatan pelayanan publik, diawali dengan layanan kesehatan.',
-        kind: 'voluntary',
-        offerLetter: { number: '000.5/1234-Pem/2025', date: '2025-09-15' },
-        termMonths: 60,
-      },
-    });
-    await this.execute(id, bengkulu, on('2025-09-29'), { type: 'AcceptOffer', data: { party: '17' } });
-    const documentSha256 = createHash('sha256').update(id).digest('hex');
-    await this.execute(id, banten, on('2025-10-06'), { type: 'ReviseDraft', data: { documentSha256, summary: 'Draf pertama' } });
-    await this.execute(id, banten, on('2025-10-13'), { type: 'ApproveDraft', data: { party: '36', version: 1 } });
-    await this.execute(id, bengkulu, on('2025-10-14'), { type: 'ApproveDraft', data: { party: '17', version: 1 } });
-    await this.execute(id, banten, on('2025-10-24'), sign('36', 'Andra Soni', 'Gubernur Banten'));
-    await this.execute(id, bengkulu, on('2025-10-24'), sign('17', 'Helmi Hasan', 'Gubernur Bengkulu'));
-    return id;
-  }
 }
 
 /** Agreement `i` belongs to client `i % clients`: each client keeps to agreements of its own, taking them in turn. */
@@ -323,7 +260,8 @@ async function writeBenchmark(options: BenchOptions): Promise<BenchResult> {
 
   const store = app.get(EventStore);
   const stats = (): SqliteEventStoreStats | undefined => (store instanceof SqliteEventStore ? store.stats : undefined);
-  const commands = new Commands(app.get(CommandBus));
+  const bus = app.get(CommandBus);
+  const commands = new Commands((command) => bus.execute(command));
 
   try {
     progress(`preparing ${agreementCount} active agreements (7 commands each, ${CONCURRENT} at a time; read models projected ${projector})`);

@@ -104,4 +104,31 @@ describe('the command processor', () => {
     await theirs.handle(seats, 's', { type: 'BookSeat', by: 'them' }, context());
     await expect(mine.handle(seats, 's', { type: 'BookSeat', by: 'me' }, context())).rejects.toBeInstanceOf(NoSeatsLeft);
   });
+
+  it('decides on its cached state without reading the store; the expected revision proves it current', async () => {
+    const processor = new CommandProcessor(store);
+    await processor.handle(seats, 's', { type: 'BookSeat', by: 'a' }, context());
+    const reads = jest.spyOn(store, 'readStream');
+    await processor.handle(seats, 's', { type: 'BookSeat', by: 'b' }, context());
+    expect(reads).not.toHaveBeenCalled();
+    expect((await store.readStream('s')).map((e) => e.revision)).toEqual([0, 1]);
+  });
+
+  it('decides again on the stored stream before reporting a refusal made on its cached state', async () => {
+    type Toggled = DomainEvent<'Opened' | 'Closed', Record<string, never>>;
+    type Toggle = { type: 'Open' | 'Close' | 'Use' };
+    class Closed extends LifecycleError {}
+    const door: Decider<boolean, Toggle, Toggled> = {
+      initialState: false,
+      evolve: (_open, event) => event.type === 'Opened',
+      decide: (command, open) => {
+        if (command.type === 'Use' && !open) throw new Closed('the door is closed');
+        return [{ type: command.type === 'Close' ? 'Closed' : 'Opened', data: {} }];
+      },
+    };
+    const [mine, theirs] = [new CommandProcessor(store), new CommandProcessor(store)];
+    await mine.handle(door, 'd', { type: 'Close' }, context());
+    await theirs.handle(door, 'd', { type: 'Open' }, context());
+    await expect(mine.handle(door, 'd', { type: 'Use' }, context())).resolves.toMatchObject({ revision: 2 });
+  });
 });

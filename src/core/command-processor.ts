@@ -38,8 +38,9 @@ export class ConcurrencyConflict extends LifecycleError {
  */
 export class CommandProcessor {
   /**
-   * Recently used streams' states, by stream, in least-recently-used order. A cached state is only a starting
-   * point: every load still reads the events after its revision, so writes by others are never missed.
+   * Recently used streams' states, by stream, in least-recently-used order. A cached state is never trusted
+   * blindly: an append on it expects its revision, and a load reads the events after it, so writes by others are
+   * never missed.
    */
   private readonly states = new Map<string, { decider: object; revision: number; state: unknown }>();
 
@@ -86,9 +87,21 @@ export class CommandProcessor {
       const prior = await this.store.findAppend(context.idempotencyKey);
       if (prior) return this.replay(prior);
     }
-    for (let attempt = 1; ; attempt++) {
-      const { state, revision } = await this.load(decider, streamId);
-      const events = decider.decide(command, state);
+    // A cached state is tried first, without reading the store: the append's expected revision proves it current.
+    // When it was not (another process wrote the stream) or the decider refuses, the command is decided again on
+    // the stream as the store has it: a refusal is only ever reported on that.
+    let cached = this.cached<State>(decider, streamId);
+    for (let attempt = 1; ; ) {
+      const { state, revision } = cached ?? (await this.load(decider, streamId));
+      const trusted = cached !== undefined;
+      cached = undefined;
+      let events: Event[];
+      try {
+        events = decider.decide(command, state);
+      } catch (error) {
+        if (trusted) continue;
+        throw error;
+      }
       try {
         const result = await this.store.append(
           streamId,
@@ -101,22 +114,26 @@ export class CommandProcessor {
         return resultOf(result, events);
       } catch (error) {
         if (!(error instanceof WrongExpectedRevision)) throw error;
+        if (trusted) continue;
         if (attempt >= this.maxAttempts) throw new ConcurrencyConflict(streamId, attempt);
         // Another process wrote the stream: back off a little, with jitter, so competing writers spread out.
         await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
+        attempt++;
       }
     }
+  }
+
+  /** The state this process last saw the stream in, if it is still cached. */
+  private cached<State>(decider: object, streamId: string): { state: State; revision: number } | undefined {
+    const cached = this.states.get(streamId);
+    return cached?.decider === decider ? { state: cached.state as State, revision: cached.revision } : undefined;
   }
 
   private async load<State, Event extends DomainEvent>(
     decider: Decider<State, never, Event>,
     streamId: string,
   ): Promise<{ state: State; revision: number }> {
-    const cached = this.states.get(streamId);
-    const base =
-      cached?.decider === decider
-        ? { state: cached.state as State, revision: cached.revision }
-        : { state: decider.initialState, revision: -1 };
+    const base = this.cached<State>(decider, streamId) ?? { state: decider.initialState, revision: -1 };
     const newer = await this.store.readStream(streamId, { afterRevision: base.revision });
     const loaded =
       newer.length === 0

@@ -1,4 +1,4 @@
-import { Client, Pool, type PoolClient } from 'pg';
+import { Client, Pool, type PoolClient, type QueryResult } from 'pg';
 import { type Clock, SystemClock } from '../../core/clock.port';
 import type { EventMetadata, NewEvent, RecordedEvent } from '../../core/event';
 import {
@@ -214,7 +214,7 @@ export class PostgresEventStore extends EventStore implements RecordedEventImpor
   async importRecorded(events: readonly RecordedEvent[], appends: readonly RecordedAppend[]): Promise<void> {
     await this.inTransaction(async (client, head) => {
       assertContinues(head.position, events);
-      await insertEvents(client, events);
+      if (events.length > 0) await client.query(INSERT_EVENTS, eventColumns(events));
       for (const { key, result } of appends) {
         await client.query(
           `INSERT INTO idempotency_keys (key, stream_id, first_revision, last_revision, last_position)
@@ -254,6 +254,11 @@ export class PostgresEventStore extends EventStore implements RecordedEventImpor
     this.writing = undefined;
   }
 
+  /**
+   * One transaction for the group, in four round trips whatever its size: lock the head; look up the streams'
+   * heads, the idempotency keys and the event ids the group names; decide in memory which appends pass (each
+   * checked against the ones before it, failing alone); write them all in one statement; commit.
+   */
   private async commitGroup(group: PendingAppend[]): Promise<void> {
     let outcomes: Outcome[] = [];
     let written = 0;
@@ -263,25 +268,17 @@ export class PostgresEventStore extends EventStore implements RecordedEventImpor
         // when the clocks of several writing hosts disagree.
         const now = this.clock.now().toISOString();
         const recordedAt = now > head.lastRecordedAt ? now : head.lastRecordedAt;
-        let position = head.position;
-        outcomes = [];
-        // Alone in its group, an append needs no savepoint: if it fails, the whole transaction rolls back.
-        const savepoints = group.length > 1;
-        for (const append of group) {
-          if (savepoints) await client.query('SAVEPOINT append');
+        const stored = await lookUp(client, group);
+        const plan = new GroupPlan(stored, head.position, recordedAt);
+        outcomes = group.map((append) => {
           try {
-            const result = await write(client, append, position, recordedAt);
-            if (savepoints) await client.query('RELEASE SAVEPOINT append');
-            if (!result.replayed) position += append.events.length;
-            outcomes.push({ ok: true, result });
+            return { ok: true, result: plan.add(append) };
           } catch (error) {
-            if (!savepoints) throw error;
-            await client.query('ROLLBACK TO SAVEPOINT append');
-            outcomes.push({ ok: false, error });
+            return { ok: false, error };
           }
-        }
-        written = position - head.position;
-        if (written > 0) await advanceHead(client, position, recordedAt);
+        });
+        written = plan.events.length;
+        if (written > 0) await writeGroup(client, plan);
       });
     } catch (error) {
       for (const append of group) append.reject(error);
@@ -305,10 +302,11 @@ export class PostgresEventStore extends EventStore implements RecordedEventImpor
   private async inTransaction(work: (client: PoolClient, head: LockedHead) => Promise<void>): Promise<void> {
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      const { rows } = await client.query<{ position: string; last_recorded_at: string }>(
-        'SELECT position, last_recorded_at FROM event_log_head FOR UPDATE',
-      );
+      // One round trip: a query without parameters may hold several statements, and each gets its result.
+      const [, { rows }] = (await client.query('BEGIN; SELECT position, last_recorded_at FROM event_log_head FOR UPDATE')) as unknown as [
+        unknown,
+        QueryResult<{ position: string; last_recorded_at: string }>,
+      ];
       await work(client, { position: Number(rows[0].position), lastRecordedAt: rows[0].last_recorded_at });
       await client.query('COMMIT');
     } catch (error) {
@@ -348,82 +346,146 @@ async function migrate(pool: Pool): Promise<void> {
   }
 }
 
-/** Runs inside the group's transaction, in the append's own savepoint, with the log's head locked. */
-async function write(client: PoolClient, append: PendingAppend, head: number, recordedAt: string): Promise<AppendResult> {
-  const { streamId, events, expected, idempotencyKey } = append;
-  if (idempotencyKey !== undefined) {
-    const prior = await client.query<IdempotencyRow>('SELECT * FROM idempotency_keys WHERE key = $1', [idempotencyKey]);
-    if (prior.rows[0]) return { ...toAppendResult(prior.rows[0]), replayed: true };
-  }
-  const { rows } = await client.query<{ revision: number; hash: string; position: string }>(
-    'SELECT revision, hash, position FROM events WHERE stream_id = $1 ORDER BY revision DESC LIMIT 1',
-    [streamId],
+/** What the database holds of a group's streams, keys and event ids, read under the head's lock. */
+interface Stored {
+  heads: Map<string, { revision: number; hash: string; position: number }>;
+  keys: Map<string, Omit<AppendResult, 'replayed'>>;
+  ids: Set<string>;
+}
+
+async function lookUp(client: PoolClient, group: readonly PendingAppend[]): Promise<Stored> {
+  const streams = [...new Set(group.map((a) => a.streamId))];
+  const keys = [...new Set(group.flatMap((a) => (a.idempotencyKey === undefined ? [] : [a.idempotencyKey])))];
+  const ids = group.flatMap((a) => a.events.map((e) => e.id));
+  const { rows } = await client.query<{ heads: HeadRow[]; keys: (IdempotencyRow & { key: string })[]; ids: string[] }>(
+    `SELECT
+       (SELECT coalesce(json_agg(h), '[]') FROM unnest($1::text[]) AS s(stream_id)
+          CROSS JOIN LATERAL (SELECT stream_id, revision, hash, position FROM events e
+                              WHERE e.stream_id = s.stream_id ORDER BY revision DESC LIMIT 1) h) AS heads,
+       (SELECT coalesce(json_agg(k), '[]') FROM idempotency_keys k WHERE key = ANY($2::text[])) AS keys,
+       (SELECT coalesce(json_agg(id), '[]') FROM events WHERE id = ANY($3::text[])) AS ids`,
+    [streams, keys, ids],
   );
-  const last = rows[0];
-  const current = last?.revision ?? -1;
-  if (!matches(expected, current)) throw new WrongExpectedRevision(streamId, expected, last ? current : 'no-stream');
-  if (events.length === 0) {
-    return { streamId, firstRevision: current + 1, lastRevision: current, lastPosition: last ? Number(last.position) : 0, replayed: false };
-  }
-  let previousHash = last?.hash ?? GENESIS_HASH;
-  const recorded = events.map((event, i): RecordedEvent => {
-    const revision = current + 1 + i;
-    // JSON has no undefined: store and hash null, so the stored event hashes the same when read back.
-    const data = event.data === undefined ? null : event.data;
-    const metadata: EventMetadata = { ...event.metadata, recordedAt };
-    const { id, type, schemaVersion } = event;
-    const hash = eventHash({ id, streamId, revision, type, schemaVersion, data, metadata, previousHash });
-    const stored = { id, streamId, revision, position: head + 1 + i, type, schemaVersion, data, metadata, hash, previousHash };
-    previousHash = hash;
-    return stored;
-  });
-  await insertEvents(client, recorded);
-  const result: AppendResult = {
-    streamId,
-    firstRevision: current + 1,
-    lastRevision: current + events.length,
-    lastPosition: head + events.length,
-    replayed: false,
+  const [found] = rows;
+  return {
+    heads: new Map(found.heads.map((h) => [h.stream_id, { revision: h.revision, hash: h.hash, position: Number(h.position) }])),
+    keys: new Map(found.keys.map((k) => [k.key, toAppendResult(k)])),
+    ids: new Set(found.ids),
   };
-  if (idempotencyKey !== undefined) {
-    await client.query(
-      'INSERT INTO idempotency_keys (key, stream_id, first_revision, last_revision, last_position) VALUES ($1, $2, $3, $4, $5)',
-      [idempotencyKey, streamId, result.firstRevision, result.lastRevision, result.lastPosition],
-    );
+}
+
+interface HeadRow {
+  stream_id: string;
+  revision: number;
+  hash: string;
+  position: string | number;
+}
+
+/** The group's appends decided in memory, in order, each against the database and the appends before it. */
+class GroupPlan {
+  readonly events: RecordedEvent[] = [];
+  readonly keys: { key: string; result: AppendResult }[] = [];
+  private position: number;
+
+  constructor(
+    private readonly stored: Stored,
+    head: number,
+    private readonly recordedAt: string,
+  ) {
+    this.position = head;
   }
-  return result;
+
+  /** The append's result, or throws when it fails; a failed append leaves the plan as it was. */
+  add({ streamId, events, expected, idempotencyKey }: PendingAppend): AppendResult {
+    if (idempotencyKey !== undefined) {
+      const prior = this.stored.keys.get(idempotencyKey);
+      if (prior) return { ...prior, replayed: true };
+    }
+    const last = this.stored.heads.get(streamId);
+    const current = last?.revision ?? -1;
+    if (!matches(expected, current)) throw new WrongExpectedRevision(streamId, expected, last ? current : 'no-stream');
+    if (events.length === 0) {
+      return { streamId, firstRevision: current + 1, lastRevision: current, lastPosition: last?.position ?? 0, replayed: false };
+    }
+    const ids = new Set<string>();
+    for (const { id } of events) {
+      if (this.stored.ids.has(id) || ids.has(id)) throw new Error(`event ${id} is already stored: an event id is written once`);
+      ids.add(id);
+    }
+    let previousHash = last?.hash ?? GENESIS_HASH;
+    const recorded = events.map((event, i): RecordedEvent => {
+      const revision = current + 1 + i;
+      // JSON has no undefined: store and hash null, so the stored event hashes the same when read back.
+      const data = event.data === undefined ? null : event.data;
+      const metadata: EventMetadata = { ...event.metadata, recordedAt: this.recordedAt };
+      const { id, type, schemaVersion } = event;
+      const hash = eventHash({ id, streamId, revision, type, schemaVersion, data, metadata, previousHash });
+      const stored = { id, streamId, revision, position: this.position + 1 + i, type, schemaVersion, data, metadata, hash, previousHash };
+      previousHash = hash;
+      return stored;
+    });
+    const result: AppendResult = {
+      streamId,
+      firstRevision: current + 1,
+      lastRevision: current + events.length,
+      lastPosition: this.position + events.length,
+      replayed: false,
+    };
+    this.events.push(...recorded);
+    for (const id of ids) this.stored.ids.add(id);
+    this.position = result.lastPosition;
+    this.stored.heads.set(streamId, { revision: result.lastRevision, hash: previousHash, position: result.lastPosition });
+    if (idempotencyKey !== undefined) {
+      this.stored.keys.set(idempotencyKey, result);
+      this.keys.push({ key: idempotencyKey, result });
+    }
+    return result;
+  }
+
+  get head(): number {
+    return this.position;
+  }
 }
 
-const EVENT_COLUMNS = 10;
-/** Rows per INSERT: a statement takes at most 65535 parameters. */
-const INSERT_BATCH = 1000;
-
-async function insertEvents(client: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
-  for (let i = 0; i < events.length; i += INSERT_BATCH) await insertRows(client, events.slice(i, i + INSERT_BATCH));
-}
-
-async function insertRows(client: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  const placeholders = events.map((_, row) =>
-    `(${Array.from({ length: EVENT_COLUMNS }, (_, column) => `$${row * EVENT_COLUMNS + column + 1}`).join(', ')})`,
-  );
-  const values = events.flatMap((e) => [
-    e.position,
-    e.id,
-    e.streamId,
-    e.revision,
-    e.type,
-    e.schemaVersion,
-    JSON.stringify(e.data),
-    JSON.stringify(e.metadata),
-    e.previousHash,
-    e.hash,
-  ]);
+/** Writes the group's events and keys, moves the head and announces the commit: one statement. */
+async function writeGroup(client: PoolClient, plan: GroupPlan): Promise<void> {
   await client.query(
-    `INSERT INTO events (position, id, stream_id, revision, type, schema_version, data, metadata, previous_hash, hash)
-     VALUES ${placeholders.join(', ')}`,
-    values,
+    `WITH written AS (${INSERT_EVENTS}),
+          keyed AS (INSERT INTO idempotency_keys (key, stream_id, first_revision, last_revision, last_position)
+                    SELECT * FROM unnest($11::text[], $12::text[], $13::int[], $14::int[], $15::bigint[])),
+          moved AS (UPDATE event_log_head SET position = $16, last_recorded_at = $17 RETURNING position)
+     SELECT pg_notify($18, position::text) FROM moved`,
+    [
+      ...eventColumns(plan.events),
+      plan.keys.map((k) => k.key),
+      plan.keys.map((k) => k.result.streamId),
+      plan.keys.map((k) => k.result.firstRevision),
+      plan.keys.map((k) => k.result.lastRevision),
+      plan.keys.map((k) => k.result.lastPosition),
+      plan.head,
+      plan.events[plan.events.length - 1].metadata.recordedAt,
+      COMMIT_CHANNEL,
+    ],
   );
+}
+
+/** Inserts events given as ten column arrays ($1..$10): any number of rows in one statement. */
+const INSERT_EVENTS = `INSERT INTO events (position, id, stream_id, revision, type, schema_version, data, metadata, previous_hash, hash)
+  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[])`;
+
+function eventColumns(events: readonly RecordedEvent[]): unknown[][] {
+  return [
+    events.map((e) => e.position),
+    events.map((e) => e.id),
+    events.map((e) => e.streamId),
+    events.map((e) => e.revision),
+    events.map((e) => e.type),
+    events.map((e) => e.schemaVersion),
+    events.map((e) => JSON.stringify(e.data)),
+    events.map((e) => JSON.stringify(e.metadata)),
+    events.map((e) => e.previousHash),
+    events.map((e) => e.hash),
+  ];
 }
 
 /** Moves the head and announces the commit to every listening process (NOTIFY is delivered at commit). */

@@ -101,7 +101,7 @@ const KNOWN_HEADS = 100_000;
 /**
  * What this connection knows of the file without reading it: the heads of streams it wrote or read to the end,
  * and the last recorded-at stamp. True while no other connection has committed (SQLite's `data_version`, read
- * before what it guards), so a command on a cached stream reads nothing and an append looks nothing up.
+ * before what it guards), so an append to a known stream looks nothing up under the write lock.
  */
 interface Known {
   version: number;
@@ -229,7 +229,6 @@ export class SqliteEventStore extends EventStore {
     const after = options.afterRevision ?? -1;
     const toEnd = options.toRevision === undefined;
     const known = this.knowledge();
-    if (toEnd && known.heads.get(streamId)?.revision === after) return [];
     const rows = this.statements.readStream.all(streamId, after, options.toRevision ?? Number.MAX_SAFE_INTEGER);
     const last = rows[rows.length - 1];
     if (toEnd && last) remember(known.heads, streamId, { revision: last.revision, hash: last.hash, position: last.position });
