@@ -146,6 +146,45 @@ describeWithPostgres('the PostgreSQL event store, on a private server', () => {
       });
     });
 
+    describe('a group whose streams it knows, nobody else having written since (one round trip)', () => {
+      it('still fails alone an append whose event id is already stored, and replays a stored key', async () => {
+        const [a, b] = [streamName(), streamName()];
+        const taken = event();
+        await store.append(a, [taken], 'no-stream', { idempotencyKey: 'first' });
+        await store.append(b, [event()], 'no-stream');
+
+        const outcomes = await Promise.allSettled([
+          store.append(a, [event(), { ...taken }], 0),
+          store.append(b, [event()], 0),
+          store.append(a, [event()], 'any', { idempotencyKey: 'first' }),
+        ]);
+
+        expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
+        expect(outcomes[2]).toMatchObject({ value: { streamId: a, lastRevision: 0, replayed: true } });
+        expect((await store.readStream(a)).map((e) => e.revision)).toEqual([0]);
+        expect((await store.readStream(b)).map((e) => e.revision)).toEqual([0, 1]);
+      });
+
+      it('goes the long way once another store has written: positions, revisions and chains stay whole', async () => {
+        const other = await open(url);
+        const [s, t] = [streamName(), streamName()];
+        await store.append(s, [event()], 'no-stream');
+        await store.append(t, [event()], 'no-stream');
+
+        await other.append(s, [event()], 0);
+
+        await expect(store.append(s, [event()], 0)).rejects.toBeInstanceOf(WrongExpectedRevision);
+        await store.append(t, [event()], 0);
+        await store.append(s, [event()], 1);
+        const log = await store.readAll(0, 10);
+        expect(log.map((e) => e.position)).toEqual([1, 2, 3, 4, 5]);
+        const chain = await store.readStream(s);
+        expect(chain.map((e) => e.revision)).toEqual([0, 1, 2]);
+        expect(chain[2].previousHash).toBe(chain[1].hash);
+        expect(chain[1].previousHash).toBe(chain[0].hash);
+      });
+    });
+
     describe('several stores writing the same database at once', () => {
       it('never let a reader see a position before every smaller one is committed', async () => {
         const writers = await Promise.all([open(url), open(url), open(url), open(url)]);

@@ -12,6 +12,7 @@ import {
 } from '../../core/event-store.port';
 import { eventHash, GENESIS_HASH } from '../../core/hash-chain';
 import { assertContinues, type RecordedAppend, type RecordedEventImport } from '../../migration/recorded-event-import';
+import { KnownHeads, type StreamHead } from '../known-heads';
 import { PollingSubscription, SUBSCRIPTION_BATCH } from '../polling-subscription';
 
 const SCHEMA_VERSION = 1;
@@ -120,6 +121,8 @@ export class PostgresEventStore extends EventStore implements RecordedEventImpor
   private writing: Promise<void> | undefined;
   private readonly subscriptions = new Set<PollingSubscription>();
   private listener: CommitListener | undefined;
+  /** The log as this store last committed it, while nobody else has written since. */
+  private known: KnownLog | undefined;
   private readonly counters: PostgresEventStoreStats = { commits: 0, appends: 0, events: 0 };
   private closed = false;
 
@@ -254,37 +257,16 @@ export class PostgresEventStore extends EventStore implements RecordedEventImpor
     this.writing = undefined;
   }
 
-  /**
-   * One transaction for the group, in four round trips whatever its size: lock the head; look up the streams'
-   * heads, the idempotency keys and the event ids the group names; decide in memory which appends pass (each
-   * checked against the ones before it, failing alone); write them all in one statement; commit.
-   */
   private async commitGroup(group: PendingAppend[]): Promise<void> {
-    let outcomes: Outcome[] = [];
-    let written = 0;
+    let committed: { outcomes: Outcome[]; written: number };
     try {
-      await this.inTransaction(async (client, head) => {
-        // Taken under the lock and never earlier than the last event's: recordedAt follows the global order even
-        // when the clocks of several writing hosts disagree.
-        const now = this.clock.now().toISOString();
-        const recordedAt = now > head.lastRecordedAt ? now : head.lastRecordedAt;
-        const stored = await lookUp(client, group);
-        const plan = new GroupPlan(stored, head.position, recordedAt);
-        outcomes = group.map((append) => {
-          try {
-            return { ok: true, result: plan.add(append) };
-          } catch (error) {
-            return { ok: false, error };
-          }
-        });
-        written = plan.events.length;
-        if (written > 0) await writeGroup(client, plan);
-      });
+      committed = (await this.commitOnKnownHeads(group)) ?? (await this.commitWithLookUp(group));
     } catch (error) {
       for (const append of group) append.reject(error);
       return;
     }
     // Nothing is acknowledged before the commit: a replayed key may point at an append of this very group.
+    const { outcomes, written } = committed;
     this.counters.commits++;
     this.counters.events += written;
     outcomes.forEach((outcome, i) => {
@@ -296,6 +278,66 @@ export class PostgresEventStore extends EventStore implements RecordedEventImpor
       }
     });
     if (written > 0) this.announceCommit();
+  }
+
+  /**
+   * The common case, in one round trip: every stream of the group is known and nobody else has written since this
+   * store's last commit. One statement (its own durable transaction) moves the head only if it is still where this
+   * store left it, and writes the group with it. Undefined when it wrote nothing: the group goes the long way.
+   */
+  private async commitOnKnownHeads(group: PendingAppend[]): Promise<{ outcomes: Outcome[]; written: number } | undefined> {
+    const known = this.known;
+    if (!known || !group.every((append) => known.heads.get(append.streamId))) return undefined;
+    const plan = new GroupPlan(knownLog(known.heads), known.position, laterOf(this.clock.now().toISOString(), known.lastRecordedAt));
+    const outcomes = plan.decide(group);
+    if (plan.events.length === 0) return undefined;
+    try {
+      if ((await writeGroup(this.pool, plan, known.position)) === 0) {
+        // Another store wrote: what this one knows is out of date.
+        this.known = undefined;
+        return undefined;
+      }
+    } catch (error) {
+      // A key or an event id already stored: the long way finds which append it is, and fails that one alone.
+      if ((error as { code?: unknown }).code === UNIQUE_VIOLATION) return undefined;
+      throw error;
+    }
+    this.learn(plan);
+    return { outcomes, written: plan.events.length };
+  }
+
+  /**
+   * One transaction holding the log's head: look up the streams' heads, the idempotency keys and the event ids the
+   * group names, decide it in memory, write it in one statement, commit. Four round trips whatever its size.
+   */
+  private async commitWithLookUp(group: PendingAppend[]): Promise<{ outcomes: Outcome[]; written: number }> {
+    let plan: GroupPlan | undefined;
+    let outcomes: Outcome[] = [];
+    let found: LookedUp | undefined;
+    let head: LockedHead | undefined;
+    await this.inTransaction(async (client, locked) => {
+      head = locked;
+      // Taken under the lock and never earlier than the last event's: recordedAt follows the global order even
+      // when the clocks of several writing hosts disagree.
+      found = await lookUp(client, group);
+      plan = new GroupPlan(found, locked.position, laterOf(this.clock.now().toISOString(), locked.lastRecordedAt));
+      outcomes = plan.decide(group);
+      if (plan.events.length > 0) await writeGroup(client, plan);
+    });
+    if (!plan || !found || !head) throw new Error('the group was not decided');
+    // What was looked up under the lock is the log as it is; what this store knew before is, if others wrote since.
+    if (this.known?.position !== head.position) this.known = { position: head.position, lastRecordedAt: head.lastRecordedAt, heads: new KnownHeads() };
+    for (const [streamId, streamHead] of found.heads) this.known.heads.set(streamId, streamHead);
+    this.learn(plan);
+    return { outcomes, written: plan.events.length };
+  }
+
+  /** After a commit: the log is where this group left it. */
+  private learn(plan: GroupPlan): void {
+    if (!this.known || plan.events.length === 0) return;
+    this.known.position = plan.head;
+    this.known.lastRecordedAt = plan.recordedAt;
+    for (const [streamId, head] of plan.heads) this.known.heads.set(streamId, head);
   }
 
   /** Runs `work` in a transaction holding the log's head, which it hands over. */
@@ -346,32 +388,51 @@ async function migrate(pool: Pool): Promise<void> {
   }
 }
 
-/** What the database holds of a group's streams, keys and event ids, read under the head's lock. */
-interface Stored {
-  heads: Map<string, { revision: number; hash: string; position: number }>;
-  keys: Map<string, Omit<AppendResult, 'replayed'>>;
-  ids: Set<string>;
+/** What a group is decided against: the log as looked up under the head's lock, or as this store last left it. */
+interface Log {
+  head(streamId: string): StreamHead | undefined;
+  key(key: string): Omit<AppendResult, 'replayed'> | undefined;
+  hasEvent(id: string): boolean;
 }
 
-async function lookUp(client: PoolClient, group: readonly PendingAppend[]): Promise<Stored> {
+/** What the database holds of a group's streams, keys and event ids, read under the head's lock. */
+interface LookedUp extends Log {
+  heads: Map<string, StreamHead>;
+}
+
+/** The log as this store last committed it: true while the head is still at `position`. */
+interface KnownLog {
+  position: number;
+  lastRecordedAt: string;
+  heads: KnownHeads;
+}
+
+/** Known streams' heads; keys and event ids are checked by the database's unique constraints instead. */
+const knownLog = (heads: KnownHeads): Log => ({ head: (streamId) => heads.get(streamId), key: () => undefined, hasEvent: () => false });
+
+const laterOf = (a: string, b: string): string => (a > b ? a : b);
+
+const UNIQUE_VIOLATION = '23505';
+
+async function lookUp(client: PoolClient, group: readonly PendingAppend[]): Promise<LookedUp> {
   const streams = [...new Set(group.map((a) => a.streamId))];
   const keys = [...new Set(group.flatMap((a) => (a.idempotencyKey === undefined ? [] : [a.idempotencyKey])))];
   const ids = group.flatMap((a) => a.events.map((e) => e.id));
-  const { rows } = await client.query<{ heads: HeadRow[]; keys: (IdempotencyRow & { key: string })[]; ids: string[] }>(
-    `SELECT
+  const { rows } = await client.query<{ heads: HeadRow[]; keys: (IdempotencyRow & { key: string })[]; ids: string[] }>({
+    name: 'sinergi-look-up',
+    text: `SELECT
        (SELECT coalesce(json_agg(h), '[]') FROM unnest($1::text[]) AS s(stream_id)
           CROSS JOIN LATERAL (SELECT stream_id, revision, hash, position FROM events e
                               WHERE e.stream_id = s.stream_id ORDER BY revision DESC LIMIT 1) h) AS heads,
        (SELECT coalesce(json_agg(k), '[]') FROM idempotency_keys k WHERE key = ANY($2::text[])) AS keys,
        (SELECT coalesce(json_agg(id), '[]') FROM events WHERE id = ANY($3::text[])) AS ids`,
-    [streams, keys, ids],
-  );
+    values: [streams, keys, ids],
+  });
   const [found] = rows;
-  return {
-    heads: new Map(found.heads.map((h) => [h.stream_id, { revision: h.revision, hash: h.hash, position: Number(h.position) }])),
-    keys: new Map(found.keys.map((k) => [k.key, toAppendResult(k)])),
-    ids: new Set(found.ids),
-  };
+  const heads = new Map(found.heads.map((h) => [h.stream_id, { revision: h.revision, hash: h.hash, position: Number(h.position) }]));
+  const keyed = new Map(found.keys.map((k) => [k.key, toAppendResult(k)]));
+  const stored = new Set(found.ids);
+  return { heads, head: (streamId) => heads.get(streamId), key: (key) => keyed.get(key), hasEvent: (id) => stored.has(id) };
 }
 
 interface HeadRow {
@@ -381,37 +442,52 @@ interface HeadRow {
   position: string | number;
 }
 
-/** The group's appends decided in memory, in order, each against the database and the appends before it. */
+/** The group's appends decided in memory, in order, each against the log and the appends before it. */
 class GroupPlan {
   readonly events: RecordedEvent[] = [];
   readonly keys: { key: string; result: AppendResult }[] = [];
+  /** The heads of the streams the group writes. */
+  readonly heads = new Map<string, StreamHead>();
+  private readonly ids = new Set<string>();
   private position: number;
 
   constructor(
-    private readonly stored: Stored,
+    private readonly log: Log,
     head: number,
-    private readonly recordedAt: string,
+    readonly recordedAt: string,
   ) {
     this.position = head;
   }
 
-  /** The append's result, or throws when it fails; a failed append leaves the plan as it was. */
-  add({ streamId, events, expected, idempotencyKey }: PendingAppend): AppendResult {
+  /** Each append's outcome: a failed append fails alone and leaves the plan as it was. */
+  decide(group: readonly PendingAppend[]): Outcome[] {
+    return group.map((append) => {
+      try {
+        return { ok: true, result: this.add(append) };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    });
+  }
+
+  get head(): number {
+    return this.position;
+  }
+
+  private add({ streamId, events, expected, idempotencyKey }: PendingAppend): AppendResult {
     if (idempotencyKey !== undefined) {
-      const prior = this.stored.keys.get(idempotencyKey);
+      const prior = this.keys.find((k) => k.key === idempotencyKey)?.result ?? this.log.key(idempotencyKey);
       if (prior) return { ...prior, replayed: true };
     }
-    const last = this.stored.heads.get(streamId);
+    const last = this.heads.get(streamId) ?? this.log.head(streamId);
     const current = last?.revision ?? -1;
     if (!matches(expected, current)) throw new WrongExpectedRevision(streamId, expected, last ? current : 'no-stream');
     if (events.length === 0) {
       return { streamId, firstRevision: current + 1, lastRevision: current, lastPosition: last?.position ?? 0, replayed: false };
     }
-    const ids = new Set<string>();
-    for (const { id } of events) {
-      if (this.stored.ids.has(id) || ids.has(id)) throw new Error(`event ${id} is already stored: an event id is written once`);
-      ids.add(id);
-    }
+    const ids = new Set(events.map((e) => e.id));
+    const taken = events.find(({ id }) => this.ids.has(id) || this.log.hasEvent(id));
+    if (taken || ids.size < events.length) throw new Error(`event ${taken?.id ?? 'id'} is already stored: an event id is written once`);
     let previousHash = last?.hash ?? GENESIS_HASH;
     const recorded = events.map((event, i): RecordedEvent => {
       const revision = current + 1 + i;
@@ -432,30 +508,31 @@ class GroupPlan {
       replayed: false,
     };
     this.events.push(...recorded);
-    for (const id of ids) this.stored.ids.add(id);
+    for (const id of ids) this.ids.add(id);
     this.position = result.lastPosition;
-    this.stored.heads.set(streamId, { revision: result.lastRevision, hash: previousHash, position: result.lastPosition });
-    if (idempotencyKey !== undefined) {
-      this.stored.keys.set(idempotencyKey, result);
-      this.keys.push({ key: idempotencyKey, result });
-    }
+    this.heads.set(streamId, { revision: result.lastRevision, hash: previousHash, position: result.lastPosition });
+    if (idempotencyKey !== undefined) this.keys.push({ key: idempotencyKey, result });
     return result;
-  }
-
-  get head(): number {
-    return this.position;
   }
 }
 
-/** Writes the group's events and keys, moves the head and announces the commit: one statement. */
-async function writeGroup(client: PoolClient, plan: GroupPlan): Promise<void> {
-  await client.query(
-    `WITH written AS (${INSERT_EVENTS}),
+/**
+ * Writes the group's events and keys, moves the head and announces the commit, in one statement; with `from`,
+ * only if the head is still there (the statement waits for a writer holding it, then sees where it left it).
+ * Returns 1 when written, 0 when the head had moved.
+ */
+async function writeGroup(db: Pool | PoolClient, plan: GroupPlan, from?: number): Promise<number> {
+  // Named: each connection parses and plans it once.
+  const { rowCount } = await db.query({
+    name: 'sinergi-write-group',
+    text: `WITH moved AS (UPDATE event_log_head SET position = $16, last_recorded_at = $17
+                    WHERE $19::bigint IS NULL OR position = $19 RETURNING position),
+          written AS (${INSERT_EVENTS} WHERE EXISTS (SELECT FROM moved)),
           keyed AS (INSERT INTO idempotency_keys (key, stream_id, first_revision, last_revision, last_position)
-                    SELECT * FROM unnest($11::text[], $12::text[], $13::int[], $14::int[], $15::bigint[])),
-          moved AS (UPDATE event_log_head SET position = $16, last_recorded_at = $17 RETURNING position)
+                    SELECT * FROM unnest($11::text[], $12::text[], $13::int[], $14::int[], $15::bigint[])
+                    WHERE EXISTS (SELECT FROM moved))
      SELECT pg_notify($18, position::text) FROM moved`,
-    [
+    values: [
       ...eventColumns(plan.events),
       plan.keys.map((k) => k.key),
       plan.keys.map((k) => k.result.streamId),
@@ -463,10 +540,12 @@ async function writeGroup(client: PoolClient, plan: GroupPlan): Promise<void> {
       plan.keys.map((k) => k.result.lastRevision),
       plan.keys.map((k) => k.result.lastPosition),
       plan.head,
-      plan.events[plan.events.length - 1].metadata.recordedAt,
+      plan.recordedAt,
       COMMIT_CHANNEL,
+      from ?? null,
     ],
-  );
+  });
+  return rowCount ?? 0;
 }
 
 /** Inserts events given as ten column arrays ($1..$10): any number of rows in one statement. */

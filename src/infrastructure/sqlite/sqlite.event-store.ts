@@ -13,6 +13,7 @@ import {
   WrongExpectedRevision,
 } from '../../core/event-store.port';
 import { eventHash, GENESIS_HASH } from '../../core/hash-chain';
+import { KnownHeads, type StreamHead } from '../known-heads';
 import { PollingSubscription, SUBSCRIPTION_BATCH } from '../polling-subscription';
 
 const SCHEMA_VERSION = 1;
@@ -71,11 +72,6 @@ interface EventRow {
   hash: string;
 }
 
-interface StreamHead {
-  revision: number;
-  hash: string;
-  position: number;
-}
 
 interface IdempotencyRow {
   stream_id: string;
@@ -95,9 +91,6 @@ interface PendingAppend {
 
 type Outcome = { ok: true; result: AppendResult; written: number } | { ok: false; error: unknown };
 
-/** Streams' heads kept in memory, at most. */
-const KNOWN_HEADS = 100_000;
-
 /**
  * What this connection knows of the file without reading it: the heads of streams it wrote or read to the end,
  * and the last recorded-at stamp. True while no other connection has committed (SQLite's `data_version`, read
@@ -105,7 +98,7 @@ const KNOWN_HEADS = 100_000;
  */
 interface Known {
   version: number;
-  heads: Map<string, StreamHead>;
+  heads: KnownHeads;
   lastRecordedAt: string | undefined;
 }
 
@@ -131,7 +124,7 @@ export class SqliteEventStore extends EventStore {
   private scheduledFlush: NodeJS.Immediate | undefined;
   private readonly subscriptions = new Set<PollingSubscription>();
   private readonly counters: SqliteEventStoreStats = { commits: 0, appends: 0, events: 0 };
-  private known: Known = { version: -1, heads: new Map(), lastRecordedAt: undefined };
+  private known: Known = { version: -1, heads: new KnownHeads(), lastRecordedAt: undefined };
   private closed = false;
 
   private constructor(
@@ -231,7 +224,7 @@ export class SqliteEventStore extends EventStore {
     const known = this.knowledge();
     const rows = this.statements.readStream.all(streamId, after, options.toRevision ?? Number.MAX_SAFE_INTEGER);
     const last = rows[rows.length - 1];
-    if (toEnd && last) remember(known.heads, streamId, { revision: last.revision, hash: last.hash, position: last.position });
+    if (toEnd && last) known.heads.set(streamId, { revision: last.revision, hash: last.hash, position: last.position });
     return rows.map(toRecordedEvent);
   }
 
@@ -292,7 +285,7 @@ export class SqliteEventStore extends EventStore {
       // instead of failing when a read transaction would have to be upgraded.
       let writes: GroupWrites;
       ({ outcomes, writes } = this.commitGroup.immediate(group));
-      for (const [streamId, head] of writes.heads) remember(this.known.heads, streamId, head);
+      for (const [streamId, head] of writes.heads) this.known.heads.set(streamId, head);
       if (writes.heads.size > 0) this.known.lastRecordedAt = writes.recordedAt;
     } catch (error) {
       for (const append of group) append.reject(error);
@@ -317,7 +310,7 @@ export class SqliteEventStore extends EventStore {
   /** What is known of the file, forgotten as soon as another connection has committed to it. */
   private knowledge(): Known {
     const version = this.statements.dataVersion.get() as number;
-    if (version !== this.known.version) this.known = { version, heads: new Map(), lastRecordedAt: undefined };
+    if (version !== this.known.version) this.known = { version, heads: new KnownHeads(), lastRecordedAt: undefined };
     return this.known;
   }
 
@@ -357,13 +350,6 @@ export class SqliteEventStore extends EventStore {
     if (events.length > 0) writes.heads.set(streamId, { revision, hash: previousHash, position });
     return result;
   }
-}
-
-/** Keeps a stream's head, most recently used last, forgetting the least recently used beyond the bound. */
-function remember(heads: Map<string, StreamHead>, streamId: string, head: StreamHead): void {
-  heads.delete(streamId);
-  heads.set(streamId, head);
-  if (heads.size > KNOWN_HEADS) heads.delete(heads.keys().next().value as string);
 }
 
 function migrate(db: Database.Database): void {
