@@ -44,15 +44,17 @@ async function raw(events: SqliteEventStore, total: number, sample: (position: n
 
 async function rebuildAll(events: SqliteEventStore, readModelFile: string, total: number, sample: (position: number) => void): Promise<number> {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${readModelFile}${suffix}`, { force: true });
-  const store = ReadModelStore.open(readModelFile);
+  const store = await ReadModelStore.open({ adapter: 'sqlite', file: readModelFile });
   try {
     await rebuild(events, store, ALL_PROJECTIONS, {
       progressIntervalMs: 0,
-      onProgress: ({ phase, position }) => phase === 'replaying' && sample(position),
+      onProgress: ({ phase, position }) => {
+        if (phase === 'replaying') sample(position);
+      },
     });
     return total;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

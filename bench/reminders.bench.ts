@@ -46,15 +46,15 @@ class InMemorySchedule implements DeadlineSchedule {
     this.generation++;
   }
 
-  position() {
+  async position() {
     return { generation: this.generation, checkpoint: 1 };
   }
 
-  changedSince(): AgreementDeadlines[] {
+  async changedSince(): Promise<AgreementDeadlines[]> {
     return [...this.agreements.values()];
   }
 
-  of(agreementId: string): AgreementDeadlines | undefined {
+  async of(agreementId: string): Promise<AgreementDeadlines | undefined> {
     return this.agreements.get(agreementId);
   }
 

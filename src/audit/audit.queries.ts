@@ -191,7 +191,7 @@ export class ExportRegionPortfolioHandler implements IQueryHandler<ExportRegionP
     const now = this.clock.now();
     const ids: string[] = [];
     for (let page = 1; ; page++) {
-      const listed = this.agreements.list({ region, sort: 'offeredOn', descending: false, page, pageSize: 100 });
+      const listed = await this.agreements.list({ region, sort: 'offeredOn', descending: false, page, pageSize: 100 });
       ids.push(...listed.items.map((item) => item.agreementId));
       if (listed.items.length === 0 || ids.length >= listed.total) break;
     }
@@ -200,7 +200,7 @@ export class ExportRegionPortfolioHandler implements IQueryHandler<ExportRegionP
       const history = await readAgreementHistory(this.store, agreementId);
       agreements.push(exportOf(agreementId, history, await readReminderHistory(this.store, agreementId), now));
     }
-    return { region, exportedAt: now.toISOString(), portfolio: this.portfolios.portfolio(region), agreements };
+    return { region, exportedAt: now.toISOString(), portfolio: await this.portfolios.portfolio(region), agreements };
   }
 }
 

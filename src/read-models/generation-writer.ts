@@ -1,28 +1,42 @@
-import type Database from 'better-sqlite3';
 import type { AnyProjection, DocumentKey, ListRow, SqlValue, StoredRows } from '../../projections/projection';
 import type { RecordedEvent } from '../core/event';
 import type { GenerationTables } from './read-model.store';
+import type { RowWriter, SqlRow, SqlSession } from './storage/read-model-database.port';
+
+type StoredLists = StoredRows['lists'];
 
 interface Entry {
   document: unknown;
-  /** The list rows the file holds for this document; undefined when it holds no row for it. */
-  stored: StoredRows['lists'] | undefined;
+  /** The list rows the store holds for this document; undefined when it holds no row for it. */
+  stored: StoredLists | undefined;
   dirty: boolean;
+  /** The list rows the last flush wrote, the store's once that flush commits. */
+  flushed?: StoredLists;
   /** Keyed by its own event's position: no later event will touch it, so it is not kept once written. */
   once?: true;
 }
 
-interface ListStatements {
+interface ListTable {
+  name: string;
+  table: string;
   columns: readonly string[];
-  upsert: Database.Statement<SqlValue[]>;
-  remove: Database.Statement<[DocumentKey, string]>;
-  removeAll: Database.Statement<[DocumentKey]>;
+}
+
+/** Where one flush writes a list table's rows. */
+interface ListWriters {
+  /** Rows of documents the store holds nothing of yet. */
+  inserted: RowWriter;
+  replaced: RowWriter;
+  /** Rows that went away, by key and id. */
+  removed: RowWriter;
+  /** Documents that went away, whose rows go with them, by key. */
+  removedDocuments: RowWriter;
 }
 
 /**
- * Folds events into the documents of one generation and writes the changed ones. A document is read from the
- * file at most once per batch, evolved in memory by every event of the batch, and written once: a row for the
- * document, and only the list rows that changed.
+ * Folds events into the documents of one generation and writes the changed ones. The documents a batch changes are
+ * read from the store at most once, together, evolved in memory by every event of the batch, and written once
+ * each: a row for the document, and only the list rows that changed.
  *
  * Documents may also be kept between batches (`cachedDocuments`), which saves reading them back: worth it for
  * the sole writer of a generation, a rebuild, which holds the generation's lease.
@@ -30,77 +44,97 @@ interface ListStatements {
 export class GenerationWriter {
   private readonly entries = new Map<DocumentKey, Entry>();
   private dirty: DocumentKey[] = [];
-  private readonly select: Database.Statement<[DocumentKey], string>;
-  private readonly insert: Database.Statement<SqlValue[]>;
-  private readonly upsert: Database.Statement<SqlValue[]>;
-  private readonly remove: Database.Statement<[DocumentKey]>;
   private readonly columns: readonly string[];
-  private readonly lists: ReadonlyMap<string, ListStatements>;
+  private readonly lists: readonly ListTable[];
 
   constructor(
-    db: Database.Database,
     private readonly projection: AnyProjection,
     readonly tables: GenerationTables,
     private readonly cachedDocuments = 0,
   ) {
-    const { schema } = projection;
-    this.columns = Object.keys(schema.columns);
-    const names = ['key', 'document', ...this.columns];
-    this.select = db.prepare<[DocumentKey], string>(`SELECT document FROM ${tables.main} WHERE key = ?`).pluck();
-    const insert = `INSERT INTO ${tables.main} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`;
-    this.insert = db.prepare<SqlValue[]>(insert);
-    this.upsert = db.prepare<SqlValue[]>(`${insert} ON CONFLICT (key) DO UPDATE SET ${names.slice(1).map((n) => `${n} = excluded.${n}`).join(', ')}`);
-    this.remove = db.prepare<[DocumentKey]>(`DELETE FROM ${tables.main} WHERE key = ?`);
-    this.lists = new Map(
-      Object.entries(schema.lists).map(([list, listSchema]): [string, ListStatements] => {
-        const table = tables.lists[list];
-        const columns = Object.keys(listSchema.columns);
-        const all = ['key', 'id', ...columns];
-        return [
-          list,
-          {
-            columns,
-            upsert: db.prepare<SqlValue[]>(`INSERT OR REPLACE INTO ${table} (${all.join(', ')}) VALUES (${all.map(() => '?').join(', ')})`),
-            remove: db.prepare<[DocumentKey, string]>(`DELETE FROM ${table} WHERE key = ? AND id = ?`),
-            removeAll: db.prepare<[DocumentKey]>(`DELETE FROM ${table} WHERE key = ?`),
-          },
-        ];
-      }),
-    );
+    this.columns = Object.keys(projection.schema.columns);
+    this.lists = Object.entries(projection.schema.lists).map(([name, schema]) => ({ name, table: tables.lists[name], columns: Object.keys(schema.columns) }));
   }
 
-  apply(event: RecordedEvent): void {
-    const key = this.projection.documentOf(event);
-    if (key === undefined) return;
-    // A document keyed by the event's own position cannot exist yet: each event is applied once.
-    const entry = key === event.position ? this.newEntry(key) : this.entryOf(key);
-    entry.document = this.projection.evolve(entry.document, event);
-    if (!entry.dirty) {
-      entry.dirty = true;
-      this.dirty.push(key);
-    }
+  /**
+   * Evolves the documents by the events after `position`. The documents they change that are not in memory yet
+   * are read first, with one query in the caller's snapshot.
+   */
+  async apply(session: SqlSession, events: readonly RecordedEvent[], position: number): Promise<void> {
+    const keys: (DocumentKey | undefined)[] = events.map((event) => (event.position > position ? this.projection.documentOf(event) : undefined));
+    const missing = new Set<DocumentKey>();
+    keys.forEach((key, i) => {
+      // A document keyed by the event's own position cannot exist yet: each event is applied once.
+      if (key !== undefined && key !== events[i].position && !this.entries.has(key)) missing.add(key);
+    });
+    if (missing.size > 0) await this.load(session, missing);
+    keys.forEach((key, i) => {
+      if (key === undefined) return;
+      const entry = key === events[i].position ? this.newEntry(key) : this.entryOf(key);
+      entry.document = this.projection.evolve(entry.document, events[i]);
+      if (!entry.dirty) {
+        entry.dirty = true;
+        this.dirty.push(key);
+      }
+    });
   }
 
-  /** Documents changed since the last flush, kept in memory until then: a rebuild flushes before they outgrow the cache. */
+  /** Documents changed since the last commit, kept in memory until then: a rebuild commits before they outgrow the cache. */
   get changedDocuments(): number {
     return this.dirty.length;
   }
 
-  /** Writes every document changed since the last flush. Runs inside the batch's transaction. */
-  flush(): number {
-    const written = this.dirty.length;
+  /** Writes every document changed since the last commit. Runs inside the batch's transaction; `committed` follows it. */
+  async flush(session: SqlSession): Promise<void> {
+    const names = ['key', 'document', ...this.columns];
+    const main = {
+      // A document the store does not hold yet is inserted: cheaper than an upsert, and most of a rebuild's writes.
+      inserted: session.insertInto(this.tables.main, names),
+      replaced: session.insertInto(this.tables.main, names, ['key']),
+      removed: session.deleteFrom(this.tables.main, ['key']),
+    };
+    const lists = this.lists.map((list): { list: ListTable; writers: ListWriters } => ({
+      list,
+      writers: {
+        inserted: session.insertInto(list.table, ['key', 'id', ...list.columns]),
+        replaced: session.insertInto(list.table, ['key', 'id', ...list.columns], ['key', 'id']),
+        removed: session.deleteFrom(list.table, ['key', 'id']),
+        removedDocuments: session.deleteFrom(list.table, ['key']),
+      },
+    }));
     for (const key of this.dirty) {
       const entry = this.entries.get(key) as Entry;
-      entry.stored = this.write(key, entry);
-      entry.dirty = false;
-      if (entry.once) this.entries.delete(key);
+      if (entry.document === undefined) {
+        if (entry.stored) {
+          main.removed.add([key]);
+          for (const { writers } of lists) writers.removedDocuments.add([key]);
+        }
+        continue;
+      }
+      const rows = this.projection.schema.rowsOf(entry.document);
+      (entry.stored ? main.replaced : main.inserted).add(rowOf([key, JSON.stringify(entry.document)], this.columns, rows.columns));
+      for (const { list, writers } of lists) writeList(key, list, entry.stored && (entry.stored[list.name] ?? []), rows.lists[list.name] ?? [], writers);
+      entry.flushed = rows.lists;
     }
-    this.dirty = [];
-    return written;
+    const writers = [...Object.values(main), ...lists.flatMap((l) => Object.values(l.writers))];
+    // Every writer is ended, and all of them awaited, before the first failure is thrown.
+    const failure = (await Promise.allSettled(writers.map((w) => w.end()))).find((r) => r.status === 'rejected');
+    if (failure) throw failure.reason;
   }
 
-  /** Once the flush is committed: lets go of the least recently used documents beyond the cache's size. */
-  evict(): void {
+  /** Once the flush is committed: memory says what the store holds, and lets go of the least recently used documents beyond the cache's size. */
+  committed(): void {
+    for (const key of this.dirty) {
+      const entry = this.entries.get(key) as Entry;
+      if (entry.once) {
+        this.entries.delete(key);
+        continue;
+      }
+      entry.stored = entry.document === undefined ? undefined : entry.flushed;
+      entry.flushed = undefined;
+      entry.dirty = false;
+    }
+    this.dirty = [];
     let excess = this.entries.size - this.cachedDocuments;
     for (const [key, entry] of this.entries) {
       if (excess <= 0) break;
@@ -110,25 +144,28 @@ export class GenerationWriter {
     }
   }
 
-  /** After a rolled-back transaction memory may be ahead of the file: forget it all. */
+  /** After a rolled-back transaction memory may be ahead of the store: forget it all. */
   forget(): void {
     this.entries.clear();
     this.dirty = [];
   }
 
+  private async load(session: SqlSession, keys: ReadonlySet<DocumentKey>): Promise<void> {
+    const found = new Map((await session.documentsByKey(this.tables.main, [...keys])).map((row) => [row.key, row.document]));
+    for (const key of keys) {
+      const json = found.get(key);
+      const document: unknown = json === undefined ? undefined : JSON.parse(json);
+      this.entries.set(key, { document, stored: document === undefined ? undefined : this.projection.schema.rowsOf(document).lists, dirty: false });
+    }
+  }
+
   private entryOf(key: DocumentKey): Entry {
     const cached = this.entries.get(key);
-    if (cached) {
-      // Map order is the eviction order: the least recently used first.
-      this.entries.delete(key);
-      this.entries.set(key, cached);
-      return cached;
-    }
-    const json = this.select.get(key);
-    const document: unknown = json === undefined ? undefined : JSON.parse(json);
-    const entry: Entry = { document, stored: document === undefined ? undefined : this.projection.schema.rowsOf(document).lists, dirty: false };
-    this.entries.set(key, entry);
-    return entry;
+    if (!cached) throw new Error(`${this.tables.main}: document ${key} was not loaded`);
+    // Map order is the eviction order: the least recently used first.
+    this.entries.delete(key);
+    this.entries.set(key, cached);
+    return cached;
   }
 
   private newEntry(key: DocumentKey): Entry {
@@ -136,31 +173,22 @@ export class GenerationWriter {
     this.entries.set(key, entry);
     return entry;
   }
-
-  private write(key: DocumentKey, entry: Entry): StoredRows['lists'] | undefined {
-    if (entry.document === undefined) {
-      if (entry.stored) {
-        this.remove.run(key);
-        for (const list of this.lists.values()) list.removeAll.run(key);
-      }
-      return undefined;
-    }
-    const rows = this.projection.schema.rowsOf(entry.document);
-    // A document the file does not hold yet is inserted: cheaper than an upsert, and most of a rebuild's writes.
-    (entry.stored ? this.upsert : this.insert).run(key, JSON.stringify(entry.document), ...this.columns.map((c) => rows.columns[c] ?? null));
-    for (const [name, list] of this.lists) writeList(key, list, entry.stored?.[name] ?? [], rows.lists[name] ?? []);
-    return rows.lists;
-  }
 }
 
-/** Writes the rows that changed, deletes the rows that went away. */
-function writeList(key: DocumentKey, list: ListStatements, before: readonly ListRow[], after: readonly ListRow[]): void {
-  const previous = new Map(before.map((row) => [row.id, row]));
+/** Writes the list rows of a document that changed, deletes those that went away; `before` is undefined when the store holds none. */
+function writeList(key: DocumentKey, list: ListTable, before: readonly ListRow[] | undefined, after: readonly ListRow[], writers: ListWriters): void {
+  const previous = new Map((before ?? []).map((row) => [row.id, row]));
   for (const row of after) {
     const old = previous.get(row.id);
     previous.delete(row.id);
     if (old && list.columns.every((c) => old[c] === row[c])) continue;
-    list.upsert.run(key, row.id, ...list.columns.map((c) => row[c] ?? null));
+    (before ? writers.replaced : writers.inserted).add(rowOf([key, row.id], list.columns, row));
   }
-  for (const id of previous.keys()) list.remove.run(key, id);
+  for (const id of previous.keys()) writers.removed.add([key, id]);
+}
+
+/** `leading` followed by the values of `columns` (null when missing). */
+function rowOf(leading: SqlValue[], columns: readonly string[], values: Readonly<Record<string, SqlValue>>): SqlRow {
+  for (const column of columns) leading.push(values[column] ?? null);
+  return leading;
 }

@@ -1,9 +1,9 @@
 import type { AnyProjection } from '../../projections/projection';
 import type { RecordedEvent } from '../core/event';
 import type { EventStore, Subscription } from '../core/event-store.port';
-import { applyEvents, checkpointsUnchanged, commitTargets, isBusy, type Target, targetOf } from './batch';
+import { applyEvents, checkpointsUnchanged, commitTargets, type Target, targetOf } from './batch';
 import { GenerationWriter } from './generation-writer';
-import { type Generation, type ReadModelStore, tablesOf } from './read-model.store';
+import { type Generation, generationOf, type ReadModelStore, tablesOf } from './read-model.store';
 
 const MAX_RETRY_DELAY_MS = 30_000;
 
@@ -16,8 +16,8 @@ export interface LiveProjectionsOptions {
    */
   gatherMs?: number;
   /**
-   * Wait before reading again after a busy batch, and between looks for a first live generation; after a failed
-   * batch, doubling with each failure in a row.
+   * Wait before reading again after a batch that met another process's lock, and between looks for a first live
+   * generation; after a failed batch, doubling with each failure in a row.
    */
   retryDelayMs?: number;
   /** Called after each committed batch with the position it reached. */
@@ -31,8 +31,9 @@ export interface LiveProjectionsOptions {
  *
  * Which generations are live is read from the registry for every batch, and checked again under the write lock
  * when it commits, so a rebuild that switches a generation live (in this process or another) is followed from its
- * next batch on, and a second runner on the same file never applies an event twice. A live generation built by
- * another version of its projection is left alone (it keeps serving, frozen) until its rebuild replaces it.
+ * next batch on, and a second runner on the same store (another process, another API node) never applies an event
+ * twice. A live generation built by another version of its projection is left alone (it keeps serving, frozen)
+ * until its rebuild replaces it.
  */
 export class LiveProjections {
   /** Writers by projection, each for one generation: a generation switched live gets a writer of its own. */
@@ -56,7 +57,7 @@ export class LiveProjections {
     this.retryDelayMs = options.retryDelayMs ?? 100;
   }
 
-  /** The last batch that failed for another reason than a busy file, until a batch succeeds again. */
+  /** The last batch that failed for another reason than another process's lock, until a batch succeeds again. */
   get lastError(): { at: Date; message: string } | undefined {
     return this.failure;
   }
@@ -71,19 +72,24 @@ export class LiveProjections {
     await this.running;
   }
 
-  /** The live generations of this code's versions, as the registry shows them now. */
-  private targets(): Target[] {
+  /** The live generations of this code's versions, among the registry's generations. */
+  private liveOf(generations: readonly Generation[]): Generation[] {
     return this.projections.flatMap((projection) => {
-      const live = this.store.live(projection.name);
-      return live && live.version === projection.version ? [targetOf(live, this.writerOf(projection, live))] : [];
+      const live = generationOf(generations, projection.name, 'live');
+      return live && live.version === projection.version ? [live] : [];
     });
   }
 
-  private writerOf(projection: AnyProjection, generation: Generation): GenerationWriter {
+  private targetsOf(generations: readonly Generation[]): Target[] {
+    return this.liveOf(generations).map((live) => targetOf(live, this.writerOf(live)));
+  }
+
+  private writerOf(generation: Generation): GenerationWriter {
+    const projection = this.projections.find((p) => p.name === generation.projection) as AnyProjection;
     const tables = tablesOf(projection, generation.generation);
     let writer = this.writers.get(projection.name);
     if (writer?.tables.main !== tables.main) {
-      writer = new GenerationWriter(this.store.db, projection, tables);
+      writer = new GenerationWriter(projection, tables);
       this.writers.set(projection.name, writer);
     }
     return writer;
@@ -92,7 +98,7 @@ export class LiveProjections {
   private async run(): Promise<void> {
     while (!this.stopped) {
       try {
-        const checkpoints = this.targets().map((t) => t.generation.checkpoint);
+        const checkpoints = this.liveOf(await this.store.generations()).map((g) => g.checkpoint);
         if (checkpoints.length === 0) {
           await this.sleep(this.retryDelayMs);
           continue;
@@ -100,7 +106,7 @@ export class LiveProjections {
         const position = await this.catchUp(Math.min(...checkpoints));
         if (position !== undefined) await this.follow(position);
       } catch (error) {
-        if (isBusy(error)) {
+        if (this.store.database.isTransient(error)) {
           await this.sleep(this.retryDelayMs);
           continue;
         }
@@ -118,37 +124,46 @@ export class LiveProjections {
     while (!this.stopped) {
       const events = await this.events.readAll(position, this.batchSize);
       if (events.length === 0) return position;
-      if (!this.commit(events)) return undefined;
+      if (!(await this.commit(events))) return undefined;
       position = events[events.length - 1].position;
       if (events.length < this.batchSize) return position;
     }
     return undefined;
   }
 
-  /** Follows the subscription until stopped, sent back, or failing. */
+  /**
+   * Follows the subscription until stopped, sent back, or failing. Batches commit one after the other: events
+   * that arrive meanwhile gather for the next one, and a full batch waits for the one before it.
+   */
   private follow(from: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let buffer: RecordedEvent[] = [];
       let scheduled: NodeJS.Timeout | undefined;
       let subscription: Subscription | undefined;
+      let committing: Promise<void> = Promise.resolve();
       let done = false;
       const finish = (error?: unknown): void => {
         if (done) return;
         done = true;
         this.interrupt = undefined;
         if (scheduled) clearTimeout(scheduled);
-        void (subscription?.close() ?? Promise.resolve()).then(() => (error === undefined ? resolve() : reject(error)));
+        // The batch being committed ends first: stopping must not close the store under it.
+        void Promise.all([subscription?.close(), committing]).then(() => (error === undefined ? resolve() : reject(error)));
       };
-      const flush = (): void => {
+      const flush = (): Promise<void> => {
+        if (scheduled) clearTimeout(scheduled);
         scheduled = undefined;
-        const events = buffer;
-        buffer = [];
-        if (done || events.length === 0) return;
-        try {
-          if (!this.commit(events)) finish();
-        } catch (error) {
-          finish(error);
-        }
+        committing = committing.then(async () => {
+          const events = buffer;
+          buffer = [];
+          if (done || events.length === 0) return;
+          try {
+            if (!(await this.commit(events))) finish();
+          } catch (error) {
+            finish(error);
+          }
+        });
+        return committing;
       };
       this.interrupt = () => finish();
       if (this.stopped) return finish();
@@ -157,8 +172,8 @@ export class LiveProjections {
         (event) => {
           if (done) return;
           buffer.push(event);
-          if (buffer.length >= this.batchSize) flush();
-          else scheduled ??= setTimeout(flush, this.options.gatherMs ?? 10);
+          if (buffer.length >= this.batchSize) return flush();
+          scheduled ??= setTimeout(() => void flush(), this.options.gatherMs ?? 10);
         },
         (error) => finish(error),
       );
@@ -166,19 +181,26 @@ export class LiveProjections {
   }
 
   /**
-   * One batch: applied to the live generations as the registry shows them now, committed unless the registry
-   * changed meanwhile (a rebuild switched a generation live, another runner committed). False: read again.
+   * One batch: applied to the live generations as the registry shows them now (their documents read in the same
+   * snapshot), committed unless the registry changed meanwhile (a rebuild switched a generation live, another
+   * runner committed). False: read again.
    */
-  private commit(events: readonly RecordedEvent[]): boolean {
-    const targets = this.targets();
+  private async commit(events: readonly RecordedEvent[]): Promise<boolean> {
     let committed: boolean;
     try {
+      let targets: Target[] = [];
       committed =
-        applyEvents(targets, events) &&
-        commitTargets(this.store, targets, () => checkpointsUnchanged(this.store, targets) && this.targets().length === targets.length);
+        (await this.store.database.read(async (session) => {
+          targets = this.targetsOf(await this.store.generations(session));
+          return applyEvents(session, targets, events);
+        })) &&
+        (await commitTargets(this.store, targets, async (session) => {
+          const generations = await this.store.generations(session);
+          return checkpointsUnchanged(generations, targets) && this.liveOf(generations).length === targets.length;
+        }));
     } catch (error) {
-      // Busy or failed, the batch is read again from the checkpoints: nothing of it may stay in memory.
-      for (const target of targets) target.writer.forget();
+      // Failed, or to be tried again, the batch is read again from the checkpoints: nothing of it may stay in memory.
+      for (const writer of this.writers.values()) writer.forget();
       throw error;
     }
     if (committed) {

@@ -7,7 +7,7 @@ import type { EventStore } from '../core/event-store.port';
 import { openEventStore } from '../infrastructure/event-store.module';
 import { Projector } from './projector';
 import { ReadModelStore } from './read-model.store';
-import { readModelFileOf } from './read-models.config';
+import { ReadModelsConfig } from './read-models.config';
 import { rebuild, type RebuildProgress } from './rebuild';
 
 export const PROJECTOR_USAGE = 'projector [--batch-size N]';
@@ -37,14 +37,19 @@ function batchSizeOf(options: Record<string, string>): number | undefined {
   return size;
 }
 
-async function withStores<T>(run: (events: EventStore, store: ReadModelStore) => Promise<T>): Promise<T> {
+async function withStores<T>(run: (events: EventStore, store: ReadModelStore, where: string) => Promise<T>): Promise<T> {
   const config = SinergiConfig.fromEnv();
+  const readModels = ReadModelsConfig.from(config);
   const events = await openEventStore(config, new SystemClock());
-  const store = ReadModelStore.open(readModelFileOf(config));
   try {
-    return await run(events, store);
+    const store = await ReadModelStore.open(readModels.store);
+    const { location } = readModels;
+    try {
+      return await run(events, store, location.adapter === 'postgres' ? `${location.location} (schema ${location.schema})` : location.location);
+    } finally {
+      await store.close();
+    }
   } finally {
-    store.close();
     await events.close();
   }
 }
@@ -56,7 +61,7 @@ async function withStores<T>(run: (events: EventStore, store: ReadModelStore) =>
 export async function runProjectorCommand(args: string[], print: Print = console.log): Promise<number> {
   const { options } = parseArgs(args);
   const batchSize = batchSizeOf(options);
-  return withStores(async (events, store) => {
+  return withStores(async (events, store, where) => {
     const projector = new Projector(events, store, ALL_PROJECTIONS, {
       live: { batchSize, onError: (error) => print(`a batch failed, retrying: ${String(error)}`) },
       build: { batchSize, onProgress: (p) => print(progressLine(p)), progressIntervalMs: 2000 },
@@ -66,7 +71,7 @@ export async function runProjectorCommand(args: string[], print: Print = console
       process.once('SIGINT', () => resolve('SIGINT'));
       process.once('SIGTERM', () => resolve('SIGTERM'));
     });
-    print(`Projecting ${ALL_PROJECTIONS.map((p) => p.name).join(', ')} into ${store.db.name}; stop with Ctrl-C`);
+    print(`Projecting ${ALL_PROJECTIONS.map((p) => p.name).join(', ')} into ${where}; stop with Ctrl-C`);
     projector.start();
     let last = new Map<string, number>();
     const report = async (): Promise<void> => {

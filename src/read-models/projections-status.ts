@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { type ProjectionStatus, Projector } from './projector';
-import { type ProjectorMode, ReadModelsConfig } from './read-models.config';
+import { type ProjectorMode, ReadModelsConfig, type ReadModelStoreLocation } from './read-models.config';
 
 export interface ProjectionsReport {
   projector: ProjectorMode;
+  /** Where the read models are kept (a URL's password masked). */
+  store: ReadModelStoreLocation;
   projections: ProjectionStatus[];
   /** The in-process projector's last failure, until it succeeds again. */
   lastError?: { at: Date; message: string };
@@ -23,16 +25,22 @@ export class ProjectionsStatus {
 
   async report(): Promise<ProjectionsReport> {
     const lastError = this.config.projector === 'in-process' ? this.projector.lastError : undefined;
-    return { projector: this.config.projector, projections: await this.projector.status(), ...(lastError ? { lastError } : {}) };
+    return {
+      projector: this.config.projector,
+      store: this.config.location,
+      projections: await this.projector.status(),
+      ...(lastError ? { lastError } : {}),
+    };
   }
 
   /** Down while the projector fails; a projection still on its first build is up, but not ready. */
   async health(): Promise<ProjectionsHealth> {
     try {
-      const { projector, projections, lastError } = await this.report();
+      const { projector, store, projections, lastError } = await this.report();
       return {
         status: lastError ? 'down' : 'up',
         projector,
+        store,
         ...Object.fromEntries(
           projections.map((p) => [
             p.name,
@@ -44,7 +52,7 @@ export class ProjectionsStatus {
         ...(lastError ? { error: lastError.message } : {}),
       };
     } catch (error) {
-      return { status: 'down', error: error instanceof Error ? error.message : String(error) };
+      return { status: 'down', store: this.config.location, error: error instanceof Error ? error.message : String(error) };
     }
   }
 }

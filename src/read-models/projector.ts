@@ -2,8 +2,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { AnyProjection } from '../../projections/projection';
 import type { EventStore } from '../core/event-store.port';
 import { LiveProjections, type LiveProjectionsOptions } from './live-projections';
-import { type ReadModelStore, RebuildInProgress, THIS_PROCESS } from './read-model.store';
+import { generationOf, type ReadModelStore, RebuildInProgress, THIS_PROCESS } from './read-model.store';
 import { rebuild, type RebuildOptions } from './rebuild';
+
+let projectors = 0;
 
 export interface ProjectorOptions {
   live?: LiveProjectionsOptions;
@@ -29,6 +31,8 @@ export interface ProjectionStatus {
  */
 export class Projector {
   readonly live: LiveProjections;
+  /** Whose lease the generations it builds are: its own, even beside another projector of this process (a test's second node). */
+  private readonly owner: string;
   private readonly abort = new AbortController();
   private building: Promise<void> | undefined;
   private buildFailure: { at: Date; message: string } | undefined;
@@ -40,6 +44,7 @@ export class Projector {
     private readonly options: ProjectorOptions = {},
   ) {
     this.live = new LiveProjections(store, events, projections, options.live);
+    this.owner = options.build?.owner ?? `${THIS_PROCESS}:${++projectors}`;
   }
 
   get lastError(): { at: Date; message: string } | undefined {
@@ -65,8 +70,9 @@ export class Projector {
   async caughtUp(position: number, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      const generations = await this.store.generations();
       const behind = this.projections.filter((p) => {
-        const live = this.store.live(p.name);
+        const live = generationOf(generations, p.name, 'live');
         return !live || live.version !== p.version || live.checkpoint < position;
       });
       if (behind.length === 0) return;
@@ -79,13 +85,15 @@ export class Projector {
 
   private async buildWhatIsMissing(): Promise<void> {
     const signal = this.abort.signal;
+    const owner = this.owner;
     while (!signal.aborted) {
-      const owner = this.options.build?.owner ?? THIS_PROCESS;
-      const missing = this.projections.filter((p) => this.store.live(p.name)?.version !== p.version);
-      if (missing.length === 0) return;
-      // What another process is building, it will switch live itself: the live runner follows it from then on.
-      const ours = missing.filter((p) => !this.store.isBuildingElsewhere(p.name, owner));
       try {
+        const generations = await this.store.generations();
+        const missing = this.projections.filter((p) => generationOf(generations, p.name, 'live')?.version !== p.version);
+        if (missing.length === 0) return;
+        // What another process is building, it will switch live itself: the live runner follows it from then on.
+        const ours: AnyProjection[] = [];
+        for (const p of missing) if (!(await this.store.isBuildingElsewhere(p.name, owner))) ours.push(p);
         if (ours.length > 0) await rebuild(this.events, this.store, ours, { ...this.options.build, owner, signal });
         else await delay(this.options.buildRetryMs ?? 5_000, undefined, { signal });
         this.buildFailure = undefined;
@@ -108,9 +116,10 @@ export async function projectionStatus(
   projections: readonly AnyProjection[],
 ): Promise<ProjectionStatus[]> {
   const head = await events.headPosition();
+  const generations = await store.generations();
   return projections.map((projection) => {
-    const live = store.live(projection.name);
-    const building = store.building(projection.name);
+    const live = generationOf(generations, projection.name, 'live');
+    const building = generationOf(generations, projection.name, 'building');
     return {
       name: projection.name,
       version: projection.version,

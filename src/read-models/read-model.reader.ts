@@ -1,9 +1,8 @@
 import { Injectable, ServiceUnavailableException } from '@nestjs/common';
-import type Database from 'better-sqlite3';
 import type { AnyProjection, SqlValue } from '../../projections/projection';
 import { dateInJakarta, type IsoDate } from '../agreements/domain/dates';
 import { Clock } from '../core/clock.port';
-import { type GenerationTables, ReadModelStore } from './read-model.store';
+import { generationOf, type GenerationTables, ReadModelStore, tablesOf } from './read-model.store';
 
 /** Before a projection's first build has switched live there is nothing to read: 503, try again shortly. */
 export class ReadModelNotReady extends ServiceUnavailableException {
@@ -12,15 +11,17 @@ export class ReadModelNotReady extends ServiceUnavailableException {
   }
 }
 
-/** What a query sees: one snapshot of the file, in which each projection's live tables stay as they were. */
+/** What a query sees: one snapshot of the store, in which each projection's live tables stay as they were. */
 export interface ReadModelSnapshot {
   tables(projection: AnyProjection): GenerationTables;
-  all<Row>(sql: string, ...params: SqlValue[]): Row[];
+  /** `?` placeholders. */
+  all<Row>(sql: string, ...params: SqlValue[]): Promise<Row[]>;
   /** Today's date, from the injectable clock: relative figures (days left, overdue days) are computed from it. */
   readonly today: IsoDate;
 }
 
-const CACHED_STATEMENTS = 200;
+/** A snapshot that listed tables a switch then dropped (PostgreSQL) is read again, from the new generation. */
+const ATTEMPTS = 3;
 
 /**
  * Read access for the query services. Each read runs in one read transaction, so the live generation it looks
@@ -28,34 +29,31 @@ const CACHED_STATEMENTS = 200;
  */
 @Injectable()
 export class ReadModelReader {
-  private readonly statements = new Map<string, Database.Statement<SqlValue[]>>();
-
   constructor(
     private readonly store: ReadModelStore,
     private readonly clock: Clock,
   ) {}
 
-  read<T>(query: (snapshot: ReadModelSnapshot) => T): T {
-    const snapshot: ReadModelSnapshot = {
-      tables: (projection) => {
-        const tables = this.store.liveTables(projection);
-        if (!tables) throw new ReadModelNotReady(projection.name);
-        return tables;
-      },
-      all: <Row>(sql: string, ...params: SqlValue[]) => this.statement(sql).all(...params) as Row[],
-      today: dateInJakarta(this.clock.now()),
-    };
-    return this.store.db.transaction(() => query(snapshot))();
-  }
-
-  private statement(sql: string): Database.Statement<SqlValue[]> {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      // Statements name generation tables: after a few rebuilds the old ones are never used again.
-      if (this.statements.size >= CACHED_STATEMENTS) this.statements.clear();
-      statement = this.store.db.prepare<SqlValue[]>(sql);
-      this.statements.set(sql, statement);
+  async read<T>(query: (snapshot: ReadModelSnapshot) => Promise<T> | T): Promise<T> {
+    const today = dateInJakarta(this.clock.now());
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store.database.read(async (session) => {
+          const generations = await this.store.generations(session);
+          const snapshot: ReadModelSnapshot = {
+            tables: (projection) => {
+              const live = generationOf(generations, projection.name, 'live');
+              if (!live) throw new ReadModelNotReady(projection.name);
+              return tablesOf(projection, live.generation);
+            },
+            all: (sql, ...params) => session.all(sql, params),
+            today,
+          };
+          return query(snapshot);
+        });
+      } catch (error) {
+        if (attempt >= ATTEMPTS || !this.store.database.isTransient(error)) throw error;
+      }
     }
-    return statement;
   }
 }

@@ -1,8 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
 import type { AnyProjection, TableSchema } from '../../projections/projection';
+import type { ReadModelStoreSelection } from './read-models.config';
+import { PostgresReadModelDatabase } from './storage/postgres.read-model-database';
+import { createTableSql, type ReadModelDatabase, retryWhileTransient, type SqlSession } from './storage/read-model-database.port';
+import { SqliteReadModelDatabase } from './storage/sqlite.read-model-database';
 
 export type GenerationState = 'building' | 'live';
 
@@ -17,7 +18,7 @@ export interface Generation {
   state: GenerationState;
   /** Position of the last event applied: committed in the same transaction as the documents. */
   checkpoint: number;
-  /** Who builds a building generation (`host:pid`); null once live. */
+  /** Who builds a building generation (`host:pid`, then anything); null once live. */
   owner: string | null;
   /** When the owner last committed (ms since the epoch): a building generation is leased to its owner. */
   heartbeatAt: number;
@@ -35,15 +36,15 @@ export class RebuildInProgress extends Error {
   }
 }
 
-const REGISTRY = `
+const registrySql = (database: ReadModelDatabase): string => `
   CREATE TABLE IF NOT EXISTS projection_generations (
-    projection   TEXT    NOT NULL,
-    generation   INTEGER NOT NULL,
-    version      TEXT    NOT NULL,
-    state        TEXT    NOT NULL CHECK (state IN ('building', 'live')),
-    checkpoint   INTEGER NOT NULL,
+    projection   ${database.dialect.text} NOT NULL,
+    generation   ${database.dialect.integer} NOT NULL,
+    version      TEXT NOT NULL,
+    state        TEXT NOT NULL CHECK (state IN ('building', 'live')),
+    checkpoint   ${database.dialect.integer} NOT NULL,
     owner        TEXT,
-    heartbeat_at INTEGER NOT NULL,
+    heartbeat_at ${database.dialect.integer} NOT NULL,
     PRIMARY KEY (projection, generation)
   );
   CREATE UNIQUE INDEX IF NOT EXISTS one_live_generation ON projection_generations (projection) WHERE state = 'live';
@@ -71,11 +72,6 @@ const toGeneration = (row: GenerationRow): Generation => ({
 });
 
 export interface ReadModelStoreOptions {
-  /**
-   * How long a write waits for another process's lock before failing with SQLITE_BUSY. Short: better-sqlite3
-   * waits synchronously, blocking the event loop, so the runners rather retry a busy batch a little later.
-   */
-  busyTimeoutMs?: number;
   /** How long a building generation stays leased to an owner that stopped committing. */
   leaseMs?: number;
 }
@@ -84,94 +80,58 @@ export interface ReadModelStoreOptions {
 export const THIS_PROCESS = `${hostname()}:${process.pid}`;
 
 /**
- * The read models' own SQLite file (WAL): the generation registry and each generation's tables. Everything in
- * it can be thrown away and rebuilt from the event store.
+ * The generation registry and each generation's tables, on the read models' database (SQLite or PostgreSQL).
+ * Each method reads in a snapshot of its own, or in the transaction it is given.
  */
 export class ReadModelStore {
-  private readonly statements;
   private readonly leaseMs: number;
 
-  private constructor(readonly db: Database.Database, options: ReadModelStoreOptions) {
+  constructor(
+    readonly database: ReadModelDatabase,
+    options: ReadModelStoreOptions = {},
+  ) {
     this.leaseMs = options.leaseMs ?? 30_000;
-    this.statements = {
-      all: db.prepare<[], GenerationRow>('SELECT * FROM projection_generations ORDER BY projection, generation'),
-      one: db.prepare<[string, number], GenerationRow>('SELECT * FROM projection_generations WHERE projection = ? AND generation = ?'),
-      inState: db.prepare<[string, GenerationState], GenerationRow>(
-        'SELECT * FROM projection_generations WHERE projection = ? AND state = ?',
-      ),
-      next: db
-        .prepare<[string], number>('SELECT coalesce(max(generation), 0) + 1 FROM projection_generations WHERE projection = ?')
-        .pluck(),
-      insert: db.prepare<[string, number, string, string, number]>(
-        `INSERT INTO projection_generations (projection, generation, version, state, checkpoint, owner, heartbeat_at)
-         VALUES (?, ?, ?, 'building', 0, ?, ?)`,
-      ),
-      checkpoint: db.prepare<[number, number, string, number]>(
-        'UPDATE projection_generations SET checkpoint = ?, heartbeat_at = ? WHERE projection = ? AND generation = ?',
-      ),
-      lease: db.prepare<[string, number, string, number]>(
-        'UPDATE projection_generations SET owner = ?, heartbeat_at = ? WHERE projection = ? AND generation = ?',
-      ),
-      promote: db.prepare<[string, number]>(
-        "UPDATE projection_generations SET state = 'live', owner = NULL WHERE projection = ? AND generation = ?",
-      ),
-      remove: db.prepare<[string, number]>('DELETE FROM projection_generations WHERE projection = ? AND generation = ?'),
-    };
   }
 
-  static open(file: string, options: ReadModelStoreOptions = {}): ReadModelStore {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    const db = new Database(file);
+  /** Connects to the store the selection names and creates the registry if it has none yet. */
+  static async open(selection: ReadModelStoreSelection, options: ReadModelStoreOptions = {}): Promise<ReadModelStore> {
+    const database =
+      selection.adapter === 'sqlite' ? SqliteReadModelDatabase.open(selection.file) : await PostgresReadModelDatabase.open(selection.url, selection.schema);
     try {
-      // Opening may meet a rebuild's long transaction: wait for it, then keep waits short (see busyTimeoutMs).
-      db.pragma('busy_timeout = 10000');
-      // Documents of a few kilobytes fit a page, and a rebuild's bulk writes touch a quarter as many pages. Only a
-      // new file takes it: an existing one keeps its page size.
-      db.pragma('page_size = 16384');
-      db.pragma('journal_mode = WAL');
-      // A crash may lose the last commits but never splits one: documents and checkpoint roll back together, and
-      // the runner replays from the checkpoint. Durability beyond that is the event store's job.
-      db.pragma('synchronous = NORMAL');
-      // Rebuilds write and index whole tables: a larger page cache (64 MB at most, taken as needed) keeps their
-      // B-trees in memory, and fewer checkpoints copy the write-ahead log less often. Index sorts larger than the
-      // cache spill to temporary files, so memory stays bounded however many events there are.
-      db.pragma('cache_size = -65536');
-      db.pragma('wal_autocheckpoint = 10000');
-      db.transaction(() => db.exec(REGISTRY)).immediate();
-      db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 20}`);
+      await retryWhileTransient(database, () => database.write((session) => session.exec(registrySql(database))));
     } catch (error) {
-      db.close();
+      await database.close();
       throw error;
     }
-    return new ReadModelStore(db, options);
+    return new ReadModelStore(database, options);
   }
 
-  close(): void {
-    if (this.db.open) this.db.close();
+  close(): Promise<void> {
+    return this.database.close();
   }
 
-  generations(): Generation[] {
-    return this.statements.all.all().map(toGeneration);
+  /** Every generation, by projection and number. */
+  generations(session?: SqlSession): Promise<Generation[]> {
+    return this.reading(session, async (s) =>
+      (await s.all<GenerationRow>('SELECT * FROM projection_generations ORDER BY projection, generation')).map(toGeneration),
+    );
   }
 
-  generation(projection: string, generation: number): Generation | undefined {
-    const row = this.statements.one.get(projection, generation);
-    return row && toGeneration(row);
+  async generation(projection: string, generation: number, session?: SqlSession): Promise<Generation | undefined> {
+    return (await this.generations(session)).find((g) => g.projection === projection && g.generation === generation);
   }
 
-  live(projection: string): Generation | undefined {
-    const row = this.statements.inState.get(projection, 'live');
-    return row && toGeneration(row);
+  async live(projection: string, session?: SqlSession): Promise<Generation | undefined> {
+    return generationOf(await this.generations(session), projection, 'live');
   }
 
-  building(projection: string): Generation | undefined {
-    const row = this.statements.inState.get(projection, 'building');
-    return row && toGeneration(row);
+  async building(projection: string, session?: SqlSession): Promise<Generation | undefined> {
+    return generationOf(await this.generations(session), projection, 'building');
   }
 
-  /** The tables of a projection's live generation, for queries; undefined before its first build is done. */
-  liveTables(projection: AnyProjection): GenerationTables | undefined {
-    const live = this.live(projection.name);
+  /** The tables of a projection's live generation; undefined before its first build is done. */
+  async liveTables(projection: AnyProjection, session?: SqlSession): Promise<GenerationTables | undefined> {
+    const live = await this.live(projection.name, session);
     return live && tablesOf(projection, live.generation);
   }
 
@@ -180,83 +140,116 @@ export class ReadModelStore {
    * this version of the projection; otherwise a new, empty one (without secondary indexes: they are created in
    * bulk once it has caught up). Throws {@link RebuildInProgress} when a live owner holds the lease.
    */
-  claimBuildingGeneration(projection: AnyProjection, owner: string): Generation {
-    return this.db
-      .transaction((): Generation => {
-        const now = Date.now();
-        const building = this.building(projection.name);
-        if (building) {
-          const abandoned = building.owner === owner || !this.isLeaseHeld(building, now);
-          if (!abandoned) throw new RebuildInProgress(building);
-          if (building.version === projection.version) {
-            this.statements.lease.run(owner, now, projection.name, building.generation);
-            return { ...building, owner, heartbeatAt: now };
-          }
-          this.drop(projection, building.generation);
+  claimBuildingGeneration(projection: AnyProjection, owner: string): Promise<Generation> {
+    return this.database.write(async (session): Promise<Generation> => {
+      const now = Date.now();
+      const building = await this.building(projection.name, session);
+      if (building) {
+        const abandoned = building.owner === owner || !this.isLeaseHeld(building, now);
+        if (!abandoned) throw new RebuildInProgress(building);
+        if (building.version === projection.version) {
+          await session.run('UPDATE projection_generations SET owner = ?, heartbeat_at = ? WHERE projection = ? AND generation = ?', [
+            owner,
+            now,
+            projection.name,
+            building.generation,
+          ]);
+          return { ...building, owner, heartbeatAt: now };
         }
-        const generation = this.statements.next.get(projection.name) ?? 1;
-        const tables = tablesOf(projection, generation);
-        const key = projection.schema.key === 'INTEGER' ? 'key INTEGER PRIMARY KEY' : 'key TEXT PRIMARY KEY';
-        this.db.exec(`CREATE TABLE ${tables.main} (${key}, document TEXT NOT NULL${columnList(projection.schema)})`);
-        for (const [list, schema] of Object.entries(projection.schema.lists)) {
-          this.db.exec(
-            `CREATE TABLE ${tables.lists[list]} (key ${projection.schema.key} NOT NULL, id TEXT NOT NULL${columnList(schema)},
-             PRIMARY KEY (key, id)) WITHOUT ROWID`,
-          );
-        }
-        this.statements.insert.run(projection.name, generation, projection.version, owner, now);
-        return this.generation(projection.name, generation) as Generation;
-      })
-      .immediate();
+        await this.drop(session, projection, building.generation);
+      }
+      const [{ next }] = await session.all<{ next: number }>(
+        'SELECT coalesce(max(generation), 0) + 1 AS next FROM projection_generations WHERE projection = ?',
+        [projection.name],
+      );
+      const tables = tablesOf(projection, next);
+      const { schema } = projection;
+      await session.exec(
+        createTableSql(this.database.dialect, {
+          name: tables.main,
+          columns: { key: schema.key, document: 'TEXT', ...schema.columns },
+          required: ['key', 'document'],
+          primaryKey: ['key'],
+        }),
+      );
+      for (const [list, listSchema] of Object.entries(schema.lists)) {
+        await session.exec(
+          createTableSql(this.database.dialect, {
+            name: tables.lists[list],
+            columns: { key: schema.key, id: 'TEXT', ...listSchema.columns },
+            required: ['key', 'id'],
+            primaryKey: ['key', 'id'],
+          }),
+        );
+      }
+      await session.run(
+        `INSERT INTO projection_generations (projection, generation, version, state, checkpoint, owner, heartbeat_at)
+         VALUES (?, ?, ?, 'building', 0, ?, ?)`,
+        [projection.name, next, projection.version, owner, now],
+      );
+      return { projection: projection.name, generation: next, version: projection.version, state: 'building', checkpoint: 0, owner, heartbeatAt: now };
+    });
   }
 
   /** Whether another owner, still alive, is building a generation of the projection. */
-  isBuildingElsewhere(projection: string, owner: string): boolean {
-    const building = this.building(projection);
+  async isBuildingElsewhere(projection: string, owner: string): Promise<boolean> {
+    const building = await this.building(projection);
     return !!building && building.owner !== owner && this.isLeaseHeld(building, Date.now());
   }
 
   /** Creates the secondary indexes queries need (idempotent): in bulk, once a building generation has caught up. */
-  createIndexes(projection: AnyProjection, generation: number): void {
+  createIndexes(projection: AnyProjection, generation: number): Promise<void> {
     const tables = tablesOf(projection, generation);
-    const create = (table: string, schema: TableSchema) => {
-      for (const columns of schema.indexes) {
-        this.db.exec(`CREATE INDEX IF NOT EXISTS ${table}__by_${columns.join('_')} ON ${table} (${columns.join(', ')})`);
-      }
-    };
-    create(tables.main, projection.schema);
-    for (const [list, schema] of Object.entries(projection.schema.lists)) create(tables.lists[list], schema);
+    const statements = (table: string, schema: TableSchema): string[] =>
+      schema.indexes.map((columns) => `CREATE INDEX IF NOT EXISTS ${table}__by_${columns.join('_')} ON ${table} (${columns.join(', ')})`);
+    const all = [
+      ...statements(tables.main, projection.schema),
+      ...Object.entries(projection.schema.lists).flatMap(([list, schema]) => statements(tables.lists[list], schema)),
+    ];
+    return this.database.write(async (session) => {
+      for (const statement of all) await session.exec(statement);
+    });
   }
 
   /** Runs inside the batch's transaction, with the documents it commits. */
-  setCheckpoint(generation: Pick<Generation, 'projection' | 'generation'>, position: number): void {
-    this.statements.checkpoint.run(position, Date.now(), generation.projection, generation.generation);
+  async setCheckpoint(session: SqlSession, generation: Pick<Generation, 'projection' | 'generation'>, position: number): Promise<void> {
+    await session.run('UPDATE projection_generations SET checkpoint = ?, heartbeat_at = ? WHERE projection = ? AND generation = ?', [
+      position,
+      Date.now(),
+      generation.projection,
+      generation.generation,
+    ]);
   }
 
   /**
    * Makes a caught-up building generation live and drops the one it replaces, in one transaction. Refused
    * (false) while the live generation is further on: switching then would make its live runner miss events.
    */
-  switchLive(projection: AnyProjection, generation: number, owner: string): boolean {
-    return this.db
-      .transaction((): boolean => {
-        const building = this.generation(projection.name, generation);
-        if (!building || building.state !== 'building' || building.owner !== owner) {
-          throw new Error(`${projection.name} generation ${generation} is no longer being built by ${owner}`);
-        }
-        const live = this.live(projection.name);
-        if (live && live.checkpoint > building.checkpoint) return false;
-        if (live) this.drop(projection, live.generation);
-        this.statements.promote.run(projection.name, generation);
-        return true;
-      })
-      .immediate();
+  switchLive(projection: AnyProjection, generation: number, owner: string): Promise<boolean> {
+    return this.database.write(async (session): Promise<boolean> => {
+      const building = await this.generation(projection.name, generation, session);
+      if (!building || building.state !== 'building' || building.owner !== owner) {
+        throw new Error(`${projection.name} generation ${generation} is no longer being built by ${owner}`);
+      }
+      const live = await this.live(projection.name, session);
+      if (live && live.checkpoint > building.checkpoint) return false;
+      if (live) await this.drop(session, projection, live.generation);
+      await session.run("UPDATE projection_generations SET state = 'live', owner = NULL WHERE projection = ? AND generation = ?", [
+        projection.name,
+        generation,
+      ]);
+      return true;
+    });
   }
 
-  private drop(projection: AnyProjection, generation: number): void {
+  private reading<T>(session: SqlSession | undefined, work: (session: SqlSession) => Promise<T>): Promise<T> {
+    return session ? work(session) : this.database.read(work);
+  }
+
+  private async drop(session: SqlSession, projection: AnyProjection, generation: number): Promise<void> {
     const tables = tablesOf(projection, generation);
-    for (const table of [...Object.values(tables.lists), tables.main]) this.db.exec(`DROP TABLE IF EXISTS ${table}`);
-    this.statements.remove.run(projection.name, generation);
+    for (const table of [...Object.values(tables.lists), tables.main]) await session.exec(`DROP TABLE IF EXISTS ${table}`);
+    await session.run('DELETE FROM projection_generations WHERE projection = ? AND generation = ?', [projection.name, generation]);
   }
 
   private isLeaseHeld(generation: Generation, now: number): boolean {
@@ -266,15 +259,15 @@ export class ReadModelStore {
   }
 }
 
+/** A projection's generation in that state, among the registry's generations. */
+export function generationOf(generations: readonly Generation[], projection: string, state: GenerationState): Generation | undefined {
+  return generations.find((g) => g.projection === projection && g.state === state);
+}
+
 export function tablesOf(projection: AnyProjection, generation: number): GenerationTables {
   const main = `${projection.name.replace(/[^a-z0-9]+/g, '_')}_g${generation}`;
   return { main, lists: Object.fromEntries(Object.keys(projection.schema.lists).map((list) => [list, `${main}__${list}`])) };
 }
-
-const columnList = (schema: TableSchema): string =>
-  Object.entries(schema.columns)
-    .map(([name, type]) => `, ${name} ${type}`)
-    .join('');
 
 function isRunning(pid: number): boolean {
   try {

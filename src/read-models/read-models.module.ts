@@ -25,15 +25,16 @@ const logger = new Logger('Projections');
   controllers: [ReadModelsController, ProjectionsController],
   providers: [
     { provide: ReadModelsConfig, useFactory: (config: SinergiConfig) => ReadModelsConfig.from(config), inject: [SinergiConfig] },
-    { provide: ReadModelStore, useFactory: (config: ReadModelsConfig) => ReadModelStore.open(config.file), inject: [ReadModelsConfig] },
+    { provide: ReadModelStore, useFactory: (config: ReadModelsConfig) => ReadModelStore.open(config.store), inject: [ReadModelsConfig] },
     {
       provide: Projector,
       useFactory: (events: EventStore, store: ReadModelStore) =>
         new Projector(events, store, ALL_PROJECTIONS, {
           live: { onError: (error) => logger.error(`a batch failed; retrying: ${String(error)}`) },
           build: {
-            onProgress: (p) =>
-              p.phase !== 'replaying' && logger.log(`${p.projections.join(', ')}: ${p.phase} at ${p.position} of ${p.head}`),
+            onProgress: (p) => {
+              if (p.phase !== 'replaying') logger.log(`${p.projections.join(', ')}: ${p.phase} at ${p.position} of ${p.head}`);
+            },
           },
           onBuildError: (error) => logger.error(`a build failed; retrying: ${String(error)}`),
         }),
@@ -66,7 +67,7 @@ export class ReadModelsModule implements OnApplicationBootstrap, OnModuleDestroy
     await this.projector.stop();
   }
 
-  onApplicationShutdown(): void {
-    this.store.close();
+  onApplicationShutdown(): Promise<void> {
+    return this.store.close();
   }
 }

@@ -1,9 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AnyProjection } from '../../projections/projection';
 import type { EventStore } from '../core/event-store.port';
-import { applyEvents, checkpointsUnchanged, commitTargets, isBusy, type Target, targetOf } from './batch';
+import { applyEvents, checkpointsUnchanged, commitTargets, type Target, targetOf } from './batch';
 import { GenerationWriter } from './generation-writer';
 import { type ReadModelStore, THIS_PROCESS, tablesOf } from './read-model.store';
+import { retryWhileTransient, type SqlSession } from './storage/read-model-database.port';
 
 export interface RebuildOptions {
   /** Events read at a time. */
@@ -18,7 +19,8 @@ export interface RebuildOptions {
   /** Identifies this rebuild in the generations' lease. */
   owner?: string;
   signal?: AbortSignal;
-  onProgress?: (progress: RebuildProgress) => void;
+  /** Awaited: the rebuild goes on once it returns. */
+  onProgress?: (progress: RebuildProgress) => void | Promise<void>;
   progressIntervalMs?: number;
 }
 
@@ -61,16 +63,21 @@ export async function rebuild(
   const readSize = options.readSize ?? 10_000;
   const batchSize = Math.max(options.batchSize ?? 100_000, 1);
   const cachedDocuments = options.cachedDocuments ?? 10_000;
+  const retry = <T>(attempt: () => Promise<T>): Promise<T> => retryWhileTransient(store.database, attempt, options.signal);
   const building = new Map<string, Building>();
   for (const projection of projections) {
-    const generation = await retryWhileBusy(() => store.claimBuildingGeneration(projection, owner), options.signal);
-    const writer = new GenerationWriter(store.db, projection, tablesOf(projection, generation.generation), cachedDocuments);
+    const generation = await retry(() => store.claimBuildingGeneration(projection, owner));
+    const writer = new GenerationWriter(projection, tablesOf(projection, generation.generation), cachedDocuments);
     building.set(projection.name, { projection, resumedAt: generation.checkpoint, target: targetOf(generation, writer), indexed: false });
   }
   const targets = (): Target[] => [...building.values()].map((b) => b.target);
   const commit = async (due: Target[]): Promise<void> => {
-    if (!(await retryWhileBusy(() => commitTargets(store, due, () => checkpointsUnchanged(store, due)), options.signal))) {
-      const lost = due.find((t) => store.generation(t.generation.projection, t.generation.generation)?.owner !== owner);
+    const unchanged = async (session: SqlSession) => checkpointsUnchanged(await store.generations(session), due);
+    if (!(await retry(() => commitTargets(store, due, unchanged)))) {
+      const generations = await store.generations();
+      const lost = due.find(
+        (t) => generations.find((g) => g.projection === t.generation.projection && g.generation === t.generation.generation)?.owner !== owner,
+      );
       throw new Error(`${lost?.generation.projection ?? 'a generation'} was taken over by another process while this rebuild built it`);
     }
   };
@@ -83,7 +90,7 @@ export async function rebuild(
     if (!options.onProgress || (!force && Date.now() - lastReport < (options.progressIntervalMs ?? 1000))) return;
     lastReport = Date.now();
     const seconds = Math.max((Date.now() - begin) / 1000, 0.001);
-    options.onProgress({ phase, projections: names, position, head: await events.headPosition(), eventsPerSecond: (position - startedAt) / seconds });
+    await options.onProgress({ phase, projections: names, position, head: await events.headPosition(), eventsPerSecond: (position - startedAt) / seconds });
   };
 
   const done: RebuiltGeneration[] = [];
@@ -91,7 +98,7 @@ export async function rebuild(
     options.signal?.throwIfAborted();
     const batch = await events.readAll(position, Math.min(readSize, batchSize));
     // The rebuild is the only writer of its generations (they are leased to it): no target can be behind.
-    applyEvents(targets(), batch);
+    await store.database.read((session) => applyEvents(session, targets(), batch));
     if (batch.length > 0) position = batch[batch.length - 1].position;
     const caughtUp = batch.length < Math.min(readSize, batchSize);
     // Each generation commits on its own, as late as memory allows: a document many events change is written once
@@ -109,10 +116,10 @@ export async function rebuild(
       const { projection, target } = b;
       if (!b.indexed) {
         await report('indexing', [projection.name], true);
-        await retryWhileBusy(() => store.createIndexes(projection, target.generation.generation), options.signal);
+        await retry(() => store.createIndexes(projection, target.generation.generation));
         b.indexed = true;
       }
-      if (await retryWhileBusy(() => store.switchLive(projection, target.generation.generation, owner), options.signal)) {
+      if (await retry(() => store.switchLive(projection, target.generation.generation, owner))) {
         building.delete(projection.name);
         done.push({ projection: projection.name, generation: target.generation.generation, resumedAt: b.resumedAt, position });
         await report('switched', [projection.name], true);
@@ -122,16 +129,4 @@ export async function rebuild(
     if (building.size > 0 && batch.length === 0) await delay(20);
   }
   return done;
-}
-
-async function retryWhileBusy<T>(attempt: () => T, signal?: AbortSignal): Promise<T> {
-  for (;;) {
-    try {
-      return attempt();
-    } catch (error) {
-      if (!isBusy(error)) throw error;
-      signal?.throwIfAborted();
-      await delay(25);
-    }
-  }
 }

@@ -62,7 +62,7 @@ export class DailyDigest {
   async send(job: DigestJobData, attempt: { number: number; last: boolean }): Promise<DigestResult> {
     const contact = this.contacts.contact(job.contactId);
     if (!contact) return { outcome: 'no-contact' };
-    const due = this.dueFor(contact);
+    const due = await this.dueFor(contact);
     const recorded = new Map<string, Map<string, DeliveryRecord>>();
     for (const agreementId of new Set(due.map((item) => item.reminder.agreementId))) {
       recorded.set(agreementId, deliveriesOf(await this.events.readStream(reminderStreamId(agreementId))));
@@ -145,11 +145,11 @@ export class DailyDigest {
    * The reminders due for the contact by now, read from the schedule as the dispatcher reads one: still planned
    * under today's policy (so within the catch-up window), not superseded by a later one of the same deadline.
    */
-  private dueFor(contact: Contact): DigestItem[] {
+  private async dueFor(contact: Contact): Promise<DigestItem[]> {
     const now = this.clock.now().getTime();
     const today = this.source.today();
     const items: DigestItem[] = [];
-    for (const agreement of this.source.changedSince(0)) {
+    for (const agreement of await this.source.changedSince(0)) {
       for (const deadline of agreement.deadlines) {
         if (!deadline.recipients.some((recipient) => standsFor(contact, recipient))) continue;
         const plan = planReminders(deadline, (region) => this.policies.of(region).reminders, today);

@@ -78,7 +78,7 @@ export class ReminderDispatcher {
   ) {}
 
   async dispatch(job: ReminderJobData, attempt: { number: number; last: boolean }): Promise<DispatchResult> {
-    const agreement = this.source.of(job.agreementId);
+    const agreement = await this.source.of(job.agreementId);
     const deadline = agreement?.deadlines.find((d) => d.deadlineId === job.deadlineId && d.dueOn === job.dueOn);
     if (!agreement || !deadline) return { outcome: 'no-longer-due' };
     const now = this.clock.now().getTime();

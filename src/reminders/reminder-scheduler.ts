@@ -164,7 +164,7 @@ export class ReminderScheduler implements DigestRequests {
   private async tick(): Promise<void> {
     if (this.connection.status !== 'ready') return;
     try {
-      const position = this.source.position();
+      const position = await this.source.position();
       if (!position) return;
       const policyChanges = this.policies.changes;
       const full = this.fullNeeded || !this.seen || this.seen.generation !== position.generation || this.seen.policyChanges !== policyChanges;
@@ -180,7 +180,7 @@ export class ReminderScheduler implements DigestRequests {
     }
   }
 
-  private desiredFor(agreements: ReturnType<DeadlineSchedule['changedSince']>): Map<string, Map<string, PlannedReminder>> {
+  private desiredFor(agreements: Awaited<ReturnType<DeadlineSchedule['changedSince']>>): Map<string, Map<string, PlannedReminder>> {
     const today = this.source.today();
     const desired = new Map<string, Map<string, PlannedReminder>>();
     for (const agreement of agreements) {
@@ -195,7 +195,7 @@ export class ReminderScheduler implements DigestRequests {
 
   /** The whole plan against BullMQ's delayed jobs: after a start, a Redis outage, a rebuild, a policy change. */
   private async reconcileAll(): Promise<ReconcileReport> {
-    const desired = this.desiredFor(this.source.changedSince(0));
+    const desired = this.desiredFor(await this.source.changedSince(0));
     const inRedis = await this.delayedJobs();
     const wanted = new Set<string>();
     const toAdd: PlannedReminder[] = [];
@@ -225,7 +225,7 @@ export class ReminderScheduler implements DigestRequests {
 
   /** Only the agreements the read model changed since `afterPosition`, against what was planned for them. */
   private async reconcileChanged(afterPosition: number): Promise<ReconcileReport> {
-    const desired = this.desiredFor(this.source.changedSince(afterPosition));
+    const desired = this.desiredFor(await this.source.changedSince(afterPosition));
     const toAdd: PlannedReminder[] = [];
     const stale: string[] = [];
     for (const [agreementId, jobs] of desired) {

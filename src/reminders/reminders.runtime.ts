@@ -46,7 +46,7 @@ export class RemindersRuntime {
     const settings = config.reminders;
     this.store = RemindersStore.open(join(config.dataDir, 'reminders.sqlite'));
     this.policies = new ReminderPolicies(this.store, settings.policyFile);
-    this.source = new DeadlineSource(reader, this.policies);
+    this.source = new DeadlineSource(reader, this.policies, clock);
     this.deliveries = new DeliveryWatch(events);
     if (!settings.redisUrl) return;
     if (settings.smtpUrl) this.channels.push(new MailChannel({ url: settings.smtpUrl, from: settings.mailFrom }));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Test } from 'supertest';
 import type { ApiError } from '../../src/http/api-exception.filter';
+import { storePairs } from '../support/stores';
 import { TestApp } from '../support/test-app';
 import {
   BANTEN,
@@ -14,7 +15,7 @@ import {
 } from './http-fixtures';
 
 /** Every refusal names what was wrong, and leaves the store as it was. */
-describe('a request the API refuses', () => {
+describe.each(storePairs())('a request the API refuses, on $name', (pair) => {
   let app: TestApp;
   let proposedId: string;
   let signedByBantenId: string;
@@ -29,11 +30,11 @@ describe('a request the API refuses', () => {
   }
 
   beforeAll(async () => {
-    app = await TestApp.start({ now: '2025-10-24T03:00:00.000Z' });
+    app = await TestApp.start({ now: '2025-10-24T03:00:00.000Z', ...(await pair.stores()) });
     proposedId = (await banten().post('/agreements', bantenOffersBengkulu).expect(201)).body.agreementId;
     signedByBantenId = await agreementAwaitingSignatures(app);
     await banten().post(`/agreements/${signedByBantenId}/signatures`, ksbSignature(BANTEN)).expect(200);
-  });
+  }, 60_000);
   afterAll(() => app.close());
 
   describe('because its body is malformed', () => {

@@ -1,5 +1,6 @@
 import { GENESIS_HASH, eventHash } from '../../src/core/hash-chain';
 import type { RecordedEvent } from '../../src/core/event';
+import { storePairs } from '../support/stores';
 import { TestApp } from '../support/test-app';
 import {
   BANTEN,
@@ -16,7 +17,7 @@ import {
  * The Banten (36) – Bengkulu (17) cooperation, told through the HTTP API from the offer to the expiry of the
  * KSB five years later. The steps build on each other, as the agreement's stream does.
  */
-describe('the Banten–Bengkulu cooperation, from offer to expiry', () => {
+describe.each(storePairs())('the Banten–Bengkulu cooperation, from offer to expiry, on $name', (pair) => {
   let app: TestApp;
   let id: string;
   const banten = () => app.as(bantenCoordinator);
@@ -33,8 +34,8 @@ describe('the Banten–Bengkulu cooperation, from offer to expiry', () => {
   const completionEvidence = sha256('SK bersama alur rujukan pasien, ditandatangani');
 
   beforeAll(async () => {
-    app = await TestApp.start({ now: '2025-09-01T02:00:00.000Z' });
-  });
+    app = await TestApp.start({ now: '2025-09-01T02:00:00.000Z', ...(await pair.stores()) });
+  }, 60_000);
   afterAll(() => app.close());
 
   describe('the KSB', () => {

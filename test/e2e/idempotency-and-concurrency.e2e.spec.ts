@@ -1,15 +1,18 @@
 import type { Response } from 'supertest';
 import type { RecordedEvent } from '../../src/core/event';
+import { storePairs } from '../support/stores';
 import { TestApp } from '../support/test-app';
 import { BANTEN, BENGKULU, activeAgreement, bantenCoordinator, bantenOffersBengkulu, bengkuluCoordinator } from './http-fixtures';
 
-describe('a command sent again with the same Idempotency-Key', () => {
+const pairs = storePairs();
+
+describe.each(pairs)('a command sent again with the same Idempotency-Key, on $name', (pair) => {
   let app: TestApp;
   const banten = () => app.as(bantenCoordinator);
 
   beforeAll(async () => {
-    app = await TestApp.start({ now: '2025-10-24T03:00:00.000Z' });
-  });
+    app = await TestApp.start({ now: '2025-10-24T03:00:00.000Z', ...(await pair.stores()) });
+  }, 60_000);
   afterAll(() => app.close());
 
   it('replays a proposal: the same agreement, nothing new written', async () => {
@@ -90,7 +93,7 @@ describe('a command sent again with the same Idempotency-Key', () => {
   });
 });
 
-describe('50 follow-ups assigned at the same time to one active KSB', () => {
+describe.each(pairs)('50 follow-ups assigned at the same time to one active KSB, on $name', (pair) => {
   let app: TestApp;
   let agreementId: string;
   let responses: Response[];
@@ -98,7 +101,7 @@ describe('50 follow-ups assigned at the same time to one active KSB', () => {
   const banten = () => app.as(bantenCoordinator);
 
   beforeAll(async () => {
-    app = await TestApp.start({ now: '2025-10-24T03:00:00.000Z' });
+    app = await TestApp.start({ now: '2025-10-24T03:00:00.000Z', ...(await pair.stores()) });
     agreementId = await activeAgreement(app);
     responses = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
@@ -111,7 +114,7 @@ describe('50 follow-ups assigned at the same time to one active KSB', () => {
       ),
     );
     history = (await banten().get(`/agreements/${agreementId}/events`).expect(200)).body;
-  });
+  }, 60_000);
   afterAll(() => app.close());
 
   it('each succeeds, or fails only with a named rule', () => {

@@ -1,6 +1,8 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { loadSeedStories } from '../../src/demo/seed-stories';
 import { Projector } from '../../src/read-models/projector';
+import { join } from 'node:path';
+import { type AppStores, storePairs } from '../support/stores';
 import { TestApp, type TestUser } from '../support/test-app';
 
 const jabar: TestUser = { userId: 'biro-pemotda@jabarprov.go.id', role: 'coordinator', region: '32' };
@@ -10,13 +12,15 @@ const nationalAuditor: TestUser = { userId: 'auditor@kemendagri.go.id', role: 'a
 const operator: TestUser = { userId: 'ops@sinergi', role: 'admin', region: '31' };
 
 /** The read models over the seed stories, asked through HTTP on days the clock is moved to. */
-describe('the read-model routes', () => {
+describe.each(storePairs())('the read-model routes on $name', (pair) => {
   let app: TestApp;
+  let stores: AppStores;
   beforeAll(async () => {
-    app = await TestApp.start({ now: '2026-11-22T03:00:00.000Z' });
+    stores = await pair.stores();
+    app = await TestApp.start({ now: '2026-11-22T03:00:00.000Z', ...stores });
     await loadSeedStories(app.get(CommandBus), () => undefined);
     await app.get(Projector).caughtUp(await app.eventCount());
-  });
+  }, 60_000);
   afterAll(() => app.close());
 
   describe('GET /agreements', () => {
@@ -170,6 +174,15 @@ describe('the read-model routes', () => {
       ]);
       const health = (await app.as(operator).get('/health').expect(200)).body;
       expect(health.components.projections).toMatchObject({ status: 'up', activity: { ready: true, lag: 0 } });
+    });
+
+    it('name the read-model store in use', async () => {
+      const store =
+        stores.readModels?.adapter === 'postgres'
+          ? { adapter: 'postgres', location: stores.readModels.url, schema: stores.readModels.schema }
+          : { adapter: 'sqlite', location: join(app.dataDir, 'read-models.sqlite') };
+      expect((await app.as(operator).get('/projections').expect(200)).body.store).toEqual(store);
+      expect((await app.as(operator).get('/health').expect(200)).body.components.projections.store).toEqual(store);
     });
   });
 });

@@ -13,17 +13,22 @@ import { loadSeedStories } from '../../src/demo/seed-stories';
 import { Projector } from '../../src/read-models/projector';
 import { RegionPortfolioQuery } from '../../src/read-models/queries/region-portfolio.query';
 import { ReadModelStore } from '../../src/read-models/read-model.store';
+import { readModelFileOf, ReadModelsConfig } from '../../src/read-models/read-models.config';
 import { rebuild } from '../../src/read-models/rebuild';
 import { RegionDirectory } from '../../src/regions/region-directory';
+import { type AppStores, storePairs } from '../support/stores';
 import { TestClock } from '../support/test-app';
 import { appendInterleaved, westJavaPortfolio } from './support/generated-histories';
 import { dumpLive } from './support/read-model-dump';
 
 /** The application as the server runs it, projections in-process, without HTTP. */
-async function startApplication(dataDir: string, clock: Clock): Promise<TestingModule> {
+async function startApplication(dataDir: string, clock: Clock, stores: AppStores): Promise<TestingModule> {
+  const readModels = stores.readModels?.adapter === 'postgres' ? stores.readModels : { adapter: 'sqlite' as const, file: readModelFileOf({ dataDir }) };
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(SinergiConfig)
-    .useValue(new SinergiConfig(0, dataDir, '100kb'))
+    .useValue(new SinergiConfig(0, dataDir, '100kb', stores.events))
+    .overrideProvider(ReadModelsConfig)
+    .useValue(new ReadModelsConfig(readModels, 'in-process'))
     .overrideProvider(Clock)
     .useValue(clock)
     .overrideProvider(AccessConfig)
@@ -33,17 +38,17 @@ async function startApplication(dataDir: string, clock: Clock): Promise<TestingM
   return moduleRef.init();
 }
 
-describe('a rebuilt read model', () => {
+describe.each(storePairs())('a rebuilt read model on $name', (pair) => {
   let dataDir: string;
   let app: TestingModule;
   const clock = new TestClock('2026-11-22T03:00:00.000Z');
 
   beforeEach(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sinergi-rebuild-'));
-    app = await startApplication(dataDir, clock);
+    app = await startApplication(dataDir, clock, await pair.stores());
     // The first build of an empty store: every event of the test then goes through the live runner.
     await app.get(Projector).caughtUp(0);
-  });
+  }, 60_000);
   afterEach(async () => {
     await app.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -54,18 +59,18 @@ describe('a rebuilt read model', () => {
     const events = app.get(EventStore);
     const store = app.get(ReadModelStore);
     await app.get(Projector).caughtUp(await events.headPosition());
-    const live = dumpLive(store, ALL_PROJECTIONS);
-    const liveGenerations = store.generations().map((g) => g.generation);
+    const live = await dumpLive(store, ALL_PROJECTIONS);
+    const liveGenerations = (await store.generations()).map((g) => g.generation);
     const servedWhileBuilding: number[] = [];
     const switched = await rebuild(events, store, ALL_PROJECTIONS, {
-      onProgress: (progress) => {
+      onProgress: async (progress) => {
         // Until its switch, queries keep reading the generation the live runner built.
-        if (progress.phase === 'indexing') servedWhileBuilding.push(store.live(progress.projections[0])?.generation ?? 0);
+        if (progress.phase === 'indexing') servedWhileBuilding.push((await store.live(progress.projections[0]))?.generation ?? 0);
       },
     });
     expect(servedWhileBuilding).toEqual(liveGenerations);
     expect(switched.map((s) => s.generation)).toEqual(liveGenerations.map((g) => g + 1));
-    return { live, rebuilt: dumpLive(store, ALL_PROJECTIONS) };
+    return { live, rebuilt: await dumpLive(store, ALL_PROJECTIONS) };
   }
 
   it('equals the live one on the demo data', async () => {
@@ -83,7 +88,7 @@ describe('a rebuilt read model', () => {
     expect(live.activity.position).toBeGreaterThan(1000);
     expect(rebuilt).toEqual(live);
 
-    const portfolio = app.get(RegionPortfolioQuery).portfolio('32');
+    const portfolio = await app.get(RegionPortfolioQuery).portfolio('32');
     expect(portfolio).toMatchObject({
       total: 76,
       byCounterpartCategory: { 'regency-same-province': 27, province: 20, 'regency-other-province': 29 },

@@ -24,6 +24,18 @@ export const POSTGRES_MISSING =
 export const postgresSkipped = process.env.SINERGI_SKIP_POSTGRES === '1';
 
 /**
+ * One private server for the tests of a spec file that ask for it: started by the first, stopped after the file's
+ * last test. Call it at the top level of the file; a file whose tests never ask starts nothing.
+ */
+export function privatePostgresOfThisFile(): () => Promise<PrivatePostgres> {
+  let server: Promise<PrivatePostgres> | undefined;
+  afterAll(async () => {
+    if (server) await (await server).stop();
+  });
+  return () => (server ??= startPrivatePostgres());
+}
+
+/**
  * Starts a throwaway PostgreSQL server (fsync on, the durability the adapter promises) on a free loopback port,
  * with its data and socket in a temporary directory, so a test never touches a server it did not start.
  * initdb refuses to run as root: as root the server runs as the `postgres` user the Debian package creates.

@@ -9,10 +9,11 @@ import request from 'supertest';
 import { AccessConfig } from '../../src/access/access.config';
 import { BuiltInUsers } from '../../src/access/built-in-users';
 import { AppModule } from '../../src/app.module';
-import { type RemindersSettings, SinergiConfig } from '../../src/config/sinergi.config';
+import { type EventStoreSelection, type RemindersSettings, SinergiConfig } from '../../src/config/sinergi.config';
 import { Clock } from '../../src/core/clock.port';
 import type { Actor } from '../../src/core/event';
 import { EventStore } from '../../src/core/event-store.port';
+import { readModelFileOf, ReadModelsConfig, type ReadModelStoreSelection } from '../../src/read-models/read-models.config';
 import { RegionDirectory } from '../../src/regions/region-directory';
 import { configureApp } from '../../src/http/configure-app';
 
@@ -53,6 +54,10 @@ export interface TestAppOptions {
   reminders?: RemindersSettings;
   /** A data directory of the caller's, kept on close (another process may take over from this one); by default a fresh one, removed on close. */
   dataDir?: string;
+  /** The event store: SQLite in the data directory (the default), or a PostgreSQL database. */
+  events?: Extract<EventStoreSelection, { adapter: 'sqlite' | 'postgres' }>;
+  /** The read models: SQLite in the data directory (the default), or a schema of a PostgreSQL database. */
+  readModels?: { adapter: 'sqlite' } | Extract<ReadModelStoreSelection, { adapter: 'postgres' }>;
 }
 
 /** Who an API token is for, beyond the actor it records: name and scope. */
@@ -62,8 +67,8 @@ export interface TestUser extends Actor {
 }
 
 /**
- * The real application (every module, the SQLite store on a fresh temporary directory), listening on an
- * ephemeral port, with a clock the test moves.
+ * The real application (every module, the SQLite stores on a fresh temporary directory unless the options name
+ * PostgreSQL ones), listening on an ephemeral port, with a clock the test moves.
  */
 export class TestApp {
   private readonly tokens = new Map<string, string>();
@@ -81,7 +86,14 @@ export class TestApp {
     const clock = new TestClock(options.now ?? '2025-01-01T02:00:00.000Z');
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
       .overrideProvider(SinergiConfig)
-      .useValue(new SinergiConfig(0, dataDir, options.bodyLimit ?? '100kb', { adapter: 'sqlite' }, options.reminders))
+      .useValue(new SinergiConfig(0, dataDir, options.bodyLimit ?? '100kb', options.events ?? { adapter: 'sqlite' }, options.reminders))
+      .overrideProvider(ReadModelsConfig)
+      .useValue(
+        new ReadModelsConfig(
+          options.readModels?.adapter === 'postgres' ? options.readModels : { adapter: 'sqlite', file: readModelFileOf({ dataDir }) },
+          'in-process',
+        ),
+      )
       .overrideProvider(Clock)
       .useValue(clock)
       .overrideProvider(AccessConfig)

@@ -64,7 +64,7 @@ export class ReadModelsController {
 
   /** Where every agreement stands: stage, parties, key dates, PKS, follow-up counts, next deadline. */
   @Get('agreements')
-  list(@CurrentPrincipal() viewer: Principal, @Query() query: AgreementListQueryDto): Page<AgreementStatusView> {
+  list(@CurrentPrincipal() viewer: Principal, @Query() query: AgreementListQueryDto): Promise<Page<AgreementStatusView>> {
     const sort = query.sort ?? '-updated';
     return this.agreements.list({
       region: readScope(viewer, query.region),
@@ -80,28 +80,28 @@ export class ReadModelsController {
 
   /** A region's agreements by counterpart category, stage and field, and those ending within 180/90/30 days. */
   @Get('regions/:code/portfolio')
-  portfolio(@CurrentPrincipal() viewer: Principal, @Param('code', RegionCodePipe) code: string, @Query() query: PortfolioQueryDto): RegionPortfolio {
+  portfolio(@CurrentPrincipal() viewer: Principal, @Param('code', RegionCodePipe) code: string, @Query() query: PortfolioQueryDto): Promise<RegionPortfolio> {
     readScope(viewer, code);
     return this.portfolios.portfolio(code, query.stage);
   }
 
   /** Open follow-ups of the region's OPDs, earliest due first, with overdue days. */
   @Get('regions/:code/worklist')
-  worklist(@CurrentPrincipal() viewer: Principal, @Param('code', RegionCodePipe) code: string, @Query() query: WorklistQueryDto): Worklist {
+  worklist(@CurrentPrincipal() viewer: Principal, @Param('code', RegionCodePipe) code: string, @Query() query: WorklistQueryDto): Promise<Worklist> {
     readScope(viewer, code);
     return this.worklists.worklist(code, query.opd);
   }
 
   /** Pending deadlines for which someone of the region is to be reminded, earliest first. */
   @Get('regions/:code/deadlines')
-  schedule(@CurrentPrincipal() viewer: Principal, @Param('code', RegionCodePipe) code: string, @Query() query: DeadlinesQueryDto): DeadlineSchedule {
+  schedule(@CurrentPrincipal() viewer: Principal, @Param('code', RegionCodePipe) code: string, @Query() query: DeadlinesQueryDto): Promise<DeadlineSchedule> {
     readScope(viewer, code);
     return this.deadlines.schedule(code, { from: query.from, to: query.to, limit: query.limit ?? 200 });
   }
 
   /** Who did what on the region's agreements, newest first. */
   @Get('regions/:code/activity')
-  feed(@CurrentPrincipal() viewer: Principal, @Param('code', RegionCodePipe) code: string, @Query() query: ActivityQueryDto): ActivityFeed {
+  feed(@CurrentPrincipal() viewer: Principal, @Param('code', RegionCodePipe) code: string, @Query() query: ActivityQueryDto): Promise<ActivityFeed> {
     readScope(viewer, code);
     return this.activity.feed(code, { before: query.before, limit: query.limit ?? 50 });
   }

@@ -16,11 +16,11 @@ export interface ActivityFeed {
 export class ActivityFeedQuery {
   constructor(private readonly reader: ReadModelReader) {}
 
-  feed(region: string, options: { before?: number; limit: number }): ActivityFeed {
-    return this.reader.read((snapshot) => {
+  feed(region: string, options: { before?: number; limit: number }): Promise<ActivityFeed> {
+    return this.reader.read(async (snapshot) => {
       const activity = snapshot.tables(activityProjection).main;
       const { parties } = snapshot.tables(agreementStatusProjection).lists;
-      const rows = snapshot.all<{ document: string }>(
+      const rows = await snapshot.all<{ document: string }>(
         `SELECT a.document FROM ${parties} p JOIN ${activity} a ON a.agreement_id = p.key
          WHERE p.region = ? AND a.key < ? ORDER BY a.key DESC LIMIT ?`,
         region,

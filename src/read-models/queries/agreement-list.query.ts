@@ -40,8 +40,8 @@ export interface Page<Item> {
 export class AgreementListQuery {
   constructor(private readonly reader: ReadModelReader) {}
 
-  list(filter: AgreementListFilter): Page<AgreementStatusView> {
-    return this.reader.read((snapshot) => {
+  list(filter: AgreementListFilter): Promise<Page<AgreementStatusView>> {
+    return this.reader.read(async (snapshot) => {
       const { main, lists } = snapshot.tables(agreementStatusProjection);
       const joins: string[] = [];
       const where: string[] = [];
@@ -59,15 +59,16 @@ export class AgreementListQuery {
         params.push(filter.stage);
       }
       if (filter.q) {
-        where.push(`s.title LIKE ? ESCAPE '\\'`);
+        // lower() on both sides: LIKE ignores case in SQLite, not in PostgreSQL.
+        where.push(`lower(s.title) LIKE lower(?) ESCAPE '\\'`);
         params.push(`%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
       }
       const from = `FROM ${main} s ${joins.join(' ')} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
-      const [{ total }] = snapshot.all<{ total: number }>(`SELECT count(*) AS total ${from}`, ...params);
+      const [{ total }] = await snapshot.all<{ total: number }>(`SELECT count(*) AS total ${from}`, ...params);
       const column = `s.${SORT_COLUMNS[filter.sort]}`;
       // Missing values (no end date yet, no pending deadline) sort last either way.
       const order = `${column} IS NULL, ${column} ${filter.descending ? 'DESC' : 'ASC'}, s.key`;
-      const rows = snapshot.all<{ document: string }>(
+      const rows = await snapshot.all<{ document: string }>(
         `SELECT s.document ${from} ORDER BY ${order} LIMIT ? OFFSET ?`,
         ...params,
         filter.pageSize,

@@ -64,14 +64,14 @@ export function agreementStatusView(status: AgreementStatus, today: IsoDate): Ag
  * The agreement-status documents of the agreements a region is a party to; with `dueBy`, only those with a
  * deadline pending on or before that day.
  */
-export function documentsOfRegion(snapshot: ReadModelSnapshot, region: string, options: { dueBy?: IsoDate } = {}): AgreementStatus[] {
+export async function documentsOfRegion(snapshot: ReadModelSnapshot, region: string, options: { dueBy?: IsoDate } = {}): Promise<AgreementStatus[]> {
   const { main, lists } = snapshot.tables(agreementStatusProjection);
   const params: SqlValue[] = options.dueBy ? [region, options.dueBy] : [region];
-  return snapshot
-    .all<{ document: string }>(
+  return (
+    await snapshot.all<{ document: string }>(
       `SELECT s.document FROM ${lists.parties} p JOIN ${main} s ON s.key = p.key
        WHERE p.region = ? ${options.dueBy ? 'AND s.next_deadline_on <= ?' : ''} ORDER BY s.key`,
       ...params,
     )
-    .map((row) => JSON.parse(row.document) as AgreementStatus);
+  ).map((row) => JSON.parse(row.document) as AgreementStatus);
 }

@@ -29,9 +29,9 @@ export interface DeadlineSchedule {
 export class DeadlineScheduleQuery {
   constructor(private readonly reader: ReadModelReader) {}
 
-  schedule(region: string, filter: DeadlineScheduleFilter): DeadlineSchedule {
-    return this.reader.read((snapshot) => {
-      const matching = documentsOfRegion(snapshot, region, { dueBy: filter.to })
+  schedule(region: string, filter: DeadlineScheduleFilter): Promise<DeadlineSchedule> {
+    return this.reader.read(async (snapshot) => {
+      const matching = (await documentsOfRegion(snapshot, region, { dueBy: filter.to }))
         .flatMap((status) => pendingDeadlines(status))
         .filter(
           (d) =>

@@ -46,22 +46,22 @@ export class RegionPortfolioQuery {
     private readonly regions: RegionDirectory,
   ) {}
 
-  portfolio(code: string, stage?: Exclude<AgreementStage, 'none'>): RegionPortfolio {
+  async portfolio(code: string, stage?: Exclude<AgreementStage, 'none'>): Promise<RegionPortfolio> {
     const region = this.regions.find(code);
     if (!region) throw new Error(`unknown region ${code}`);
-    return this.reader.read((snapshot) => {
+    return this.reader.read(async (snapshot) => {
       const { main, lists } = snapshot.tables(agreementStatusProjection);
       const stageFilter = stage ? 'AND s.stage = ?' : '';
       const params: SqlValue[] = stage ? [code, stage] : [code];
       // The region's agreements, joined with `extra` tables.
       const scope = (extra = ''): string =>
         `FROM ${lists.parties} p JOIN ${main} s ON s.key = p.key ${extra} WHERE p.region = ? ${stageFilter}`;
-      const agreements = snapshot.all<AgreementRow>(`SELECT s.key, s.title, s.stage, s.valid_until ${scope()}`, ...params);
-      const counterparts = snapshot.all<{ key: string; region: string }>(
+      const agreements = await snapshot.all<AgreementRow>(`SELECT s.key, s.title, s.stage, s.valid_until ${scope()}`, ...params);
+      const counterparts = await snapshot.all<{ key: string; region: string }>(
         `SELECT o.key, o.region ${scope(`JOIN ${lists.parties} o ON o.key = p.key AND o.region <> p.region`)}`,
         ...params,
       );
-      const fields = snapshot.all<{ field: string; agreements: number }>(
+      const fields = await snapshot.all<{ field: string; agreements: number }>(
         `SELECT f.field, count(*) AS agreements ${scope(`JOIN ${lists.fields} f ON f.key = p.key`)}
          GROUP BY f.field ORDER BY agreements DESC, f.field`,
         ...params,

@@ -29,10 +29,10 @@ export interface Worklist {
 export class WorklistQuery {
   constructor(private readonly reader: ReadModelReader) {}
 
-  worklist(region: string, opd?: string): Worklist {
-    return this.reader.read((snapshot) => {
+  worklist(region: string, opd?: string): Promise<Worklist> {
+    return this.reader.read(async (snapshot) => {
       const { today } = snapshot;
-      const items = documentsOfRegion(snapshot, region).flatMap((status) =>
+      const items = (await documentsOfRegion(snapshot, region)).flatMap((status) =>
         status.followUps
           .filter((f) => f.party === region && isFollowUpOpen(f.status) && (!opd || f.opd === opd))
           .map((followUp): WorklistItem => {

@@ -6,6 +6,8 @@ import type { Projection } from '../../../projections/projection';
 import type { NewEvent } from '../../../src/core/event';
 import { SqliteEventStore } from '../../../src/infrastructure/sqlite/sqlite.event-store';
 import { ReadModelStore } from '../../../src/read-models/read-model.store';
+import type { ReadModelStoreSelection } from '../../../src/read-models/read-models.config';
+import type { ReadModelBackend } from '../../support/stores';
 
 export interface Tally {
   stream: string;
@@ -58,29 +60,43 @@ export async function appendTicks(events: SqliteEventStore, stream: string, coun
 /** An owner that holds no lease: a process of this host that is not running. */
 export const deadOwner = `${hostname()}:4194300`;
 
-export async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
     await delay(5);
   }
 }
 
-/** An event store and a read-model store in a fresh temporary directory. */
+/** An event store in a fresh temporary directory, and a fresh read-model store of the backend's kind. */
 export class Stores {
-  readonly dir = mkdtempSync(join(tmpdir(), 'sinergi-projections-'));
-  readonly events = SqliteEventStore.open(join(this.dir, 'events.sqlite'), { pollIntervalMs: 20 });
-  readonly readModels = ReadModelStore.open(join(this.dir, 'read-models.sqlite'));
+  private constructor(
+    readonly dir: string,
+    readonly events: SqliteEventStore,
+    readonly readModels: ReadModelStore,
+    /** Where the read models are: another store opened on it is another process's connection. */
+    readonly readModelLocation: ReadModelStoreSelection,
+  ) {}
 
-  tally(stream: string): number[] {
-    const tables = this.readModels.liveTables(tallyProjection);
+  static async open(backend: ReadModelBackend): Promise<Stores> {
+    const dir = mkdtempSync(join(tmpdir(), 'sinergi-projections-'));
+    const location = await backend.fresh(dir);
+    const events = SqliteEventStore.open(join(dir, 'events.sqlite'), { pollIntervalMs: 20 });
+    return new Stores(dir, events, await ReadModelStore.open(location), location);
+  }
+
+  /** The positions the live generation's tally of the stream holds. */
+  async tally(stream: string): Promise<number[]> {
+    const tables = await this.readModels.liveTables(tallyProjection);
     if (!tables) return [];
-    const json = this.readModels.db.prepare<[string], string>(`SELECT document FROM ${tables.main} WHERE key = ?`).pluck().get(stream);
-    return json ? (JSON.parse(json) as Tally).positions : [];
+    const [row] = await this.readModels.database.read((session) =>
+      session.all<{ document: string }>(`SELECT document FROM ${tables.main} WHERE key = ?`, [stream]),
+    );
+    return row ? (JSON.parse(row.document) as Tally).positions : [];
   }
 
   async close(): Promise<void> {
-    this.readModels.close();
+    await this.readModels.close();
     await this.events.close();
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { ReadModelStoreSelection } from '../../src/read-models/read-models.config';
+import { type PrivatePostgres, postgresSkipped, privatePostgresOfThisFile } from './private-postgres';
+import type { TestAppOptions } from './test-app';
+
+if (postgresSkipped) console.warn('PostgreSQL store pairs and read models skipped: SINERGI_SKIP_POSTGRES=1');
+
+/** The stores an application runs on, as TestApp options. */
+export type AppStores = Pick<TestAppOptions, 'events' | 'readModels'>;
+
+/** An event store and a read-model store of one kind, for specs that run the same story on each. */
+export interface StorePair {
+  name: string;
+  /** Fresh, empty stores for one application. */
+  stores(): Promise<AppStores>;
+}
+
+/** A read-model store of one kind, for specs of the read-model machinery. */
+export interface ReadModelBackend {
+  name: string;
+  /** A fresh, empty one; a SQLite file goes in `dir`. */
+  fresh(dir: string): Promise<ReadModelStoreSelection>;
+}
+
+export interface PostgresStores extends AppStores {
+  events: { adapter: 'postgres'; url: string };
+  readModels: { adapter: 'postgres'; url: string; schema: string };
+}
+
+/** Events and read models in a fresh database of the server: the read models in their own schema beside the events. */
+export async function freshPostgresStores(server: PrivatePostgres): Promise<PostgresStores> {
+  const url = await server.createDatabase(`sinergi_${randomUUID().replaceAll('-', '')}`);
+  return { events: { adapter: 'postgres', url }, readModels: { adapter: 'postgres', url, schema: 'read_models' } };
+}
+
+/**
+ * SQLite for both, and PostgreSQL for both (unless SINERGI_SKIP_POSTGRES=1), on a private server of the spec file.
+ * Call at the top level of the file: `describe.each(storePairs())('... on $name', (pair) => ...)`.
+ */
+export function storePairs(): StorePair[] {
+  const postgres = privatePostgresOfThisFile();
+  const sqlite: StorePair = { name: 'SQLite', stores: async () => ({}) };
+  return postgresSkipped ? [sqlite] : [sqlite, { name: 'PostgreSQL', stores: async () => freshPostgresStores(await postgres()) }];
+}
+
+/**
+ * A SQLite file, and a schema of its own in one database of a private PostgreSQL server (unless
+ * SINERGI_SKIP_POSTGRES=1). Call at the top level of the spec file.
+ */
+export function readModelBackends(): ReadModelBackend[] {
+  const postgres = privatePostgresOfThisFile();
+  let database: Promise<string> | undefined;
+  const sqlite: ReadModelBackend = { name: 'SQLite', fresh: async (dir) => ({ adapter: 'sqlite', file: join(dir, 'read-models.sqlite') }) };
+  const onPostgres: ReadModelBackend = {
+    name: 'PostgreSQL',
+    fresh: async () => {
+      database ??= postgres().then((server) => server.createDatabase('read_models'));
+      return { adapter: 'postgres', url: await database, schema: `read_models_${randomUUID().replaceAll('-', '').slice(0, 12)}` };
+    },
+  };
+  return postgresSkipped ? [sqlite] : [sqlite, onPostgres];
+}
