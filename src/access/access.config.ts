@@ -7,12 +7,34 @@ export interface OidcClaimNames {
   scope: string;
 }
 
+/**
+ * Sign-in by redirect from the web app: OpenID Connect authorization code flow with PKCE. The endpoints come from the
+ * issuer's discovery document; the code is exchanged by Sinergi's server (see `single-sign-on.ts`).
+ */
+export interface OidcSignInSettings {
+  /** The client registered for Sinergi at the identity provider. */
+  clientId: string;
+  /** Only for a confidential client; a public client relies on PKCE alone. */
+  clientSecret?: string;
+  /** Where the identity provider sends the browser back with the code: `<public URL>/sso/callback` by default. */
+  redirectUri: string;
+  /** Where the identity provider sends the browser after signing out: `<public URL>/` by default. */
+  postLogoutRedirectUri: string;
+  /** Space-separated scopes to ask for; `openid` is always among them. */
+  scope: string;
+}
+
 export interface OidcSettings {
   issuer: string;
   audience: string;
   jwksUrl: string;
   claims: OidcClaimNames;
+  /** Absent: tokens of the identity provider are accepted, but the web app offers no "sign in with SSO" button. */
+  signIn?: OidcSignInSettings;
 }
+
+/** The path of the web app that receives the identity provider's answer (the redirect URI's path by default). */
+export const SSO_CALLBACK_PATH = '/sso/callback';
 
 export const DEFAULT_CLAIM_NAMES: OidcClaimNames = {
   role: 'sinergi_role',
@@ -58,6 +80,7 @@ function oidcFromEnv(env: NodeJS.ProcessEnv): OidcSettings | undefined {
   } catch {
     throw new Error(`SINERGI_OIDC_JWKS_URL must be a URL, got "${jwksUrl}"`);
   }
+  const signIn = signInFromEnv(env);
   return {
     issuer,
     audience,
@@ -68,5 +91,30 @@ function oidcFromEnv(env: NodeJS.ProcessEnv): OidcSettings | undefined {
       opd: env.SINERGI_OIDC_OPD_CLAIM ?? DEFAULT_CLAIM_NAMES.opd,
       scope: env.SINERGI_OIDC_SCOPE_CLAIM ?? DEFAULT_CLAIM_NAMES.scope,
     },
+    ...(signIn ? { signIn } : {}),
+  };
+}
+
+/** The web app's sign-in by redirect: on when SINERGI_OIDC_CLIENT_ID is set. */
+function signInFromEnv(env: NodeJS.ProcessEnv): OidcSignInSettings | undefined {
+  const clientId = env.SINERGI_OIDC_CLIENT_ID;
+  if (!clientId) {
+    if (env.SINERGI_OIDC_CLIENT_SECRET || env.SINERGI_OIDC_REDIRECT_URI) throw new Error('SINERGI_OIDC_CLIENT_SECRET and SINERGI_OIDC_REDIRECT_URI need SINERGI_OIDC_CLIENT_ID');
+    return undefined;
+  }
+  // The same default as the links in reminders: the address people reach Sinergi at.
+  const publicUrl = (env.SINERGI_PUBLIC_URL ?? `http://localhost:${env.PORT ?? 3000}`).replace(/\/+$/, '');
+  const redirectUri = env.SINERGI_OIDC_REDIRECT_URI ?? `${publicUrl}${SSO_CALLBACK_PATH}`;
+  const postLogoutRedirectUri = `${publicUrl}/`;
+  for (const [name, url] of [['SINERGI_OIDC_REDIRECT_URI', redirectUri], ['SINERGI_PUBLIC_URL', postLogoutRedirectUri]]) {
+    if (!URL.canParse(url)) throw new Error(`${name} must be a URL, got "${url}"`);
+  }
+  const scopes = new Set(['openid', ...(env.SINERGI_OIDC_SCOPE ?? 'openid profile').split(/\s+/).filter(Boolean)]);
+  return {
+    clientId,
+    ...(env.SINERGI_OIDC_CLIENT_SECRET ? { clientSecret: env.SINERGI_OIDC_CLIENT_SECRET } : {}),
+    redirectUri,
+    postLogoutRedirectUri,
+    scope: [...scopes].join(' '),
   };
 }

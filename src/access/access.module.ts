@@ -11,24 +11,34 @@ import { AuthGuard } from './auth.guard';
 import { Authenticator, AuthenticatorChain } from './authenticator';
 import { BuiltInUsers } from './built-in-users';
 import { OidcAuthenticator } from './oidc.authenticator';
+import { SingleSignOn } from './single-sign-on';
+import { SsoController } from './sso.controller';
 import { UsersController } from './users.controller';
 
 export const accessFileOf = (config: SinergiConfig): string => join(config.dataDir, 'access.sqlite');
 
-/** Authentication (built-in API tokens, then single sign-on), the global guard, and user management. */
+/** Authentication (built-in API tokens, then single sign-on), the web app's sign-in by redirect, the global guard, and user management. */
 @Module({
-  controllers: [UsersController],
+  controllers: [UsersController, SsoController],
   providers: [
     { provide: AccessConfig, useFactory: () => AccessConfig.fromEnv() },
     { provide: BuiltInUsers, useFactory: (config: SinergiConfig) => BuiltInUsers.open(accessFileOf(config)), inject: [SinergiConfig] },
     {
+      // Null when single sign-on is not configured.
+      provide: OidcAuthenticator,
+      useFactory: (access: AccessConfig, regions: RegionDirectory) =>
+        access.oidc ? new OidcAuthenticator(access.oidc, (code) => regions.find(code) !== undefined) : null,
+      inject: [AccessConfig, RegionDirectory],
+    },
+    {
       provide: Authenticator,
-      useFactory: (users: BuiltInUsers, access: AccessConfig, regions: RegionDirectory) =>
-        new AuthenticatorChain([
-          new ApiTokenAuthenticator(users),
-          ...(access.oidc ? [new OidcAuthenticator(access.oidc, (code) => regions.find(code) !== undefined)] : []),
-        ]),
-      inject: [BuiltInUsers, AccessConfig, RegionDirectory],
+      useFactory: (users: BuiltInUsers, oidc: OidcAuthenticator | null) => new AuthenticatorChain([new ApiTokenAuthenticator(users), ...(oidc ? [oidc] : [])]),
+      inject: [BuiltInUsers, OidcAuthenticator],
+    },
+    {
+      provide: SingleSignOn,
+      useFactory: (access: AccessConfig, oidc: OidcAuthenticator | null) => new SingleSignOn(access.oidc, oidc ?? undefined),
+      inject: [AccessConfig, OidcAuthenticator],
     },
     {
       provide: AuthFailureLimiter,

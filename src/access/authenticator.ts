@@ -8,6 +8,14 @@ export class TokenRejected extends Error {
   }
 }
 
+/** A token that verifies but does not say who its holder is in Sinergi (role, region, OPD): the identity provider's records lack it. */
+export class NotASinergiUser extends TokenRejected {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'NotASinergiUser';
+  }
+}
+
 /** The identity provider's keys could not be fetched: no token can be judged, which is not the caller's fault. */
 export class IdentityProviderUnavailable extends Error {
   constructor(reason: string) {

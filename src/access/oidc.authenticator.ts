@@ -1,6 +1,7 @@
+import { timingSafeEqual } from 'node:crypto';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { OidcSettings } from './access.config';
-import { Authenticator, IdentityProviderUnavailable, TokenRejected } from './authenticator';
+import { Authenticator, IdentityProviderUnavailable, NotASinergiUser, TokenRejected } from './authenticator';
 import { type Principal, principalProblem } from './principal';
 
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
@@ -22,19 +23,44 @@ export class OidcAuthenticator extends Authenticator {
 
   async authenticate(token: string): Promise<Principal | undefined> {
     if (!JWT_SHAPE.test(token)) return undefined;
-    let payload: JWTPayload;
+    return (await this.verify(token)).principal;
+  }
+
+  /** The user a bearer token speaks for and when it stops being accepted; rejects as `authenticate` does. */
+  async verify(token: string): Promise<{ principal: Principal; expiresAt: Date }> {
+    if (!JWT_SHAPE.test(token)) throw new TokenRejected('the token is not a JWT');
+    const payload = await this.verified(token, this.settings.audience, ['sub', 'exp']);
+    return { principal: this.principalOf(payload), expiresAt: new Date((payload.exp as number) * 1000) };
+  }
+
+  /**
+   * The claims of an ID token that ends a sign-in by redirect: issued by this provider for `clientId` (the only
+   * audience, or the authorized party among several) and carrying the nonce of the browser tab that started it.
+   */
+  async verifyIdToken(idToken: string, clientId: string, nonce: string): Promise<JWTPayload> {
+    if (!JWT_SHAPE.test(idToken)) throw new TokenRejected('the ID token is not a JWT');
+    const payload = await this.verified(idToken, clientId, ['sub', 'exp', 'iat']);
+    const audiences = typeof payload.aud === 'string' ? [payload.aud] : (payload.aud ?? []);
+    if (audiences.length > 1 && payload.azp !== clientId) throw new TokenRejected("the ID token's azp claim is not accepted");
+    if (typeof payload.nonce !== 'string' || !constantTimeEqual(payload.nonce, nonce)) {
+      throw new TokenRejected('the ID token was issued for another sign-in (its nonce does not match)');
+    }
+    return payload;
+  }
+
+  private async verified(token: string, audience: string, requiredClaims: string[]): Promise<JWTPayload> {
     try {
-      ({ payload } = await jwtVerify(token, this.keys, {
+      const { payload } = await jwtVerify(token, this.keys, {
         issuer: this.settings.issuer,
-        audience: this.settings.audience,
+        audience,
         algorithms: ALGORITHMS,
-        requiredClaims: ['sub', 'exp'],
+        requiredClaims,
         clockTolerance: 30,
-      }));
+      });
+      return payload;
     } catch (error) {
       throw refusalOf(error);
     }
-    return this.principalOf(payload);
   }
 
   private principalOf(payload: JWTPayload): Principal {
@@ -45,8 +71,8 @@ export class OidcAuthenticator extends Authenticator {
     const opd = text(claims.opd);
     const national = text(claims.scope) === 'national';
     const problem = principalProblem({ role, region, opd, national });
-    if (problem) throw new TokenRejected(`the token does not say who you are in Sinergi: ${problem} (claims ${claims.role}, ${claims.region}, ${claims.opd}, ${claims.scope})`);
-    if (!region || !this.isKnownRegion(region)) throw new TokenRejected(`the token's ${claims.region} is not an official Kemendagri region code`);
+    if (problem) throw new NotASinergiUser(`the token does not say who you are in Sinergi: ${problem} (claims ${claims.role}, ${claims.region}, ${claims.opd}, ${claims.scope})`);
+    if (!region || !this.isKnownRegion(region)) throw new NotASinergiUser(`the token's ${claims.region} is not an official Kemendagri region code`);
     const userId = payload.sub as string;
     return {
       userId,
@@ -73,4 +99,10 @@ function refusalOf(error: unknown): Error {
 
 function isKeySetFailure(error: errors.JOSEError): boolean {
   return error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || /JSON Web Key Set/.test(error.message);
+}
+
+function constantTimeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
 }

@@ -1,12 +1,16 @@
-import { Body, Controller, ForbiddenException, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
 import { GetAgreement } from '../agreements/application/agreement.queries';
-import { IsBoolean, IsIn, IsOptional, IsString, IsUrl, Length } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Max, Min } from 'class-validator';
 import type { Principal } from '../access/principal';
 import { Clock } from '../core/clock.port';
 import { EventStore } from '../core/event-store.port';
 import { CurrentPrincipal } from '../http/request-actor';
+import { RegionCodePipe, readScope } from '../read-models/http/read-models.controller';
+import { documentsOfRegion } from '../read-models/queries/agreement-views';
+import { ReadModelReader } from '../read-models/read-model.reader';
 import type { EffectivePolicy, PolicyOverride } from './reminder-policies';
 import { deliveriesOf, type DeliveryRecord, reminderStreamId } from './reminder.events';
 import { CONTACT_ROLES, type Contact, type ContactRole } from './reminders.store';
@@ -43,6 +47,31 @@ export class ContactDto {
   dailyDigest?: boolean;
 }
 
+export class SentRemindersQueryDto {
+  /** How many days back from now: 7 (this week) by default. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(366)
+  days?: number;
+}
+
+/** A delivery of one of the region's agreements, sent within the window. */
+export type SentReminder = DeliveryRecord & { agreementId: string };
+
+export interface SentReminders {
+  region: string;
+  /** The window, as instants (ISO 8601): a delivery counts when its `ReminderSent` was recorded within it. */
+  since: string;
+  until: string;
+  sent: number;
+  /** Newest first. */
+  deliveries: SentReminder[];
+}
+
+const DAY_MS = 86_400_000;
+
 /** Who may manage a region's directory and policy: its coordinators, and the deployment's admins. */
 function requireManager(principal: Principal, region: string): void {
   if (principal.role === 'admin') return;
@@ -61,6 +90,7 @@ export class RemindersController {
     private readonly events: EventStore,
     private readonly clock: Clock,
     private readonly queries: QueryBus,
+    private readonly reader: ReadModelReader,
   ) {}
 
   @Get('regions/:region/contacts')
@@ -105,5 +135,33 @@ export class RemindersController {
     // Only those who may see the agreement see whom it reminded (404 or 403 as for the agreement itself).
     await this.queries.execute(new GetAgreement(agreementId, principal));
     return [...deliveriesOf(await this.events.readStream(reminderStreamId(agreementId))).values()];
+  }
+
+  /**
+   * The reminders of the region's agreements (those it is a party to) sent in the last `days` days, read from
+   * their reminder streams: one request for the dashboard's "sent this week". Scoped like the region's other
+   * routes: a user's own region; any region for a national auditor.
+   */
+  @Get('regions/:code/reminders/sent')
+  async sentInRegion(
+    @CurrentPrincipal() principal: Principal,
+    @Param('code', RegionCodePipe) code: string,
+    @Query() query: SentRemindersQueryDto,
+  ): Promise<SentReminders> {
+    readScope(principal, code);
+    const now = this.clock.now();
+    const since = new Date(now.getTime() - (query.days ?? 7) * DAY_MS).toISOString();
+    const until = now.toISOString();
+    const agreementIds = await this.reader.read(async (snapshot) => (await documentsOfRegion(snapshot, code)).map((status) => status.agreementId));
+    const perAgreement = await Promise.all(
+      agreementIds.map(async (agreementId) =>
+        [...deliveriesOf(await this.events.readStream(reminderStreamId(agreementId))).values()].map((d): SentReminder => ({ agreementId, ...d })),
+      ),
+    );
+    const deliveries = perAgreement
+      .flat()
+      .filter((d) => d.outcome === 'sent' && d.settledAt !== undefined && d.settledAt >= since && d.settledAt <= until)
+      .sort((a, b) => ((a.settledAt ?? '') < (b.settledAt ?? '') ? 1 : -1));
+    return { region: code, since, until, sent: deliveries.length, deliveries };
   }
 }

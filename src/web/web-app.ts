@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import express from 'express';
+import { SSO_CALLBACK_PATH } from '../access/access.config';
 
 /**
  * The browser app's policy: everything from this origin only, nothing inline, no framing. Stricter than the API's
@@ -44,8 +45,10 @@ export function serveWebApp(app: NestExpressApplication): void {
     next();
   };
   app.use('/web', strictPolicy, express.static(directory, { index: false }));
+  // The page is also where the identity provider sends the browser back after single sign-on (the redirect URI).
+  const pagePaths = new Set(['/', '/index.html', SSO_CALLBACK_PATH]);
   app.use((request: Request, response: Response, next: NextFunction) => {
-    if (request.method !== 'GET' || (request.path !== '/' && request.path !== '/index.html')) return next();
+    if (request.method !== 'GET' || !pagePaths.has(request.path)) return next();
     strictPolicy(request, response, () => response.sendFile(join(directory, 'index.html')));
   });
 }

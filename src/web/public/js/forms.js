@@ -30,8 +30,6 @@ function inputFor(spec, names) {
   const id = `f-${spec.name.replace(/\W/g, '-')}-${Math.random().toString(36).slice(2, 7)}`;
   const common = { id, name: spec.name, required: spec.required && spec.type !== 'checkbox' && spec.type !== 'files' };
   switch (spec.type) {
-    case 'hidden':
-      return { control: null, read: async () => spec.value };
     case 'textarea':
     case 'lines': {
       const control = h('textarea', { ...common, rows: spec.type === 'lines' ? 3 : 2 }, spec.value ?? '');
@@ -39,7 +37,8 @@ function inputFor(spec, names) {
     }
     case 'select': {
       const control = h('select', common, spec.options.map((o) => h('option', { value: o.value, selected: o.value === spec.value }, optionLabel(o, names))));
-      return { control, id, read: async () => control.value };
+      // The option's own value, so a number (a semester, a rating) is sent as a number.
+      return { control, id, read: async () => spec.options[control.selectedIndex]?.value ?? '' };
     }
     case 'checkbox': {
       const control = h('input', { ...common, type: 'checkbox', checked: spec.value === true });
@@ -107,11 +106,9 @@ export async function actionForm(action, { onDone, onCancel, label = t(`act.${ac
     'form',
     { class: ['action-form', action.fields.length === 0 && 'quick'], dataset: { action: action.id }, novalidate: true },
     action.fields.length ? h('h4', {}, label) : null,
-    inputs
-      .filter((i) => i.control)
-      .map(({ spec, control, id }) =>
-        h('div', { class: 'field', dataset: { field: spec.name } }, h('label', { for: id }, t(spec.label, resolvedParams(spec, names))), control, spec.hint ? h('small', { class: 'hint' }, t(spec.hint)) : null, messages.get(spec.name)),
-      ),
+    inputs.map(({ spec, control, id }) =>
+      h('div', { class: 'field', dataset: { field: spec.name } }, h('label', { for: id }, t(spec.label, resolvedParams(spec, names))), control, spec.hint ? h('small', { class: 'hint' }, t(spec.hint)) : null, messages.get(spec.name)),
+    ),
     general,
     h('div', { class: 'buttons' }, submit, onCancel && action.fields.length ? h('button', { type: 'button', class: 'btn', onclick: onCancel }, t('form.cancel')) : null),
   );
@@ -144,7 +141,7 @@ export async function actionForm(action, { onDone, onCancel, label = t(`act.${ac
           p.closest('.field')?.classList.add('invalid');
         }
       }
-      if (error.errors.length === 0) general.textContent = t(error.status === 403 ? 'error.forbidden' : 'error.generic', { message: error.message });
+      if (error.errors.length === 0) general.textContent = t(error.status === 403 ? 'error.forbidden' : 'error.generic', { message: ruleText(error) });
       else if (unplaced.length) general.textContent = unplaced.join('; ');
       if (error.rule) general.dataset.rule = error.rule;
     } finally {

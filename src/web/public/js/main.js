@@ -7,6 +7,7 @@ import { renderAudit } from './views/audit.js';
 import { renderDashboard } from './views/dashboard.js';
 import { renderRegister } from './views/register.js';
 import { renderSignIn } from './views/sign-in.js';
+import { CALLBACK_PATH, finishSsoSignIn, forgetSsoSession, justSignedOut, signOut, SsoProblem, ssoExpired, watchExpiry } from './sso.js';
 import { renderWorklist } from './views/worklist.js';
 
 const app = document.getElementById('app');
@@ -26,6 +27,7 @@ const homeOf = (me) => (me.role === 'dinas-officer' ? '#/tugas' : '#/dasbor');
 
 function drawShell(me) {
   document.documentElement.lang = lang();
+  document.title = t('app.title');
   document.getElementById('lang').textContent = t('lang.switch');
   const signOut = document.getElementById('signout');
   signOut.hidden = !me;
@@ -45,18 +47,29 @@ function drawShell(me) {
   );
 }
 
+function signInPage(options) {
+  drawShell(undefined);
+  return renderSignIn(app, () => route(), options);
+}
+
+/** The SSO session's token has expired: signed out here, with the way back in. */
+function expired() {
+  forgetSsoSession();
+  session.signOut();
+  return signInPage({ notice: t('sso.expired') });
+}
+
 async function route() {
-  if (!session.token()) {
-    drawShell(undefined);
-    return renderSignIn(app, () => route());
-  }
+  if (!session.token()) return signInPage(justSignedOut() ? { notice: t('sso.signedOut'), tone: 'good' } : {});
+  if (ssoExpired()) return expired();
   try {
     if (!session.me) session.me = await api('/me');
   } catch (error) {
     session.signOut();
-    drawShell(undefined);
-    return renderSignIn(app, () => route(), error instanceof ApiError ? error.message : String(error));
+    forgetSsoSession();
+    return signInPage({ refused: error instanceof ApiError ? error.message : String(error) });
   }
+  watchExpiry(expired);
   const me = session.me;
   if (!routes.some(([pattern]) => pattern.test(location.hash))) {
     location.replace(homeOf(me));
@@ -73,15 +86,32 @@ async function route() {
   }
 }
 
-whenSignedOut(() => route());
+// The API refused the token (revoked, expired): back to the sign-in page, saying why when an SSO session ran out.
+whenSignedOut(() => {
+  if (ssoExpired()) return expired();
+  forgetSsoSession();
+  return route();
+});
 window.addEventListener('hashchange', route);
 document.getElementById('lang').addEventListener('click', () => {
   setLang(lang() === 'id' ? 'en' : 'id');
   route();
 });
-document.getElementById('signout').addEventListener('click', () => {
-  session.signOut();
+document.getElementById('signout').addEventListener('click', async () => {
+  // An SSO session is ended at the identity provider too, which sends the browser back to the front page.
+  if (await signOut()) return;
   location.hash = '#/masuk';
   route();
 });
-route();
+
+/** Back from the identity provider with a code (or an error): finish the sign-in, then draw as usual. */
+async function start() {
+  if (location.pathname.endsWith(CALLBACK_PATH)) replaceChildren(app, h('p', { class: 'muted' }, t('loading')));
+  try {
+    await finishSsoSignIn();
+  } catch (error) {
+    return signInPage({ notice: error instanceof SsoProblem ? t(error.key, error.params) : t('sso.failed', { message: String(error) }) });
+  }
+  return route();
+}
+start();

@@ -4,6 +4,7 @@
 
 const OPEN_FOLLOW_UP = ['assigned', 'acknowledged', 'in-progress'];
 const BEFORE_LAST_SIGNATURE = ['proposed', 'negotiating', 'awaiting-signatures'];
+export const MONEV_RECOMMENDATIONS = ['continue', 'revise', 'terminate'];
 export const TERMINATION_GROUNDS = [
   'agreed-by-parties',
   'objective-achieved',
@@ -45,9 +46,60 @@ export function proposeAction(me) {
   };
 }
 
+/** Fixed values of a form, one per party: `{ 'leadOpds.0.party': '36', 'leadOpds.1.party': '17' }`. */
+const perParty = (state, path) => Object.fromEntries(state.parties.map((party, i) => [`${path}.${i}.party`, party]));
+
+/** A PKS for one field of the KSB. A dinas officer drafts it as the lead OPD of their own region (the API refuses any other). */
+function draftPks(state, me) {
+  const officer = me.role === 'dinas-officer';
+  const fixed = perParty(state, 'leadOpds');
+  if (officer) fixed[`leadOpds.${state.parties.indexOf(me.region)}.opd`] = me.opd;
+  return {
+    id: 'draftPks',
+    path: `/agreements/${state.agreementId}/pks`,
+    fixed,
+    fields: [
+      field('field', 'select', { options: state.fields.map((f) => ({ value: f, text: f })) }),
+      field('title', 'text'),
+      ...state.parties
+        .map((party, i) => (officer && party === me.region ? null : field(`leadOpds.${i}.opd`, 'text', { label: 'f.leadOpd', labelParams: { party } })))
+        .filter(Boolean),
+      field('termMonths', 'number', { value: 12, min: 1 }),
+      optional('dprdRequiredFor', 'checkboxes', { options: state.parties.map((p) => ({ value: p, region: p })) }),
+    ],
+  };
+}
+
+/** The oldest semester since the KSB took effect that the party has not reported on: the report it owes first. */
+function owedSemester(state, party) {
+  const reported = new Set(state.semesterReports.filter((r) => r.party === party).map((r) => `${r.year}-${r.semester}`));
+  let year = Number(state.validFrom.slice(0, 4));
+  let semester = Number(state.validFrom.slice(5, 7)) <= 6 ? 1 : 2;
+  while (reported.has(`${year}-${semester}`)) [year, semester] = semester === 1 ? [year, 2] : [year + 1, 1];
+  return { year, semester };
+}
+
+/** A party's semester report: owed while the KSB is active, and still after it ended for its last semesters. */
+function semesterReport(state, region) {
+  const owed = owedSemester(state, region);
+  return {
+    id: 'submitSemesterReport',
+    path: `/agreements/${state.agreementId}/semester-reports`,
+    fixed: { party: region },
+    fields: [
+      field('year', 'number', { value: owed.year, min: 2000, max: 2100 }),
+      field('semester', 'select', { value: owed.semester, options: [1, 2].map((n) => ({ value: n, label: `semester.${n}` })) }),
+      field('summary', 'textarea'),
+      optional('documentSha256', 'file'),
+    ],
+  };
+}
+
 /** Steps on the KSB itself. */
 export function agreementActions(state, me) {
-  if (me?.role !== 'coordinator' || !state.parties.includes(me.region)) return [];
+  if (!me || !state.parties.includes(me.region)) return [];
+  if (me.role === 'dinas-officer') return state.stage === 'active' ? [draftPks(state, me)] : [];
+  if (me.role !== 'coordinator') return [];
   const region = me.region;
   const base = `/agreements/${state.agreementId}`;
   const others = state.parties.filter((p) => p !== region);
@@ -92,20 +144,7 @@ export function agreementActions(state, me) {
       }
       break;
     case 'active':
-      actions.push({
-        id: 'draftPks',
-        path: `${base}/pks`,
-        fields: [
-          field('field', 'select', { options: state.fields.map((f) => ({ value: f, text: f })) }),
-          field('title', 'text'),
-          ...state.parties.flatMap((party, i) => [
-            field(`leadOpds.${i}.party`, 'hidden', { value: party }),
-            field(`leadOpds.${i}.opd`, 'text', { label: 'f.leadOpd', labelParams: { party } }),
-          ]),
-          field('termMonths', 'number', { value: 12, min: 1 }),
-          optional('dprdRequiredFor', 'checkboxes', { options: state.parties.map((p) => ({ value: p, region: p })) }),
-        ],
-      });
+      actions.push(draftPks(state, me));
       actions.push({
         id: 'assignFollowUp',
         path: `${base}/follow-ups`,
@@ -127,8 +166,44 @@ export function agreementActions(state, me) {
           fields: [field('visitor', 'select', { options: others.map((p) => ({ value: p, region: p })) }), field('purpose', 'textarea')],
         });
       }
+      actions.push(semesterReport(state, region));
+      actions.push({
+        id: 'recordMonev',
+        path: `${base}/monev`,
+        fixed: { party: region },
+        fields: [
+          field('date', 'date', { today: true }),
+          field('rating', 'select', { value: 4, options: [5, 4, 3, 2, 1].map((n) => ({ value: n, label: `rating.${n}` })) }),
+          field('recommendation', 'select', { options: MONEV_RECOMMENDATIONS.map((r) => ({ value: r, label: `rec.${r}` })) }),
+          field('note', 'textarea'),
+        ],
+      });
+      // An addendum is signed again by every party; the coordinator records all the signatures at once.
+      actions.push({
+        id: 'amend',
+        path: `${base}/amendments`,
+        fixed: perParty(state, 'signatures'),
+        fields: [
+          field('documentSha256', 'file'),
+          field('summary', 'textarea'),
+          ...state.parties.flatMap((party, i) => {
+            const signatory = state.signatures[party]?.signatory;
+            const labelParams = { party };
+            return [
+              field(`signatures.${i}.signatory.name`, 'text', { label: 'f.partySignatory.name', labelParams, value: signatory?.name }),
+              field(`signatures.${i}.signatory.position`, 'text', { label: 'f.partySignatory.position', labelParams, value: signatory?.position }),
+              field(`signatures.${i}.documentNumber`, 'text', { label: 'f.partyDocumentNumber', labelParams }),
+              field(`signatures.${i}.date`, 'date', { label: 'f.partyDate', labelParams, today: true }),
+            ];
+          }),
+        ],
+      });
       actions.push({ id: 'extend', path: `${base}/extension`, fields: [field('validUntil', 'date', { value: state.validUntil })] });
       actions.push(terminate(`${base}/termination`));
+      break;
+    case 'expired':
+    case 'terminated':
+      actions.push(semesterReport(state, region));
       break;
     default:
       break;
@@ -186,6 +261,7 @@ export function pksActions(state, pks, me) {
   }
   if (pks.stage === 'active' && coordinator) {
     actions.push({ id: 'extendPks', path: `${base}/extension`, fields: [field('validUntil', 'date', { value: pks.validUntil })] });
+    actions.push({ id: 'amendPks', path: `${base}/amendments`, fields: [field('documentSha256', 'file'), field('summary', 'textarea')] });
     actions.push({ ...terminate(`${base}/termination`), id: 'terminatePks' });
   }
   return actions;

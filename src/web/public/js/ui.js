@@ -7,10 +7,38 @@ export const regionName = (names, code) => names.get(code)?.name ?? code;
 /** A fixed-colour label: the same stage always has the same colour, on screen and on paper. */
 export const badge = (family, value) => h('span', { class: `badge ${family}-${value}`, dataset: { [family]: value } }, t(`${family}.${value}`));
 
-export const daysText = (daysLeft) =>
-  daysLeft === 0 ? t('days.today') : daysLeft > 0 ? t('days.left', { n: daysLeft }) : t('days.overdue', { n: -daysLeft });
+export function daysText(daysLeft) {
+  if (daysLeft === 0) return t('days.today');
+  const n = Math.abs(daysLeft);
+  return t(`${daysLeft > 0 ? 'days.left' : 'days.overdue'}${n === 1 ? '.one' : ''}`, { n });
+}
 
-const LIFECYCLE = ['proposed', 'negotiating', 'awaiting-signatures', 'active'];
+/**
+ * What a deadline of the read model is about, in the user's language: made from its kind and subject, never from
+ * its `description` (English, for logs), except the one that is the user's own text: a follow-up's action.
+ */
+export function deadlineText(deadline, names) {
+  const { kind, subject, recipients } = deadline;
+  switch (kind) {
+    case 'offer-answer':
+      return t('dl.offer-answer', { party: regionName(names, subject.id) });
+    case 'follow-up-due':
+      return t('dl.follow-up-due', { followUp: subject.id, action: subject.description });
+    case 'visit-scheduling':
+      return t('dl.visit-scheduling', { parties: [...new Set(recipients.map((r) => regionName(names, r.region)))].join(' – ') });
+    case 'semester-report': {
+      // `<party>/<year>-S<semester>`
+      const [, party, year, semester] = /^(.+)\/(\d{4})-S([12])$/.exec(subject.id) ?? [];
+      return t('dl.semester-report', { party: regionName(names, party), year, semester });
+    }
+    case 'pks-end':
+      return t('dl.pks-end', { pks: subject.id.toUpperCase() });
+    default:
+      return t(`dl.${kind}`);
+  }
+}
+
+export const LIFECYCLE = ['proposed', 'negotiating', 'awaiting-signatures', 'active'];
 
 /** The lifecycle stepper: where the KSB is, what it went through, and how it ended. */
 export function stepper(state) {

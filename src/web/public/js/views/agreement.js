@@ -5,25 +5,16 @@ import { t } from '../i18n.js';
 import { agreementActions, followUpActions, pksActions, visitActions } from '../rules.js';
 import { badge, date, loading, markDrawn, regionName, stepper, table } from '../ui.js';
 
-const EVENT_LABELS_ID = {
-  AgreementProposed: 'Diusulkan', OfferAccepted: 'Penawaran diterima', OfferDeclined: 'Penawaran ditolak', NegotiationOpened: 'Negosiasi dibuka',
-  AgreementWithdrawn: 'Usulan ditarik', DraftRevised: 'Naskah direvisi', DraftApproved: 'Naskah disetujui TKKSD', DraftFinalized: 'Naskah final',
-  SigningScheduled: 'Penandatanganan dijadwalkan', AgreementSigned: 'Ditandatangani', AgreementActivated: 'KSB berlaku',
-  ReciprocalVisitRequested: 'Kunjungan balasan diminta', ReciprocalVisitScheduled: 'Kunjungan dijadwalkan', ReciprocalVisitHeld: 'Kunjungan terlaksana',
-  ReciprocalVisitCancelled: 'Kunjungan dibatalkan', SemesterReportSubmitted: 'Laporan semester', MonevRecorded: 'Monev dicatat', AgreementAmended: 'Adendum',
-  AgreementExtended: 'Diperpanjang', AgreementTerminated: 'Diakhiri', AgreementExpired: 'Berakhir', PksDrafted: 'PKS disusun', PksRevised: 'Naskah PKS direvisi',
-  PksDprdApprovalRequested: 'Diajukan ke DPRD', PksDprdApprovalDecided: 'Keputusan DPRD', PksSigned: 'PKS ditandatangani', PksActivated: 'PKS berlaku',
-  PksAmended: 'Adendum PKS', PksExtended: 'PKS diperpanjang', PksTerminated: 'PKS diakhiri', PksExpired: 'PKS berakhir', PksEndedWithAgreement: 'PKS berakhir bersama KSB',
-  FollowUpAssigned: 'Tindak lanjut ditugaskan', FollowUpAcknowledged: 'Tugas diterima OPD', FollowUpProgressReported: 'Kemajuan dilaporkan',
-  FollowUpCompleted: 'Tindak lanjut selesai', FollowUpDueDateExtended: 'Tenggat diperpanjang', FollowUpCancelled: 'Tindak lanjut dibatalkan',
-};
-export const eventLabel = (type) => EVENT_LABELS_ID[type] ?? type;
+export const eventLabel = (type) => t(`event.${type}`);
 
 const dl = (pairs) => h('dl', { class: 'facts' }, pairs.filter(([, v]) => v !== undefined && v !== null && v !== '').flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 const hash = (value) => h('code', { class: 'hash', title: value }, value);
+/** The addenda of a KSB or a PKS (a PKS's carry the day they were recorded). */
+const amendmentList = (amendments) =>
+  amendments.map((a) => h('div', { dataset: { amendment: a.amendmentNo } }, `${t('fp.amendment', { n: a.amendmentNo })}: ${a.summary}`, a.on ? ` (${date(a.on)})` : ''));
 
 /** Every SHA-256 the agreement records: drafts, PKS documents, addenda, evidence, reports. */
-function fingerprints(state) {
+function fingerprints(state, name) {
   const rows = [];
   if (state.draft) rows.push([t('fp.ksbDraft', { version: state.draft.version }), state.draft.documentSha256]);
   state.amendments.forEach((a) => rows.push([t('fp.amendment', { n: a.amendmentNo }), a.documentSha256]));
@@ -32,7 +23,7 @@ function fingerprints(state) {
     pks.amendments.forEach((a) => rows.push([`${pks.pksId} · ${t('fp.amendment', { n: a.amendmentNo })}`, a.documentSha256]));
   }
   state.followUps.forEach((f) => f.evidence.forEach((e) => rows.push([t('fp.evidence', { followUp: f.followUpId }), e])));
-  state.semesterReports.filter((r) => r.documentSha256).forEach((r) => rows.push([t('fp.report', r), r.documentSha256]));
+  state.semesterReports.filter((r) => r.documentSha256).forEach((r) => rows.push([t('fp.report', { ...r, party: name(r.party) }), r.documentSha256]));
   return rows;
 }
 
@@ -66,6 +57,7 @@ export function agreementBody(state, me, names, { onChanged, readOnly = false } 
         [t('ag.draft'), pks.draft ? [t('ag.draftVersion', { version: pks.draft.version }), ' ', hash(pks.draft.documentSha256)] : null],
         [t('ag.dprd'), Object.keys(pks.dprd).length ? Object.entries(pks.dprd).map(([party, d]) => [`${name(party)}: `, badge('dprd', d.status), d.decisionNumber ? ` ${d.decisionNumber}` : '', ' ']) : null],
         [t('ag.parties'), Object.keys(pks.signatures).length ? Object.entries(pks.signatures).map(([party, s]) => h('div', {}, `${name(party)}: ${s.signatory.name}, ${s.signatory.position}${s.signatory.skkNumber ? ` (SKK ${s.signatory.skkNumber})` : ''} · ${s.documentNumber} · ${date(s.date)}`)) : null],
+        [t('ag.amendments'), pks.amendments.length ? amendmentList(pks.amendments) : null],
       ]),
       bar(readOnly ? [] : pksActions(state, pks, me), pks.pksId)),
   );
@@ -95,7 +87,37 @@ export function agreementBody(state, me, names, { onChanged, readOnly = false } 
       bar(readOnly ? [] : visitActions(state.agreementId, v, me), v.visitId)),
   );
 
-  const prints = fingerprints(state);
+  // Semester reports and monev are owed from the day the KSB takes effect.
+  const reports = state.validFrom
+    ? h('section', { class: 'card', id: 'reports' },
+      h('h2', {}, t('ag.reports')),
+      h('h3', {}, t('ag.semesterReports')),
+      state.semesterReports.length
+        ? table([t('col.party'), t('col.period'), t('col.summary'), t('col.submitted'), t('col.document')],
+          state.semesterReports.map((r) =>
+            h('tr', { dataset: { report: `${r.party}/${r.year}-S${r.semester}` } },
+              h('td', {}, name(r.party)),
+              h('td', {}, t('ag.period', r)),
+              h('td', {}, r.summary),
+              h('td', {}, date(r.on)),
+              h('td', {}, r.documentSha256 ? hash(r.documentSha256) : '–'))),
+          { id: 'semester-reports' })
+        : h('p', { class: 'muted' }, t('ag.noReports')),
+      h('h3', {}, t('ag.monev')),
+      Object.keys(state.monev).length
+        ? table([t('col.party'), t('col.date'), t('col.rating'), t('col.recommendation'), t('col.note')],
+          Object.values(state.monev).map((m) =>
+            h('tr', { dataset: { monev: m.party } },
+              h('td', {}, name(m.party)),
+              h('td', {}, date(m.date)),
+              h('td', {}, t(`rating.${m.rating}`)),
+              h('td', {}, t(`rec.${m.recommendation}`)),
+              h('td', {}, m.note))),
+          { id: 'monev' })
+        : h('p', { class: 'muted' }, t('ag.noMonev')))
+    : null;
+
+  const prints = fingerprints(state, name);
   return [
     h('header', { class: 'agreement-head' },
       h('h1', { id: 'agreement-title' }, state.title, ' ', badge('stage', state.stage)),
@@ -112,6 +134,7 @@ export function agreementBody(state, me, names, { onChanged, readOnly = false } 
         [t('ag.validity'), state.validFrom ? `${date(state.validFrom)} – ${date(state.validUntil)}` : null],
         [t('ag.schedule'), state.signingSchedule ? `${date(state.signingSchedule.date)} · ${state.signingSchedule.place} · ${t(`mode.${state.signingSchedule.mode}`)}` : null],
         [t('ag.draft'), state.draft ? [t('ag.draftVersion', { version: state.draft.version }), ' · ', state.draft.summary, ' ', hash(state.draft.documentSha256)] : null],
+        [t('ag.amendments'), state.amendments.length ? amendmentList(state.amendments) : null],
       ])),
     readOnly ? null : h('section', { class: 'card no-print', id: 'ksb-actions' }, h('h2', {}, t('ag.actions')), ksbActions.length ? bar(ksbActions, 'ksb') : h('p', { class: 'muted' }, t('ag.noActions'))),
     h('section', { class: 'card' }, h('h2', {}, t('ag.parties')), parties),
@@ -119,6 +142,7 @@ export function agreementBody(state, me, names, { onChanged, readOnly = false } 
     h('section', { class: 'card' }, h('h2', {}, t('ag.followUps')),
       followUps.length ? table(['', t('col.opd'), t('col.action'), t('col.due'), t('col.status'), t('col.progress'), t('ag.evidence'), ''], followUps, { id: 'follow-ups' }) : h('p', { class: 'muted' }, t('ag.noFollowUps'))),
     h('section', { id: 'visits' }, h('h2', {}, t('ag.visits')), visits.length ? visits : h('p', { class: 'muted' }, t('ag.noVisits'))),
+    reports,
     h('section', { class: 'card' }, h('h2', {}, t('ag.fingerprints')), prints.length ? table(['', 'SHA-256'], prints.map(([what, sha]) => h('tr', {}, h('td', {}, what), h('td', {}, hash(sha)))), { id: 'fingerprints' }) : h('p', { class: 'muted' }, '–')),
   ];
 }

@@ -6,7 +6,7 @@ import { proposeAction } from '../rules.js';
 import { badge, date, daysText, loading, markDrawn, regionName, table } from '../ui.js';
 
 const STAGES = ['proposed', 'negotiating', 'awaiting-signatures', 'active', 'expired', 'terminated', 'declined', 'withdrawn'];
-const SORTS = ['-updated', 'title', 'validUntil', 'nextDeadline', '-offeredOn'];
+export const SORTS = ['-updated', 'title', 'validUntil', 'nextDeadline', '-offeredOn'];
 
 export async function renderAgreements(app, me, filters = { page: 1 }) {
   replaceChildren(app, loading());

@@ -1,7 +1,7 @@
 import { api, regions } from '../api.js';
 import { h, replaceChildren, todayInJakarta } from '../dom.js';
 import { t } from '../i18n.js';
-import { badge, barChart, date, daysText, loading, markDrawn, regionName } from '../ui.js';
+import { barChart, date, daysText, deadlineText, loading, markDrawn, regionName } from '../ui.js';
 
 const IN_PROCESS = ['proposed', 'negotiating', 'awaiting-signatures'];
 const STAGES = ['proposed', 'negotiating', 'awaiting-signatures', 'active', 'expired', 'terminated', 'declined', 'withdrawn'];
@@ -55,7 +55,7 @@ export async function renderDashboard(app, me) {
   const needsAction = deadlines.items.map((d) =>
     h('li', { class: ['need', d.daysLeft < 0 && 'overdue'], dataset: { kind: d.kind } },
       h('a', { href: `#/kesepakatan/${d.agreementId}` }, d.agreementTitle),
-      h('span', { class: 'muted' }, ` · ${t(`deadline.${d.kind}`)}: ${d.subject.description}`),
+      h('span', { class: 'muted' }, ` · ${deadlineText(d, names)}`),
       h('span', { class: 'due' }, `${date(d.dueOn)} (${daysText(d.daysLeft)})`)),
   );
   replaceChildren(
@@ -66,22 +66,12 @@ export async function renderDashboard(app, me) {
     h('section', { class: 'card' }, h('h2', {}, t('dash.needsAction')), needsAction.length ? h('ul', { class: 'needs', id: 'needs-action' }, needsAction) : h('p', { class: 'muted' }, t('dash.nothing'))),
   );
   markDrawn('dashboard');
-  countRemindersThisWeek(agreements, reminders.querySelector('.kpi-value'));
+  // After the first paint: the server counts them over the reminder streams of every agreement of the region.
+  const shown = reminders.querySelector('.kpi-value');
+  api(`/regions/${region}/reminders/sent`).then(
+    (week) => (shown.textContent = String(week.sent)),
+    () => (shown.textContent = '–'),
+  );
 }
 
 const addDays = (iso, days) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-
-/** After the first paint: the reminders of the week are kept per agreement, so they are counted in the background. */
-async function countRemindersThisWeek(agreements, output) {
-  const since = Date.now() - 7 * 86_400_000;
-  let count = 0;
-  const queue = [...agreements];
-  const worker = async () => {
-    for (let a = queue.shift(); a; a = queue.shift()) {
-      const deliveries = await api(`/agreements/${a.agreementId}/reminders`).catch(() => []);
-      count += deliveries.filter((d) => d.outcome === 'sent' && Date.parse(d.settledAt ?? d.claimedAt) >= since).length;
-    }
-  };
-  await Promise.all([worker(), worker(), worker(), worker()]);
-  output.textContent = String(count);
-}
