@@ -14,6 +14,8 @@ export interface CommandContext {
   causationId: string;
   reason?: string;
   idempotencyKey?: string;
+  /** What the idempotency key was given for (see EventMetadata); a key given again for another request is refused. */
+  requestSha256?: string;
 }
 
 export interface CommandResult {
@@ -24,6 +26,12 @@ export interface CommandResult {
   /** The events the command recorded (or, for a repeated idempotency key, had recorded). */
   events: { type: string; revision: number; data: unknown }[];
   replayed: boolean;
+}
+
+export class IdempotencyKeyReused extends LifecycleError {
+  constructor() {
+    super('this Idempotency-Key was first used for another request; use a new key for a new command', 'Idempotency-Key');
+  }
 }
 
 export class ConcurrencyConflict extends LifecycleError {
@@ -85,7 +93,7 @@ export class CommandProcessor {
   ): Promise<CommandResult> {
     if (context.idempotencyKey) {
       const prior = await this.store.findAppend(context.idempotencyKey);
-      if (prior) return this.replay(prior);
+      if (prior) return this.replay(prior, context);
     }
     // A cached state is tried first, without reading the store: the append's expected revision proves it current.
     // When it was not (another process wrote the stream) or the decider refuses, the command is decided again on
@@ -109,7 +117,7 @@ export class CommandProcessor {
           revision < 0 ? 'no-stream' : revision,
           { idempotencyKey: context.idempotencyKey },
         );
-        if (result.replayed) return this.replay(result);
+        if (result.replayed) return this.replay(result, context);
         this.remember(streamId, decider, result.lastRevision, events.reduce(decider.evolve, state));
         return resultOf(result, events);
       } catch (error) {
@@ -149,11 +157,13 @@ export class CommandProcessor {
     if (this.states.size > this.cachedStreams) this.states.delete(this.states.keys().next().value as string);
   }
 
-  private async replay(prior: AppendResult): Promise<CommandResult> {
+  private async replay(prior: AppendResult, context: CommandContext): Promise<CommandResult> {
     const events = await this.store.readStream(prior.streamId, {
       afterRevision: prior.firstRevision - 1,
       toRevision: prior.lastRevision,
     });
+    const given = events[0]?.metadata.requestSha256;
+    if (given && context.requestSha256 && given !== context.requestSha256) throw new IdempotencyKeyReused();
     return {
       streamId: prior.streamId,
       revision: prior.lastRevision,
@@ -178,7 +188,7 @@ export function foldHistory<State, Event extends DomainEvent>(
 }
 
 function toNewEvent(event: DomainEvent, context: CommandContext): NewEvent {
-  const { actor, occurredAt, correlationId, causationId, reason, idempotencyKey } = context;
+  const { actor, occurredAt, correlationId, causationId, reason, idempotencyKey, requestSha256 } = context;
   return {
     id: randomUUID(),
     type: event.type,
@@ -191,6 +201,7 @@ function toNewEvent(event: DomainEvent, context: CommandContext): NewEvent {
       causationId,
       ...(reason ? { reason } : {}),
       ...(idempotencyKey ? { idempotencyKey } : {}),
+      ...(idempotencyKey && requestSha256 ? { requestSha256 } : {}),
     },
   };
 }

@@ -18,6 +18,8 @@ export interface EventMetadata {
   causationId: string;
   reason?: string;
   idempotencyKey?: string;
+  /** SHA-256 of the request that carried the idempotency key: the key replays only that request. */
+  requestSha256?: string;
 }
 
 /** A domain event as deciders produce it. */

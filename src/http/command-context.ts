@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { actorOf } from '../access/principal';
 import type { CommandContext } from '../core/command-processor';
 import { Clock } from '../core/clock.port';
+import { canonicalJson } from '../core/hash-chain';
 import { type AuthenticatedRequest, principalOf } from './request-actor';
 
 /** Fields every command body may carry besides its own data. */
@@ -37,7 +38,13 @@ export class CommandContextFactory {
       correlationId: request.header('x-correlation-id')?.trim() || commandId,
       causationId: commandId,
       ...(body.reason ? { reason: body.reason } : {}),
-      ...(idempotencyKey ? { idempotencyKey } : {}),
+      ...(idempotencyKey ? { idempotencyKey, requestSha256: requestSha256(request) } : {}),
     };
   }
+}
+
+/** The request a key is given for: method, path and body as sent (a proposal's new id is not in it). */
+function requestSha256(request: AuthenticatedRequest): string {
+  const content = canonicalJson({ method: request.method, path: request.path, body: (request.body as unknown) ?? null });
+  return createHash('sha256').update(content).digest('hex');
 }

@@ -76,7 +76,35 @@ describe.each(pairs)('a command sent again with the same Idempotency-Key, on $na
       .set('Idempotency-Key', `reused-${agreementId}`)
       .expect(409);
 
-    expect(body.errors).toEqual([expect.objectContaining({ field: 'Idempotency-Key', rule: 'idempotencyKeyReused' })]);
+    expect(body.errors).toEqual([expect.objectContaining({ field: 'Idempotency-Key', rule: 'IdempotencyKeyReused' })]);
+    expect(await app.eventCount()).toBe(written);
+  });
+
+  it('refuses a key given again with another body: the first answer is not passed off as the second', async () => {
+    const agreementId = await activeAgreement(app);
+    const monev = { party: BENGKULU, date: '2025-10-24', rating: 4, recommendation: 'continue', note: 'baik' };
+    const record = (body: object) =>
+      app.as(bengkuluCoordinator).post(`/agreements/${agreementId}/monev`, body).set('Idempotency-Key', `monev-${agreementId}`);
+    await record(monev).expect(200);
+    const written = await app.eventCount();
+
+    const { body } = await record({ ...monev, rating: 2, recommendation: 'revise' }).expect(409);
+
+    expect(body).toMatchObject({ rule: 'IdempotencyKeyReused' });
+    expect(body.errors).toEqual([expect.objectContaining({ field: 'Idempotency-Key', rule: 'IdempotencyKeyReused' })]);
+    expect(await app.eventCount()).toBe(written);
+    expect((await record(monev).expect(200)).headers['idempotent-replayed']).toBe('true');
+  });
+
+  it('refuses a proposal key given again for another offer', async () => {
+    await banten().post('/agreements', bantenOffersBengkulu).set('Idempotency-Key', 'offer-once').expect(201);
+    const written = await app.eventCount();
+
+    await banten()
+      .post('/agreements', { ...bantenOffersBengkulu, title: 'Kerja sama lain' })
+      .set('Idempotency-Key', 'offer-once')
+      .expect(409);
+
     expect(await app.eventCount()).toBe(written);
   });
 

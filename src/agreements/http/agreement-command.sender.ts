@@ -1,6 +1,6 @@
-import { ConflictException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { type CommandResult, asDomainEvent } from '../../core/command-processor';
+import { type CommandResult, IdempotencyKeyReused, asDomainEvent } from '../../core/command-processor';
 import { type CommandEnvelopeFields, CommandContextFactory } from '../../http/command-context';
 import type { AuthenticatedRequest } from '../../http/request-actor';
 import { type AgreementCommandInput, ExecuteAgreementCommand } from '../application/agreement.commands';
@@ -80,13 +80,9 @@ export class AgreementCommandSender {
   ): Promise<CommandResponse & Pick<CreatedIds, Key>> {
     const { response, events } = await this.execute(request, agreementId, command, body);
     const id = events.map((e) => createdIdsOf(asDomainEvent<AgreementEvent>(e))[key]).find((value) => value !== undefined);
-    // Only a replay can lack the id: the key was first used for another command.
-    if (id === undefined) throw keyUsedForAnotherCommand();
+    // Only a replay can lack the id: the key was first used for another command (recorded before keys were
+    // tied to their request).
+    if (id === undefined) throw new IdempotencyKeyReused();
     return { ...response, [key]: id } as CommandResponse & Pick<CreatedIds, Key>;
   }
-}
-
-function keyUsedForAnotherCommand(): ConflictException {
-  const message = 'this Idempotency-Key was first used for another command; use a new key for a new command';
-  return new ConflictException({ message, errors: [{ field: 'Idempotency-Key', rule: 'idempotencyKeyReused', message }] });
 }
