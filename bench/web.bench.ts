@@ -4,7 +4,7 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { loadSeedStories } from '../src/demo/seed-stories';
 import { EventStore } from '../src/core/event-store.port';
-import { Projector } from '../src/read-models/projector';
+import { ProjectionsStatus } from '../src/read-models/projections-status';
 import { RegionDirectory } from '../src/regions/region-directory';
 import { appendInterleaved, westJavaPortfolio } from '../test/projections/support/generated-histories';
 import { TestApp, type TestUser } from '../test/support/test-app';
@@ -23,7 +23,7 @@ runBenchmark(async (): Promise<BenchResult> => {
     await loadSeedStories(app.get(CommandBus), () => undefined);
     const histories = westJavaPortfolio(app.get(RegionDirectory));
     await appendInterleaved(app.get(EventStore), () => histories.shift(), { inFlight: 16 });
-    await app.get(Projector).caughtUp(await app.eventCount());
+    await app.get(ProjectionsStatus).caughtUp(await app.eventCount());
     progress(`loaded ${await app.eventCount()} events`);
 
     const tab = await signIn(browser, app, jabar);

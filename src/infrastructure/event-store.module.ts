@@ -10,14 +10,17 @@ import { SqliteEventStore } from './sqlite/sqlite.event-store';
 
 type ClosableEventStore = SqliteEventStore | PostgresEventStore | KurrentDbEventStore;
 
-/** The adapter SINERGI_EVENT_STORE names, connected. */
-export async function openEventStore(config: SinergiConfig, clock: Clock): Promise<ClosableEventStore> {
+/**
+ * The adapter SINERGI_EVENT_STORE names, connected. `pollIntervalMs`: how soon a subscription sees commits made
+ * by other connections where the store announces none (SQLite; PostgreSQL's NOTIFY may be lost).
+ */
+export async function openEventStore(config: SinergiConfig, clock: Clock, options: { pollIntervalMs?: number } = {}): Promise<ClosableEventStore> {
   const selection = config.eventStore;
   switch (selection.adapter) {
     case 'sqlite':
-      return SqliteEventStore.open(config.eventStoreFile, { clock });
+      return SqliteEventStore.open(config.eventStoreFile, { clock, pollIntervalMs: options.pollIntervalMs });
     case 'postgres':
-      return PostgresEventStore.open(selection.url, { clock });
+      return PostgresEventStore.open(selection.url, { clock, pollIntervalMs: options.pollIntervalMs });
     case 'kurrentdb':
       return KurrentDbEventStore.connect(selection.url, { clock });
   }

@@ -1,5 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { type ProjectionStatus, Projector } from './projector';
+import { ALL_PROJECTIONS } from '../../projections/all-projections';
+import { EventStore } from '../core/event-store.port';
+import { type ProjectionStatus, projectionStatus, projectionsCaughtUp } from './projector';
+import { ProjectorThread } from './projector-thread';
+import { ReadModelStore } from './read-model.store';
 import { type ProjectorMode, ReadModelsConfig, type ReadModelStoreLocation } from './read-models.config';
 
 export interface ProjectionsReport {
@@ -19,8 +23,10 @@ export interface ProjectionsHealth {
 @Injectable()
 export class ProjectionsStatus {
   constructor(
-    private readonly projector: Projector,
+    private readonly projector: ProjectorThread,
     private readonly config: ReadModelsConfig,
+    private readonly store: ReadModelStore,
+    private readonly events: EventStore,
   ) {}
 
   async report(): Promise<ProjectionsReport> {
@@ -28,9 +34,14 @@ export class ProjectionsStatus {
     return {
       projector: this.config.projector,
       store: this.config.location,
-      projections: await this.projector.status(),
+      projections: await projectionStatus(this.store, this.events, ALL_PROJECTIONS),
       ...(lastError ? { lastError } : {}),
     };
+  }
+
+  /** Resolves once every projection's live generation, of its current version, has reached `position`. */
+  caughtUp(position: number, timeoutMs = 10_000): Promise<void> {
+    return projectionsCaughtUp(this.store, ALL_PROJECTIONS, position, timeoutMs);
   }
 
   /** Down while the projector fails; a projection still on its first build is up, but not ready. */

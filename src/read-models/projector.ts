@@ -67,20 +67,8 @@ export class Projector {
   }
 
   /** Resolves once every projection's live generation, of its current version, has reached `position`. */
-  async caughtUp(position: number, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const generations = await this.store.generations();
-      const behind = this.projections.filter((p) => {
-        const live = generationOf(generations, p.name, 'live');
-        return !live || live.version !== p.version || live.checkpoint < position;
-      });
-      if (behind.length === 0) return;
-      if (Date.now() > deadline) {
-        throw new Error(`projections ${behind.map((p) => p.name).join(', ')} did not reach position ${position} in ${timeoutMs} ms`);
-      }
-      await delay(10);
-    }
+  caughtUp(position: number, timeoutMs = 10_000): Promise<void> {
+    return projectionsCaughtUp(this.store, this.projections, position, timeoutMs);
   }
 
   private async buildWhatIsMissing(): Promise<void> {
@@ -107,6 +95,28 @@ export class Projector {
         await delay(this.options.buildRetryMs ?? 5_000, undefined, { signal }).catch(() => undefined);
       }
     }
+  }
+}
+
+/** Resolves once every projection's live generation, of its current version, has reached `position`. */
+export async function projectionsCaughtUp(
+  store: ReadModelStore,
+  projections: readonly AnyProjection[],
+  position: number,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const generations = await store.generations();
+    const behind = projections.filter((p) => {
+      const live = generationOf(generations, p.name, 'live');
+      return !live || live.version !== p.version || live.checkpoint < position;
+    });
+    if (behind.length === 0) return;
+    if (Date.now() > deadline) {
+      throw new Error(`projections ${behind.map((p) => p.name).join(', ')} did not reach position ${position} in ${timeoutMs} ms`);
+    }
+    await delay(10);
   }
 }
 

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { threadId } from 'node:worker_threads';
 import type { AnyProjection, TableSchema } from '../../projections/projection';
 import type { ReadModelStoreSelection } from './read-models.config';
 import { PostgresReadModelDatabase } from './storage/postgres.read-model-database';
@@ -77,7 +78,7 @@ export interface ReadModelStoreOptions {
 }
 
 /** This process, as the owner of the generations it builds. */
-export const THIS_PROCESS = `${hostname()}:${process.pid}`;
+export const THIS_PROCESS = `${hostname()}:${process.pid}:${threadId}`;
 
 /**
  * The generation registry and each generation's tables, on the read models' database (SQLite or PostgreSQL).

@@ -1,10 +1,8 @@
-import { Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
-import { ALL_PROJECTIONS } from '../../projections/all-projections';
+import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { SinergiConfig } from '../config/sinergi.config';
-import { EventStore } from '../core/event-store.port';
 import { ProjectionsController } from './http/projections.controller';
 import { ReadModelsController, RegionCodePipe } from './http/read-models.controller';
-import { Projector } from './projector';
+import { ProjectorThread } from './projector-thread';
 import { ProjectionsStatus } from './projections-status';
 import { ActivityFeedQuery } from './queries/activity-feed.query';
 import { AgreementListQuery } from './queries/agreement-list.query';
@@ -15,10 +13,8 @@ import { ReadModelReader } from './read-model.reader';
 import { ReadModelStore } from './read-model.store';
 import { ReadModelsConfig } from './read-models.config';
 
-const logger = new Logger('Projections');
-
 /**
- * The read models: their store, the projector that keeps them live (in this process unless
+ * The read models: their store, the projector that keeps them live (on a thread of this process unless
  * `SINERGI_PROJECTOR=external`), the queries over them and their routes.
  */
 @Module({
@@ -27,18 +23,10 @@ const logger = new Logger('Projections');
     { provide: ReadModelsConfig, useFactory: (config: SinergiConfig) => ReadModelsConfig.from(config), inject: [SinergiConfig] },
     { provide: ReadModelStore, useFactory: (config: ReadModelsConfig) => ReadModelStore.open(config.store), inject: [ReadModelsConfig] },
     {
-      provide: Projector,
-      useFactory: (events: EventStore, store: ReadModelStore) =>
-        new Projector(events, store, ALL_PROJECTIONS, {
-          live: { onError: (error) => logger.error(`a batch failed; retrying: ${String(error)}`) },
-          build: {
-            onProgress: (p) => {
-              if (p.phase !== 'replaying') logger.log(`${p.projections.join(', ')}: ${p.phase} at ${p.position} of ${p.head}`);
-            },
-          },
-          onBuildError: (error) => logger.error(`a build failed; retrying: ${String(error)}`),
-        }),
-      inject: [EventStore, ReadModelStore],
+      provide: ProjectorThread,
+      useFactory: (config: SinergiConfig, readModels: ReadModelsConfig) =>
+        new ProjectorThread({ dataDir: config.dataDir, eventStore: config.eventStore, readModels: readModels.store }),
+      inject: [SinergiConfig, ReadModelsConfig],
     },
     ReadModelReader,
     ProjectionsStatus,
@@ -49,11 +37,11 @@ const logger = new Logger('Projections');
     DeadlineScheduleQuery,
     ActivityFeedQuery,
   ],
-  exports: [Projector, ProjectionsStatus, ReadModelReader, AgreementListQuery, RegionPortfolioQuery, WorklistQuery, DeadlineScheduleQuery, ActivityFeedQuery],
+  exports: [ProjectionsStatus, ReadModelReader, AgreementListQuery, RegionPortfolioQuery, WorklistQuery, DeadlineScheduleQuery, ActivityFeedQuery],
 })
 export class ReadModelsModule implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   constructor(
-    @Inject(Projector) private readonly projector: Projector,
+    @Inject(ProjectorThread) private readonly projector: ProjectorThread,
     @Inject(ReadModelStore) private readonly store: ReadModelStore,
     @Inject(ReadModelsConfig) private readonly config: ReadModelsConfig,
   ) {}
@@ -62,7 +50,7 @@ export class ReadModelsModule implements OnApplicationBootstrap, OnModuleDestroy
     if (this.config.projector === 'in-process') this.projector.start();
   }
 
-  /** Before any module shuts down: the projector reads the event store, which closes on shutdown. */
+  /** Before any module shuts down: the thread finishes its batch and closes its own connections. */
   async onModuleDestroy(): Promise<void> {
     await this.projector.stop();
   }

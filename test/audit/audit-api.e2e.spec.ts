@@ -1,5 +1,5 @@
 import type { Actor } from '../../src/core/event';
-import { Projector } from '../../src/read-models/projector';
+import { ProjectionsStatus } from '../../src/read-models/projections-status';
 import { TestApp } from '../support/test-app';
 import { BANTEN, BENGKULU, bantenCoordinator, bantenOffersBengkulu, bengkuluCoordinator, sha256 } from '../e2e/http-fixtures';
 
@@ -99,7 +99,7 @@ describe('the audit trail of an agreement, through the API', () => {
 
   describe("a region's portfolio export", () => {
     beforeAll(async () => {
-      await app.get(Projector).caughtUp(await app.eventCount());
+      await app.get(ProjectionsStatus).caughtUp(await app.eventCount());
     });
 
     it("holds every agreement of the region with its history, each hash chain checked", async () => {

@@ -1,6 +1,6 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { loadSeedStories } from '../../src/demo/seed-stories';
-import { Projector } from '../../src/read-models/projector';
+import { ProjectionsStatus } from '../../src/read-models/projections-status';
 import { join } from 'node:path';
 import { type AppStores, storePairs } from '../support/stores';
 import { TestApp, type TestUser } from '../support/test-app';
@@ -19,7 +19,7 @@ describe.each(storePairs())('the read-model routes on $name', (pair) => {
     stores = await pair.stores();
     app = await TestApp.start({ now: '2026-11-22T03:00:00.000Z', ...stores });
     await loadSeedStories(app.get(CommandBus), () => undefined);
-    await app.get(Projector).caughtUp(await app.eventCount());
+    await app.get(ProjectionsStatus).caughtUp(await app.eventCount());
   }, 60_000);
   afterAll(() => app.close());
 

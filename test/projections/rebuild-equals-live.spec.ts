@@ -10,7 +10,7 @@ import { SinergiConfig } from '../../src/config/sinergi.config';
 import { Clock } from '../../src/core/clock.port';
 import { EventStore } from '../../src/core/event-store.port';
 import { loadSeedStories } from '../../src/demo/seed-stories';
-import { Projector } from '../../src/read-models/projector';
+import { ProjectionsStatus } from '../../src/read-models/projections-status';
 import { RegionPortfolioQuery } from '../../src/read-models/queries/region-portfolio.query';
 import { ReadModelStore } from '../../src/read-models/read-model.store';
 import { readModelFileOf, ReadModelsConfig } from '../../src/read-models/read-models.config';
@@ -47,7 +47,7 @@ describe.each(storePairs())('a rebuilt read model on $name', (pair) => {
     dataDir = mkdtempSync(join(tmpdir(), 'sinergi-rebuild-'));
     app = await startApplication(dataDir, clock, await pair.stores());
     // The first build of an empty store: every event of the test then goes through the live runner.
-    await app.get(Projector).caughtUp(0);
+    await app.get(ProjectionsStatus).caughtUp(0);
   }, 60_000);
   afterEach(async () => {
     await app.close();
@@ -58,7 +58,7 @@ describe.each(storePairs())('a rebuilt read model on $name', (pair) => {
   async function liveThenRebuilt() {
     const events = app.get(EventStore);
     const store = app.get(ReadModelStore);
-    await app.get(Projector).caughtUp(await events.headPosition());
+    await app.get(ProjectionsStatus).caughtUp(await events.headPosition());
     const live = await dumpLive(store, ALL_PROJECTIONS);
     const liveGenerations = (await store.generations()).map((g) => g.generation);
     const servedWhileBuilding: number[] = [];

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALL_PROJECTIONS } from '../../projections/all-projections';
 import { EventStore } from '../../src/core/event-store.port';
-import { Projector } from '../../src/read-models/projector';
+import { ProjectionsStatus } from '../../src/read-models/projections-status';
 import { ReadModelStore } from '../../src/read-models/read-model.store';
 import { rebuild } from '../../src/read-models/rebuild';
 import {
@@ -48,7 +48,7 @@ describeWithPostgres('two API nodes sharing PostgreSQL stores', () => {
 
   it("shows in node B's list and portfolio a command sent to node A", async () => {
     const { body } = await nodeA.as(bantenCoordinator).post('/agreements', bantenOffersBengkulu).expect(201);
-    await nodeB.get(Projector).caughtUp(body.position);
+    await nodeB.get(ProjectionsStatus).caughtUp(body.position);
 
     const list = (await nodeB.as(bengkuluCoordinator).get('/agreements').expect(200)).body;
     expect(list.items).toContainEqual(expect.objectContaining({ agreementId: body.agreementId, stage: 'proposed', parties: [BANTEN, BENGKULU] }));
@@ -65,9 +65,9 @@ describeWithPostgres('two API nodes sharing PostgreSQL stores', () => {
     };
     await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? signedThroughTheOtherNode(nodeA, nodeB) : signedThroughTheOtherNode(nodeB, nodeA))));
     const head = await nodeA.eventCount();
-    await Promise.all([nodeA.get(Projector).caughtUp(head), nodeB.get(Projector).caughtUp(head)]);
-    expect(nodeA.get(Projector).lastError).toBeUndefined();
-    expect(nodeB.get(Projector).lastError).toBeUndefined();
+    await Promise.all([nodeA.get(ProjectionsStatus).caughtUp(head), nodeB.get(ProjectionsStatus).caughtUp(head)]);
+    expect((await nodeA.get(ProjectionsStatus).report()).lastError).toBeUndefined();
+    expect((await nodeB.get(ProjectionsStatus).report()).lastError).toBeUndefined();
 
     const dir = mkdtempSync(join(tmpdir(), 'sinergi-two-nodes-'));
     // Rebuilt into a SQLite file: the same rows on either adapter, from the same events.

@@ -1,0 +1,60 @@
+// The projector thread (see projector-thread.ts): opens its own connections to both stores and keeps every
+// projection live until the server asks it to stop.
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { ALL_PROJECTIONS } from '../../projections/all-projections';
+import { SinergiConfig } from '../config/sinergi.config';
+import { SystemClock } from '../core/clock.port';
+import { openEventStore } from '../infrastructure/event-store.module';
+import { Projector } from './projector';
+import type { ProjectorThreadMessage, ProjectorThreadSettings } from './projector-thread';
+import { ReadModelStore } from './read-model.store';
+
+/** How soon the thread's own connection sees the server's commits to the SQLite file (its one way to learn of them). */
+const POLL_INTERVAL_MS = 10;
+/** How often the server is told whether the projector is failing. */
+const REPORT_INTERVAL_MS = 250;
+
+if (!parentPort) throw new Error('projector.worker runs as a worker thread of the server');
+const port: MessagePort = parentPort;
+const post = (message: ProjectorThreadMessage): void => port.postMessage(message);
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+async function main(settings: ProjectorThreadSettings): Promise<void> {
+  const config = new SinergiConfig(0, settings.dataDir, '100kb', settings.eventStore);
+  const events = await openEventStore(config, new SystemClock(), { pollIntervalMs: POLL_INTERVAL_MS });
+  const store = await ReadModelStore.open(settings.readModels);
+  const projector = new Projector(events, store, ALL_PROJECTIONS, {
+    live: { onError: (error) => post({ type: 'log', level: 'error', message: `a batch failed; retrying: ${describe(error)}` }) },
+    build: {
+      onProgress: (p) => {
+        if (p.phase !== 'replaying') post({ type: 'log', level: 'log', message: `${p.projections.join(', ')}: ${p.phase} at ${p.position} of ${p.head}` });
+      },
+    },
+    onBuildError: (error) => post({ type: 'log', level: 'error', message: `a build failed; retrying: ${describe(error)}` }),
+  });
+  let reported: string | undefined;
+  const report = setInterval(() => {
+    const lastError = projector.lastError;
+    const now = lastError && `${lastError.at.toISOString()} ${lastError.message}`;
+    if (now === reported) return;
+    reported = now;
+    post({ type: 'failing', lastError: lastError && { at: lastError.at.toISOString(), message: lastError.message } });
+  }, REPORT_INTERVAL_MS);
+  port.on('message', (message: { type: 'stop' }) => {
+    if (message.type !== 'stop') return;
+    void (async () => {
+      clearInterval(report);
+      await projector.stop();
+      await store.close();
+      await events.close();
+      port.close();
+    })();
+  });
+  projector.start();
+}
+
+main(workerData as ProjectorThreadSettings).catch((error: unknown) => {
+  post({ type: 'log', level: 'error', message: `the projector thread could not start: ${describe(error)}` });
+  // In a worker thread this ends the thread, not the server: the server starts it again a little later.
+  process.exit(1);
+});
