@@ -68,6 +68,8 @@ async function sqliteStore(dir: string): Promise<Store> {
 async function postgresStore(url: string): Promise<Store> {
   const events = await PostgresEventStore.open(url);
   const pool = new Pool({ connectionString: url, max: CONCURRENT });
+  // As in the store: a connection the server ends while idle (at shutdown) must not end the benchmark.
+  pool.on('error', () => undefined);
   await pool.query('CREATE TABLE raw_events (position bigserial PRIMARY KEY, stream_id text NOT NULL, data text NOT NULL)');
   const payloads = Array.from({ length: CONCURRENT }, (_, i) => eventSizedPayload(i));
   return {
