@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { remindersDisabled } from '../../src/config/sinergi.config';
 import { RemindersRuntime } from '../../src/reminders/reminders.runtime';
 import type { ReminderScheduler } from '../../src/reminders/reminder-scheduler';
 import { BENGKULU, activeAgreement, bengkuluCoordinator, bengkuluDinkes } from '../e2e/http-fixtures';
 import { PrivateRedis } from '../support/private-redis';
-import { SmtpSink, WebhookReceiver } from '../support/reminder-receivers';
+import { SmtpSink, WebhookReceiver, testReminders } from '../support/reminder-receivers';
 import { TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait-until';
 
@@ -45,19 +43,7 @@ describe('reminders of a follow-up', () => {
     webhooks = await WebhookReceiver.start(WEBHOOK_SECRET);
     app = await TestApp.start({
       now: '2025-10-24T05:00:00.000Z',
-      reminders: {
-        ...remindersDisabled('unused'),
-        disabledReason: undefined,
-        redisUrl: redis.url,
-        smtpUrl: smtp.url,
-        mailFrom: 'Sinergi <sinergi@sinergi.test>',
-        publicUrl: 'https://sinergi.test',
-        queuePrefix: `test-${randomUUID()}`,
-        pollMs: 100,
-        attempts: 3,
-        backoffMs: 100,
-        concurrency: 5,
-      },
+      reminders: testReminders(redis.url, { smtpUrl: smtp.url }),
     });
     scheduler = app.get(RemindersRuntime).scheduler as ReminderScheduler;
     const bengkulu = app.as(bengkuluCoordinator);

@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { remindersDisabled } from '../../src/config/sinergi.config';
 import { QUEUE_BOARD_CONTENT_SECURITY_POLICY } from '../../src/reminders/queue-board';
 import { BENGKULU, bengkuluCoordinator } from '../e2e/http-fixtures';
 import { PrivateRedis } from '../support/private-redis';
 import { launchChromium } from '../web/support/browser';
 import { type TestUser, TestApp } from '../support/test-app';
+import { testReminders } from '../support/reminder-receivers';
 
 const operator: TestUser = { userId: 'operator@sinergi', role: 'admin', region: BENGKULU };
 
@@ -17,16 +16,7 @@ describe('the queue board at /admin/queues', () => {
     beforeAll(async () => {
       redis = await PrivateRedis.start();
       app = await TestApp.start({
-        reminders: {
-          ...remindersDisabled('unused'),
-          disabledReason: undefined,
-          redisUrl: redis.url,
-          queuePrefix: `test-${randomUUID()}`,
-          pollMs: 100,
-          attempts: 3,
-          backoffMs: 100,
-          concurrency: 5,
-        },
+        reminders: testReminders(redis.url),
       });
     });
 

@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { remindersDisabled } from '../../src/config/sinergi.config';
 import type { ReminderScheduler } from '../../src/reminders/reminder-scheduler';
 import { RemindersRuntime } from '../../src/reminders/reminders.runtime';
 import { BANTEN, BENGKULU, activeAgreement, bantenCoordinator, bengkuluCoordinator } from '../e2e/http-fixtures';
 import { PrivateRedis, freePort } from '../support/private-redis';
-import { SmtpSink } from '../support/reminder-receivers';
+import { SmtpSink, testReminders } from '../support/reminder-receivers';
 import { TestApp, type TestUser } from '../support/test-app';
 import { waitUntil } from '../support/wait-until';
 
@@ -40,19 +38,7 @@ describe('the reminders a region sent this week', () => {
     [redis, smtp] = await Promise.all([PrivateRedis.start(), SmtpSink.start()]);
     app = await TestApp.start({
       now: '2025-10-24T05:00:00.000Z',
-      reminders: {
-        ...remindersDisabled('unused'),
-        disabledReason: undefined,
-        redisUrl: redis.url,
-        smtpUrl: smtp.url,
-        mailFrom: 'Sinergi <sinergi@sinergi.test>',
-        publicUrl: 'https://sinergi.test',
-        queuePrefix: `test-${randomUUID()}`,
-        pollMs: 100,
-        attempts: 2,
-        backoffMs: 50,
-        concurrency: 5,
-      },
+      reminders: testReminders(redis.url, { smtpUrl: smtp.url, attempts: 2, backoffMs: 50 }),
     });
     const scheduler = app.get(RemindersRuntime).scheduler as ReminderScheduler;
     const settle = async () => {

@@ -1,15 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import request from 'supertest';
 import { runAuditCommand } from '../../src/audit/audit-cli';
-import { remindersDisabled } from '../../src/config/sinergi.config';
 import type { Actor } from '../../src/core/event';
 import type { ReminderScheduler } from '../../src/reminders/reminder-scheduler';
 import { RemindersRuntime } from '../../src/reminders/reminders.runtime';
 import { BENGKULU, activeAgreement, bengkuluCoordinator } from '../e2e/http-fixtures';
 import { PrivateRedis } from '../support/private-redis';
-import { SmtpSink } from '../support/reminder-receivers';
+import { SmtpSink, testReminders } from '../support/reminder-receivers';
 import { TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait-until';
 
@@ -34,19 +32,7 @@ describe('reminders in the audit trail of an agreement', () => {
     [redis, smtp] = await Promise.all([PrivateRedis.start(), SmtpSink.start()]);
     app = await TestApp.start({
       now: '2025-10-24T05:00:00.000Z',
-      reminders: {
-        ...remindersDisabled('unused'),
-        disabledReason: undefined,
-        redisUrl: redis.url,
-        smtpUrl: smtp.url,
-        mailFrom: 'Sinergi <sinergi@sinergi.test>',
-        publicUrl: 'https://sinergi.test',
-        queuePrefix: `test-${randomUUID()}`,
-        pollMs: 100,
-        attempts: 3,
-        backoffMs: 100,
-        concurrency: 5,
-      },
+      reminders: testReminders(redis.url, { smtpUrl: smtp.url }),
     });
     const scheduler = app.get(RemindersRuntime).scheduler as ReminderScheduler;
     const settle = async () => {

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import request from 'supertest';
-import { remindersDisabled } from '../../src/config/sinergi.config';
 import type { ReminderScheduler } from '../../src/reminders/reminder-scheduler';
 import { RemindersRuntime } from '../../src/reminders/reminders.runtime';
 import { BENGKULU, activeAgreement, bengkuluCoordinator } from '../e2e/http-fixtures';
 import { TestApp } from './test-app';
+import { testReminders } from './reminder-receivers';
 
 /**
  * The whole application in a process of its own, so a test can SIGKILL it mid-delivery, then start another on the
@@ -31,21 +31,8 @@ async function main(): Promise<void> {
   const app = await TestApp.start({
     now: start,
     dataDir,
-    reminders: {
-      ...remindersDisabled('unused'),
-      disabledReason: undefined,
-      redisUrl,
-      smtpUrl,
-      mailFrom: 'Sinergi <sinergi@sinergi.test>',
-      publicUrl: 'https://sinergi.test',
-      queuePrefix,
-      pollMs: 100,
-      attempts: 3,
-      backoffMs: 100,
-      concurrency: 5,
-      // A killed worker's job is taken up again within a second, not BullMQ's default 30 s.
-      lockMs: 1_000,
-    },
+    // A killed worker's job is taken up again within a second, not BullMQ's default 30 s.
+    reminders: testReminders(redisUrl, { smtpUrl, queuePrefix, lockMs: 1_000 }),
   });
   const scheduler = app.get(RemindersRuntime).scheduler as ReminderScheduler;
   const settle = async () => {

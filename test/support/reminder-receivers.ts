@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { freePort } from './private-redis';
+import { type RemindersSettings, remindersDisabled } from '../../src/config/sinergi.config';
 import { SIGNATURE_HEADER, webhookSignature } from '../../src/reminders/reminder-channels';
 
 export interface ReceivedMail {
@@ -128,4 +130,21 @@ export class WebhookReceiver {
 function quotedPrintableDecoded(raw: string): string {
   const bytes = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)));
   return Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
+/** Reminders switched on for one test: its private Redis, a queue prefix of its own, quick polls and retries. */
+export function testReminders(redisUrl: string, overrides: Partial<RemindersSettings> = {}): RemindersSettings {
+  return {
+    ...remindersDisabled('unused'),
+    disabledReason: undefined,
+    redisUrl,
+    mailFrom: 'Sinergi <sinergi@sinergi.test>',
+    publicUrl: 'https://sinergi.test',
+    queuePrefix: `test-${randomUUID()}`,
+    pollMs: 100,
+    attempts: 3,
+    backoffMs: 100,
+    concurrency: 5,
+    ...overrides,
+  };
 }
