@@ -311,20 +311,15 @@ export class PostgresEventStore extends EventStore implements RecordedEventImpor
    * group names, decide it in memory, write it in one statement, commit. Four round trips whatever its size.
    */
   private async commitWithLookUp(group: PendingAppend[]): Promise<{ outcomes: Outcome[]; written: number }> {
-    let plan: GroupPlan | undefined;
-    let outcomes: Outcome[] = [];
-    let found: LookedUp | undefined;
-    let head: LockedHead | undefined;
-    await this.inTransaction(async (client, locked) => {
-      head = locked;
+    const { head, found, plan, outcomes } = await this.inTransaction(async (client, head) => {
+      const found = await lookUp(client, group);
       // Taken under the lock and never earlier than the last event's: recordedAt follows the global order even
       // when the clocks of several writing hosts disagree.
-      found = await lookUp(client, group);
-      plan = new GroupPlan(found, locked.position, laterOf(this.clock.now().toISOString(), locked.lastRecordedAt));
-      outcomes = plan.decide(group);
+      const plan = new GroupPlan(found, head.position, laterOf(this.clock.now().toISOString(), head.lastRecordedAt));
+      const outcomes = plan.decide(group);
       if (plan.events.length > 0) await writeGroup(client, plan);
+      return { head, found, plan, outcomes };
     });
-    if (!plan || !found || !head) throw new Error('the group was not decided');
     // What was looked up under the lock is the log as it is; what this store knew before is, if others wrote since.
     if (this.known?.position !== head.position) this.known = { position: head.position, lastRecordedAt: head.lastRecordedAt, heads: new KnownHeads() };
     for (const [streamId, streamHead] of found.heads) this.known.heads.set(streamId, streamHead);
@@ -341,7 +336,7 @@ export class PostgresEventStore extends EventStore implements RecordedEventImpor
   }
 
   /** Runs `work` in a transaction holding the log's head, which it hands over. */
-  private async inTransaction(work: (client: PoolClient, head: LockedHead) => Promise<void>): Promise<void> {
+  private async inTransaction<T>(work: (client: PoolClient, head: LockedHead) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
       // One round trip: a query without parameters may hold several statements, and each gets its result.
@@ -349,8 +344,10 @@ export class PostgresEventStore extends EventStore implements RecordedEventImpor
         unknown,
         QueryResult<{ position: string; last_recorded_at: string }>,
       ];
-      await work(client, { position: Number(rows[0].position), lastRecordedAt: rows[0].last_recorded_at });
+      const result = await work(client, { position: Number(rows[0].position), lastRecordedAt: rows[0].last_recorded_at });
       await client.query('COMMIT');
+      client.release();
+      return result;
     } catch (error) {
       // A connection that failed mid-transaction is thrown away rather than handed to the next caller.
       const rolledBack = await client.query('ROLLBACK').then(
@@ -360,7 +357,6 @@ export class PostgresEventStore extends EventStore implements RecordedEventImpor
       client.release(!rolledBack);
       throw error;
     }
-    client.release();
   }
 }
 
