@@ -17,7 +17,7 @@ export interface SsoBrowserSettings {
 
 /** A finished sign-in: the bearer token the API accepts, and what the web app needs to sign out again. */
 export interface SsoSession {
-  /** Sent as `Authorization: Bearer` on every API call, verified there as any token of the identity provider. */
+  /** Sent as `Authorization: Bearer` on every API call, verified there like every other token of the identity provider. */
   token: string;
   /** The ID token, as the `id_token_hint` of the sign-out at the identity provider. */
   idToken: string;

@@ -544,7 +544,7 @@ async function writeGroup(db: Pool | PoolClient, plan: GroupPlan, from?: number)
   return rowCount ?? 0;
 }
 
-/** Inserts events given as ten column arrays ($1..$10): any number of rows in one statement. */
+/** Inserts events given as ten column arrays ($1..$10): however many rows, in one statement. */
 const INSERT_EVENTS = `INSERT INTO events (position, id, stream_id, revision, type, schema_version, data, metadata, previous_hash, hash)
   SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[])`;
 
