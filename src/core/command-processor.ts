@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Decider } from './decider';
+import { newEventId } from './event-id';
 import { LifecycleError } from './domain-error';
 import type { Actor, DomainEvent, NewEvent, RecordedEvent } from './event';
 import { type AppendResult, EventStore, WrongExpectedRevision } from './event-store.port';
@@ -190,7 +190,7 @@ export function foldHistory<State, Event extends DomainEvent>(
 function toNewEvent(event: DomainEvent, context: CommandContext): NewEvent {
   const { actor, occurredAt, correlationId, causationId, reason, idempotencyKey, requestSha256 } = context;
   return {
-    id: randomUUID(),
+    id: newEventId(),
     type: event.type,
     schemaVersion: SCHEMA_VERSION,
     data: event.data,

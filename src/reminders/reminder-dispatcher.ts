@@ -6,7 +6,7 @@ import { DomainError } from '../core/domain-error';
 import type { Actor } from '../core/event';
 import { SCHEMA_VERSION } from '../core/command-processor';
 import type { EventStore } from '../core/event-store.port';
-import { randomUUID } from 'node:crypto';
+import { newEventId } from '../core/event-id';
 import type { DeadlineSchedule } from './deadline-source';
 import type { ReminderChannel } from './reminder-channels';
 import { reminderMessage } from './reminder-message';
@@ -233,7 +233,7 @@ export function recordReminderEvent(events: EventStore, clock: Clock, streamId: 
     streamId,
     [
       {
-        id: randomUUID(),
+        id: newEventId(),
         type: event.type,
         schemaVersion: SCHEMA_VERSION,
         data: event.data,
