@@ -12,6 +12,7 @@ import {
 } from '../../core/event-store.port';
 import { eventHash, GENESIS_HASH } from '../../core/hash-chain';
 import { assertContinues, type RecordedAppend, type RecordedEventImport } from '../../migration/recorded-event-import';
+import { type AppendOutcome, type CommittedGroup, GroupCommit, type GroupCommitStats, type QueuedAppend } from '../group-commit';
 import { KnownHeads, type StreamHead } from '../known-heads';
 import { PollingSubscription, SUBSCRIPTION_BATCH } from '../polling-subscription';
 
@@ -64,12 +65,7 @@ export interface PostgresEventStoreOptions {
   poolSize?: number;
 }
 
-export interface PostgresEventStoreStats {
-  /** Transactions committed: one per group of appends that arrived together. */
-  commits: number;
-  appends: number;
-  events: number;
-}
+export type PostgresEventStoreStats = GroupCommitStats;
 
 interface EventRow {
   position: string;
@@ -91,16 +87,6 @@ interface IdempotencyRow {
   last_position: string;
 }
 
-interface PendingAppend {
-  streamId: string;
-  events: NewEvent[];
-  expected: ExpectedRevision;
-  idempotencyKey: string | undefined;
-  resolve(result: AppendResult): void;
-  reject(error: unknown): void;
-}
-
-type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
 
 /** The log's head, locked: the last position handed out and the latest recordedAt. */
 interface LockedHead {
@@ -117,13 +103,14 @@ interface LockedHead {
  * grouped into the next transaction (group commit), each in its own savepoint so that it fails alone.
  */
 export class PostgresEventStore extends EventStore implements RecordedEventImport {
-  private queue: PendingAppend[] = [];
-  private writing: Promise<void> | undefined;
+  private readonly groups = new GroupCommit(
+    (group) => this.commitOnKnownHeads(group).then((committed) => committed ?? this.commitWithLookUp(group)),
+    () => this.announceCommit(),
+  );
   private readonly subscriptions = new Set<PollingSubscription>();
   private listener: CommitListener | undefined;
   /** The log as this store last committed it, while nobody else has written since. */
   private known: KnownLog | undefined;
-  private readonly counters: PostgresEventStoreStats = { commits: 0, appends: 0, events: 0 };
   private closed = false;
 
   private constructor(
@@ -150,7 +137,7 @@ export class PostgresEventStore extends EventStore implements RecordedEventImpor
   }
 
   get stats(): Readonly<PostgresEventStoreStats> {
-    return { ...this.counters };
+    return this.groups.stats;
   }
 
   /**
@@ -163,11 +150,7 @@ export class PostgresEventStore extends EventStore implements RecordedEventImpor
     expectedRevision: ExpectedRevision,
     options: AppendOptions = {},
   ): Promise<AppendResult> {
-    if (this.closed) return Promise.reject(new Error('the event store is closed'));
-    return new Promise((resolve, reject) => {
-      this.queue.push({ streamId, events, expected: expectedRevision, idempotencyKey: options.idempotencyKey, resolve, reject });
-      this.writing ??= this.writeQueued();
-    });
+    return this.groups.append({ streamId, events, expected: expectedRevision, idempotencyKey: options.idempotencyKey });
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -235,7 +218,7 @@ export class PostgresEventStore extends EventStore implements RecordedEventImpor
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.writing;
+    await this.groups.close();
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
     await this.listener?.close();
     await this.pool.end();
@@ -245,47 +228,12 @@ export class PostgresEventStore extends EventStore implements RecordedEventImpor
     for (const subscription of this.subscriptions) subscription.notify();
   }
 
-  /** One group at a time: the appends that arrive while a group commits make up the next group. */
-  private async writeQueued(): Promise<void> {
-    // Let the appends made in the same tick join the first group.
-    await new Promise((resolve) => setImmediate(resolve));
-    while (this.queue.length > 0) {
-      const group = this.queue;
-      this.queue = [];
-      await this.commitGroup(group);
-    }
-    this.writing = undefined;
-  }
-
-  private async commitGroup(group: PendingAppend[]): Promise<void> {
-    let committed: { outcomes: Outcome[]; written: number };
-    try {
-      committed = (await this.commitOnKnownHeads(group)) ?? (await this.commitWithLookUp(group));
-    } catch (error) {
-      for (const append of group) append.reject(error);
-      return;
-    }
-    // Nothing is acknowledged before the commit: a replayed key may point at an append of this very group.
-    const { outcomes, written } = committed;
-    this.counters.commits++;
-    this.counters.events += written;
-    outcomes.forEach((outcome, i) => {
-      if (outcome.ok) {
-        this.counters.appends++;
-        group[i].resolve(outcome.result);
-      } else {
-        group[i].reject(outcome.error);
-      }
-    });
-    if (written > 0) this.announceCommit();
-  }
-
   /**
    * The common case, in one round trip: every stream of the group is known and nobody else has written since this
    * store's last commit. One statement (its own durable transaction) moves the head only if it is still where this
    * store left it, and writes the group with it. Undefined when it wrote nothing: the group goes the long way.
    */
-  private async commitOnKnownHeads(group: PendingAppend[]): Promise<{ outcomes: Outcome[]; written: number } | undefined> {
+  private async commitOnKnownHeads(group: readonly QueuedAppend[]): Promise<CommittedGroup | undefined> {
     const known = this.known;
     if (!known || !group.every((append) => known.heads.get(append.streamId))) return undefined;
     const plan = new GroupPlan(knownLog(known.heads), known.position, laterOf(this.clock.now().toISOString(), known.lastRecordedAt));
@@ -310,7 +258,7 @@ export class PostgresEventStore extends EventStore implements RecordedEventImpor
    * One transaction holding the log's head: look up the streams' heads, the idempotency keys and the event ids the
    * group names, decide it in memory, write it in one statement, commit. Four round trips whatever its size.
    */
-  private async commitWithLookUp(group: PendingAppend[]): Promise<{ outcomes: Outcome[]; written: number }> {
+  private async commitWithLookUp(group: readonly QueuedAppend[]): Promise<CommittedGroup> {
     const { head, found, plan, outcomes } = await this.inTransaction(async (client, head) => {
       const found = await lookUp(client, group);
       // Taken under the lock and never earlier than the last event's: recordedAt follows the global order even
@@ -410,7 +358,7 @@ const laterOf = (a: string, b: string): string => (a > b ? a : b);
 
 const UNIQUE_VIOLATION = '23505';
 
-async function lookUp(client: PoolClient, group: readonly PendingAppend[]): Promise<LookedUp> {
+async function lookUp(client: PoolClient, group: readonly QueuedAppend[]): Promise<LookedUp> {
   const streams = [...new Set(group.map((a) => a.streamId))];
   const keys = [...new Set(group.flatMap((a) => (a.idempotencyKey === undefined ? [] : [a.idempotencyKey])))];
   const ids = group.flatMap((a) => a.events.map((e) => e.id));
@@ -456,7 +404,7 @@ class GroupPlan {
   }
 
   /** Each append's outcome: a failed append fails alone and leaves the plan as it was. */
-  decide(group: readonly PendingAppend[]): Outcome[] {
+  decide(group: readonly QueuedAppend[]): AppendOutcome[] {
     return group.map((append) => {
       try {
         return { ok: true, result: this.add(append) };
@@ -470,7 +418,7 @@ class GroupPlan {
     return this.position;
   }
 
-  private add({ streamId, events, expected, idempotencyKey }: PendingAppend): AppendResult {
+  private add({ streamId, events, expected, idempotencyKey }: QueuedAppend): AppendResult {
     if (idempotencyKey !== undefined) {
       const prior = this.keys.find((k) => k.key === idempotencyKey)?.result ?? this.log.key(idempotencyKey);
       if (prior) return { ...prior, replayed: true };

@@ -13,6 +13,7 @@ import {
   WrongExpectedRevision,
 } from '../../core/event-store.port';
 import { eventHash, GENESIS_HASH } from '../../core/hash-chain';
+import { type AppendOutcome, type CommittedGroup, GroupCommit, type GroupCommitStats, type QueuedAppend } from '../group-commit';
 import { KnownHeads, type StreamHead } from '../known-heads';
 import { PollingSubscription, SUBSCRIPTION_BATCH } from '../polling-subscription';
 
@@ -52,12 +53,7 @@ export interface SqliteEventStoreOptions {
   busyTimeoutMs?: number;
 }
 
-export interface SqliteEventStoreStats {
-  /** Durable transactions committed: one per group of appends that arrived together. */
-  commits: number;
-  appends: number;
-  events: number;
-}
+export type SqliteEventStoreStats = GroupCommitStats;
 
 interface EventRow {
   position: number;
@@ -80,17 +76,6 @@ interface IdempotencyRow {
   last_position: number;
 }
 
-interface PendingAppend {
-  streamId: string;
-  events: NewEvent[];
-  expected: ExpectedRevision;
-  idempotencyKey: string | undefined;
-  resolve(result: AppendResult): void;
-  reject(error: unknown): void;
-}
-
-type Outcome = { ok: true; result: AppendResult; written: number } | { ok: false; error: unknown };
-
 /**
  * What this connection knows of the file without reading it: the heads of streams it wrote or read to the end,
  * and the last recorded-at stamp. True while no other connection has committed (SQLite's `data_version`, read
@@ -112,18 +97,20 @@ interface GroupWrites {
  * The embedded event store: one SQLite file in WAL mode with `synchronous = FULL`, so an acknowledged
  * append survives a crash or a power loss.
  *
- * Appends that arrive in the same tick are committed together in one transaction (group commit): the
- * fsync, which dominates the cost of a durable append, is paid once per group instead of once per append.
- * Each append of a group runs in its own savepoint, so it is checked against the appends before it and
- * fails alone.
+ * Appends that arrive together are committed in one transaction (GroupCommit): the fsync, which dominates the
+ * cost of a durable append, is paid once per group instead of once per append. Each append of a group runs in its
+ * own savepoint, so it is checked against the appends before it and fails alone.
  */
 export class SqliteEventStore extends EventStore {
   private readonly statements;
   private readonly commitGroup;
-  private queue: PendingAppend[] = [];
-  private scheduledFlush: NodeJS.Immediate | undefined;
+  private readonly groups = new GroupCommit(
+    async (group) => this.commit(group),
+    () => {
+      for (const subscription of this.subscriptions) subscription.notify();
+    },
+  );
   private readonly subscriptions = new Set<PollingSubscription>();
-  private readonly counters: SqliteEventStoreStats = { commits: 0, appends: 0, events: 0 };
   private known: Known = { version: -1, heads: new KnownHeads(), lastRecordedAt: undefined };
   private closed = false;
 
@@ -156,26 +143,28 @@ export class SqliteEventStore extends EventStore {
       dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
     };
     // A nested better-sqlite3 transaction is a savepoint: a throwing append rolls back only its own writes.
-    const appendOne = db.transaction((append: PendingAppend, writes: GroupWrites) => this.write(append, writes));
+    const appendOne = db.transaction((append: QueuedAppend, writes: GroupWrites) => this.write(append, writes));
     const lastRecordedAt = db.prepare<[], string>(
       "SELECT json_extract(metadata, '$.recordedAt') FROM events ORDER BY position DESC LIMIT 1",
     ).pluck();
-    this.commitGroup = db.transaction((group: PendingAppend[]): { outcomes: Outcome[]; writes: GroupWrites } => {
+    this.commitGroup = db.transaction((group: readonly QueuedAppend[]): CommittedGroup & { writes: GroupWrites } => {
       // Stamped once the write lock is held, and never before the last event: with several writer processes
       // (or a clock stepping back), recorded-at still follows the global order, which audits check.
       const now = this.clock.now().toISOString();
       const known = this.knowledge();
       const last = known.lastRecordedAt ?? lastRecordedAt.get();
       const writes: GroupWrites = { heads: new Map(), recordedAt: last && last > now ? last : now };
-      const outcomes = group.map((append): Outcome => {
+      let written = 0;
+      const outcomes = group.map((append): AppendOutcome => {
         try {
           const result: AppendResult = appendOne(append, writes);
-          return { ok: true, result, written: result.replayed ? 0 : append.events.length };
+          if (!result.replayed) written += append.events.length;
+          return { ok: true, result };
         } catch (error) {
           return { ok: false, error };
         }
       });
-      return { outcomes, writes };
+      return { outcomes, written, writes };
     });
   }
 
@@ -196,7 +185,7 @@ export class SqliteEventStore extends EventStore {
   }
 
   get stats(): Readonly<SqliteEventStoreStats> {
-    return { ...this.counters };
+    return this.groups.stats;
   }
 
   /**
@@ -211,11 +200,7 @@ export class SqliteEventStore extends EventStore {
     expectedRevision: ExpectedRevision,
     options: AppendOptions = {},
   ): Promise<AppendResult> {
-    if (this.closed) return Promise.reject(new Error('the event store is closed'));
-    return new Promise((resolve, reject) => {
-      this.queue.push({ streamId, events, expected: expectedRevision, idempotencyKey: options.idempotencyKey, resolve, reject });
-      this.scheduledFlush ??= setImmediate(() => this.flush());
-    });
+    return this.groups.append({ streamId, events, expected: expectedRevision, idempotencyKey: options.idempotencyKey });
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -262,10 +247,7 @@ export class SqliteEventStore extends EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.scheduledFlush) {
-      clearImmediate(this.scheduledFlush);
-      this.flush();
-    }
+    await this.groups.close();
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
     this.db.close();
   }
@@ -274,37 +256,14 @@ export class SqliteEventStore extends EventStore {
     return this.statements.readAll.all(afterPosition, limit).map(toRecordedEvent);
   }
 
-  private flush(): void {
-    this.scheduledFlush = undefined;
-    const group = this.queue;
-    this.queue = [];
-    if (group.length === 0) return;
-    let outcomes: Outcome[];
-    try {
-      // IMMEDIATE takes the write lock up front, so a concurrent writer process makes us wait (busy_timeout)
-      // instead of failing when a read transaction would have to be upgraded.
-      let writes: GroupWrites;
-      ({ outcomes, writes } = this.commitGroup.immediate(group));
-      for (const [streamId, head] of writes.heads) this.known.heads.set(streamId, head);
-      if (writes.heads.size > 0) this.known.lastRecordedAt = writes.recordedAt;
-    } catch (error) {
-      for (const append of group) append.reject(error);
-      return;
-    }
-    // Nothing is acknowledged before the commit: a replayed key may point at an append of this very group.
-    this.counters.commits++;
-    let written = 0;
-    outcomes.forEach((outcome, i) => {
-      if (outcome.ok) {
-        this.counters.appends++;
-        written += outcome.written;
-        group[i].resolve(outcome.result);
-      } else {
-        group[i].reject(outcome.error);
-      }
-    });
-    this.counters.events += written;
-    if (written > 0) for (const subscription of this.subscriptions) subscription.notify();
+  /** One group, in one durable transaction; what is known of the file moves on once it has committed. */
+  private commit(group: readonly QueuedAppend[]): CommittedGroup {
+    // IMMEDIATE takes the write lock up front, so a concurrent writer process makes us wait (busy_timeout)
+    // instead of failing when a read transaction would have to be upgraded.
+    const { outcomes, written, writes } = this.commitGroup.immediate(group);
+    for (const [streamId, head] of writes.heads) this.known.heads.set(streamId, head);
+    if (writes.heads.size > 0) this.known.lastRecordedAt = writes.recordedAt;
+    return { outcomes, written };
   }
 
   /** What is known of the file, forgotten as soon as another connection has committed to it. */
@@ -318,7 +277,7 @@ export class SqliteEventStore extends EventStore {
    * Runs inside the group's transaction, in the append's own savepoint. The stream's head is what this group
    * wrote, or what is known, or read from the file; the new head is known once the group has committed.
    */
-  private write(append: PendingAppend, writes: GroupWrites): AppendResult {
+  private write(append: QueuedAppend, writes: GroupWrites): AppendResult {
     const { streamId, events, expected, idempotencyKey } = append;
     if (idempotencyKey !== undefined) {
       const prior = this.statements.findKey.get(idempotencyKey);
