@@ -116,6 +116,12 @@ export function combine(parts: readonly { latenciesMs: Float64Array; elapsedMs: 
 /** Operations per second of one run. */
 export const rateOf = (run: { latenciesMs: Float64Array; elapsedMs: number }): number => run.latenciesMs.length / (run.elapsedMs / 1000);
 
+export function median(values: readonly number[]): number {
+  const sorted = Float64Array.from(values).sort();
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 /**
  * How a measurement compares with its ceiling when both ran in alternating rounds: the median over rounds of
  * (rate / ceiling's rate in the same round), so that a burst of a neighbour's load in one round does not decide it.
@@ -124,9 +130,7 @@ export function medianRatio(
   runs: readonly { latenciesMs: Float64Array; elapsedMs: number }[],
   ceilings: readonly { latenciesMs: Float64Array; elapsedMs: number }[],
 ): number {
-  const ratios = Float64Array.from(runs, (run, round) => rateOf(run) / rateOf(ceilings[round])).sort();
-  const mid = ratios.length >> 1;
-  return ratios.length % 2 ? ratios[mid] : (ratios[mid - 1] + ratios[mid]) / 2;
+  return median(runs.map((run, round) => rateOf(run) / rateOf(ceilings[round])));
 }
 
 export interface ConcurrentRun {
