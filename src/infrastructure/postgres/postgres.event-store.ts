@@ -87,7 +87,6 @@ interface IdempotencyRow {
   last_position: string;
 }
 
-
 /** The log's head, locked: the last position handed out and the latest recordedAt. */
 interface LockedHead {
   position: number;
