@@ -345,7 +345,12 @@ async function writeBenchmark(options: BenchOptions): Promise<BenchResult> {
       http1: medianRatio(http1.parts, bare1.parts),
       http64: medianRatio(http64.parts, bare64.parts),
       // One client waits for its own commit: it cannot beat a bare round trip followed by one raw durable commit.
-      http1Bound: median(bare1.parts.map((bare, round) => rateOf(raw.parts[round]) / (rateOf(raw.parts[round]) + rateOf(bare)))),
+      http1Bound: median(
+        bare1.parts.map((bare, round) => {
+          const commits = rateOf(raw.parts[round]);
+          return commits / (commits + rateOf(bare));
+        }),
+      ),
       http1P99: m.http1.p99Ms / m.bare1.p99Ms,
       http64P99: m.http64.p99Ms / m.bare64.p99Ms,
     };
