@@ -43,7 +43,6 @@ const SCHEMA = `
   );
 `;
 
-
 export interface SqliteEventStoreOptions {
   /** Stamps `metadata.recordedAt`. */
   clock?: Clock;
@@ -67,7 +66,6 @@ interface EventRow {
   previous_hash: string;
   hash: string;
 }
-
 
 interface IdempotencyRow {
   stream_id: string;
