@@ -1,4 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
+import { AllowedRoles } from '../../http/request-actor';
 import { ApiTags } from '@nestjs/swagger';
 import { ProjectionsStatus, type ProjectionsReport } from '../projections-status';
 
@@ -7,7 +8,8 @@ import { ProjectionsStatus, type ProjectionsReport } from '../projections-status
 export class ProjectionsController {
   constructor(private readonly projections: ProjectionsStatus) {}
 
-  /** Each projection's version, live generation, position, the store's head and the lag between them. */
+  /** Each projection's version, live generation, position, the store's head and the lag between them: for operators. */
+  @AllowedRoles('admin')
   @Get()
   status(): Promise<ProjectionsReport> {
     return this.projections.report();
