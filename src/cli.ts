@@ -5,8 +5,9 @@ import { USER_USAGE, runUserCommand } from './access/user-cli';
 import { AppModule } from './app.module';
 import { AUDIT_USAGE, runAuditCommand } from './audit/audit-cli';
 import { SinergiConfig } from './config/sinergi.config';
-import { loadSeedStories } from './demo/seed-stories';
+import { SEED_STORY_COUNT, loadSeedStories } from './demo/seed-stories';
 import { startServer } from './main';
+import { startProgress } from './progress';
 import { MIGRATE_USAGE, runMigrateCommand } from './migration/migrate-command';
 import { PROJECTOR_USAGE, REBUILD_USAGE, runProjectorCommand, runRebuildCommand } from './read-models/projections-cli';
 
@@ -29,11 +30,12 @@ const commands: Record<string, CliCommand> = {
       try {
         const config = app.get(SinergiConfig);
         console.log(`Loading the seed stories into ${config.eventStore.adapter} at ${config.eventStoreLocation}`);
-        const stories = await loadSeedStories(app.get(CommandBus), (story) =>
-          console.log(
-            `  ${story.name.padEnd(18)} ${story.agreementId}  ${String(story.eventsWritten).padStart(3)} events  ${story.title}`,
-          ),
-        );
+        const progress = startProgress('loading', { total: SEED_STORY_COUNT, unit: 'stories' });
+        const stories = await loadSeedStories(app.get(CommandBus), (story, loaded) => {
+          progress.log(`  ${story.name.padEnd(18)} ${story.agreementId}  ${String(story.eventsWritten).padStart(3)} events  ${story.title}`);
+          progress.update(loaded);
+        });
+        progress.finish();
         const written = stories.reduce((sum, s) => sum + s.eventsWritten, 0);
         console.log(
           written === 0

@@ -20,6 +20,7 @@ import { exportAsCsv, exportIntact } from './audit-export';
 import type { DeliveryRecord } from '../reminders/reminder.events';
 import { checkedAgainstSeal, exportOf, type LogVerification } from './audit.queries';
 import { verifyLog } from './log-verifier';
+import { type ProgressOutput, startProgress, stderrProgressOutput } from '../progress';
 
 export const AUDIT_USAGE = [
   'audit history AGREEMENT_ID [--json]',
@@ -33,13 +34,10 @@ export interface AuditOutput {
   /** Results. */
   print(line: string): void;
   /** Progress, kept apart from results. */
-  progress(line: string): void;
+  progress: ProgressOutput;
 }
 
-const consoleOutput: AuditOutput = {
-  print: (line) => console.log(line),
-  progress: (line) => process.stderr.write(`${line}\n`),
-};
+const consoleOutput: AuditOutput = { print: (line) => console.log(line), progress: stderrProgressOutput };
 
 /**
  * `sinergi audit ...` reads the store of SINERGI_DATA_DIR (or SINERGI_EVENT_STORE) directly: whoever runs it
@@ -107,18 +105,10 @@ async function run(store: EventStore, action: string, args: readonly string[], o
 async function verify(store: EventStore, at: number | undefined, seal: string | undefined, output: AuditOutput): Promise<number> {
   if (seal !== undefined && !/^[0-9a-fA-F]{64}$/.test(seal)) throw new UsageError('--seal must be 64 hex characters');
   const began = Date.now();
-  let reported = began;
-  const result = checkedAgainstSeal(
-    await verifyLog(store, {
-      upTo: at,
-      onProgress: (checked, head) => {
-        if (Date.now() - reported < 1000) return;
-        reported = Date.now();
-        output.progress(`  verified ${checked.toLocaleString('en')} of ${head.toLocaleString('en')} events`);
-      },
-    }),
-    seal,
-  );
+  const progress = startProgress('verifying', { unit: 'events', out: output.progress });
+  const verified = await verifyLog(store, { upTo: at, onProgress: (checked, head) => progress.update(checked, head) });
+  progress.finish();
+  const result = checkedAgainstSeal(verified, seal);
   verificationReport(result, (Date.now() - began) / 1000).forEach((line) => output.print(line));
   return result.intact && result.sealCheck?.matches !== false ? 0 : 1;
 }

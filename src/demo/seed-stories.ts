@@ -12,14 +12,14 @@ export interface LoadedStory {
 }
 
 /** The seed stories of the domain notes, from the news: each told step by step through the command path. */
-export async function loadSeedStories(bus: CommandBus, progress: (story: LoadedStory) => void): Promise<LoadedStory[]> {
+export async function loadSeedStories(bus: CommandBus, progress: (story: LoadedStory, loaded: number) => void): Promise<LoadedStory[]> {
   const loaded: LoadedStory[] = [];
   const tell = async (name: string, title: string, story: (s: DemoStory) => Promise<void>) => {
     const s = new DemoStory(bus, name);
     await story(s);
     const result = { name, agreementId: s.id, title, eventsWritten: s.eventsWritten };
     loaded.push(result);
-    progress(result);
+    progress(result, loaded.length);
   };
 
   await tell('banten-bengkulu', 'KSB Provinsi Banten – Provinsi Bengkulu', bantenBengkulu);
@@ -134,6 +134,9 @@ const WEST_JAVA_PARTNERS = [
   { code: '72.09', name: 'Kabupaten Tojo Una-Una', signatory: { name: UNNAMED, position: 'Bupati Tojo Una-Una' } },
   { code: '17.09', name: 'Kabupaten Bengkulu Tengah', signatory: { name: 'Heriyandi Roni', position: 'Pj Bupati Bengkulu Tengah' } },
 ];
+
+/** Banten–Bengkulu, West Java with each partner, Serang–Bandung. */
+export const SEED_STORY_COUNT = 2 + WEST_JAVA_PARTNERS.length;
 
 async function westJava(s: DemoStory, partner: (typeof WEST_JAVA_PARTNERS)[number]): Promise<void> {
   const jabar = coordinator('32');

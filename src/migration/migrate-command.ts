@@ -8,6 +8,7 @@ import { SqliteEventStore } from '../infrastructure/sqlite/sqlite.event-store';
 import { type MigrationProgress, type MigrationReport, migrateEventStore } from './migrate-event-store';
 import type { RecordedEventImport } from './recorded-event-import';
 import { readSqliteIdempotencyKeys } from './sqlite-idempotency-keys';
+import { type Progress, type ProgressOutput, startProgress } from '../progress';
 
 export const MIGRATE_USAGE = '--to postgres|kurrentdb [--url URL]';
 
@@ -18,12 +19,6 @@ const TARGETS = {
 
 type TargetName = keyof typeof TARGETS;
 
-export interface CommandOutput {
-  write(text: string): void;
-  /** Progress is redrawn in place on a terminal, printed every tenth of the way otherwise. */
-  isTTY?: boolean;
-}
-
 /**
  * `sinergi migrate`: copies the SQLite store of SINERGI_DATA_DIR to PostgreSQL or KurrentDB, verifies the copy and
  * says what to do next. Throws (the CLI exits with 1) when the copy cannot be made or does not verify.
@@ -31,7 +26,7 @@ export interface CommandOutput {
 export async function runMigrateCommand(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
-  out: CommandOutput = { write: (text) => process.stdout.write(text), isTTY: process.stdout.isTTY },
+  out: ProgressOutput = { write: (text) => process.stdout.write(text), isTTY: process.stdout.isTTY },
 ): Promise<MigrationReport> {
   const { to, url } = parseMigrateArgs(args, env);
   const file = SinergiConfig.fromEnv({ ...env, SINERGI_EVENT_STORE: 'sqlite' }).eventStoreFile;
@@ -61,24 +56,25 @@ function parseMigrateArgs(args: string[], env: NodeJS.ProcessEnv): { to: TargetN
   return { to, url };
 }
 
-function progressPrinter(out: CommandOutput): (progress: MigrationProgress) => void {
-  let lastLine = '';
+/** One progress display per step: the copy, then the verification of each log. */
+function progressPrinter(out: ProgressOutput): (progress: MigrationProgress) => void {
+  let step = '';
+  let current: Progress | undefined;
   return (progress) => {
     const [label, done, total] =
       progress.step === 'copying'
         ? ['copying', progress.copied, progress.toCopy]
         : [`verifying the ${progress.store === 'source' ? 'source' : 'copy'}`, progress.checked, progress.head];
-    if (out.isTTY) {
-      // Redrawn once per percent: a store of millions of events must not mean millions of writes.
-      const redraw = `${label}: ${Math.floor((100 * done) / Math.max(total, 1))}%`;
-      if (redraw !== lastLine || done === total) out.write(`\r  ${redraw} (${done}/${total})${done === total ? '\n' : ''}`);
-      lastLine = redraw;
-      return;
+    if (label !== step) {
+      current?.finish();
+      step = label;
+      current = startProgress(label, { total, unit: 'events', out });
     }
-    // A log file gets a line per tenth of the copy and one per verification.
-    const line = progress.step === 'copying' ? `  ${label}: ${Math.floor((10 * done) / Math.max(total, 1)) * 10}%` : `  ${label}...`;
-    if (line !== lastLine) out.write(`${line}\n`);
-    lastLine = line;
+    current?.update(done, total);
+    if (done >= total) {
+      current?.finish();
+      current = undefined;
+    }
   };
 }
 

@@ -9,6 +9,7 @@ import { Projector } from './projector';
 import { ReadModelStore } from './read-model.store';
 import { ReadModelsConfig } from './read-models.config';
 import { rebuild, type RebuildProgress } from './rebuild';
+import { type ProgressOutput, startProgress, stderrProgressOutput } from '../progress';
 
 export const PROJECTOR_USAGE = 'projector [--batch-size N]';
 export const REBUILD_USAGE = `rebuild [${ALL_PROJECTIONS.map((p) => p.name).join(' | ')}] [--batch-size N]`;
@@ -99,7 +100,7 @@ export async function runProjectorCommand(args: string[], print: Print = console
  * `sinergi rebuild [name]`: throws the read model (all of them by default) away and replays it from the start
  * into a new generation, while the live one keeps serving; then switches.
  */
-export async function runRebuildCommand(args: string[], print: Print = console.log): Promise<number> {
+export async function runRebuildCommand(args: string[], print: Print = console.log, out: ProgressOutput = stderrProgressOutput): Promise<number> {
   const { positionals, options } = parseArgs(args);
   if (positionals.length > 1) throw new UsageError(`usage: sinergi ${REBUILD_USAGE}`);
   const projections: readonly AnyProjection[] = positionals.length === 1 ? projectionsNamed(positionals) : ALL_PROJECTIONS;
@@ -107,7 +108,12 @@ export async function runRebuildCommand(args: string[], print: Print = console.l
   return withStores(async (events, store) => {
     print(`Rebuilding ${projections.map((p) => p.name).join(', ')} from ${count(await events.headPosition())} events`);
     const begin = Date.now();
-    const rebuilt = await rebuild(events, store, projections, { batchSize, onProgress: (p) => print(progressLine(p)) });
+    const progress = startProgress('replaying', { unit: 'events', out });
+    const rebuilt = await rebuild(events, store, projections, {
+      batchSize,
+      onProgress: (p) => (p.phase === 'replaying' ? progress.update(p.position, p.head) : progress.log(progressLine(p))),
+    });
+    progress.finish();
     const seconds = (Date.now() - begin) / 1000;
     for (const r of rebuilt) {
       const resumed = r.resumedAt > 0 ? `, resumed at ${count(r.resumedAt)}` : '';

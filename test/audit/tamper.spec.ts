@@ -174,7 +174,7 @@ describe('the tamper check of a store edited behind its back', () => {
 
   describe('through the command line', () => {
     let printed: string[];
-    const output = { print: (line: string) => printed.push(line), progress: () => undefined };
+    const output = { print: (line: string) => printed.push(line), progress: { write: () => undefined } };
     const previousDataDir = process.env.SINERGI_DATA_DIR;
     beforeEach(() => {
       printed = [];

@@ -112,7 +112,7 @@ describe('reminders in the audit trail of an agreement', () => {
     const previous = process.env.SINERGI_DATA_DIR;
     process.env.SINERGI_DATA_DIR = app.dataDir;
     try {
-      expect(await runAuditCommand(['history', agreementId], { print: (line) => printed.push(line), progress: () => undefined })).toBe(0);
+      expect(await runAuditCommand(['history', agreementId], { print: (line) => printed.push(line), progress: { write: () => undefined } })).toBe(0);
     } finally {
       if (previous === undefined) delete process.env.SINERGI_DATA_DIR;
       else process.env.SINERGI_DATA_DIR = previous;
