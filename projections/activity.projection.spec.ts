@@ -38,6 +38,8 @@ const SUBJECTS: Record<AgreementEventType, [AgreementEvent, string | undefined]>
   PksTerminated: [F.pksTerminated(), 'pks-1'],
   PksExpired: [F.pksExpired(), 'pks-1'],
   PksEndedWithAgreement: [F.pksEndedWithAgreement(), 'pks-1'],
+  AgreementImported: [F.agreementImported(), undefined],
+  PksImported: [F.pksImported(), 'pks-1'],
   FollowUpAssigned: [F.followUpAssigned(), 'tl-1'],
   FollowUpAcknowledged: [F.followUpAcknowledged(), 'tl-1'],
   FollowUpProgressReported: [F.progressReported(50), 'tl-1'],

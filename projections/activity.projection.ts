@@ -36,6 +36,7 @@ function subjectOf(event: RecordedAgreementEvent): string | undefined {
     case 'PksTerminated':
     case 'PksExpired':
     case 'PksEndedWithAgreement':
+    case 'PksImported':
       return event.data.pksId;
     case 'FollowUpAssigned':
     case 'FollowUpAcknowledged':
@@ -60,6 +61,7 @@ function subjectOf(event: RecordedAgreementEvent): string | undefined {
     case 'AgreementExtended':
     case 'AgreementTerminated':
     case 'AgreementExpired':
+    case 'AgreementImported':
       return undefined;
     default:
       return ignoreUnknown(event, undefined);

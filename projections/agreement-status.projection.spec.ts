@@ -25,6 +25,31 @@ const after = (history: AgreementEvent[], event: AgreementEvent, envelope: Envel
 const activeWithFollowUp = [...F.activeKsb, F.followUpAssigned()];
 
 describe('the agreement-status projection', () => {
+  describe('an agreement signed before Sinergi, brought in', () => {
+    it('starts the document as it stands, with its source and signing dates', () =>
+      expect(given(F.agreementImported())).toMatchObject({
+        stage: 'active',
+        parties: [F.jabar, F.sukamara],
+        offer: { letterNumber: '', accepted: [F.sukamara] },
+        signatures: [{ party: F.jabar, date: '2024-02-05' }, { party: F.sukamara, date: '2024-02-05' }],
+        dates: { offered: '2024-02-05', signed: '2024-02-05', validUntil: '2029-02-05' },
+        termMonths: 60,
+        imported: { on: story.today, source: F.importSource() },
+      }));
+
+    it('records one that has ended with how it ended', () =>
+      expect(given(F.agreementImported({ status: 'terminated', ending: { on: '2025-06-30', ground: 'objective-achieved', note: '' } }))).toMatchObject({
+        stage: 'terminated',
+        dates: { ended: '2025-06-30' },
+        ending: { how: 'terminated', reason: 'objective-achieved' },
+      }));
+
+    it('adds its imported PKS, active and signed by both', () =>
+      expect(after([F.agreementImported()], F.pksImported()).pks).toEqual([
+        expect.objectContaining({ pksId: 'pks-1', stage: 'active', signedBy: [F.jabar, F.sukamara], validFrom: '2024-06-10', validUntil: '2027-06-10' }),
+      ]));
+  });
+
   describe('an offer', () => {
     it('starts the document with the parties, fields, offer and key dates', () =>
       expect(given(F.proposed(banten, [bengkulu]))).toEqual({

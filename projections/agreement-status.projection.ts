@@ -1,8 +1,9 @@
-import type { AgreementKind, LeadOpd, MonevRecommendation } from '../src/agreements/domain/agreement.events';
+import type { AgreementImported, AgreementKind, ImportSource, LeadOpd, MonevRecommendation } from '../src/agreements/domain/agreement.events';
 import {
   type AgreementStage,
   type DprdStatus,
   type FollowUpStatus,
+  monthsBetween,
   type PksStage,
   type VisitStatus,
 } from '../src/agreements/domain/agreement.state';
@@ -29,6 +30,8 @@ export interface PksStatus {
   validUntil?: IsoDate;
   amendments: number;
   endedOn?: IsoDate;
+  /** Set for a PKS signed before Sinergi and brought in. */
+  imported?: { on: IsoDate; source: ImportSource };
 }
 
 export interface FollowUpSummary {
@@ -86,6 +89,8 @@ export interface AgreementStatus {
   visits: VisitSummary[];
   semesterReports: { party: string; year: number; semester: 1 | 2 }[];
   lastMonev?: { date: IsoDate; party: string; rating: number; recommendation: MonevRecommendation };
+  /** Set for a KSB signed before Sinergi and brought in: `dates.offered` is then its first signature. */
+  imported?: { on: IsoDate; source: ImportSource };
   lastEvent: { position: number; type: string; occurredAt: string };
 }
 
@@ -115,6 +120,7 @@ function evolveStatus(status: AgreementStatus | undefined, recorded: RecordedEve
       lastEvent: lastEventOf(event),
     };
   }
+  if (event.type === 'AgreementImported') return importedStatus(agreementIdOf(event), event.data, lastEventOf(event));
   // Events of an agreement whose proposal this projection never saw change nothing it could show.
   if (!status) return undefined;
   // A fresh copy, changed below: `status` itself is never touched.
@@ -231,6 +237,14 @@ function evolveStatus(status: AgreementStatus | undefined, recorded: RecordedEve
       return updatePks(s, event.data.pksId, () => ({ stage: 'expired', endedOn: event.data.on }));
     case 'PksEndedWithAgreement':
       return updatePks(s, event.data.pksId, () => ({ stage: 'ended-with-agreement', endedOn: event.data.on }));
+    case 'PksImported': {
+      const { pksId, title, field, leadOpds, signatures, validFrom, validUntil, status: stage, ending, source, on } = event.data;
+      const signedBy = signatures.map((signature) => signature.party);
+      const ended = ending ? { endedOn: ending.on } : {};
+      const pks: PksStatus = { pksId, title, field, stage, leadOpds, draftedOn: validFrom, dprd: {}, signedBy, validFrom, validUntil, amendments: 0, ...ended, imported: { on, source } };
+      s.pks = [...s.pks, pks];
+      return s;
+    }
     case 'FollowUpAssigned': {
       const { followUpId, pksId, party, opd, action, dueDate, on } = event.data;
       const followUp: FollowUpSummary = {
@@ -260,6 +274,33 @@ function evolveStatus(status: AgreementStatus | undefined, recorded: RecordedEve
     default:
       return ignoreUnknown(event, status);
   }
+}
+
+function importedStatus(agreementId: string, d: AgreementImported['data'], lastEvent: AgreementStatus['lastEvent']): AgreementStatus {
+  const firstSigned = d.signatures.map((signature) => signature.date).reduce((a, b) => (b < a ? b : a));
+  const ended = d.ending ? { ended: d.ending.on } : {};
+  return {
+    agreementId,
+    title: d.title,
+    stage: d.status,
+    kind: d.kind,
+    proposer: d.proposer,
+    counterparts: d.counterparts,
+    parties: [d.proposer, ...d.counterparts],
+    fields: d.fields,
+    termMonths: monthsBetween(d.validFrom, d.validUntil),
+    offer: { letterNumber: '', accepted: d.counterparts },
+    signatures: d.signatures.map(({ party, date }) => ({ party, date })),
+    dates: { offered: firstSigned, signed: d.validFrom, validUntil: d.validUntil, ...ended },
+    ...(d.status === 'active' ? {} : { ending: { how: d.status, ...(d.ending?.ground ? { reason: d.ending.ground } : {}) } }),
+    amendments: 0,
+    pks: [],
+    followUps: [],
+    visits: [],
+    semesterReports: [],
+    imported: { on: d.on, source: d.source },
+    lastEvent,
+  };
 }
 
 const lastEventOf = (event: RecordedEvent): AgreementStatus['lastEvent'] => ({

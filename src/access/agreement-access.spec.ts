@@ -1,7 +1,7 @@
 import type { Actor } from '../core/event';
 import { evolveAgreement, initialAgreementState } from '../agreements/domain/agreement.state';
 import type { AgreementEvent } from '../agreements/domain/agreement.events';
-import { activeKsb, banten, bengkulu, expire, expirePks, jabar, recordMonev, terminate } from '../../test/support/agreement-fixtures';
+import { activeKsb, agreementImported, banten, bengkulu, expire, expirePks, importAgreement, importPks, jabar, recordMonev, sukamara, terminate } from '../../test/support/agreement-fixtures';
 import { ReadOnlyRole, RoleNotAllowed, OperatorSeesNoAgreements, RegionNotAParty } from './access.errors';
 import { authorizeCommand, authorizeRead, canSeeAgreementOf } from './agreement-access';
 import type { Principal } from './principal';
@@ -52,5 +52,23 @@ describe('reading an agreement between Banten and Bengkulu', () => {
 
   it('never lets an auditor write, even of a party', () => {
     expect(() => authorizeCommand(reader('auditor', banten, true), recordMonev(), stateOf(activeKsb))).toThrow(ReadOnlyRole);
+  });
+});
+
+describe('bringing in an agreement signed before Sinergi', () => {
+  const coordinatorOf = (region: string): Actor => ({ userId: `k${region}`, role: 'coordinator', region });
+  const imported = stateOf([agreementImported()]);
+
+  it("is for a coordinator of one of its parties, or the operator on day one", () => {
+    expect(() => authorizeCommand(coordinatorOf(jabar), importAgreement(), initialAgreementState)).not.toThrow();
+    expect(() => authorizeCommand(coordinatorOf(sukamara), importPks(), imported)).not.toThrow();
+    expect(() => authorizeCommand({ userId: 'ops', role: 'admin', region: jabar }, importAgreement(), initialAgreementState)).not.toThrow();
+  });
+
+  it("is refused to another region's coordinator, to dinas officers and to auditors", () => {
+    expect(() => authorizeCommand(coordinatorOf(banten), importAgreement(), initialAgreementState)).toThrow(RegionNotAParty);
+    expect(() => authorizeCommand(coordinatorOf(banten), importPks(), imported)).toThrow(RegionNotAParty);
+    expect(() => authorizeCommand({ userId: 'd', role: 'dinas-officer', region: jabar, opd: 'Bappeda' }, importAgreement(), initialAgreementState)).toThrow(RoleNotAllowed);
+    expect(() => authorizeCommand({ userId: 'a', role: 'auditor', region: jabar }, importAgreement(), initialAgreementState)).toThrow(RoleNotAllowed);
   });
 });

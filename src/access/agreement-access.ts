@@ -1,6 +1,6 @@
 import { assertNever } from '../core/decider';
 import type { Actor } from '../core/event';
-import type { AgreementCommand } from '../agreements/domain/agreement.commands';
+import type { AgreementCommand, ImportAgreement, ImportPks } from '../agreements/domain/agreement.commands';
 import type { AgreementState } from '../agreements/domain/agreement.state';
 import {
   ActsForAnotherRegion,
@@ -24,6 +24,7 @@ import type { Principal } from './principal';
  */
 export function authorizeCommand(actor: Actor, command: AgreementCommand, state: AgreementState): void {
   const { role, region } = actor;
+  if (command.type === 'ImportAgreement' || command.type === 'ImportPks') return authorizeImport(actor, command, state);
   if (role === 'auditor' || role === 'admin') throw new ReadOnlyRole(role);
   if (role === 'system') {
     // The engine records only what follows from time.
@@ -119,6 +120,18 @@ export function authorizeCommand(actor: Actor, command: AgreementCommand, state:
     default:
       return assertNever(command);
   }
+}
+
+/**
+ * Bringing in agreements signed before Sinergi is a coordinator's work for their own region's agreements, or the
+ * operator's on day one, for any region: what the operator records stays theirs in the trail.
+ */
+function authorizeImport(actor: Actor, command: ImportAgreement | ImportPks, state: AgreementState): void {
+  if (actor.role === 'admin') return;
+  coordinatorOnly(actor, command);
+  if (command.type === 'ImportPks' && state.stage === 'none') return;
+  const parties = command.type === 'ImportAgreement' ? [command.data.proposer, ...command.data.counterparts] : state.parties;
+  if (!parties.includes(actor.region)) throw new RegionNotAParty(actor.region);
 }
 
 /**

@@ -386,3 +386,61 @@ export const activePks: E.AgreementEvent[] = [
   pksSignedBy(bengkulu),
   pksActivated(),
 ];
+
+// Agreements signed before Sinergi: by default West Java's KSB with Kab. Sukamara of 5 Feb 2024, brought in from
+// row 2 of a spreadsheet on `story.today`, still active; its PKS with Diskominfotik of both parties.
+export const importSource = (row = 2): E.ImportSource => ({
+  kind: 'spreadsheet',
+  fileName: 'kerja-sama-jabar.xlsx',
+  fileSha256: sha256('kerja-sama-jabar.xlsx'),
+  row,
+});
+const importedSignatures = (parties: string[], date: IsoDate) =>
+  parties.map((party) => ({ party, signatory: headOf(party), documentNumber: `${party}/KSB/${date.slice(0, 4)}`, date, place: 'Gedung Sate, Bandung' }));
+type ImportedKsb = Omit<E.AgreementImported['data'], 'validFrom' | 'on'>;
+const importedKsbData = (overrides: Partial<ImportedKsb>): ImportedKsb => ({
+  agreementId: 'ksb-jabar-sukamara-2024',
+  proposer: jabar,
+  counterparts: [sukamara],
+  title: 'Kesepakatan Bersama tentang Sinergi Penyelenggaraan Pemerintahan dan Pembangunan Daerah',
+  fields: ['manajemen-asn', 'spbe', 'satu-data'],
+  scope: 'Manajemen ASN, reformasi birokrasi, persandian dan statistik, Satu Data Indonesia, SPBE',
+  kind: 'voluntary',
+  signatures: importedSignatures([jabar, sukamara], '2024-02-05'),
+  validUntil: '2029-02-05',
+  status: 'active',
+  source: importSource(),
+  ...overrides,
+});
+export const importAgreement = (overrides: Partial<ImportedKsb & { openFollowUps: C.OpenFollowUp[] }> = {}, on: IsoDate = story.today): C.ImportAgreement => {
+  const { openFollowUps = [], ...data } = overrides;
+  return { type: 'ImportAgreement', data: { ...importedKsbData(data), openFollowUps }, context: { today: on, policy: DEFAULT_POLICY } };
+};
+export const agreementImported = (overrides: Partial<E.AgreementImported['data']> = {}) => {
+  const data = importedKsbData(overrides);
+  return event('AgreementImported', { ...data, validFrom: '2024-02-05', on: story.today, ...overrides });
+};
+
+export const diskominfotikOf = (party: string): string => (party === jabar ? 'Diskominfotik Provinsi Jawa Barat' : `Diskominfo ${party}`);
+type ImportedPksData = Omit<E.PksImported['data'], 'pksId' | 'validFrom' | 'on'>;
+const importedPksData = (overrides: Partial<ImportedPksData>): ImportedPksData => ({
+  field: 'spbe',
+  title: 'PKS Penerapan Sistem Pemerintahan Berbasis Elektronik',
+  leadOpds: [jabar, sukamara].map((party) => ({ party, opd: diskominfotikOf(party) })),
+  signatures: [jabar, sukamara].map((party) => ({
+    party,
+    signatory: { name: `Kepala ${diskominfotikOf(party)}`, position: `Kepala ${diskominfotikOf(party)}`, capacity: 'opd-head', skkNumber: `SKK/${party}/07/2024` },
+    documentNumber: `${party}/PKS-SPBE/2024`,
+    date: '2024-06-10',
+  })),
+  validUntil: '2027-06-10',
+  status: 'active',
+  source: importSource(3),
+  ...overrides,
+});
+export const importPks = (overrides: Partial<ImportedPksData & { openFollowUps: C.OpenFollowUp[] }> = {}, on: IsoDate = story.today): C.ImportPks => {
+  const { openFollowUps = [], ...data } = overrides;
+  return { type: 'ImportPks', data: { ...importedPksData(data), openFollowUps }, context: { today: on, policy: DEFAULT_POLICY } };
+};
+export const pksImported = (overrides: Partial<E.PksImported['data']> = {}) =>
+  event('PksImported', { ...importedPksData(overrides), pksId: 'pks-1', validFrom: '2024-06-10', on: story.today, ...overrides });

@@ -60,6 +60,7 @@ const FAMILIES: Record<string, readonly (string | number)[]> = {
     PksDprdApprovalRequested: true, PksDprdApprovalDecided: true, PksSigned: true, PksActivated: true, PksAmended: true, PksExtended: true,
     PksTerminated: true, PksExpired: true, PksEndedWithAgreement: true, FollowUpAssigned: true, FollowUpAcknowledged: true,
     FollowUpProgressReported: true, FollowUpCompleted: true, FollowUpDueDateExtended: true, FollowUpCancelled: true,
+    AgreementImported: true, PksImported: true,
   }),
   kind: AGREEMENT_KINDS,
   mode: SIGNING_MODES,

@@ -1,7 +1,9 @@
 import type { IsoDate } from './dates';
 import type {
+  AgreementImported,
   AgreementKind,
   LeadOpd,
+  PksImported,
   MonevRecommendation,
   PksSignatory,
   Signatory,
@@ -75,6 +77,20 @@ export type ExtendAgreement = Command<'ExtendAgreement', { validUntil: IsoDate }
 export type TerminateAgreement = Command<'TerminateAgreement', { ground: TerminationGround; note: string }>;
 export type ExpireAgreement = Command<'ExpireAgreement', Record<string, never>>;
 
+/** A follow-up still open when an old agreement is brought in; under the imported PKS when it comes with one. */
+export type OpenFollowUp = { party: string; opd: string; action: string; dueDate: IsoDate };
+
+/** Records a KSB signed before Sinergi; its validity runs from the last signature. */
+export type ImportAgreement = Command<
+  'ImportAgreement',
+  Omit<AgreementImported['data'], 'validFrom' | 'on'> & { openFollowUps: OpenFollowUp[] }
+>;
+/** Records a PKS signed before Sinergi under a KSB already in Sinergi; its validity runs from the last signature. */
+export type ImportPks = Command<
+  'ImportPks',
+  Omit<PksImported['data'], 'pksId' | 'validFrom' | 'on'> & { openFollowUps: OpenFollowUp[] }
+>;
+
 export type DraftPks = Command<
   'DraftPks',
   { field: string; title: string; leadOpds: LeadOpd[]; termMonths: number; dprdRequiredFor: string[] }
@@ -129,6 +145,8 @@ export type AgreementCommand =
   | ExtendAgreement
   | TerminateAgreement
   | ExpireAgreement
+  | ImportAgreement
+  | ImportPks
   | DraftPks
   | RevisePks
   | RequestPksDprdApproval

@@ -1,10 +1,13 @@
 import { assertNever } from '../../core/decider';
 import { addMonths, type IsoDate } from './dates';
-import type { AgreementCommand, CommandData, DecisionContext } from './agreement.commands';
+import type { AgreementCommand, CommandData, DecisionContext, OpenFollowUp } from './agreement.commands';
 import * as E from './agreement.errors';
 import type {
   AgreementEvent,
+  FollowUpAssigned,
   FollowUpCancelled,
+  ImportedEnding,
+  ImportedStatus,
   PksEndedWithAgreement,
   ReciprocalVisitCancelled,
 } from './agreement.events';
@@ -19,6 +22,7 @@ import {
 
 export function decideAgreement(command: AgreementCommand, state: AgreementState): AgreementEvent[] {
   if (command.type === 'ProposeAgreement') return propose(command.data, state, command.context);
+  if (command.type === 'ImportAgreement' && state.stage === 'none') return importAgreement(command.data, command.context.today);
   if (state.stage === 'none') throw new E.AgreementNotFound();
   const { today, policy } = command.context;
 
@@ -155,6 +159,10 @@ export function decideAgreement(command: AgreementCommand, state: AgreementState
       if (today < validUntil) throw new E.NotYetExpired(validUntil);
       return [{ type: 'AgreementExpired', data: { on: validUntil } }, ...endEverythingUnder(state, validUntil)];
     }
+    case 'ImportAgreement':
+      throw new E.AgreementAlreadyExists();
+    case 'ImportPks':
+      return importPks(command.data, state, today);
     case 'DraftPks':
       return draftPks(command.data, state, command.context);
     case 'RevisePks': {
@@ -276,6 +284,104 @@ function propose(
   requireTermWithin(data.termMonths, policy.ksbMaxTermMonths.value, 'termMonths');
   return [{ type: 'AgreementProposed', data }];
 }
+
+/** An agreement signed before Sinergi: checked as a whole, since there was no step in Sinergi to check it on the way. */
+function importAgreement(data: CommandData<'ImportAgreement'>, today: IsoDate): AgreementEvent[] {
+  const { openFollowUps, ...imported } = data;
+  if (data.counterparts.length === 0) throw new E.NoCounterpart();
+  if (data.counterparts.includes(data.proposer)) throw new E.CounterpartIsProposer();
+  const duplicate = data.counterparts.find((c, i) => data.counterparts.indexOf(c) !== i);
+  if (duplicate) throw new E.DuplicateCounterpart(duplicate);
+  if (data.fields.length === 0) throw new E.NoFieldOfCooperation();
+  const parties = [data.proposer, ...data.counterparts];
+  const term = importedTerm(parties, data, today);
+  const followUps = openFollowUpsOf(openFollowUps, { parties, status: data.status, assigned: 0, today });
+  return [{ type: 'AgreementImported', data: { ...imported, ...term, on: today } }, ...followUps];
+}
+
+function importPks(data: CommandData<'ImportPks'>, state: AgreementState, today: IsoDate): AgreementEvent[] {
+  const { openFollowUps, ...imported } = data;
+  if (!state.fields.includes(data.field)) throw new E.FieldNotInAgreement(data.field);
+  data.leadOpds.forEach((l) => requireParty(state, l.party, 'leadOpds'));
+  const missing = state.parties.filter((p) => data.leadOpds.filter((l) => l.party === p).length !== 1);
+  if (missing.length > 0) throw new E.LeadOpdMissing(missing);
+  for (const { signatory, date } of data.signatures) {
+    if (signatory.capacity === 'opd-head' && !signatory.skkNumber?.trim()) throw new E.SkkNumberRequired();
+    if (state.validFrom && date < state.validFrom) throw new E.PksSignedBeforeAgreement(state.validFrom);
+  }
+  const term = importedTerm(state.parties, data, today);
+  if (state.validUntil && data.validUntil > state.validUntil) throw new E.PksWouldOutliveAgreement('validUntil', state.validUntil);
+  if (data.status === 'active' && state.stage !== 'active') throw new E.AgreementNotActive(state.stage);
+  const numbers = documentNumbersOf(data.signatures);
+  const known = state.pks.find(
+    (p) => documentNumbersOf(Object.entries(p.signatures).map(([party, s]) => ({ party, ...s }))) === numbers,
+  );
+  if (known) throw new E.PksAlreadyRecorded(known.pksId);
+  const pksId = `pks-${state.pks.length + 1}`;
+  const followUps = openFollowUpsOf(openFollowUps, {
+    parties: state.parties,
+    status: data.status,
+    assigned: state.followUps.length,
+    today,
+    pksId,
+  });
+  return [{ type: 'PksImported', data: { ...imported, ...term, pksId, on: today } }, ...followUps];
+}
+
+/**
+ * The term of an agreement brought in: one signature per party, none after today; valid from the last signature;
+ * a status that fits its end date (an expired one ended on it, a terminated one names its ground).
+ */
+function importedTerm(
+  parties: string[],
+  data: { signatures: { party: string; date: IsoDate }[]; validUntil: IsoDate; status: ImportedStatus; ending?: ImportedEnding },
+  today: IsoDate,
+): { validFrom: IsoDate; ending?: ImportedEnding } {
+  data.signatures.forEach((s, i) => {
+    if (!parties.includes(s.party)) throw new E.NotAParty(s.party, `signatures.${i}.party`);
+    if (s.date > today) throw new E.DateInFuture(`signatures.${i}.date`, today);
+  });
+  const unsigned = parties.filter((p) => data.signatures.filter((s) => s.party === p).length !== 1);
+  if (unsigned.length > 0) throw new E.SignatureMissing(unsigned);
+  const validFrom = latest(data.signatures.map((s) => s.date));
+  const { status, validUntil, ending } = data;
+  if (validUntil <= validFrom) throw new E.DateNotLater('validUntil', validFrom);
+  switch (status) {
+    case 'active':
+      if (validUntil <= today) throw new E.ImportedStatusContradictsDates(status, validUntil, today);
+      return { validFrom };
+    case 'expired':
+      if (validUntil > today) throw new E.ImportedStatusContradictsDates(status, validUntil, today);
+      return { validFrom, ending: { on: validUntil, note: ending?.note ?? '' } };
+    case 'terminated':
+      if (!ending?.ground || ending.on < validFrom || ending.on > today || ending.on > validUntil) {
+        throw new E.TerminationGroundRequired();
+      }
+      return { validFrom, ending };
+    default:
+      return assertNever(status);
+  }
+}
+
+function openFollowUpsOf(
+  openFollowUps: OpenFollowUp[],
+  under: { parties: string[]; status: ImportedStatus; assigned: number; today: IsoDate; pksId?: string },
+): FollowUpAssigned[] {
+  if (openFollowUps.length > 0 && under.status !== 'active') throw new E.OpenFollowUpUnderEndedAgreement();
+  return openFollowUps.map((followUp, i) => {
+    if (!under.parties.includes(followUp.party)) throw new E.NotAParty(followUp.party, `openFollowUps.${i}.party`);
+    const followUpId = `tl-${under.assigned + i + 1}`;
+    const pks = under.pksId ? { pksId: under.pksId } : {};
+    return { type: 'FollowUpAssigned', data: { followUpId, ...pks, ...followUp, on: under.today } };
+  });
+}
+
+/** What identifies a signed agreement: each party's own document number. */
+const documentNumbersOf = (signatures: { party: string; documentNumber: string }[]): string =>
+  signatures
+    .map((s) => `${s.party}:${s.documentNumber.trim().toUpperCase()}`)
+    .sort()
+    .join('|');
 
 function draftPks(data: CommandData<'DraftPks'>, state: AgreementState, { today, policy }: DecisionContext): AgreementEvent[] {
   const ksbEnd = requireActive(state, today);

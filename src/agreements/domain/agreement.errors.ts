@@ -111,11 +111,46 @@ export class EvidenceRequired extends InvalidInput {
     super('completing a follow-up requires at least one piece of evidence (SHA-256)', 'evidence');
   }
 }
+export class SignatureMissing extends InvalidInput {
+  constructor(parties: string[]) {
+    super(`every party signs once; no signature, or more than one, for: ${parties.join(', ')}`, 'signatures');
+  }
+}
+export class DateInFuture extends InvalidInput {
+  constructor(field: string, today: string) {
+    super(`an agreement signed before Sinergi cannot be signed after today (${today})`, field);
+  }
+}
+export class ImportedStatusContradictsDates extends InvalidInput {
+  constructor(status: string, validUntil: string, today: string) {
+    super(`status ${status} does not fit an end date of ${validUntil} (today is ${today})`, 'status');
+  }
+}
+export class TerminationGroundRequired extends InvalidInput {
+  constructor() {
+    super('a terminated agreement needs its ground and the day it ended', 'ending');
+  }
+}
+export class PksSignedBeforeAgreement extends InvalidInput {
+  constructor(ksbSigned: string) {
+    super(`a PKS cannot be signed before its KSB took effect on ${ksbSigned}`, 'signatures');
+  }
+}
+export class OpenFollowUpUnderEndedAgreement extends InvalidInput {
+  constructor() {
+    super('open follow-ups can only be brought in under an active agreement', 'openFollowUps');
+  }
+}
 
 // Commands that the lifecycle forbids in the current state: HTTP 409.
 export class AgreementAlreadyExists extends LifecycleError {
   constructor() {
     super('this agreement has already been proposed');
+  }
+}
+export class PksAlreadyRecorded extends LifecycleError {
+  constructor(pksId: string) {
+    super(`a PKS with these document numbers is already recorded under this KSB (${pksId})`);
   }
 }
 export class OfferNotOpen extends LifecycleError {

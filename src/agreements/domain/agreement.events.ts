@@ -106,6 +106,41 @@ export type AgreementTerminated = Event<
 >;
 export type AgreementExpired = Event<'AgreementExpired', { on: IsoDate }>;
 
+/** Where an imported agreement came from: a row of a spreadsheet, or the form for one old agreement. */
+export type ImportSource =
+  | { kind: 'spreadsheet'; fileName: string; fileSha256: string; row: number }
+  | { kind: 'form' };
+
+/** How an agreement signed before Sinergi stands on the day it is brought in. */
+export type ImportedStatus = 'active' | 'expired' | 'terminated';
+
+/** The end of an agreement signed before Sinergi, when it has ended: on its end date, or terminated early. */
+export type ImportedEnding = { on: IsoDate; ground?: TerminationGround; note: string };
+
+/**
+ * A KSB signed before Sinergi, recorded as it is known today (who signed, when, until when, how it stands), not
+ * as an invented history of offers and drafts. The importing user is the event's actor.
+ */
+export type AgreementImported = Event<
+  'AgreementImported',
+  {
+    agreementId: string;
+    proposer: string;
+    counterparts: string[];
+    title: string;
+    fields: string[];
+    scope: string;
+    kind: AgreementKind;
+    signatures: { party: string; signatory: Signatory; documentNumber: string; date: IsoDate; place: string }[];
+    validFrom: IsoDate;
+    validUntil: IsoDate;
+    status: ImportedStatus;
+    ending?: ImportedEnding;
+    source: ImportSource;
+    on: IsoDate;
+  }
+>;
+
 export type PksDrafted = Event<
   'PksDrafted',
   {
@@ -148,6 +183,23 @@ export type PksTerminated = Event<
 export type PksExpired = Event<'PksExpired', { pksId: string; on: IsoDate }>;
 /** A PKS ends with its KSB: recorded in the same append as the KSB's end. */
 export type PksEndedWithAgreement = Event<'PksEndedWithAgreement', { pksId: string; on: IsoDate }>;
+/** A PKS signed before Sinergi under a KSB that is in Sinergi, recorded as it is known today. */
+export type PksImported = Event<
+  'PksImported',
+  {
+    pksId: string;
+    field: string;
+    title: string;
+    leadOpds: LeadOpd[];
+    signatures: { party: string; signatory: PksSignatory; documentNumber: string; date: IsoDate }[];
+    validFrom: IsoDate;
+    validUntil: IsoDate;
+    status: ImportedStatus;
+    ending?: ImportedEnding;
+    source: ImportSource;
+    on: IsoDate;
+  }
+>;
 
 export type FollowUpAssigned = Event<
   'FollowUpAssigned',
@@ -193,6 +245,7 @@ export type AgreementEvent =
   | AgreementExtended
   | AgreementTerminated
   | AgreementExpired
+  | AgreementImported
   | PksDrafted
   | PksRevised
   | PksDprdApprovalRequested
@@ -204,6 +257,7 @@ export type AgreementEvent =
   | PksTerminated
   | PksExpired
   | PksEndedWithAgreement
+  | PksImported
   | FollowUpAssigned
   | FollowUpAcknowledged
   | FollowUpProgressReported

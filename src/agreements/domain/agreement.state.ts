@@ -2,7 +2,10 @@ import { ignoreUnknown } from '../../core/decider';
 import type { IsoDate } from './dates';
 import type {
   AgreementEvent,
+  AgreementImported,
   AgreementKind,
+  ImportedEnding,
+  ImportSource,
   LeadOpd,
   MonevRecommendation,
   PksSignatory,
@@ -58,6 +61,8 @@ export interface Pks {
   amendments: { amendmentNo: number; documentSha256: string; summary: string; on: IsoDate }[];
   endedOn?: IsoDate;
   termination?: { ground: TerminationGround; note: string };
+  /** Set for a PKS signed before Sinergi and brought in. */
+  imported?: { on: IsoDate; source: ImportSource };
 }
 
 export interface FollowUp {
@@ -122,6 +127,8 @@ export interface AgreementState {
   endedOn?: IsoDate;
   termination?: { ground: TerminationGround; note: string };
   withdrawal?: { reason: string };
+  /** Set for a KSB signed before Sinergi and brought in: it has no offer, negotiation or drafts in Sinergi. */
+  imported?: { on: IsoDate; source: ImportSource };
 }
 
 export const initialAgreementState: AgreementState = {
@@ -257,6 +264,8 @@ export function evolveAgreement(state: AgreementState, event: AgreementEvent): A
       };
     case 'AgreementExpired':
       return { ...state, stage: 'expired', endedOn: event.data.on };
+    case 'AgreementImported':
+      return importedAgreement(event.data);
     case 'PksDrafted': {
       const { pksId, field, title, leadOpds, termMonths, dprdRequiredFor, on } = event.data;
       const pks: Pks = {
@@ -316,6 +325,26 @@ export function evolveAgreement(state: AgreementState, event: AgreementEvent): A
       return updatePks(state, event.data.pksId, () => ({ stage: 'expired', endedOn: event.data.on }));
     case 'PksEndedWithAgreement':
       return updatePks(state, event.data.pksId, () => ({ stage: 'ended-with-agreement', endedOn: event.data.on }));
+    case 'PksImported': {
+      const { pksId, field, title, leadOpds, signatures, validFrom, validUntil, status, ending, source, on } = event.data;
+      const pks: Pks = {
+        pksId,
+        stage: status,
+        field,
+        title,
+        leadOpds,
+        termMonths: monthsBetween(validFrom, validUntil),
+        draftedOn: validFrom,
+        dprd: {},
+        signatures: Object.fromEntries(signatures.map(({ party, ...signature }) => [party, signature])),
+        validFrom,
+        validUntil,
+        amendments: [],
+        ...endingOf(ending),
+        imported: { on, source },
+      };
+      return { ...state, pks: [...state.pks, pks] };
+    }
     case 'FollowUpAssigned': {
       const { followUpId, pksId, party, opd, action, dueDate, on } = event.data;
       const followUp: FollowUp = {
@@ -354,6 +383,40 @@ export function evolveAgreement(state: AgreementState, event: AgreementEvent): A
     default:
       return ignoreUnknown(event, state);
   }
+}
+
+function importedAgreement(d: AgreementImported['data']): AgreementState {
+  return {
+    ...initialAgreementState,
+    stage: d.status,
+    agreementId: d.agreementId,
+    proposer: d.proposer,
+    counterparts: d.counterparts,
+    parties: [d.proposer, ...d.counterparts],
+    title: d.title,
+    fields: d.fields,
+    scope: d.scope,
+    kind: d.kind,
+    termMonths: monthsBetween(d.validFrom, d.validUntil),
+    accepted: d.counterparts,
+    signatures: Object.fromEntries(d.signatures.map(({ party, ...signature }) => [party, signature])),
+    validFrom: d.validFrom,
+    validUntil: d.validUntil,
+    ...endingOf(d.ending),
+    imported: { on: d.on, source: d.source },
+  };
+}
+
+function endingOf(ending: ImportedEnding | undefined): { endedOn?: IsoDate; termination?: { ground: TerminationGround; note: string } } {
+  if (!ending) return {};
+  return { endedOn: ending.on, ...(ending.ground ? { termination: { ground: ending.ground, note: ending.note } } : {}) };
+}
+
+/** Whole months from one date to another, rounded up: the term of an agreement known only by its dates. */
+export function monthsBetween(from: IsoDate, to: IsoDate): number {
+  const [fy, fm, fd] = from.split('-').map(Number);
+  const [ty, tm, td] = to.split('-').map(Number);
+  return (ty - fy) * 12 + (tm - fm) + (td > fd ? 1 : 0);
 }
 
 export const isAgreementEnded = (stage: AgreementStage): boolean =>
