@@ -10,13 +10,15 @@ import { AppModule } from '../app.module';
 import { verifyLog } from '../audit/log-verifier';
 import { type EventStoreSelection, SinergiConfig } from '../config/sinergi.config';
 import { loadSeedStories } from '../demo/seed-stories';
+import { type KurrentDbStandIn, startKurrentDbStandIn } from '../../test/support/kurrentdb-stand-in';
+import { KurrentDbEventStore } from '../infrastructure/kurrentdb/kurrentdb.event-store';
 import { PostgresEventStore } from '../infrastructure/postgres/postgres.event-store';
 import { SqliteEventStore } from '../infrastructure/sqlite/sqlite.event-store';
 import { runMigrateCommand } from './migrate-command';
 import { MigrationRefused, migrateEventStore } from './migrate-event-store';
 import { readSqliteIdempotencyKeys } from './sqlite-idempotency-keys';
 
-if (postgresSkipped) console.warn('Migration specs skipped: SINERGI_SKIP_POSTGRES=1');
+if (postgresSkipped) console.warn('Migration specs to PostgreSQL skipped: SINERGI_SKIP_POSTGRES=1');
 
 const directories: string[] = [];
 const temporaryDirectory = (): string => {
@@ -40,38 +42,49 @@ async function loadDemo(dataDir: string, eventStore: EventStoreSelection = { ada
   }
 }
 
+let demo: Promise<{ dir: string; events: number }> | undefined;
+/** The seed stories in a SQLite store, loaded once for the file: tests that add to a source add to a copy. */
+function demoStore(): Promise<{ dir: string; events: number }> {
+  demo ??= (async () => {
+    const dir = temporaryDirectory();
+    return { dir, events: await loadDemo(dir) };
+  })();
+  return demo;
+}
+
+/** A data directory holding a copy of the demo store, so a test may add to its source. */
+function copyOf(demoDir: string): string {
+  const directory = temporaryDirectory();
+  for (const suffix of ['', '-wal']) {
+    const file = join(demoDir, `events.sqlite${suffix}`);
+    if (existsSync(file)) copyFileSync(file, join(directory, `events.sqlite${suffix}`));
+  }
+  return directory;
+}
+
+afterAll(() => {
+  for (const directory of directories) rmSync(directory, { recursive: true, force: true });
+});
+
 (postgresSkipped ? describe.skip : describe)('moving the demo data from SQLite to PostgreSQL (sinergi migrate)', () => {
   let server: PrivatePostgres;
   let demoDir: string;
   let demoEvents: number;
   const output: string[] = [];
   const captured = { write: (text: string) => void output.push(text) };
-
-  /** A data directory holding a copy of the demo store, so a test may add to its source. */
-  function demoCopy(): string {
-    const directory = temporaryDirectory();
-    for (const suffix of ['', '-wal']) {
-      const file = join(demoDir, `events.sqlite${suffix}`);
-      if (existsSync(file)) copyFileSync(file, join(directory, `events.sqlite${suffix}`));
-    }
-    return directory;
-  }
+  const demoCopy = (): string => copyOf(demoDir);
 
   const migrate = (dataDir: string, url: string) => runMigrateCommand(['--to', 'postgres', '--url', url], { SINERGI_DATA_DIR: dataDir }, captured);
   const emptyDatabase = () => server.createDatabase(`copy_${Math.random().toString(36).slice(2)}`);
 
   beforeAll(async () => {
     server = await startPrivatePostgres();
-    demoDir = temporaryDirectory();
-    demoEvents = await loadDemo(demoDir);
+    ({ dir: demoDir, events: demoEvents } = await demoStore());
   }, 60_000);
   beforeEach(() => {
     output.length = 0;
   });
-  afterAll(async () => {
-    await server?.stop();
-    for (const directory of directories) rmSync(directory, { recursive: true, force: true });
-  });
+  afterAll(() => server?.stop());
 
   it('copies every event unchanged, and the copy verifies with the seal of the source', async () => {
     const url = await emptyDatabase();
@@ -167,5 +180,91 @@ async function loadDemo(dataDir: string, eventStore: EventStoreSelection = { ada
     await expect(migrate(demoDir, url)).rejects.toThrow(/does not match the source/);
 
     expect(output.join('')).toContain('The copy is broken: its content no longer matches its hash (position 5)');
+  });
+});
+
+describe('moving the demo data from SQLite to KurrentDB (sinergi migrate), on the KurrentDB stand-in server', () => {
+  let demoDir: string;
+  let demoEvents: number;
+  const standIns: KurrentDbStandIn[] = [];
+  const output: string[] = [];
+  const captured = { write: (text: string) => void output.push(text) };
+
+  /** A fresh, empty KurrentDB for each test: the store's log stream has one fixed name. */
+  const emptyServer = async (): Promise<string> => {
+    const standIn = await startKurrentDbStandIn();
+    standIns.push(standIn);
+    return standIn.url;
+  };
+  const migrate = (dataDir: string, url: string) => runMigrateCommand(['--to', 'kurrentdb', '--url', url], { SINERGI_DATA_DIR: dataDir }, captured);
+  async function withTarget<T>(url: string, use: (target: KurrentDbEventStore) => Promise<T>): Promise<T> {
+    const target = KurrentDbEventStore.connect(url);
+    try {
+      return await use(target);
+    } finally {
+      await target.close();
+    }
+  }
+
+  beforeAll(async () => {
+    ({ dir: demoDir, events: demoEvents } = await demoStore());
+  }, 60_000);
+  beforeEach(() => {
+    output.length = 0;
+  });
+  afterAll(() => Promise.all(standIns.map((standIn) => standIn.stop())));
+
+  it('copies every event unchanged, and the copy verifies with the seal of the source', async () => {
+    const url = await emptyServer();
+
+    const report = await migrate(demoDir, url);
+
+    expect(demoEvents).toBeGreaterThan(50);
+    expect(report).toMatchObject({ sourceHead: demoEvents, alreadyThere: 0, copied: demoEvents, verified: true });
+    const source = SqliteEventStore.open(join(demoDir, 'events.sqlite'));
+    try {
+      await withTarget(url, async (target) => {
+        const [sourceLog, targetLog] = await Promise.all([verifyLog(source), verifyLog(target)]);
+        expect(targetLog).toMatchObject({ intact: true, eventsChecked: demoEvents, seal: sourceLog.seal });
+        expect(await target.readAll(0, 10_000)).toEqual(await source.readAll(0, 10_000));
+      });
+    } finally {
+      await source.close();
+    }
+    expect(output.join('')).toContain(`Verified: the copy holds the same ${demoEvents} events`);
+    expect(output.join('')).toContain('SINERGI_EVENT_STORE=kurrentdb');
+  });
+
+  it('keeps the idempotency keys: the demo loaded again against the copy replays every step and writes nothing', async () => {
+    const url = await emptyServer();
+    await migrate(demoDir, url);
+
+    expect(await loadDemo(temporaryDirectory(), { adapter: 'kurrentdb', url })).toBe(0);
+    expect(await withTarget(url, (target) => target.headPosition())).toBe(demoEvents);
+  });
+
+  it('is safe to re-run: the next run copies only what the source gained meanwhile', async () => {
+    const dataDir = copyOf(demoDir);
+    const url = await emptyServer();
+    await migrate(dataDir, url);
+
+    const again = await migrate(dataDir, url);
+    const source = SqliteEventStore.open(join(dataDir, 'events.sqlite'));
+    await source.append(streamName(), [event(), event()], 'no-stream', { idempotencyKey: 'after-the-first-run' });
+    await source.close();
+    const later = await migrate(dataDir, url);
+
+    expect(again).toMatchObject({ alreadyThere: demoEvents, copied: 0, verified: true });
+    expect(later).toMatchObject({ alreadyThere: demoEvents, copied: 2, sourceHead: demoEvents + 2, verified: true });
+    expect(await withTarget(url, (target) => target.findAppend('after-the-first-run'))).toMatchObject({ lastPosition: demoEvents + 2 });
+  });
+
+  it('refuses a target that holds another log, writing nothing', async () => {
+    const url = await emptyServer();
+    await withTarget(url, (other) => other.append(streamName(), [event()], 'no-stream'));
+
+    await expect(migrate(demoDir, url)).rejects.toBeInstanceOf(MigrationRefused);
+
+    expect(await withTarget(url, (target) => target.headPosition())).toBe(1);
   });
 });

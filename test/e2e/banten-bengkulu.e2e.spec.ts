@@ -17,7 +17,7 @@ import {
  * The Banten (36) – Bengkulu (17) cooperation, told through the HTTP API from the offer to the expiry of the
  * KSB five years later. The steps build on each other, as the agreement's stream does.
  */
-describe.each(storePairs())('the Banten–Bengkulu cooperation, from offer to expiry, on $name', (pair) => {
+describe.each(storePairs({ kurrentDb: true }))('the Banten–Bengkulu cooperation, from offer to expiry, on $name', (pair) => {
   let app: TestApp;
   let id: string;
   const banten = () => app.as(bantenCoordinator);

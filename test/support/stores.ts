@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { ReadModelStoreSelection } from '../../src/read-models/read-models.config';
+import { type KurrentDbStandIn, startKurrentDbStandIn } from './kurrentdb-stand-in';
 import { type PrivatePostgres, postgresSkipped, privatePostgresOfThisFile } from './private-postgres';
 import type { TestAppOptions } from './test-app';
 
@@ -35,13 +36,29 @@ export async function freshPostgresStores(server: PrivatePostgres): Promise<Post
 }
 
 /**
- * SQLite for both, and PostgreSQL for both (unless SINERGI_SKIP_POSTGRES=1), on a private server of the spec file.
+ * SQLite for both, and PostgreSQL for both (unless SINERGI_SKIP_POSTGRES=1), on a private server of the spec file;
+ * with `kurrentDb`, also events on the KurrentDB stand-in (read models on SQLite).
  * Call at the top level of the file: `describe.each(storePairs())('... on $name', (pair) => ...)`.
  */
-export function storePairs(): StorePair[] {
+export function storePairs({ kurrentDb = false }: { kurrentDb?: boolean } = {}): StorePair[] {
   const postgres = privatePostgresOfThisFile();
   const sqlite: StorePair = { name: 'SQLite', stores: async () => ({}) };
-  return postgresSkipped ? [sqlite] : [sqlite, { name: 'PostgreSQL', stores: async () => freshPostgresStores(await postgres()) }];
+  const pairs = postgresSkipped ? [sqlite] : [sqlite, { name: 'PostgreSQL', stores: async () => freshPostgresStores(await postgres()) }];
+  return kurrentDb ? [...pairs, kurrentDbStandInPair()] : pairs;
+}
+
+/** Events on a fresh KurrentDB stand-in server for each application, stopped after the spec file's last test. */
+function kurrentDbStandInPair(): StorePair {
+  const standIns: KurrentDbStandIn[] = [];
+  afterAll(() => Promise.all(standIns.map((standIn) => standIn.stop())));
+  return {
+    name: 'KurrentDB (stand-in server)',
+    stores: async () => {
+      const standIn = await startKurrentDbStandIn();
+      standIns.push(standIn);
+      return { events: { adapter: 'kurrentdb', url: standIn.url } };
+    },
+  };
 }
 
 /**

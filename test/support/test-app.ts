@@ -54,8 +54,8 @@ export interface TestAppOptions {
   reminders?: RemindersSettings;
   /** A data directory of the caller's, kept on close (another process may take over from this one); by default a fresh one, removed on close. */
   dataDir?: string;
-  /** The event store: SQLite in the data directory (the default), or a PostgreSQL database. */
-  events?: Extract<EventStoreSelection, { adapter: 'sqlite' | 'postgres' }>;
+  /** The event store: SQLite in the data directory (the default), a PostgreSQL database or a KurrentDB server. */
+  events?: EventStoreSelection;
   /** The read models: SQLite in the data directory (the default), or a schema of a PostgreSQL database. */
   readModels?: { adapter: 'sqlite' } | Extract<ReadModelStoreSelection, { adapter: 'postgres' }>;
 }
