@@ -8,11 +8,13 @@ import { HealthController } from './health/health.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { EventStoreModule } from './infrastructure/event-store.module';
 import { ReadModelsModule } from './read-models/read-models.module';
+import { RegionSettingsModule } from './region-settings/region-settings.module';
 import { RemindersModule } from './reminders/reminders.module';
+import { ReportsModule } from './reports/reports.module';
 import { WebModule } from './web/web.module';
 
 @Module({
-  imports: [CqrsModule.forRoot(), EventStoreModule, AccessModule, AgreementsModule, AuditModule, ReadModelsModule, RemindersModule, WebModule],
+  imports: [CqrsModule.forRoot(), EventStoreModule, AccessModule, AgreementsModule, AuditModule, ReadModelsModule, RegionSettingsModule, ReportsModule, RemindersModule, WebModule],
   controllers: [HealthController],
   providers: [
     { provide: APP_FILTER, useClass: ApiExceptionFilter },

@@ -9,6 +9,7 @@ import { SEED_STORY_COUNT, loadSeedStories } from './demo/seed-stories';
 import { startServer } from './main';
 import { startProgress } from './progress';
 import { MIGRATE_USAGE, runMigrateCommand } from './migration/migrate-command';
+import { REPORT_USAGE, runReportCommand } from './reports/report-cli';
 import { PROJECTOR_USAGE, REBUILD_USAGE, runProjectorCommand, runRebuildCommand } from './read-models/projections-cli';
 
 interface CliCommand {
@@ -69,6 +70,12 @@ const commands: Record<string, CliCommand> = {
     summary: `the built-in users and their API tokens (tokens are shown once):\n${indented(USER_USAGE)}`,
     run: async (args) => {
       process.exitCode = await runUserCommand(args);
+    },
+  },
+  report: {
+    summary: `${REPORT_USAGE}: a region's semester report as PDF or Excel`,
+    run: async (args) => {
+      process.exitCode = await runReportCommand(args, () => NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] }));
     },
   },
   audit: {

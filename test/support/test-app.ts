@@ -40,6 +40,7 @@ export class TestClock extends Clock {
 export interface RequestsAs {
   get(path: string): request.Test;
   post(path: string, body?: object): request.Test;
+  put(path: string, body: object): request.Test;
 }
 
 export interface TestAppOptions {
@@ -166,6 +167,7 @@ export class TestApp {
         const test = agent.post(path).set(headers);
         return body === undefined ? test : test.send(body);
       },
+      put: (path, body) => agent.put(path).set(headers).send(body),
     };
   }
 }

@@ -1,0 +1,14 @@
+// Prints the text of the PDF read from stdin. pdf-parse loads pdf.js through dynamic imports, which jest's module
+// sandbox refuses, so specs run this in a Node process of its own.
+const { PDFParse } = require('pdf-parse');
+
+const chunks = [];
+process.stdin.on('data', (chunk) => chunks.push(chunk));
+process.stdin.on('end', async () => {
+  const parser = new PDFParse({ data: new Uint8Array(Buffer.concat(chunks)) });
+  try {
+    process.stdout.write((await parser.getText()).text);
+  } finally {
+    await parser.destroy();
+  }
+});
