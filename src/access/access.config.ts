@@ -43,15 +43,25 @@ export const DEFAULT_CLAIM_NAMES: OidcClaimNames = {
   scope: 'sinergi_scope',
 };
 
-/** Who may reach the API and how: single sign-on, the brake on guessed tokens, browser origins. */
+/**
+ * Which proxies in front of Sinergi are believed about the client's address (`X-Forwarded-For`), as Express's
+ * `trust proxy` takes it: `false` (none: the address is the connection's), a number of hops, or addresses and
+ * networks (`loopback`, `10.0.0.0/8`, ...). Never `true`: then every client could name its own address.
+ */
+export type TrustedProxies = false | number | string;
+
+/** Who may reach the API and how: single sign-on, the brakes on refused tokens and on writes, browser origins, proxies. */
 export class AccessConfig {
   constructor(
     /** Absent: only the built-in API tokens are accepted. */
     readonly oidc: OidcSettings | undefined,
-    /** Refused tokens from one address within a minute before it is answered 429. */
+    /** Times one token may be refused from one address within a minute before it is answered 429 (ten times that for the address). */
     readonly authFailuresPerMinute = 10,
     /** Browser origins allowed to call the API; none (CORS closed) by default. */
     readonly corsOrigins: readonly string[] = [],
+    readonly trustProxy: TrustedProxies = false,
+    /** Writes (POST, PUT, PATCH, DELETE) one user may make within a minute before being answered 429. */
+    readonly writesPerMinute = 600,
   ) {}
 
   static fromEnv(env: NodeJS.ProcessEnv = process.env): AccessConfig {
@@ -63,8 +73,22 @@ export class AccessConfig {
       .split(',')
       .map((origin) => origin.trim())
       .filter(Boolean);
-    return new AccessConfig(oidcFromEnv(env), failures, corsOrigins);
+    const writes = Number(env.SINERGI_WRITES_PER_MINUTE ?? 600);
+    if (!Number.isInteger(writes) || writes < 1) {
+      throw new Error(`SINERGI_WRITES_PER_MINUTE must be a whole number of at least 1, got "${env.SINERGI_WRITES_PER_MINUTE}"`);
+    }
+    return new AccessConfig(oidcFromEnv(env), failures, corsOrigins, trustedProxiesFromEnv(env.SINERGI_TRUST_PROXY), writes);
   }
+}
+
+function trustedProxiesFromEnv(value: string | undefined): TrustedProxies {
+  const setting = (value ?? '').trim();
+  if (setting === '' || setting === 'false') return false;
+  if (/^\d+$/.test(setting)) return Number(setting);
+  if (setting === 'true') {
+    throw new Error('SINERGI_TRUST_PROXY=true would let every client name its own address: give the number of proxies (1) or their addresses (loopback, 10.0.0.0/8)');
+  }
+  return setting;
 }
 
 function oidcFromEnv(env: NodeJS.ProcessEnv): OidcSettings | undefined {

@@ -14,6 +14,7 @@ import { OidcAuthenticator } from './oidc.authenticator';
 import { SingleSignOn } from './single-sign-on';
 import { SsoController } from './sso.controller';
 import { UsersController } from './users.controller';
+import { WriteLimiter } from './write-limiter';
 
 export const accessFileOf = (config: SinergiConfig): string => join(config.dataDir, 'access.sqlite');
 
@@ -43,6 +44,11 @@ export const accessFileOf = (config: SinergiConfig): string => join(config.dataD
     {
       provide: AuthFailureLimiter,
       useFactory: (access: AccessConfig, clock: Clock) => new AuthFailureLimiter(access.authFailuresPerMinute, clock),
+      inject: [AccessConfig, Clock],
+    },
+    {
+      provide: WriteLimiter,
+      useFactory: (access: AccessConfig, clock: Clock) => new WriteLimiter(access.writesPerMinute, clock),
       inject: [AccessConfig, Clock],
     },
     { provide: APP_GUARD, useClass: AuthGuard },

@@ -1,38 +1,38 @@
+import { createHash } from 'node:crypto';
 import type { Clock } from '../core/clock.port';
+import { RateWindow } from './rate-window';
 
-const WINDOW_MS = 60_000;
+/** An address may see this many times more refused tokens than one token may be refused, before its refusals turn 429. */
+const ADDRESS_FACTOR = 10;
 
 /**
- * Counts refused tokens per client address over the last minute. Past the limit the address is refused without
- * its token being looked at, so guessing tokens costs a minute per few guesses.
+ * The brake on refused tokens. A token refused too often from one address (a script with a revoked token, an expired
+ * JWT retried) is answered 429 without being looked at again. An address presenting many different bad tokens gets
+ * 429 instead of 401 for each further bad one. A valid token is never held back: behind an office NAT or a reverse
+ * proxy everyone shares an address, and one user's broken client must not lock out the others. (Tokens carry 256
+ * random bits or an identity provider's signature: the brake is against noise and floods, not guessing.)
  */
 export class AuthFailureLimiter {
-  /** Failure times per address, oldest first; the map is bounded so a flood of addresses cannot exhaust memory. */
-  private readonly failures = new Map<string, number[]>();
+  private readonly perToken: RateWindow;
+  private readonly perAddress: RateWindow;
 
-  constructor(
-    private readonly maxPerMinute: number,
-    private readonly clock: Clock,
-    private readonly maxAddresses = 10_000,
-  ) {}
-
-  /** Seconds until the address may try again; undefined when it may now. */
-  retryAfterSeconds(address: string): number | undefined {
-    const recent = this.recent(address);
-    if (recent.length < this.maxPerMinute) return undefined;
-    return Math.max(1, Math.ceil((recent[0] + WINDOW_MS - this.clock.now().getTime()) / 1000));
+  constructor(maxPerMinute: number, clock: Clock) {
+    this.perToken = new RateWindow(maxPerMinute, clock);
+    this.perAddress = new RateWindow(maxPerMinute * ADDRESS_FACTOR, clock);
   }
 
-  recordFailure(address: string): void {
-    const recent = this.recent(address);
-    recent.push(this.clock.now().getTime());
-    this.failures.delete(address);
-    this.failures.set(address, recent.slice(-this.maxPerMinute));
-    if (this.failures.size > this.maxAddresses) this.failures.delete(this.failures.keys().next().value as string);
+  /** Seconds until this token may be tried again from this address; undefined when it may now. */
+  retryAfterSeconds(address: string, token: string): number | undefined {
+    return this.perToken.retryAfterSeconds(keyOf(address, token));
   }
 
-  private recent(address: string): number[] {
-    const since = this.clock.now().getTime() - WINDOW_MS;
-    return (this.failures.get(address) ?? []).filter((at) => at > since);
+  /** Records a refused token; the seconds to wait when the address has now been refused too often, else undefined. */
+  recordFailure(address: string, token: string): number | undefined {
+    this.perToken.record(keyOf(address, token));
+    this.perAddress.record(address);
+    return this.perAddress.retryAfterSeconds(address);
   }
 }
+
+/** The token is counted by its digest: the limiter never holds a token, not even a refused one. */
+const keyOf = (address: string, token: string): string => `${address} ${createHash('sha256').update(token).digest('base64url').slice(0, 22)}`;

@@ -14,14 +14,17 @@ import { ALLOWED_ROLES, type AuthenticatedRequest, PUBLIC_ROUTE } from '../http/
 import { RoleNotAllowed } from './access.errors';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { Authenticator, IdentityProviderUnavailable, TokenRejected } from './authenticator';
+import { WriteLimiter } from './write-limiter';
 import type { Principal, UserRole } from './principal';
 
 const REALM = 'Bearer realm="sinergi"';
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * Every request carries a bearer token, verified by the deployment's authenticators; the user it speaks for is put
  * on the request. Missing or refused tokens are answered 401 with a `WWW-Authenticate` challenge, and an address
- * that keeps presenting bad tokens is answered 429 for a while. Neither the token nor the Authorization header is
+ * that keeps presenting bad tokens is answered 429 for a while (never for a valid token: see AuthFailureLimiter).
+ * A user who writes too much within a minute is answered 429 too. Neither the token nor the Authorization header is
  * ever logged.
  */
 @Injectable()
@@ -32,6 +35,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly authenticator: Authenticator,
     private readonly limiter: AuthFailureLimiter,
+    private readonly writes: WriteLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -51,18 +55,26 @@ export class AuthGuard implements CanActivate {
     if (roles && !roles.includes(request.principal.role)) {
       throw new RoleNotAllowed(request.principal.role, `use ${request.method} ${request.route?.path ?? request.path}`);
     }
+    if (WRITE_METHODS.has(request.method)) {
+      const retryAfter = this.writes.admit(request.principal.userId);
+      if (retryAfter !== undefined) {
+        response.setHeader('Retry-After', String(retryAfter));
+        throw new HttpException({ message: `too many writes by this user; try again in ${retryAfter} s`, rule: 'tooManyWrites' }, HttpStatus.TOO_MANY_REQUESTS);
+      }
+    }
     return true;
   }
 
   private async verify(token: string, address: string, response: Response): Promise<Principal> {
-    const retryAfter = this.limiter.retryAfterSeconds(address);
-    if (retryAfter !== undefined) {
+    const tooMany = (retryAfter: number) => {
       response.setHeader('Retry-After', String(retryAfter));
-      throw new HttpException(
+      return new HttpException(
         { message: `too many refused tokens from this address; try again in ${retryAfter} s`, rule: 'tooManyAuthenticationFailures' },
         HttpStatus.TOO_MANY_REQUESTS,
       );
-    }
+    };
+    const retryAfter = this.limiter.retryAfterSeconds(address, token);
+    if (retryAfter !== undefined) throw tooMany(retryAfter);
     let reason = 'the token is neither a Sinergi API token nor a JWT of the configured identity provider';
     try {
       const principal = await this.authenticator.authenticate(token);
@@ -75,7 +87,8 @@ export class AuthGuard implements CanActivate {
       if (!(error instanceof TokenRejected)) throw error;
       reason = error.reason;
     }
-    this.limiter.recordFailure(address);
+    const addressRetryAfter = this.limiter.recordFailure(address, token);
+    if (addressRetryAfter !== undefined) throw tooMany(addressRetryAfter);
     this.logger.warn(`refused a token from ${address}: ${reason}`);
     response.setHeader('WWW-Authenticate', `${REALM}, error="invalid_token", error_description="${reason.replace(/"/g, "'")}"`);
     throw new UnauthorizedException({ message: reason, rule: 'invalidToken' });

@@ -70,7 +70,7 @@ export class SsoController {
   async token(@Body() body: SsoCodeDto, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<SsoSession> {
     if (!this.sso.enabled) throw new NotFoundException({ message: 'single sign-on by redirect is not configured', rule: 'singleSignOnNotConfigured' });
     const address = request.ip ?? 'unknown';
-    const retryAfter = this.limiter.retryAfterSeconds(address);
+    const retryAfter = this.limiter.retryAfterSeconds(address, body.code);
     if (retryAfter !== undefined) {
       response.setHeader('Retry-After', String(retryAfter));
       throw new HttpException(
@@ -85,7 +85,11 @@ export class SsoController {
     } catch (error) {
       if (!(error instanceof CodeRefused || error instanceof TokenRejected)) throw this.unavailable(error);
       // Never the code, the verifier or a token: only why.
-      this.limiter.recordFailure(address);
+      const addressRetryAfter = this.limiter.recordFailure(address, body.code);
+      if (addressRetryAfter !== undefined) {
+        response.setHeader('Retry-After', String(addressRetryAfter));
+        throw new HttpException({ message: `too many refused sign-ins from this address; try again in ${addressRetryAfter} s`, rule: 'tooManyAuthenticationFailures' }, HttpStatus.TOO_MANY_REQUESTS);
+      }
       this.logger.warn(`single sign-on refused from ${address}: ${error.reason}`);
       if (error instanceof CodeRefused) throw new HttpException({ message: error.reason, rule: 'ssoCodeRefused' }, HttpStatus.BAD_REQUEST);
       throw new UnauthorizedException({ message: error.reason, rule: error instanceof NotASinergiUser ? 'ssoNotASinergiUser' : 'ssoTokenRejected' });

@@ -63,6 +63,8 @@ export interface RemindersSettings {
   concurrency: number;
   /** How long a worker's hold on a job lasts unrenewed: a job whose worker died runs again after this (BullMQ lockDuration). */
   lockMs?: number;
+  /** Internal webhook receivers the deployment allows (`SINERGI_WEBHOOK_ALLOW`): host names, `*.domain`, addresses, networks. */
+  webhookAllow?: string;
 }
 
 export function remindersDisabled(reason: string): RemindersSettings {
@@ -81,6 +83,7 @@ function remindersFromEnv(env: NodeJS.ProcessEnv, port: number): RemindersSettin
     publicUrl: env.SINERGI_PUBLIC_URL ?? `http://localhost:${port}`,
     queuePrefix: env.SINERGI_REMINDER_PREFIX ?? base.queuePrefix,
     policyFile: env.SINERGI_POLICY_FILE,
+    webhookAllow: env.SINERGI_WEBHOOK_ALLOW,
   };
 }
 

@@ -22,7 +22,10 @@ export class HealthController {
     private readonly reminders: RemindersRuntime,
   ) {}
 
-  /** Up or down (503) to anyone; each component's state only to a signed-in user, as it names files and hosts. */
+  /**
+   * Up or down (503) to anyone; each component's state only to an admin, as it names files and hosts, and the failed
+   * deliveries of every region.
+   */
   @Get()
   async health(
     @Req() request: AuthenticatedRequest,
@@ -35,7 +38,7 @@ export class HealthController {
     };
     const status = Object.values(components).some((c) => c.status === 'down') ? 'down' : 'up';
     if (status === 'down') response.status(HttpStatus.SERVICE_UNAVAILABLE);
-    return request.principal ? { status, components } : { status };
+    return request.principal?.role === 'admin' ? { status, components } : { status };
   }
 
   private async eventStore(): Promise<ComponentHealth> {

@@ -12,6 +12,8 @@ import { validationPipe } from './validation';
 export function configureApp(app: NestExpressApplication): INestApplication {
   const config = app.get(SinergiConfig);
   const access = app.get(AccessConfig);
+  // Explicit: behind a reverse proxy every request comes from the proxy, and the brakes would count everyone as one.
+  app.set('trust proxy', access.trustProxy);
   app.use(helmet());
   serveWebApp(app);
   // Before the API's routes, with a bearer token check of its own: Nest's guards do not see plain Express routers.

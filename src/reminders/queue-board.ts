@@ -48,10 +48,9 @@ async function admitted(request: Request, authenticator: Authenticator, limiter:
     return { status: 401, rule: 'malformedAuthorization', message: 'the Authorization header must read "Bearer <token>"', headers: { 'WWW-Authenticate': `${REALM}, error="invalid_request"` } };
   }
   const address = request.ip ?? 'unknown';
-  const retryAfter = limiter.retryAfterSeconds(address);
-  if (retryAfter !== undefined) {
-    return { status: 429, rule: 'tooManyAuthenticationFailures', message: `too many refused tokens from this address; try again in ${retryAfter} s`, headers: { 'Retry-After': String(retryAfter) } };
-  }
+  const tooMany = (retryAfter: number): Refusal => ({ status: 429, rule: 'tooManyAuthenticationFailures', message: `too many refused tokens from this address; try again in ${retryAfter} s`, headers: { 'Retry-After': String(retryAfter) } });
+  const retryAfter = limiter.retryAfterSeconds(address, token);
+  if (retryAfter !== undefined) return tooMany(retryAfter);
   let reason = 'the token is neither a Sinergi API token nor a JWT of the configured identity provider';
   try {
     const principal = await authenticator.authenticate(token);
@@ -61,7 +60,8 @@ async function admitted(request: Request, authenticator: Authenticator, limiter:
     if (!(error instanceof TokenRejected)) throw error;
     reason = error.reason;
   }
-  limiter.recordFailure(address);
+  const addressRetryAfter = limiter.recordFailure(address, token);
+  if (addressRetryAfter !== undefined) return tooMany(addressRetryAfter);
   return { status: 401, rule: 'invalidToken', message: reason, headers: { 'WWW-Authenticate': `${REALM}, error="invalid_token", error_description="${reason.replace(/"/g, "'")}"` } };
 }
 

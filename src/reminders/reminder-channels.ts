@@ -1,5 +1,9 @@
 import { createHash, createHmac } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import nodemailer from 'nodemailer';
+import type { Clock } from '../core/clock.port';
+import { type OutboundTargets, TargetRefused } from '../outbound/outbound-targets';
 import type { Contact } from './reminders.store';
 import type { ReminderChannelName } from './reminder.events';
 import type { ReminderMessage } from './reminder-message';
@@ -65,17 +69,30 @@ export class MailChannel extends ReminderChannel {
   }
 }
 
-/** The header with `sha256=<hex HMAC-SHA256 of the raw body>`, keyed with the contact's webhook secret. */
+/**
+ * `sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">`, keyed with the contact's webhook secret. The timestamp
+ * (Unix seconds, in `X-Sinergi-Timestamp`) is signed with the body, so a receiver can refuse an old request replayed.
+ */
 export const SIGNATURE_HEADER = 'x-sinergi-signature';
+export const TIMESTAMP_HEADER = 'x-sinergi-timestamp';
 export const DELIVERY_HEADER = 'x-sinergi-delivery';
 
-export const webhookSignature = (body: string, secret: string): string => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+export const webhookSignature = (body: string, secret: string, timestamp: number): string =>
+  `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 
-/** HTTP POST of JSON, signed, for WhatsApp or chat gateways. A 2xx answer is a delivery; anything else is not. */
+/**
+ * HTTP POST of JSON, signed, for WhatsApp or chat gateways. A 2xx answer is a delivery; anything else is not, a
+ * redirect included: it is never followed. Where the request may go is checked as it connects, on the addresses the
+ * host resolves to then (see `OutboundTargets`).
+ */
 export class WebhookChannel extends ReminderChannel {
   readonly name = 'webhook' as const;
 
-  constructor(private readonly timeoutMs = 10_000) {
+  constructor(
+    private readonly targets: OutboundTargets,
+    private readonly clock: Clock,
+    private readonly timeoutMs = 10_000,
+  ) {
     super();
   }
 
@@ -85,17 +102,33 @@ export class WebhookChannel extends ReminderChannel {
 
   async deliver({ deliveryId, contact, message, payload }: Delivery): Promise<string> {
     const body = JSON.stringify({ id: deliveryId, subject: message.subject, text: message.text, link: message.link, ...payload });
-    const response = await fetch(contact.webhookUrl ?? '', {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [DELIVERY_HEADER]: deliveryId,
-        ...(contact.webhookSecret ? { [SIGNATURE_HEADER]: webhookSignature(body, contact.webhookSecret) } : {}),
-      },
-      body,
-      signal: AbortSignal.timeout(this.timeoutMs),
+    const timestamp = Math.floor(this.clock.now().getTime() / 1000);
+    const status = await this.post(contact.webhookUrl ?? '', body, {
+      'content-type': 'application/json',
+      [DELIVERY_HEADER]: deliveryId,
+      ...(contact.webhookSecret
+        ? { [TIMESTAMP_HEADER]: String(timestamp), [SIGNATURE_HEADER]: webhookSignature(body, contact.webhookSecret, timestamp) }
+        : {}),
     });
-    if (!response.ok) throw new Error(`webhook answered ${response.status}`);
+    if (status < 200 || status > 299) throw new Error(`webhook answered ${status}`);
     return deliveryId;
+  }
+
+  /** The answer's status; the answer's body is not read, so nothing of an internal page can travel back. */
+  private post(target: string, body: string, headers: Record<string, string>): Promise<number> {
+    const url = URL.canParse(target) ? new URL(target) : undefined;
+    const refused = url ? this.targets.connectProblem(url) : 'it is not a URL';
+    if (!url || refused) return Promise.reject(new TargetRefused(`webhook target refused: ${refused}`));
+    return new Promise((resolve, reject) => {
+      const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+      const request = send(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup: this.targets.lookup, agent: false });
+      request.setTimeout(this.timeoutMs, () => request.destroy(new Error(`webhook did not answer within ${this.timeoutMs} ms`)));
+      request.on('error', (error) => reject(error instanceof TargetRefused ? new TargetRefused(`webhook target refused: ${error.message}`) : error));
+      request.on('response', (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      request.end(body);
+    });
   }
 }

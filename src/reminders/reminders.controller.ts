@@ -13,6 +13,7 @@ import { documentsOfRegion } from '../read-models/queries/agreement-views';
 import { ReadModelReader } from '../read-models/read-model.reader';
 import type { EffectivePolicy, PolicyOverride } from './reminder-policies';
 import { deliveriesOf, type DeliveryRecord, reminderStreamId } from './reminder.events';
+import { checkContactAddresses } from './contact-addresses';
 import { CONTACT_ROLES, type Contact, type ContactRole } from './reminders.store';
 import { RemindersRuntime } from './reminders.runtime';
 
@@ -100,8 +101,9 @@ export class RemindersController {
   }
 
   @Put('regions/:region/contacts/:contactId')
-  saveContact(@CurrentPrincipal() principal: Principal, @Param('region') region: string, @Param('contactId') contactId: string, @Body() body: ContactDto) {
+  async saveContact(@CurrentPrincipal() principal: Principal, @Param('region') region: string, @Param('contactId') contactId: string, @Body() body: ContactDto) {
     requireManager(principal, region);
+    await checkContactAddresses(body, this.runtime.webhookTargets);
     const contact: Contact = { ...body, contactId, region, dailyDigest: body.dailyDigest ?? false };
     this.runtime.store.saveContact(contact);
     return shown(contact);

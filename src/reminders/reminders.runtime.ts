@@ -5,6 +5,7 @@ import type { SinergiConfig } from '../config/sinergi.config';
 import type { Clock } from '../core/clock.port';
 import type { EventStore } from '../core/event-store.port';
 import type { ReadModelReader } from '../read-models/read-model.reader';
+import { OutboundTargets } from '../outbound/outbound-targets';
 import { DailyDigest } from './daily-digest';
 import { DeadlineSource } from './deadline-source';
 import { DeliveryWatch } from './delivery-watch';
@@ -34,6 +35,8 @@ export class RemindersRuntime {
   readonly worker?: ReminderWorker;
   readonly dispatcher?: ReminderDispatcher;
   readonly deliveries: DeliveryWatch;
+  /** Where webhooks may go: checked when a contact is saved and again when a delivery connects. */
+  readonly webhookTargets: OutboundTargets;
   private readonly channels: ReminderChannel[] = [];
 
   constructor(
@@ -48,9 +51,10 @@ export class RemindersRuntime {
     this.policies = new ReminderPolicies(this.store, settings.policyFile);
     this.source = new DeadlineSource(reader, this.policies, clock);
     this.deliveries = new DeliveryWatch(events);
+    this.webhookTargets = OutboundTargets.fromList(settings.webhookAllow);
     if (!settings.redisUrl) return;
     if (settings.smtpUrl) this.channels.push(new MailChannel({ url: settings.smtpUrl, from: settings.mailFrom }));
-    this.channels.push(new WebhookChannel());
+    this.channels.push(new WebhookChannel(this.webhookTargets, clock));
     const redis = { redisUrl: settings.redisUrl, prefix: settings.queuePrefix };
     const scheduler = new ReminderScheduler({ ...redis, pollMs: settings.pollMs, attempts: settings.attempts, backoffMs: settings.backoffMs }, this.source, this.policies, clock);
     this.scheduler = scheduler;

@@ -87,7 +87,7 @@ describe('a request with an API token', () => {
   });
 });
 
-describe('an address that keeps presenting bad tokens', () => {
+describe('a token refused again and again from one address', () => {
   let app: TestApp;
 
   beforeAll(async () => {
@@ -95,17 +95,87 @@ describe('an address that keeps presenting bad tokens', () => {
   });
   afterAll(() => app.close());
 
-  it('is answered 429 with Retry-After past the limit, even with a good token, until a minute has passed', async () => {
-    const good = app.tokenOf(bantenCoordinator);
-    for (let i = 0; i < 3; i++) await app.withToken(`sng_guess-${i}`).get('/me').expect(401);
+  it('is answered 429 with Retry-After past the limit, without being looked at, until a minute has passed', async () => {
+    const revoked = 'sng_revoked-token-of-a-forgotten-script';
+    for (let i = 0; i < 3; i++) await app.withToken(revoked).get('/me').expect(401);
 
-    const limited = await app.withToken(`sng_guess-4`).get('/me').expect(429);
+    const limited = await app.withToken(revoked).get('/me').expect(429);
     expect(limited.body.rule).toBe('tooManyAuthenticationFailures');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
-    await app.withToken(good).get('/me').expect(429);
 
     app.clock.set('2025-10-24T03:01:01.000Z');
+    await app.withToken(revoked).get('/me').expect(401);
+  });
+
+  it('never holds back a valid token from the same address', async () => {
+    const good = app.tokenOf(bantenCoordinator);
+    for (let i = 0; i < 40; i++) await app.withToken(`sng_guess-${i}`).get('/me').expect((answer) => expect([401, 429]).toContain(answer.status));
     await app.withToken(good).get('/me').expect(200);
+  });
+
+  it('answers 429 to an address presenting many different bad tokens', async () => {
+    app.clock.set('2025-10-24T03:03:00.000Z');
+    const answers: number[] = [];
+    for (let i = 0; i < 31; i++) answers.push((await app.withToken(`sng_flood-${i}`).get('/me')).status);
+    expect(answers.slice(0, 29).every((status) => status === 401)).toBe(true);
+    expect(answers.at(-1)).toBe(429);
+  });
+});
+
+describe('behind a reverse proxy (SINERGI_TRUST_PROXY)', () => {
+  const behindProxy = (trustProxy: false | string) => TestApp.start({ now: '2025-10-24T03:00:00.000Z', access: new AccessConfig(undefined, 3, [], trustProxy) });
+  const from = (app: TestApp, client: string, token: string) => request(app.url).get('/me').set('X-Forwarded-For', client).set('Authorization', `Bearer ${token}`);
+
+  it('counts refused tokens per client address the trusted proxy names', async () => {
+    const app = await behindProxy('loopback');
+    try {
+      const revoked = 'sng_revoked-token-shared-by-two-offices';
+      for (let i = 0; i < 3; i++) await from(app, '203.0.113.10', revoked).expect(401);
+      await from(app, '203.0.113.10', revoked).expect(429);
+      await from(app, '198.51.100.20', revoked).expect(401);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('believes no X-Forwarded-For unless told to: a client cannot escape the brake by naming another address', async () => {
+    const app = await behindProxy(false);
+    try {
+      const revoked = 'sng_revoked-token-of-a-forgotten-script';
+      for (let i = 0; i < 3; i++) await from(app, `203.0.113.${i}`, revoked).expect(401);
+      await from(app, '203.0.113.99', revoked).expect(429);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('refuses to start with every proxy trusted', () => {
+    expect(() => AccessConfig.fromEnv({ SINERGI_TRUST_PROXY: 'true' })).toThrow(/SINERGI_TRUST_PROXY/);
+    expect(AccessConfig.fromEnv({ SINERGI_TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(AccessConfig.fromEnv({}).trustProxy).toBe(false);
+  });
+});
+
+describe('a user who writes too much within a minute', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await TestApp.start({ now: '2025-10-24T03:00:00.000Z', access: new AccessConfig(undefined, 10, [], false, 3) });
+  });
+  afterAll(() => app.close());
+
+  it('is answered 429 with Retry-After, writing nothing, while others and reads go on', async () => {
+    for (let i = 0; i < 3; i++) await app.as(bantenCoordinator).post('/agreements', bantenOffersBengkulu).expect(201);
+    const head = await app.eventCount();
+    const limited = await app.as(bantenCoordinator).post('/agreements', bantenOffersBengkulu).expect(429);
+    expect(limited.body.rule).toBe('tooManyWrites');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(await app.eventCount()).toBe(head);
+    await app.as(bantenCoordinator).get('/me').expect(200);
+    await app.as({ userId: 'kerja-sama@bantenprov.go.id', role: 'coordinator', region: '36' }).post('/agreements', bantenOffersBengkulu).expect(201);
+
+    app.clock.set('2025-10-24T03:01:01.000Z');
+    await app.as(bantenCoordinator).post('/agreements', bantenOffersBengkulu).expect(201);
   });
 });
 
@@ -117,9 +187,14 @@ describe('the edges of the API', () => {
   });
   afterAll(() => app.close());
 
-  it('answers /health without a token with the liveness only, and with a token with each component', async () => {
+  it('answers /health with the liveness only, but to an admin with each component', async () => {
     expect((await app.anonymous().get('/health').expect(200)).body).toEqual({ status: 'up' });
-    const detailed = (await app.as(bantenCoordinator).get('/health').expect(200)).body;
+    // The components name files and hosts, and list every region's failed deliveries: for the operator only.
+    for (const role of ['coordinator', 'dinas-officer', 'auditor'] as const) {
+      const user = { userId: `${role}@bantenprov.go.id`, role, region: '36', ...(role === 'dinas-officer' ? { opd: 'Dinas Kesehatan' } : {}) };
+      expect((await app.as(user).get('/health').expect(200)).body).toEqual({ status: 'up' });
+    }
+    const detailed = (await app.as(operator).get('/health').expect(200)).body;
     expect(detailed).toMatchObject({ status: 'up', components: { eventStore: { status: 'up', headPosition: 0 } } });
   });
 

@@ -50,7 +50,7 @@ describe("a failing projector thread", () => {
   afterAll(() => app.close());
 
   it('makes /health say the read models are down, with the failure', async () => {
-    const auditor = { userId: 'auditor@kemendagri.go.id', role: 'auditor' as const, region: '31', national: true };
+    const operator = { userId: 'operator@sinergi', role: 'admin' as const, region: '36' };
     const position = (await app.as(bantenCoordinator).post('/agreements', bantenOffersBengkulu).expect(201)).body.position as number;
     await app.get(ProjectionsStatus).caughtUp(position);
     // Someone removes a live table behind the server's back: the thread's next batch cannot be written.
@@ -61,8 +61,8 @@ describe("a failing projector thread", () => {
 
     await app.as(bantenCoordinator).post('/agreements', bantenOffersBengkulu).expect(201);
 
-    await waitUntil(async () => (await app.as(auditor).get('/health')).status === 503, 'the health check to fail', 8_000);
-    const { body } = await app.as(auditor).get('/health').expect(503);
+    await waitUntil(async () => (await app.as(operator).get('/health')).status === 503, 'the health check to fail', 8_000);
+    const { body } = await app.as(operator).get('/health').expect(503);
     expect(body.components.projections).toMatchObject({ status: 'down', error: expect.stringContaining('activity_g') });
   });
 });

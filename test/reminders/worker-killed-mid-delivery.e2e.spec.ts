@@ -32,7 +32,7 @@ class ReminderAppProcess {
     });
     const app = new ReminderAppProcess(child);
     const ready = await app.next('ready');
-    return Object.assign(app, { url: ready.url, token: ready.token });
+    return Object.assign(app, { url: ready.url, token: ready.token, operatorToken: ready.operatorToken });
   }
 
   async ask<T extends FromReminderApp['type']>(message: ToReminderApp, answer: T): Promise<Extract<FromReminderApp, { type: T }>> {
@@ -136,7 +136,7 @@ describe('a worker killed while its reminder mail is in flight', () => {
   });
 
   it('shows the unconfirmed claim on /health, from the store', async () => {
-    const { body } = await request(second?.url ?? '').get('/health').set('Authorization', `Bearer ${second?.token}`).expect(200);
+    const { body } = await request(second?.url ?? '').get('/health').set('Authorization', `Bearer ${second?.operatorToken}`).expect(200);
     expect(body.components.reminders.unconfirmed).toEqual({
       count: 1,
       deliveries: [expect.objectContaining({ deliveryId, agreementId, channel: 'email', address: DINKES_MAIL })],

@@ -10,7 +10,7 @@ import { testReminders } from './reminder-receivers';
  * The whole application in a process of its own, so a test can SIGKILL it mid-delivery, then start another on the
  * same data directory and Redis. Started with `fork` and driven over IPC:
  *   argv: <dataDir> <redisUrl> <smtpUrl> <queuePrefix> <clock start (ISO)>
- *   → { type: 'ready', url, token }            a token of an observer (an auditor) added for this process
+ *   → { type: 'ready', url, token, operatorToken }   tokens of an observer (an auditor) and an operator (an admin) of this process
  *   ← { type: 'setup' }                        the Bengkulu Dinkes contact, an active KSB, a follow-up due 30 June 2026
  *   → { type: 'setup-done', agreementId }
  *   ← { type: 'move-to', instant }             moves the clock and reconciles, so what is due runs
@@ -18,7 +18,7 @@ import { testReminders } from './reminder-receivers';
  */
 export type ToReminderApp = { type: 'setup' } | { type: 'move-to'; instant: string };
 export type FromReminderApp =
-  | { type: 'ready'; url: string; token: string }
+  | { type: 'ready'; url: string; token: string; operatorToken: string }
   | { type: 'setup-done'; agreementId: string }
   | { type: 'moved' }
   | { type: 'failed'; error: string };
@@ -68,7 +68,8 @@ async function main(): Promise<void> {
     handled().then(send, (error: unknown) => send({ type: 'failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
   });
   const observer = { userId: `observer-${process.pid}`, role: 'auditor' as const, region: BENGKULU, national: true };
-  send({ type: 'ready', url: app.url, token: app.tokenOf(observer) });
+  const operator = { userId: `operator-${process.pid}`, role: 'admin' as const, region: BENGKULU };
+  send({ type: 'ready', url: app.url, token: app.tokenOf(observer), operatorToken: app.tokenOf(operator) });
 }
 
 if (require.main === module) {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { freePort } from './private-redis';
 import { type RemindersSettings, remindersDisabled } from '../../src/config/sinergi.config';
-import { SIGNATURE_HEADER, webhookSignature } from '../../src/reminders/reminder-channels';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, webhookSignature } from '../../src/reminders/reminder-channels';
 
 export interface ReceivedMail {
   to: string[];
@@ -112,7 +112,7 @@ export class WebhookReceiver {
           path: request.url ?? '',
           body: JSON.parse(raw) as Record<string, unknown>,
           headers: request.headers,
-          signatureValid: request.headers[SIGNATURE_HEADER] === webhookSignature(raw, secret),
+          signatureValid: request.headers[SIGNATURE_HEADER] === webhookSignature(raw, secret, Number(request.headers[TIMESTAMP_HEADER])),
         });
         response.writeHead(204).end();
       });
@@ -145,6 +145,8 @@ export function testReminders(redisUrl: string, overrides: Partial<RemindersSett
     attempts: 3,
     backoffMs: 100,
     concurrency: 5,
+    // The test's receivers listen on the loopback address, as an office's internal gateway would on its network.
+    webhookAllow: '127.0.0.1',
     ...overrides,
   };
 }

@@ -98,7 +98,8 @@ export class TestApp {
       .overrideProvider(Clock)
       .useValue(clock)
       .overrideProvider(AccessConfig)
-      .useValue(options.access ?? new AccessConfig(undefined))
+      // Tests write faster than people do, on a clock that stands still: the brake on writes has a spec of its own.
+      .useValue(options.access ?? new AccessConfig(undefined, undefined, undefined, undefined, 1_000_000))
       .compile();
     const app = moduleRef.createNestApplication<NestExpressApplication>({
       bodyParser: false,
