@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import {
   type AllStreamSubscription,
   type AppendStreamRequest,
@@ -42,13 +43,50 @@ export type KurrentDbConnection = Pick<KurrentDBClient, 'readStream' | 'multiStr
 export interface KurrentDbEventStoreOptions {
   /** Stamps `metadata.recordedAt`. */
   clock?: Clock;
-  /** How many times an append is tried again when another writer moved the global log first. */
+  /** How many times an append is tried in all, when another writer keeps moving the global log first. */
   maxAttempts?: number;
+}
+
+/** What the appends of this store went through, since it was opened. */
+export interface KurrentDbAppendStats {
+  /** Appends that wrote events. */
+  appended: number;
+  /** Tries that found the global log moved by another writer (another node), and were made again. */
+  logConflicts: number;
+  /** Tries that found a stream further than this store knew it (another node wrote to it), and were made again. */
+  staleStreams: number;
+  /** Appends given up after `maxAttempts` tries (each failed with {@link GlobalLogContention}). */
+  gaveUp: number;
+}
+
+/** Another writer kept moving the global log first: the append was given up, nothing of it written. */
+export class GlobalLogContention extends Error {
+  constructor(streamId: string, attempts: number) {
+    super(`the KurrentDB global log kept moving: ${streamId} was not appended after ${attempts} attempts`);
+    this.name = 'GlobalLogContention';
+  }
 }
 
 /** Events per atomic write when importing: a KurrentDB transaction has a size limit. */
 const IMPORT_RUN = 500;
 const LONGEST_RETRY_DELAY_MS = 5000;
+/** Streams whose head the store remembers; the least recently used is forgotten first. */
+const KNOWN_STREAM_HEADS = 10_000;
+const DEFAULT_MAX_ATTEMPTS = 20;
+
+/** Where a stream ends, as far as this store knows: what the next append expects and chains its hash to. */
+interface StreamHead {
+  revision: number;
+  hash: string;
+}
+
+/** Where the global log ends: its last position, and the time that recordedAt must not go below. */
+interface LogHead {
+  position: number;
+  recordedAt: string;
+}
+
+const EMPTY_LOG: LogHead = { position: 0, recordedAt: '' };
 
 /**
  * The event store on KurrentDB (EventStoreDB's successor), version 25.1 or newer: it needs atomic appends to
@@ -67,6 +105,12 @@ const LONGEST_RETRY_DELAY_MS = 5000;
  * KurrentDB event ids are derived from the Sinergi ids (UUID v5), so a retried write carries the same ids.
  * The global log doubles the storage of the events: the price of an exact, gapless order that subscriptions to
  * `$all` (filtered to the log stream) can follow and resume from a plain position number.
+ *
+ * An append costs one round trip when the store knows where its stream and the log end, as it does after its own
+ * appends and reads: it writes expecting those heads, and KurrentDB checks them in the same atomic step (a
+ * `no-stream` append needs no head at all). Only when KurrentDB refuses (another node wrote first) does it read
+ * what moved and try again, at most `maxAttempts` times in all; an idempotency key is looked up only then, since a
+ * used key makes the write fail on the key's stream. {@link KurrentDbEventStore.appendStats} counts the retries.
  */
 export class KurrentDbEventStore extends EventStore implements RecordedEventImport {
   /** Appends of this process run one after another: they would only make each other retry. */
@@ -74,6 +118,12 @@ export class KurrentDbEventStore extends EventStore implements RecordedEventImpo
   private readonly subscriptions = new Set<KurrentDbSubscription>();
   private readonly clock: Clock;
   private readonly maxAttempts: number;
+  private readonly logger = new Logger('KurrentDbEventStore');
+  private readonly stats: KurrentDbAppendStats = { appended: 0, logConflicts: 0, staleStreams: 0, gaveUp: 0 };
+  /** The log's head as this store last saw it; undefined when it must be read. */
+  private logHead: LogHead | undefined;
+  /** Heads of recently written or read streams, least recently used first. */
+  private readonly streamHeads = new Map<string, StreamHead>();
   private closed = false;
 
   constructor(
@@ -82,7 +132,7 @@ export class KurrentDbEventStore extends EventStore implements RecordedEventImpo
   ) {
     super();
     this.clock = options.clock ?? new SystemClock();
-    this.maxAttempts = options.maxAttempts ?? 50;
+    this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   }
 
   /** `url` is a KurrentDB connection string, such as `kurrentdb://localhost:2113?tls=false`. */
@@ -113,7 +163,10 @@ export class KurrentDbEventStore extends EventStore implements RecordedEventImpo
     const after = options.afterRevision ?? -1;
     const to = options.toRevision ?? Number.MAX_SAFE_INTEGER;
     if (to <= after) return [];
-    return this.read(streamId, { fromRevision: BigInt(after + 1), maxCount: to - after });
+    const events = await this.read(streamId, { fromRevision: BigInt(after + 1), maxCount: to - after });
+    // Read to its end, the stream's last event is its head: the next append to it needs no read of its own.
+    if (options.toRevision === undefined && events.length > 0) this.remember(events[events.length - 1]);
+    return events;
   }
 
   async readAll(afterPosition: number, limit: number): Promise<RecordedEvent[]> {
@@ -122,7 +175,12 @@ export class KurrentDbEventStore extends EventStore implements RecordedEventImpo
   }
 
   async headPosition(): Promise<number> {
-    return (await this.lastEvent(GLOBAL_LOG_STREAM))?.position ?? 0;
+    return (await this.readLogHead()).position;
+  }
+
+  /** Counts of what this store's appends went through, so that contention on the global log can be watched. */
+  appendStats(): Readonly<KurrentDbAppendStats> {
+    return { ...this.stats };
   }
 
   async findAppend(idempotencyKey: string): Promise<AppendResult | undefined> {
@@ -154,6 +212,7 @@ export class KurrentDbEventStore extends EventStore implements RecordedEventImpo
    */
   async importRecorded(events: readonly RecordedEvent[], appends: readonly RecordedAppend[]): Promise<void> {
     assertContinues(await this.headPosition(), events);
+    this.forgetHeads();
     for (const run of runsOfOneStream(events)) {
       const first = run[0];
       const last = run[run.length - 1];
@@ -181,50 +240,129 @@ export class KurrentDbEventStore extends EventStore implements RecordedEventImpo
     expected: ExpectedRevision,
     idempotencyKey: string | undefined,
   ): Promise<AppendResult> {
+    if (events.length === 0) return this.checkOnly(streamId, expected, idempotencyKey);
     for (let attempt = 1; ; attempt++) {
-      if (idempotencyKey !== undefined) {
-        const prior = await this.findAppend(idempotencyKey);
-        if (prior) return { ...prior, replayed: true };
+      let head = await this.streamHeadFor(streamId, expected);
+      if (!matches(expected, head?.revision ?? -1)) {
+        // What this store remembers may be behind another node's appends: only the stored head can refuse.
+        head = await this.readStreamHead(streamId);
+        if (!matches(expected, head?.revision ?? -1)) return this.refuse(streamId, expected, head?.revision ?? -1, idempotencyKey);
       }
-      const last = await this.lastEvent(streamId);
-      const current = last?.revision ?? -1;
-      if (!matches(expected, current)) throw new WrongExpectedRevision(streamId, expected, last ? current : 'no-stream');
-      if (events.length === 0) {
-        return { streamId, firstRevision: current + 1, lastRevision: current, lastPosition: last?.position ?? 0, replayed: false };
-      }
-      const logHead = await this.lastEvent(GLOBAL_LOG_STREAM);
-      const head = logHead?.position ?? 0;
-      const recorded = stamp(streamId, events, last, head, this.recordedAt(logHead));
+      const log = this.logHead ?? (await this.readLogHead());
+      const start = log.position;
+      const recorded = stamp(streamId, events, head, start, this.recordedAt(log));
+      const current = head?.revision ?? -1;
       const result: AppendResult = {
         streamId,
         firstRevision: current + 1,
         lastRevision: current + events.length,
-        lastPosition: head + events.length,
+        lastPosition: start + events.length,
         replayed: false,
       };
       const requests: AppendStreamRequest[] = [
         { streamName: streamId, events: recorded.map(streamCopy), expectedState: expectedAfter(current) },
-        { streamName: GLOBAL_LOG_STREAM, events: recorded.map(logCopy), expectedState: expectedAfter(head - 1) },
+        { streamName: GLOBAL_LOG_STREAM, events: recorded.map(logCopy), expectedState: expectedAfter(start - 1) },
       ];
       if (idempotencyKey !== undefined) requests.push(idempotencyRecord({ key: idempotencyKey, result }));
       try {
         await this.client.multiStreamAppend(requests);
-        return result;
       } catch (error) {
-        // Another writer moved the stream, the log or the key first: look again at where everything is.
         if (!(error instanceof WrongExpectedVersionError)) throw error;
-        if (attempt >= this.maxAttempts) {
-          throw new Error(`the KurrentDB global log kept moving: ${streamId} was not appended after ${attempt} attempts`);
-        }
-        await pause(Math.random() * 10 * attempt);
+        // A used key fails the write on the key's stream (or first on a stream the first append moved).
+        const prior = idempotencyKey === undefined ? undefined : await this.findAppend(idempotencyKey);
+        if (prior) return { ...prior, replayed: true };
+        await this.afterRefusal(streamId, expected, error, attempt);
+        continue;
       }
+      this.stats.appended++;
+      this.remember(recorded[recorded.length - 1]);
+      return result;
     }
   }
 
+  /** An empty append: checked against the stored stream, writing nothing. */
+  private async checkOnly(streamId: string, expected: ExpectedRevision, idempotencyKey: string | undefined): Promise<AppendResult> {
+    const prior = idempotencyKey === undefined ? undefined : await this.findAppend(idempotencyKey);
+    if (prior) return { ...prior, replayed: true };
+    const last = await this.lastEvent(streamId);
+    const current = last?.revision ?? -1;
+    if (!matches(expected, current)) throw new WrongExpectedRevision(streamId, expected, last ? current : 'no-stream');
+    return { streamId, firstRevision: current + 1, lastRevision: current, lastPosition: last?.position ?? 0, replayed: false };
+  }
+
+  /**
+   * KurrentDB refused a write (its idempotency key unused) because a stream was not where this store expected it:
+   * forget what moved, refuse the append if its own stream is not where the caller expects it, or try again.
+   */
+  private async afterRefusal(streamId: string, expected: ExpectedRevision, refusal: WrongExpectedVersionError, attempt: number): Promise<void> {
+    if (refusal.streamName === streamId) {
+      this.streamHeads.delete(streamId);
+      const actual = refusal.actualState === 'no_stream' ? -1 : Number(refusal.actualState);
+      if (!matches(expected, actual)) throw new WrongExpectedRevision(streamId, expected, actual < 0 ? 'no-stream' : actual);
+      this.stats.staleStreams++;
+    } else {
+      // The global log moved (or, for a moment, a key another node is writing: looked up again on the next try).
+      this.logHead = undefined;
+      this.stats.logConflicts++;
+    }
+    if (attempt >= this.maxAttempts) {
+      this.stats.gaveUp++;
+      this.logger.warn(`gave up appending to ${streamId} after ${attempt} attempts: other writers kept moving the global log`);
+      throw new GlobalLogContention(streamId, attempt);
+    }
+    // Another node is writing: a random pause, growing with each try, lets one of the two go first.
+    if (refusal.streamName !== streamId) await pause(Math.random() * Math.min(10 * attempt, 200));
+  }
+
+  /** Throws WrongExpectedRevision, unless the idempotency key was used: then the first append's result is the answer. */
+  private async refuse(streamId: string, expected: ExpectedRevision, actual: number, idempotencyKey: string | undefined): Promise<AppendResult> {
+    const prior = idempotencyKey === undefined ? undefined : await this.findAppend(idempotencyKey);
+    if (prior) return { ...prior, replayed: true };
+    throw new WrongExpectedRevision(streamId, expected, actual < 0 ? 'no-stream' : actual);
+  }
+
+  /** The head to append after: remembered, known from a `no-stream` expectation, or read. */
+  private async streamHeadFor(streamId: string, expected: ExpectedRevision): Promise<StreamHead | undefined> {
+    const known = this.streamHeads.get(streamId);
+    if (known) return known;
+    return expected === 'no-stream' ? undefined : this.readStreamHead(streamId);
+  }
+
+  private async readStreamHead(streamId: string): Promise<StreamHead | undefined> {
+    const last = await this.lastEvent(streamId);
+    if (last) this.remember(last);
+    return last;
+  }
+
+  private async readLogHead(): Promise<LogHead> {
+    const last = await this.lastEvent(GLOBAL_LOG_STREAM);
+    if (!last) return (this.logHead ??= EMPTY_LOG);
+    this.remember(last);
+    return { position: last.position, recordedAt: last.metadata.recordedAt };
+  }
+
+  /** Keeps `event` as the head of its stream and of the log, unless a later one is known already. */
+  private remember(event: RecordedEvent): void {
+    const known = this.streamHeads.get(event.streamId);
+    if (!known || known.revision <= event.revision) {
+      this.streamHeads.delete(event.streamId);
+      this.streamHeads.set(event.streamId, { revision: event.revision, hash: event.hash });
+      if (this.streamHeads.size > KNOWN_STREAM_HEADS) this.streamHeads.delete(this.streamHeads.keys().next().value as string);
+    }
+    if (!this.logHead || this.logHead.position < event.position) {
+      this.logHead = { position: event.position, recordedAt: event.metadata.recordedAt };
+    }
+  }
+
+  private forgetHeads(): void {
+    this.logHead = undefined;
+    this.streamHeads.clear();
+  }
+
   /** Never earlier than the last event's: recordedAt follows the global order even when writers' clocks disagree. */
-  private recordedAt(logHead: RecordedEvent | undefined): string {
+  private recordedAt(logHead: LogHead): string {
     const now = this.clock.now().toISOString();
-    const latest = logHead?.metadata.recordedAt ?? '';
+    const latest = logHead.recordedAt;
     return now > latest ? now : latest;
   }
 
@@ -273,13 +411,7 @@ async function* readOrNothing(client: KurrentDbConnection, streamName: string, o
   }
 }
 
-function stamp(
-  streamId: string,
-  events: NewEvent[],
-  last: RecordedEvent | undefined,
-  head: number,
-  recordedAt: string,
-): RecordedEvent[] {
+function stamp(streamId: string, events: NewEvent[], last: StreamHead | undefined, head: number, recordedAt: string): RecordedEvent[] {
   let previousHash = last?.hash ?? GENESIS_HASH;
   const firstRevision = (last?.revision ?? -1) + 1;
   return events.map((event, i) => {
