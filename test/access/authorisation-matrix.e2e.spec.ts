@@ -152,6 +152,16 @@ const RULES: Record<string, RouteRule> = {
   'GET /regions/{region}/reminder-policy': { admits: ALL_ROLES, acrossRegions: ['admin', 'national-auditor'] },
   'PUT /regions/{region}/reminder-policy': { admits: ['coordinator', 'admin'], acrossRegions: ['admin'], body: { rules: {} } },
 
+  // A region's settings: read by its users, national auditors and admins; set by its coordinators and admins.
+  'GET /regions/{code}/settings': { admits: ALL_ROLES, acrossRegions: ['admin', 'national-auditor'] },
+  'PUT /regions/{code}/settings/report-signatory': {
+    admits: ['coordinator', 'admin'],
+    acrossRegions: ['admin'],
+    body: { position: 'Kepala Biro Pemerintahan dan Otonomi Daerah', name: 'Pejabat Banten', nip: '197001011990031001' },
+  },
+  'PUT /regions/{code}/settings/open-data': { admits: ['coordinator', 'admin'], acrossRegions: ['admin'], body: { published: true } },
+  'GET /regions/{code}/reports/semester': { admits: READERS, acrossRegions: ['national-auditor'], query: 'year=2025&semester=2&format=json' },
+
   'GET /audit/agreements/{agreementId}/history': AUDIT_READ,
   'GET /audit/agreements/{agreementId}/as-of': { ...AUDIT_READ, query: 'date=2025-10-24' },
   'GET /audit/agreements/{agreementId}/diff': { ...AUDIT_READ, query: 'from=2025-10-01&to=2025-10-24' },
