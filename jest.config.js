@@ -12,6 +12,6 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testMatch: ['**/*.spec.ts'],
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', swc] },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|uid|file-type|idn-area-data|jose|oidc-provider)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|uid|file-type|token-types|strtok3|@tokenizer|uint8array-extras|@borewit|idn-area-data|jose|oidc-provider)/)'],
   testTimeout: 30000,
 };

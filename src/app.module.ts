@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AccessModule } from './access/access.module';
 import { AgreementsModule } from './agreements/agreements.module';
 import { AuditModule } from './audit/audit.module';
+import { DocumentsModule } from './documents/documents.module';
 import { HealthController } from './health/health.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { EventStoreModule } from './infrastructure/event-store.module';
@@ -14,7 +15,7 @@ import { ReportsModule } from './reports/reports.module';
 import { WebModule } from './web/web.module';
 
 @Module({
-  imports: [CqrsModule.forRoot(), EventStoreModule, AccessModule, AgreementsModule, AuditModule, ReadModelsModule, RegionSettingsModule, ReportsModule, RemindersModule, WebModule],
+  imports: [CqrsModule.forRoot(), EventStoreModule, AccessModule, AgreementsModule, DocumentsModule, AuditModule, ReadModelsModule, RegionSettingsModule, ReportsModule, RemindersModule, WebModule],
   controllers: [HealthController],
   providers: [
     { provide: APP_FILTER, useClass: ApiExceptionFilter },

@@ -143,6 +143,15 @@ export function authorizeRead(viewer: Principal, state: Pick<AgreementState, 'pa
   if (!canSeeAgreementOf(viewer, state.parties)) throw new RegionNotAParty(viewer.region);
 }
 
+/**
+ * May this user hand in the file of a document a step of the agreement named? Whoever records steps of it: a
+ * coordinator or dinas officer of a party region. Throws the rule it breaks.
+ */
+export function authorizeDocumentUpload(uploader: Principal, state: Pick<AgreementState, 'parties'>): void {
+  if (uploader.role === 'auditor' || uploader.role === 'admin') throw new ReadOnlyRole(uploader.role);
+  if (!state.parties.includes(uploader.region)) throw new RegionNotAParty(uploader.region);
+}
+
 /** May this user read everything of a region (its portfolio, its agreements' histories)? Throws the rule it breaks. */
 export function authorizeRegionRead(viewer: Principal, region: string): void {
   if (viewer.role === 'admin') throw new OperatorSeesNoAgreements();

@@ -26,6 +26,8 @@ import {
   reminderRecordsOf,
 } from './agreement-audit';
 import type { AgreementExport } from './audit-export';
+import { type DocumentsVerification, verifyDocuments } from '../documents/document-check';
+import { DocumentStore } from '../documents/document-store.port';
 import { DatesOutOfOrder } from './audit.errors';
 import { type VerificationResult, verifyLog, verifyStream } from './log-verifier';
 
@@ -40,6 +42,8 @@ export interface AuditTrail {
 export interface LogVerification extends VerificationResult {
   /** Present when a seal written down earlier was given: whether the log up to `position` still has it. */
   sealCheck?: { expected: string; matches: boolean };
+  /** Every document a step names, read back and hashed again: which are missing or no longer match. */
+  documents?: DocumentsVerification;
 }
 
 /** The agreement's full history (KSB, PKS, follow-ups, visits) with who, when and why. */
@@ -109,6 +113,8 @@ export class VerifyEventLog extends Query<LogVerification> {
   constructor(
     readonly upTo?: number,
     readonly expectedSeal?: string,
+    /** Also read back every document a step names and hash it again. */
+    readonly withDocuments = true,
   ) {
     super();
   }
@@ -164,10 +170,14 @@ export class ExportAgreementHandler implements IQueryHandler<ExportAgreement> {
 
 @QueryHandler(VerifyEventLog)
 export class VerifyEventLogHandler implements IQueryHandler<VerifyEventLog> {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly documents: DocumentStore,
+  ) {}
 
-  async execute({ upTo, expectedSeal }: VerifyEventLog): Promise<LogVerification> {
-    return checkedAgainstSeal(await verifyLog(this.store, { upTo }), expectedSeal);
+  async execute({ upTo, expectedSeal, withDocuments }: VerifyEventLog): Promise<LogVerification> {
+    const result = checkedAgainstSeal(await verifyLog(this.store, { upTo }), expectedSeal);
+    return withDocuments ? { ...result, documents: await verifyDocuments(this.store, this.documents) } : result;
   }
 }
 

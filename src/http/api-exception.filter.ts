@@ -22,7 +22,9 @@ const STATUS_OF_KIND = {
   conflict: HttpStatus.CONFLICT,
   'not-found': HttpStatus.NOT_FOUND,
   forbidden: HttpStatus.FORBIDDEN,
-};
+  'too-large': HttpStatus.PAYLOAD_TOO_LARGE,
+  'unsupported-type': HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+} satisfies Record<DomainError['kind'], HttpStatus>;
 
 /** One error shape for every failure: domain refusals, validation, malformed or oversized bodies. */
 @Catch()

@@ -16,6 +16,7 @@ import { EventStore } from '../../src/core/event-store.port';
 import { readModelFileOf, ReadModelsConfig, type ReadModelStoreSelection } from '../../src/read-models/read-models.config';
 import { RegionDirectory } from '../../src/regions/region-directory';
 import { configureApp } from '../../src/http/configure-app';
+import { documentDirectoryOf, DocumentsConfig, type DocumentStoreSelection } from '../../src/documents/documents.config';
 
 /** A clock that stands still until a test moves it. */
 export class TestClock extends Clock {
@@ -40,7 +41,8 @@ export class TestClock extends Clock {
 export interface RequestsAs {
   get(path: string): request.Test;
   post(path: string, body?: object): request.Test;
-  put(path: string, body: object): request.Test;
+  /** With a JSON body, or none: a file is then sent with `.send(bytes)`. */
+  put(path: string, body?: object): request.Test;
 }
 
 export interface TestAppOptions {
@@ -59,6 +61,10 @@ export interface TestAppOptions {
   events?: EventStoreSelection;
   /** The read models: SQLite in the data directory (the default), or a schema of a PostgreSQL database. */
   readModels?: { adapter: 'sqlite' } | Extract<ReadModelStoreSelection, { adapter: 'postgres' }>;
+  /** The documents: files in the data directory (the default), or a PostgreSQL database. */
+  documents?: Extract<DocumentStoreSelection, { adapter: 'postgres' }>;
+  /** Largest document accepted; 20 MB by default. */
+  documentMaxBytes?: number;
 }
 
 /** Who an API token is for, beyond the actor it records: name and scope. */
@@ -95,6 +101,8 @@ export class TestApp {
           'in-process',
         ),
       )
+      .overrideProvider(DocumentsConfig)
+      .useValue(new DocumentsConfig(options.documents ?? { adapter: 'files', directory: documentDirectoryOf({ dataDir }) }, options.documentMaxBytes))
       .overrideProvider(Clock)
       .useValue(clock)
       .overrideProvider(AccessConfig)
@@ -168,7 +176,10 @@ export class TestApp {
         const test = agent.post(path).set(headers);
         return body === undefined ? test : test.send(body);
       },
-      put: (path, body) => agent.put(path).set(headers).send(body),
+      put: (path, body) => {
+        const test = agent.put(path).set(headers);
+        return body === undefined ? test : test.send(body);
+      },
     };
   }
 }

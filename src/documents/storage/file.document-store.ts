@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { type FileHandle, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { DocumentStore, type KeepResult, isSha256Hex } from '../document-store.port';
+import { Sha256Counter } from '../sha256-counter';
+
+/** Where uploads are written before they are whole and checked: never read from, cleared of leftovers on open. */
+const INCOMING = '.incoming';
+
+/**
+ * Documents as files under `<data dir>/documents/<first two hex digits>/<sha256>`: embedded, nothing to install.
+ * A document is written to a temporary file beside them, flushed to disk, renamed into place (atomic on one file
+ * system) and its directory flushed, so a crash leaves either the whole document or none of it.
+ */
+export class FileDocumentStore extends DocumentStore {
+  private constructor(readonly root: string) {
+    super();
+  }
+
+  get location(): string {
+    return this.root;
+  }
+
+  static async open(root: string): Promise<FileDocumentStore> {
+    // What a crash left half written is of no use to anyone: no answer was given for it.
+    await rm(join(root, INCOMING), { recursive: true, force: true });
+    await mkdir(join(root, INCOMING), { recursive: true });
+    return new FileDocumentStore(root);
+  }
+
+  async keep(sha256: string, content: Readable): Promise<KeepResult> {
+    const target = this.pathOf(sha256);
+    const counter = new Sha256Counter();
+    const kept = await this.sizeOf(sha256);
+    if (kept !== undefined) {
+      for await (const chunk of content) counter.update(chunk as Buffer);
+      counter.expect(sha256);
+      return { sha256, size: kept, alreadyKept: true };
+    }
+    const temporary = join(this.root, INCOMING, randomUUID());
+    const file = await open(temporary, 'wx');
+    try {
+      for await (const chunk of content) {
+        counter.update(chunk as Buffer);
+        await file.write(chunk as Buffer);
+      }
+      counter.expect(sha256);
+      await file.sync();
+    } catch (error) {
+      await closeAndRemove(file, temporary);
+      throw error;
+    }
+    await file.close();
+    const shard = join(this.root, sha256.slice(0, 2));
+    const created = await mkdir(shard, { recursive: true });
+    if (created) await syncDirectory(this.root);
+    // Two uploads of the same bytes may race here: renaming identical content over itself is harmless.
+    await rename(temporary, target);
+    await syncDirectory(shard);
+    return { sha256, size: counter.size, alreadyKept: false };
+  }
+
+  async open(sha256: string): Promise<Readable | undefined> {
+    if (!isSha256Hex(sha256)) return undefined;
+    const file = await open(this.pathOf(sha256), 'r').catch(ignoreMissing);
+    return file ? createReadStream('', { fd: file, autoClose: true }) : undefined;
+  }
+
+  async sizeOf(sha256: string): Promise<number | undefined> {
+    if (!isSha256Hex(sha256)) return undefined;
+    const stats = await stat(this.pathOf(sha256)).catch(ignoreMissing);
+    return stats?.size;
+  }
+
+  async *hashes(): AsyncIterable<string> {
+    for (const shard of await readdir(this.root)) {
+      if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+      for (const name of await readdir(join(this.root, shard))) {
+        if (isSha256Hex(name) && name.startsWith(shard)) yield name;
+      }
+    }
+  }
+
+  async close(): Promise<void> {}
+
+  private pathOf(sha256: string): string {
+    return join(this.root, sha256.slice(0, 2), sha256);
+  }
+}
+
+function ignoreMissing(error: NodeJS.ErrnoException): undefined {
+  if (error.code === 'ENOENT') return undefined;
+  throw error;
+}
+
+async function closeAndRemove(file: FileHandle, path: string): Promise<void> {
+  await file.close().catch(() => undefined);
+  await rm(path, { force: true });
+}
+
+/** A rename or a new entry is durable only once its directory is flushed. */
+async function syncDirectory(path: string): Promise<void> {
+  const directory = await open(path, 'r');
+  try {
+    await directory.sync();
+  } finally {
+    await directory.close();
+  }
+}

@@ -1,0 +1,41 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FileDocumentStore } from '../../src/documents/storage/file.document-store';
+import { documentStoreContract, piecesOf, sha256Of } from './document-store.contract';
+
+describe('the file document store', () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'sinergi-documents-'));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  documentStoreContract('FileDocumentStore', async () => {
+    const store = await FileDocumentStore.open(root);
+    return { store, close: () => store.close() };
+  });
+
+  describe('FileDocumentStore', () => {
+    it('keeps a document as a plain file named by its hash, under a directory of its first two hex digits', async () => {
+      const store = await FileDocumentStore.open(root);
+      const bytes = randomBytes(100);
+      const sha256 = sha256Of(bytes);
+
+      await store.keep(sha256, piecesOf(bytes));
+
+      expect(readFileSync(join(root, sha256.slice(0, 2), sha256))).toEqual(bytes);
+      expect(readdirSync(join(root, '.incoming'))).toEqual([]);
+    });
+
+    it('throws away on opening what a crash left half written', async () => {
+      mkdirSync(join(root, '.incoming'), { recursive: true });
+      writeFileSync(join(root, '.incoming', 'interrupted'), randomBytes(10));
+
+      await FileDocumentStore.open(root);
+
+      expect(readdirSync(join(root, '.incoming'))).toEqual([]);
+    });
+  });
+});
