@@ -80,6 +80,8 @@ export function documentsNamedBy(event: RecordedAgreementEvent): DocumentNaming[
     case 'FollowUpAcknowledged':
     case 'FollowUpDueDateExtended':
     case 'FollowUpCancelled':
+    case 'AgreementImported':
+    case 'PksImported':
       return [];
     default:
       return assertNever(event);

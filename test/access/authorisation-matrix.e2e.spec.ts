@@ -138,6 +138,11 @@ const RULES: Record<string, RouteRule> = {
   'POST /agreements/{agreementId}/visits/{visitId}/report': { admits: PARTY_WRITER, body: { date: '2026-07-15', summary: 'ok', outcomes: [] } },
   'POST /agreements/{agreementId}/visits/{visitId}/cancellation': { admits: PARTY_WRITER, body: { reason: 'batal' } },
 
+  // The files of the documents the steps name: handed in by those who record steps, read by those who read the agreement.
+  'GET /agreements/{agreementId}/documents': { admits: READERS, acrossRegions: ['national-auditor'] },
+  'PUT /agreements/{agreementId}/documents/{sha256}': { admits: ['coordinator', 'dinas-officer'] },
+  'GET /agreements/{agreementId}/documents/{sha256}': { admits: READERS, acrossRegions: ['national-auditor'] },
+
   'GET /agreements/{agreementId}/reminders': { admits: READERS, acrossRegions: ['national-auditor'] },
   'GET /regions/{code}/portfolio': { admits: READERS, acrossRegions: ['national-auditor'] },
   'GET /regions/{code}/worklist': { admits: READERS, acrossRegions: ['national-auditor'] },
@@ -328,6 +333,8 @@ describe('the authorisation matrix over every route of the OpenAPI document', ()
       code: region,
       contactId: CONTACT_ID,
       userId: bantenCoordinator.userId,
+      // The draft every probed agreement names.
+      sha256: sha256('draft v1'),
     };
     return path.replace(/\{(\w+)\}/g, (_, name: string) => {
       const value = values[name];
