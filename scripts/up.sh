@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Quick start: install what is missing, build, and run Sinergi with its embedded store. Reminders need Redis: the
-# one of REDIS_URL when it is set, otherwise a private redis-server started here (when one is installed) and stopped
-# when Sinergi stops.
+# one of REDIS_URL when it is set, otherwise a private redis-server started here (installed first where it can be,
+# by the same script as `npm test`'s) and stopped when Sinergi stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/ensure-deps.sh
+node scripts/ensure-deps.js up
 if [ ! -f dist/src/main.js ] || [ -n "$(find src projections package.json -newer dist/src/main.js -print -quit 2>/dev/null)" ]; then
   echo "Building..." >&2
   npm run --silent build >&2
@@ -40,7 +40,7 @@ elif command -v redis-server >/dev/null; then
   echo "Reminders: ON, with a private redis-server on 127.0.0.1:${redis_port} (data in $data_dir/redis, stopped with Sinergi)" >&2
 else
   echo "Reminders: OFF. No REDIS_URL and no redis-server installed: agreements work, but no reminder is scheduled or sent." >&2
-  echo "  To turn them on: apt-get install redis-server (then run this again), or set REDIS_URL=redis://host:6379" >&2
+  echo "  To turn them on: install redis-server as said above (then run this again), or set REDIS_URL=redis://host:6379" >&2
 fi
 if [ -n "${REDIS_URL:-}" ] && [ -z "${SINERGI_SMTP_URL:-}" ]; then
   echo "Reminders: SINERGI_SMTP_URL is not set, so no e-mail is sent (webhooks only); e.g. SINERGI_SMTP_URL=smtp://user:pass@mail.example.go.id:587" >&2

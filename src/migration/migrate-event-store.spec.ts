@@ -18,7 +18,7 @@ import { runMigrateCommand } from './migrate-command';
 import { MigrationRefused, migrateEventStore } from './migrate-event-store';
 import { readSqliteIdempotencyKeys } from './sqlite-idempotency-keys';
 
-if (postgresSkipped) console.warn('Migration specs to PostgreSQL skipped: SINERGI_SKIP_POSTGRES=1');
+if (postgresSkipped) console.warn('Migration specs to PostgreSQL skipped: PostgreSQL is not installed, or SINERGI_SKIP_POSTGRES=1');
 
 const directories: string[] = [];
 const temporaryDirectory = (): string => {

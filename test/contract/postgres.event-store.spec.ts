@@ -10,7 +10,7 @@ import { type PrivatePostgres, postgresSkipped, startPrivatePostgres } from '../
 import { event, eventStoreContract, eventually, pause, streamName } from './event-store.contract';
 
 if (postgresSkipped) {
-  console.warn('PostgreSQL event store specs skipped: SINERGI_SKIP_POSTGRES=1');
+  console.warn('PostgreSQL event store specs skipped: PostgreSQL is not installed, or SINERGI_SKIP_POSTGRES=1');
 }
 const describeWithPostgres = postgresSkipped ? describe.skip : describe;
 

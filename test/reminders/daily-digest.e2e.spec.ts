@@ -7,6 +7,7 @@ import { PrivateRedis } from '../support/private-redis';
 import { SmtpSink, WebhookReceiver, testReminders } from '../support/reminder-receivers';
 import { TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait-until';
+import { describeNeeding } from '../support/system-parts';
 
 const DINKES = 'Dinas Kesehatan Provinsi Bengkulu';
 const WEBHOOK_SECRET = 'rahasia-webhook-dinkes-bengkulu';
@@ -20,7 +21,7 @@ const staffMail = 'sekretariat.dinkes@bengkuluprov.go.id';
  * Bengkulu, whose directory has two contacts: one who asked for a daily digest, one who did not. A real Redis, a
  * real SMTP server, a real webhook receiver, and a clock moved from day to day.
  */
-describe('the daily digest', () => {
+describeNeeding('redis')('the daily digest', () => {
   let redis: PrivateRedis;
   let smtp: SmtpSink;
   let webhooks: WebhookReceiver;

@@ -5,6 +5,7 @@ import { PrivateRedis } from '../support/private-redis';
 import { SmtpSink, WebhookReceiver, testReminders } from '../support/reminder-receivers';
 import { TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait-until';
+import { describeNeeding } from '../support/system-parts';
 
 const DINKES = 'Dinas Kesehatan Provinsi Bengkulu';
 const WEBHOOK_SECRET = 'rahasia-webhook-dinkes-bengkulu';
@@ -17,7 +18,7 @@ const coordinatorMail = 'biro-pemotda@bengkuluprov.go.id';
  * Dinas Kesehatan of Bengkulu, with a real Redis, a real SMTP server and a real webhook receiver, and a clock moved
  * from reminder to reminder.
  */
-describe('reminders of a follow-up', () => {
+describeNeeding('redis')('reminders of a follow-up', () => {
   let redis: PrivateRedis;
   let smtp: SmtpSink;
   let webhooks: WebhookReceiver;

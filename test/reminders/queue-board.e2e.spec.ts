@@ -4,12 +4,13 @@ import { PrivateRedis } from '../support/private-redis';
 import { launchChromium } from '../web/support/browser';
 import { type TestUser, TestApp } from '../support/test-app';
 import { testReminders } from '../support/reminder-receivers';
+import { describeNeeding, itNeeding } from '../support/system-parts';
 
 const operator: TestUser = { userId: 'operator@sinergi', role: 'admin', region: BENGKULU };
 
 /** Bull Board at /admin/queues: the reminder queue, for admins only, behind the API's own bearer tokens. */
 describe('the queue board at /admin/queues', () => {
-  describe('with reminders on', () => {
+  describeNeeding('redis')('with reminders on', () => {
     let redis: PrivateRedis;
     let app: TestApp;
 
@@ -56,7 +57,7 @@ describe('the queue board at /admin/queues', () => {
       expect(body.queues.map((queue: { name: string }) => queue.name)).toEqual(['reminders']);
     });
 
-    it('renders in a browser for an admin, with nothing refused by the content security policy', async () => {
+    itNeeding('chromium')('renders in a browser for an admin, with nothing refused by the content security policy', async () => {
       const browser = await launchChromium();
       try {
         const context = await browser.newContext({ extraHTTPHeaders: { Authorization: `Bearer ${app.tokenOf(operator)}` } });

@@ -6,6 +6,7 @@ import { PrivateRedis, freePort } from '../support/private-redis';
 import { SmtpSink, testReminders } from '../support/reminder-receivers';
 import { TestApp, type TestUser } from '../support/test-app';
 import { waitUntil } from '../support/wait-until';
+import { describeNeeding } from '../support/system-parts';
 
 const DINKES = 'Dinas Kesehatan Provinsi Bengkulu';
 const opdMail = 'dinkes@bengkuluprov.go.id';
@@ -27,7 +28,7 @@ interface SentReminders {
  * (sent) and to a webhook that refuses every connection (given up); only the sent one counts, for each party of the
  * agreement, and only those who may read the region see it.
  */
-describe('the reminders a region sent this week', () => {
+describeNeeding('redis')('the reminders a region sent this week', () => {
   let redis: PrivateRedis;
   let smtp: SmtpSink;
   let app: TestApp;

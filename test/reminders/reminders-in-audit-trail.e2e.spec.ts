@@ -10,6 +10,7 @@ import { PrivateRedis } from '../support/private-redis';
 import { SmtpSink, testReminders } from '../support/reminder-receivers';
 import { TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait-until';
+import { describeNeeding } from '../support/system-parts';
 
 const DINKES = 'Dinas Kesehatan Provinsi Bengkulu';
 const opdMail = 'dinkes@bengkuluprov.go.id';
@@ -20,7 +21,7 @@ const inspektorat: Actor = { userId: 'inspektorat@bengkuluprov.go.id', role: 'au
  * finds it in the agreement's audit trail and export, apart from the agreement's own steps, and its stream is
  * verified with them.
  */
-describe('reminders in the audit trail of an agreement', () => {
+describeNeeding('redis')('reminders in the audit trail of an agreement', () => {
   let redis: PrivateRedis;
   let smtp: SmtpSink;
   let app: TestApp;

@@ -10,6 +10,7 @@ import type { DeliveryRecord } from '../../src/reminders/reminder.events';
 import { PrivateRedis } from '../support/private-redis';
 import { DINKES_MAIL, type FromReminderApp, type ToReminderApp } from '../support/reminder-app-process';
 import { SmtpSink } from '../support/reminder-receivers';
+import { describeNeeding } from '../support/system-parts';
 
 const root = join(__dirname, '../..');
 
@@ -80,7 +81,7 @@ async function eventually<T>(check: () => Promise<T | undefined>, what: string, 
   }
 }
 
-describe('a worker killed while its reminder mail is in flight', () => {
+describeNeeding('redis')('a worker killed while its reminder mail is in flight', () => {
   const D_MINUS_7 = '2026-06-23T02:00:00.000Z';
   let redis: PrivateRedis;
   let smtp: SmtpSink;

@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { locateSystemPart, missingMessage, missingParts } from '../../scripts/ensure-deps';
 
 const run = promisify(execFile);
 
@@ -15,13 +16,13 @@ export interface PrivatePostgres {
   stop(): Promise<void>;
 }
 
-export const POSTGRES_MISSING =
-  'PostgreSQL server binaries were not found under /usr/lib/postgresql/*/bin. The PostgreSQL specs start a private ' +
-  "server of their own: run `bash .ci/run` (which installs Debian's postgresql package when it is missing) or " +
-  '`apt-get install -y postgresql`; set SINERGI_SKIP_POSTGRES=1 to skip these specs on purpose.';
+export const POSTGRES_MISSING = `PostgreSQL's server binaries (initdb, pg_ctl) are not installed:\n${missingMessage(missingParts('test'), 'test')}`;
 
-/** True when the PostgreSQL specs were switched off on purpose: the only reason they may not run. */
-export const postgresSkipped = process.env.SINERGI_SKIP_POSTGRES === '1';
+/**
+ * True when the PostgreSQL specs cannot run here (not installed; the not-run reporter then says how to install it),
+ * or were switched off on purpose with SINERGI_SKIP_POSTGRES=1.
+ */
+export const postgresSkipped = process.env.SINERGI_SKIP_POSTGRES === '1' || !locateSystemPart('postgres');
 
 /**
  * One private server for the tests of a spec file that ask for it: started by the first, stopped after the file's
@@ -85,14 +86,9 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
 }
 
 function findServerBinaries(): string {
-  const root = '/usr/lib/postgresql';
-  const versions = existsSync(root)
-    ? readdirSync(root)
-        .filter((version) => existsSync(join(root, version, 'bin', 'initdb')) && existsSync(join(root, version, 'bin', 'pg_ctl')))
-        .sort((a, b) => Number(b) - Number(a))
-    : [];
-  if (versions.length === 0) throw new Error(POSTGRES_MISSING);
-  return join(root, versions[0], 'bin');
+  const bin = locateSystemPart('postgres');
+  if (!bin) throw new Error(POSTGRES_MISSING);
+  return bin;
 }
 
 function serverUser(): { uid: number; gid: number } | undefined {

@@ -5,7 +5,7 @@ import { type KurrentDbStandIn, startKurrentDbStandIn } from './kurrentdb-stand-
 import { type PrivatePostgres, postgresSkipped, privatePostgresOfThisFile } from './private-postgres';
 import type { TestAppOptions } from './test-app';
 
-if (postgresSkipped) console.warn('PostgreSQL store pairs and read models skipped: SINERGI_SKIP_POSTGRES=1');
+if (postgresSkipped) console.warn('PostgreSQL store pairs and read models skipped: PostgreSQL is not installed, or SINERGI_SKIP_POSTGRES=1');
 
 /** The stores an application runs on, as TestApp options. */
 export type AppStores = Pick<TestAppOptions, 'events' | 'readModels'>;

@@ -5,6 +5,7 @@ import type { Browser } from 'playwright-core';
 import { TestApp, type TestUser } from '../support/test-app';
 import { type UserTab, forgetDrawn, launchChromium, open, signIn, waitUntilDrawn } from './support/browser';
 import { fillForm, step } from './support/steps';
+import { describeNeeding } from '../support/system-parts';
 
 const SCREENSHOTS = join(__dirname, '../../docs/screenshots');
 const sha256 = (content: string): string => createHash('sha256').update(content).digest('hex');
@@ -33,7 +34,7 @@ const decree = { name: 'sk-alur-rujukan.pdf', content: 'SK bersama alur rujukan 
  */
 jest.setTimeout(60_000);
 
-describe('the web app, on the Banten–Bengkulu cooperation', () => {
+describeNeeding('chromium')('the web app, on the Banten–Bengkulu cooperation', () => {
   let app: TestApp;
   let browser: Browser;
   let banten: UserTab;

@@ -4,6 +4,7 @@ import { BANTEN, activeAgreement, bantenCoordinator, bengkuluDinkes, sha256 } fr
 import { TestApp } from '../support/test-app';
 import { type UserTab, forgetDrawn, launchChromium, open, signIn, waitUntilDrawn } from './support/browser';
 import { fillForm, step } from './support/steps';
+import { describeNeeding } from '../support/system-parts';
 
 const SCREENSHOTS = join(__dirname, '../../docs/screenshots');
 const addendum = { name: 'adendum-1-ksb-banten-bengkulu.pdf', content: 'Adendum I KSB Banten–Bengkulu: ruang lingkup pariwisata' };
@@ -16,7 +17,7 @@ const report = { name: 'laporan-semester-2-2025.pdf', content: 'Laporan pelaksan
  */
 jest.setTimeout(60_000);
 
-describe('the web app, after the Banten–Bengkulu KSB took effect', () => {
+describeNeeding('chromium')('the web app, after the Banten–Bengkulu KSB took effect', () => {
   let app: TestApp;
   let browser: Browser;
   let agreementId: string;

@@ -5,6 +5,7 @@ import { bantenOffersBengkulu } from '../e2e/http-fixtures';
 import { TestApp, type TestUser } from '../support/test-app';
 import { waitUntil } from '../support/wait-until';
 import { type PageGlobals, launchChromium } from './support/browser';
+import { describeNeeding } from '../support/system-parts';
 
 const SITI = { login: 'siti@bantenprov.go.id', password: 'kata-sandi-siti' };
 const bantenBiro: TestUser = { userId: 'biro-pemotda@bantenprov.go.id', role: 'coordinator', region: '36' };
@@ -22,7 +23,7 @@ interface Tab {
  */
 jest.setTimeout(60_000);
 
-describe('the web app’s sign-in with the regional SSO', () => {
+describeNeeding('chromium')('the web app’s sign-in with the regional SSO', () => {
   let proxy: FrontProxy;
   let idp: TestIdentityProvider;
   let app: TestApp;

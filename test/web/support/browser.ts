@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
 import { type Browser, type Page, chromium } from 'playwright-core';
+import { locateSystemPart, missingMessage, missingParts } from '../../../scripts/ensure-deps';
 import type { TestApp, TestUser } from '../../support/test-app';
 
 /**
@@ -14,18 +14,15 @@ export interface PageGlobals {
 }
 export const inPage = (): PageGlobals => globalThis as unknown as PageGlobals;
 
-/** Debian's chromium package, which `.ci/run` installs. */
-export const CHROMIUM_PATH = process.env.SINERGI_CHROMIUM ?? '/usr/bin/chromium';
+/** Chromium on the PATH (Debian's chromium package, which `npm test` installs where it can), or SINERGI_CHROMIUM. */
+export const CHROMIUM_PATH = locateSystemPart('chromium');
 
 // Quiet and deterministic: no sandbox (CI runs as root in a container), no GPU, no background traffic.
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `the browser tests need Chromium at ${CHROMIUM_PATH}, and it is not there: run .ci/run (it installs Debian's chromium), ` +
-        'or as root: apt-get update && apt-get install -y chromium (or point SINERGI_CHROMIUM at a Chromium binary)',
-    );
+  if (!CHROMIUM_PATH) {
+    throw new Error(`the browser tests need Chromium, and it is not installed:\n${missingMessage(missingParts('test'), 'test')}`);
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }
