@@ -8,6 +8,7 @@ import { DocumentsModule } from './documents/documents.module';
 import { HealthController } from './health/health.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { EventStoreModule } from './infrastructure/event-store.module';
+import { ImportsModule } from './imports/imports.module';
 import { ReadModelsModule } from './read-models/read-models.module';
 import { RegionSettingsModule } from './region-settings/region-settings.module';
 import { RemindersModule } from './reminders/reminders.module';
@@ -15,7 +16,20 @@ import { ReportsModule } from './reports/reports.module';
 import { WebModule } from './web/web.module';
 
 @Module({
-  imports: [CqrsModule.forRoot(), EventStoreModule, AccessModule, AgreementsModule, DocumentsModule, AuditModule, ReadModelsModule, RegionSettingsModule, ReportsModule, RemindersModule, WebModule],
+  imports: [
+    CqrsModule.forRoot(),
+    EventStoreModule,
+    AccessModule,
+    AgreementsModule,
+    DocumentsModule,
+    AuditModule,
+    ImportsModule,
+    ReadModelsModule,
+    RegionSettingsModule,
+    ReportsModule,
+    RemindersModule,
+    WebModule,
+  ],
   controllers: [HealthController],
   providers: [
     { provide: APP_FILTER, useClass: ApiExceptionFilter },

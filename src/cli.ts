@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { AUDIT_USAGE, runAuditCommand } from './audit/audit-cli';
 import { SinergiConfig } from './config/sinergi.config';
 import { SEED_STORY_COUNT, loadSeedStories } from './demo/seed-stories';
+import { IMPORT_USAGE, runImportCommand } from './imports/import-cli';
 import { startServer } from './main';
 import { startProgress } from './progress';
 import { MIGRATE_USAGE, runMigrateCommand } from './migration/migrate-command';
@@ -46,6 +47,12 @@ const commands: Record<string, CliCommand> = {
       } finally {
         await app.close();
       }
+    },
+  },
+  import: {
+    summary: `bring in the agreements an office already has, from a spreadsheet (safe to re-run):\n${indented(IMPORT_USAGE)}`,
+    run: async (args) => {
+      process.exitCode = await runImportCommand(args);
     },
   },
   migrate: {

@@ -31,6 +31,7 @@ const PUBLIC_ROUTES: { route: RegExp; why: string }[] = [
   // Reserved for publications to Satu Data Indonesia: data published on purpose, without a token.
   { route: /^GET \/open-data(\/.*)?$/, why: 'open data published on purpose' },
   { route: /^GET \/publik(\/.*)?$/, why: 'the public register published on purpose' },
+  { route: /^GET \/imports\/template$/, why: 'the blank import template: a form with marked examples, no data' },
   // Not in the OpenAPI document, listed for the reader: /docs, /docs-json (the API description itself) and the web
   // app's static files (/, /js/*, /app.css: code and styles, no data). /admin/queues takes admins only
   // (test/reminders/queue-board.e2e.spec.ts).
@@ -72,6 +73,7 @@ const RULES: Record<string, RouteRule> = {
   'POST /users': { admits: ['admin'], acrossRegions: ['admin'], body: { name: 'Pengguna Baru', role: 'coordinator', region: BANTEN } },
   'POST /users/{userId}/revocation': { admits: ['admin'], acrossRegions: ['admin'] },
   'GET /projections': { admits: ['admin'], acrossRegions: ['admin'] },
+  'POST /imports': { admits: ['coordinator', 'admin'], acrossRegions: ['admin'], query: `region=${BANTEN}` },
 
   'GET /agreements': { admits: READERS, acrossRegions: ['national-auditor'], query: `region=${BANTEN}` },
   'POST /agreements': { admits: PARTY_WRITER, body: bantenOffersBengkulu },

@@ -1,0 +1,40 @@
+import yazl from 'yazl';
+import { checkSpreadsheet, ImportFileRejected } from './spreadsheet';
+
+const zipOf = (entries: Record<string, Buffer>): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const zip = new yazl.ZipFile();
+    for (const [name, content] of Object.entries(entries)) zip.addBuffer(content, name);
+    zip.end();
+    const chunks: Buffer[] = [];
+    zip.outputStream.on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
+  });
+
+const ruleOf = (promise: Promise<unknown>): Promise<string> =>
+  promise.then(
+    () => 'accepted',
+    (error: unknown) => (error instanceof ImportFileRejected ? error.rule : String(error)),
+  );
+
+const limits = { maxBytes: 1024 * 1024, maxExpandedBytes: 4 * 1024 * 1024 };
+
+describe('a file offered for import', () => {
+  it('is an XLSX when it is a zip holding a workbook, and a CSV when it is UTF-8 text', async () => {
+    expect(await checkSpreadsheet(await zipOf({ 'xl/workbook.xml': Buffer.from('<workbook/>') }), limits)).toBe('xlsx');
+    expect(await checkSpreadsheet(Buffer.from('\uFEFFJenis;Judul\nKSB;Kerja sama\n'), limits)).toBe('csv');
+  });
+
+  it('is refused when it expands far beyond its size (a zip bomb), before the workbook is read', async () => {
+    const bomb = await zipOf({ 'xl/workbook.xml': Buffer.from('<workbook/>'), 'xl/worksheets/sheet1.xml': Buffer.alloc(8 * 1024 * 1024) });
+    expect(bomb.length).toBeLessThan(limits.maxBytes);
+    expect(await ruleOf(checkSpreadsheet(bomb, limits))).toBe('ArchiveTooLarge');
+  });
+
+  it('is refused when it is a zip of something else, binary, empty or over the limit', async () => {
+    expect(await ruleOf(checkSpreadsheet(await zipOf({ 'word/document.xml': Buffer.from('<w/>') }), limits))).toBe('NotASpreadsheet');
+    expect(await ruleOf(checkSpreadsheet(Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0xff]), limits))).toBe('NotASpreadsheet');
+    expect(await ruleOf(checkSpreadsheet(Buffer.from([0xc3, 0x28]), limits))).toBe('NotASpreadsheet');
+    expect(await ruleOf(checkSpreadsheet(Buffer.alloc(0), limits))).toBe('EmptyFile');
+    expect(await ruleOf(checkSpreadsheet(Buffer.alloc(limits.maxBytes + 1, 'a'), limits))).toBe('FileTooLarge');
+  });
+});

@@ -1,0 +1,190 @@
+import { Readable } from 'node:stream';
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { parse } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import yauzl from 'yauzl';
+import { type ColumnKey, type RowCells, columnsOfHeader, IMPORT_COLUMNS } from './import-columns';
+
+export type FileRule = 'NotASpreadsheet' | 'EmptyFile' | 'FileTooLarge' | 'FormulasNotAllowed' | 'ArchiveTooLarge' | 'MissingColumns' | 'ImportingRegionUnknown';
+
+/** A file refused as a whole: nothing of it is written. The message says, in Indonesian, what to do. */
+export class ImportFileRejected extends HttpException {
+  constructor(
+    readonly rule: FileRule,
+    message: string,
+  ) {
+    const status = rule === 'FileTooLarge' ? HttpStatus.PAYLOAD_TOO_LARGE : HttpStatus.BAD_REQUEST;
+    super({ message, rule, errors: [{ field: 'file', rule, message }] }, status);
+    this.name = 'ImportFileRejected';
+  }
+}
+
+export interface SpreadsheetLimits {
+  /** Largest file accepted, in bytes. */
+  maxBytes: number;
+  /** Largest total an XLSX may expand to once unzipped, in bytes. */
+  maxExpandedBytes: number;
+}
+
+export const DEFAULT_LIMITS: SpreadsheetLimits = { maxBytes: 10 * 1024 * 1024, maxExpandedBytes: 200 * 1024 * 1024 };
+
+export interface SheetRow {
+  /** The row's number as the office sees it in the spreadsheet (the header is row 1). */
+  row: number;
+  cells: RowCells;
+}
+
+export type SpreadsheetFormat = 'xlsx' | 'csv';
+
+const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toLocaleString('id-ID', { maximumFractionDigits: 1 })} MB`;
+
+/**
+ * What kind of spreadsheet the bytes are, checked before anything is read: an XLSX (a zip holding a workbook) or
+ * a CSV (UTF-8 text). Anything else, an empty file or one over the limit is refused.
+ */
+export async function checkSpreadsheet(content: Buffer, limits: SpreadsheetLimits = DEFAULT_LIMITS): Promise<SpreadsheetFormat> {
+  if (content.length === 0) throw new ImportFileRejected('EmptyFile', 'Berkas kosong. Unggah berkas XLSX atau CSV yang berisi baris judul kolom dan data.');
+  if (content.length > limits.maxBytes) {
+    throw new ImportFileRejected('FileTooLarge', `Berkas berukuran ${megabytes(content.length)}, melebihi batas ${megabytes(limits.maxBytes)}. Bagi data ke beberapa berkas.`);
+  }
+  if (content.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
+    await checkWorkbookArchive(content, limits);
+    return 'xlsx';
+  }
+  if (!isUtf8Text(content)) {
+    throw new ImportFileRejected('NotASpreadsheet', 'Berkas bukan spreadsheet XLSX atau CSV (UTF-8). Simpan data dari Excel sebagai "Excel Workbook (.xlsx)" atau "CSV UTF-8".');
+  }
+  return 'csv';
+}
+
+function isUtf8Text(content: Buffer): boolean {
+  if (content.includes(0)) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(content);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A zip that expands far beyond its size (a zip bomb) is refused before the workbook is read: every entry is
+ * inflated and counted (the sizes a zip declares can lie), and reading stops at the limit.
+ */
+async function checkWorkbookArchive(content: Buffer, limits: SpreadsheetLimits): Promise<void> {
+  const notAWorkbook = () => new ImportFileRejected('NotASpreadsheet', 'Berkas ZIP ini bukan buku kerja Excel (.xlsx). Unggah berkas XLSX atau CSV.');
+  const tooLarge = () =>
+    new ImportFileRejected('ArchiveTooLarge', `Isi berkas XLSX mengembang melebihi ${megabytes(limits.maxExpandedBytes)} setelah dibuka. Periksa berkasnya, atau simpan ulang datanya sebagai CSV.`);
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    yauzl.fromBuffer(content, { lazyEntries: true }, (error, file) => (error || !file ? reject(notAWorkbook()) : resolve(file))),
+  );
+  let expanded = 0;
+  let hasWorkbook = false;
+  await new Promise<void>((resolve, reject) => {
+    const fail = (error: Error) => {
+      zip.close();
+      reject(error instanceof ImportFileRejected ? error : notAWorkbook());
+    };
+    zip.on('error', fail);
+    zip.on('end', () => resolve());
+    zip.on('entry', (entry: yauzl.Entry) => {
+      if (entry.fileName === 'xl/workbook.xml') hasWorkbook = true;
+      if (expanded + entry.uncompressedSize > limits.maxExpandedBytes) return fail(tooLarge());
+      zip.openReadStream(entry, (error, stream) => {
+        if (error || !stream) return fail(notAWorkbook());
+        stream.on('data', (chunk: Buffer) => {
+          expanded += chunk.length;
+          if (expanded > limits.maxExpandedBytes) {
+            stream.destroy();
+            fail(tooLarge());
+          }
+        });
+        stream.on('error', () => fail(notAWorkbook()));
+        stream.on('end', () => zip.readEntry());
+      });
+    });
+    zip.readEntry();
+  });
+  if (!hasWorkbook) throw notAWorkbook();
+}
+
+/** The rows of the file's first sheet, with the cells of the known columns, read as a stream. */
+export async function* readRows(content: Buffer, format: SpreadsheetFormat): AsyncGenerator<SheetRow> {
+  const raw = format === 'xlsx' ? xlsxRows(content) : csvRows(content);
+  let columns: (ColumnKey | undefined)[] | undefined;
+  for await (const { row, values } of raw) {
+    if (values.every((v) => v.trim() === '')) continue;
+    if (!columns) {
+      columns = columnsOfHeader(values);
+      requireColumns(columns);
+      continue;
+    }
+    const cells: RowCells = {};
+    values.forEach((value, i) => {
+      const key = columns?.[i];
+      if (key && value.trim() !== '') cells[key] = value.trim();
+    });
+    yield { row, cells };
+  }
+  if (!columns) throw new ImportFileRejected('EmptyFile', 'Berkas tidak berisi baris apa pun. Isi baris pertama dengan judul kolom templat, lalu satu baris per KSB atau PKS.');
+}
+
+function requireColumns(columns: (ColumnKey | undefined)[]): void {
+  const missing = IMPORT_COLUMNS.filter((c) => c.required && !columns.includes(c.key)).map((c) => `"${c.header}"`);
+  if (missing.length === 0) return;
+  throw new ImportFileRejected(
+    'MissingColumns',
+    `Baris pertama harus berisi judul kolom templat; tidak ditemukan: ${missing.join(', ')}. Unduh templat dan salin data ke kolom yang sesuai.`,
+  );
+}
+
+interface RawRow {
+  row: number;
+  values: string[];
+}
+
+async function* csvRows(content: Buffer): AsyncGenerator<RawRow> {
+  const parser = Readable.from([content]).pipe(
+    parse({ bom: true, delimiter: delimiterOf(content), relax_column_count: true, relax_quotes: true, info: true }),
+  );
+  for await (const record of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    yield { row: record.info.lines, values: record.record };
+  }
+}
+
+/** Offices save CSV from Excel with a semicolon where the comma is the decimal sign (as in Indonesia), a comma elsewhere. */
+function delimiterOf(content: Buffer): ';' | ',' {
+  const firstLine = content.subarray(0, 4096).toString('utf8').split(/\r?\n/)[0];
+  return (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
+}
+
+async function* xlsxRows(content: Buffer): AsyncGenerator<RawRow> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([content]), {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'emit',
+  });
+  for await (const sheet of workbook) {
+    for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
+      const values = Array.isArray(row.values) ? row.values.slice(1) : [];
+      yield { row: row.number, values: Array.from(values, (value) => cellText(value, row.number)) };
+    }
+    // Only the first sheet holds the agreements; others (notes, lists) are left alone.
+    return;
+  }
+}
+
+/** A cell as text: dates as `YYYY-MM-DD`. A formula is refused: what it computes is not a recorded fact. */
+function cellText(value: ExcelJS.CellValue | undefined, row: number): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value !== 'object') return String(value);
+  if ('formula' in value || 'sharedFormula' in value) {
+    throw new ImportFileRejected('FormulasNotAllowed', `Baris ${row} berisi rumus. Salin kolomnya lalu tempel sebagai nilai (Paste Special → Values) sebelum mengimpor.`);
+  }
+  if ('richText' in value) return value.richText.map((part) => part.text).join('');
+  if ('text' in value) return String(value.text);
+  return '';
+}
