@@ -2,15 +2,19 @@
 // decider, command processor, store) against the embedded SQLite store and PostgreSQL, each beside its raw append
 // ceiling measured in the same run, in alternating rounds: one durable single-row transaction per event, from as
 // many clients as the workload has. PostgreSQL is a private server this benchmark starts (fsync on).
+// KurrentDB cannot run here: the same commands go to the KurrentDB store on the in-process stand-in server of the
+// tests, which counts the calls it answers. That row gives round trips per append, never a KurrentDB speed.
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { ExecuteAgreementCommandHandler } from '../src/agreements/application/agreement.commands';
 import { CommandProcessor } from '../src/core/command-processor';
 import type { EventStore } from '../src/core/event-store.port';
+import { KurrentDbEventStore } from '../src/infrastructure/kurrentdb/kurrentdb.event-store';
 import { PostgresEventStore } from '../src/infrastructure/postgres/postgres.event-store';
 import { SqliteEventStore } from '../src/infrastructure/sqlite/sqlite.event-store';
 import { RegionDirectory } from '../src/regions/region-directory';
+import { startKurrentDbStandIn } from '../test/support/kurrentdb-stand-in';
 import { startPrivatePostgres } from '../test/support/private-postgres';
 import { Commands } from './agreement-commands';
 import {
@@ -161,6 +165,46 @@ async function measureStore(store: Store, sizes: Sizes, regions: RegionDirectory
   };
 }
 
+/** Agreements and commands for the round-trip count: the count per append does not grow with the sizes. */
+const ROUND_TRIP_SIZES = { agreements: 64, commands: 1_000 };
+
+/**
+ * RecordMonev commands on the KurrentDB store against the stand-in server, from 1 and from many clients: the calls
+ * the server answered (reads and append sessions) per append, beside the protocol's least, one append session.
+ */
+async function measureKurrentDbRoundTrips(regions: RegionDirectory): Promise<StoreFigures> {
+  progress('kurrentdb: starting the stand-in server (tests only)');
+  const standIn = await startKurrentDbStandIn();
+  const events = KurrentDbEventStore.connect(standIn.url);
+  try {
+    const handler = new ExecuteAgreementCommandHandler(new CommandProcessor(events), regions);
+    const commands = new Commands((command) => handler.execute(command));
+    progress(`kurrentdb: preparing ${ROUND_TRIP_SIZES.agreements} active agreements`);
+    const ids: string[] = [];
+    await runConcurrently(ROUND_TRIP_SIZES.agreements, CONCURRENT, async () => {
+      ids.push(await commands.activeAgreement());
+    });
+    const label = 'KurrentDB store on the stand-in server (a count of calls, not a KurrentDB speed)';
+    const rows: Cell[][] = [];
+    const figures: Record<string, number> = {};
+    for (const clients of [1, CONCURRENT]) {
+      progress(`kurrentdb: ${ROUND_TRIP_SIZES.commands} RecordMonev commands, ${clients} client(s)`);
+      const calls = (): number => standIn.rpcs().read + standIn.rpcs().appendSession;
+      const [callsBefore, appendsBefore] = [calls(), events.appendStats().appended];
+      await runConcurrently(ROUND_TRIP_SIZES.commands, clients, (client, nth) => commands.recordMonev(ids[(client + clients * nth) % ids.length]));
+      const perAppend = (calls() - callsBefore) / (events.appendStats().appended - appendsBefore);
+      figures[`kurrentdb.round_trips_per_append${clients === 1 ? '1' : ''}`] = perAppend;
+      rows.push([label, 'round trips per append, RecordMonev commands', clients, ROUND_TRIP_SIZES.commands, '', '', '', `${fixed(perAppend, 2)} (least: 1)`, '']);
+    }
+    const { logConflicts, staleStreams } = events.appendStats();
+    figures['kurrentdb.log_conflicts'] = logConflicts + staleStreams;
+    return { rows, figures };
+  } finally {
+    await events.close();
+    await standIn.stop();
+  }
+}
+
 async function storesBenchmark(options: BenchOptions): Promise<BenchResult> {
   const sizes = options.large ? LARGE_SIZES : DEFAULT_SIZES;
   const regions = RegionDirectory.load();
@@ -179,8 +223,9 @@ async function storesBenchmark(options: BenchOptions): Promise<BenchResult> {
   } finally {
     await postgres.stop();
   }
+  results.push(await measureKurrentDbRoundTrips(regions));
   return {
-    title: `stores: the same commands on SQLite and PostgreSQL, ${options.large ? 'large' : 'default'} sizes`,
+    title: `stores: the same commands on SQLite and PostgreSQL (and KurrentDB's round trips), ${options.large ? 'large' : 'default'} sizes`,
     rows: [['store', 'measure', 'clients', 'ops', 'per s', 'p50 ms', 'p99 ms', 'rate/ceiling', 'goal'], ...results.flatMap((r) => r.rows)],
     figures: Object.assign({}, ...results.map((r) => r.figures)),
     notes: [
@@ -189,6 +234,9 @@ async function storesBenchmark(options: BenchOptions): Promise<BenchResult> {
       `Each measurement alternates with its ceiling in ${sizes.rounds} rounds: a ratio is the median over rounds of rate / ` +
         "ceiling's rate in that round. SQLite's ceiling is one writer (concurrent clients would queue for its lock); " +
         `PostgreSQL's takes as many connections as there are clients (up to ${CONCURRENT}).`,
+      'KurrentDB: no server can run here, so the KurrentDB store runs against the in-process stand-in of the tests, which ' +
+        'counts the calls it answers (reads and append sessions); the least an append can cost is one append session. ' +
+        'Its speed says nothing about KurrentDB and is not shown.',
     ],
   };
 }
