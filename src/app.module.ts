@@ -9,6 +9,7 @@ import { HealthController } from './health/health.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { EventStoreModule } from './infrastructure/event-store.module';
 import { ImportsModule } from './imports/imports.module';
+import { OpenDataModule } from './open-data/open-data.module';
 import { ReadModelsModule } from './read-models/read-models.module';
 import { RegionSettingsModule } from './region-settings/region-settings.module';
 import { RemindersModule } from './reminders/reminders.module';
@@ -27,6 +28,7 @@ import { WebModule } from './web/web.module';
     ReadModelsModule,
     RegionSettingsModule,
     ReportsModule,
+    OpenDataModule,
     RemindersModule,
     WebModule,
   ],

@@ -1,3 +1,4 @@
+import { type CsvDialect, csvCell, csvStart, RFC_4180 } from '../core/csv';
 import type { AgreementState } from '../agreements/domain/agreement.state';
 import type { AuditEntry, ReminderRecords } from './agreement-audit';
 import type { StreamVerification } from './log-verifier';
@@ -71,22 +72,25 @@ const REMINDER_COLUMNS = [
  * follow in a table of their own, under a `#` line and a header of their own, when any were recorded: they are
  * not steps of the agreement.
  */
-export function exportAsCsv(exports: readonly AgreementExport[], preamble: readonly string[] = []): string {
+export function exportAsCsv(exports: readonly AgreementExport[], preamble: readonly string[] = [], dialect: CsvDialect = RFC_4180): string {
+  const header = (columns: readonly string[]): string => columns.join(dialect.delimiter);
+  const row = (columns: readonly string[], values: Record<string, string | number>): string =>
+    columns.map((column) => csvCell(values[column], dialect)).join(dialect.delimiter);
   const withReminders = exports.filter((e) => e.reminders.entries.length > 0);
   const lines = [
     ...preamble.map((line) => `# ${line}`),
     ...exports.flatMap((e) => [`# ${verificationLine(e)}`, ...(e.reminders.entries.length > 0 ? [`# ${reminderVerificationLine(e)}`] : [])]),
-    COLUMNS.join(','),
-    ...exports.flatMap((e) => e.history.map((entry) => csvRow(COLUMNS, rowOf(e.agreementId, entry)))),
+    header(COLUMNS),
+    ...exports.flatMap((e) => e.history.map((entry) => row(COLUMNS, rowOf(e.agreementId, entry)))),
     ...(withReminders.length > 0
       ? [
           '# reminders: one row per recorded event of each reminder stream (claimed, sent, failed), apart from the agreement steps above',
-          REMINDER_COLUMNS.join(','),
-          ...withReminders.flatMap((e) => reminderRowsOf(e).map((row) => csvRow(REMINDER_COLUMNS, row))),
+          header(REMINDER_COLUMNS),
+          ...withReminders.flatMap((e) => reminderRowsOf(e).map((values) => row(REMINDER_COLUMNS, values))),
         ]
       : []),
   ];
-  return `${lines.join('\r\n')}\r\n`;
+  return `${csvStart(dialect)}${lines.join('\r\n')}\r\n`;
 }
 
 export function verificationLine({ agreementId, verification: v }: AgreementExport): string {
@@ -153,15 +157,4 @@ function rowOf(agreementId: string, entry: AuditEntry): Record<(typeof COLUMNS)[
     hash: entry.hash,
     previousHash: entry.previousHash,
   };
-}
-
-function csvRow(columns: readonly string[], row: Record<string, string | number>): string {
-  return columns.map((column) => csvCell(row[column])).join(',');
-}
-
-/** RFC 4180 quoting; a text that a spreadsheet would run as a formula is defused with a leading quote. */
-export function csvCell(value: string | number): string {
-  if (typeof value === 'number') return String(value);
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

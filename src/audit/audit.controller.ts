@@ -6,6 +6,7 @@ import type { Response } from 'express';
 import type { Principal } from '../access/principal';
 import { IsIsoDate } from '../agreements/http/dto/validators';
 import { AgreementIdParam } from '../agreements/http/route-decorators';
+import { CsvDialectQuery, csvDialectOf } from '../http/csv-query';
 import { AllowedRoles, CurrentPrincipal } from '../http/request-actor';
 import { type AgreementAsOf, type AgreementChanges, type TimeBasis, TIME_BASES } from './agreement-audit';
 import { type AgreementExport, EXPORT_FORMATS, type ExportFormat, exportAsCsv, exportIntact } from './audit-export';
@@ -51,7 +52,7 @@ export class ChangesQuery {
   basis?: TimeBasis;
 }
 
-export class ExportQuery {
+export class ExportQuery extends CsvDialectQuery {
   @IsOptional()
   @IsIn(EXPORT_FORMATS)
   format?: ExportFormat;
@@ -119,7 +120,7 @@ export class AuditController {
     response.setHeader('Sinergi-Chain-Intact', String(exportIntact(exported)));
     if (format === 'json') return exported;
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    return exportAsCsv([exported], [`Sinergi export of agreement ${id} at ${exported.exportedAt}`]);
+    return exportAsCsv([exported], [`Sinergi export of agreement ${id} at ${exported.exportedAt}`], csvDialectOf(query));
   }
 
   /**
@@ -144,7 +145,7 @@ export class AuditController {
     const stages = Object.entries(byStage).map(([stage, count]) => `${stage} ${count}`).join(', ');
     return exportAsCsv(exported.agreements, [
       `Sinergi portfolio of region ${code} at ${exported.exportedAt}: ${total} agreements (${stages})`,
-    ]);
+    ], csvDialectOf(query));
   }
 
   /**

@@ -86,6 +86,16 @@ describe('the audit trail of an agreement, through the API', () => {
     expect(lines[7]).toContain(',AgreementWithdrawn,2025-10-02T03:00:00.000Z,2025-10-02T03:00:00.000Z,biro-pemotda@bantenprov.go.id,coordinator,36,,Anggaran belum tersedia,');
   });
 
+  it('exports the CSV for Excel with Indonesian settings on request: cells split at ";", a byte-order mark first', async () => {
+    const response = await auditor().get(`/audit/agreements/${id}/export?format=csv&excel=1`).expect(200);
+    expect(response.text.startsWith('\uFEFF#')).toBe(true);
+    const lines = response.text.trimEnd().split('\r\n');
+    expect(lines[2]).toBe('agreementId;position;revision;subject;type;occurredAt;recordedAt;actorUserId;actorRole;actorRegion;actorOpd;reason;data;hash;previousHash');
+    expect(lines[7]).toContain(';AgreementWithdrawn;2025-10-02T03:00:00.000Z;2025-10-02T03:00:00.000Z;biro-pemotda@bantenprov.go.id;coordinator;36;;Anggaran belum tersedia;');
+    const { body } = await auditor().get(`/audit/agreements/${id}/export?format=csv&excel=yes`).expect(400);
+    expect(body.errors).toContainEqual(expect.objectContaining({ field: 'excel', rule: 'isIn' }));
+  });
+
   it('verifies the whole log, and checks a seal written down before against the same position', async () => {
     const first = (await auditor().get('/audit/verify').expect(200)).body;
     expect(first).toMatchObject({ intact: true, eventsChecked: 5, position: 5 });

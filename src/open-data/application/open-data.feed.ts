@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import { type AgreementStatus, agreementStatusProjection } from '../../../projections/agreement-status.projection';
+import type { SqlValue } from '../../../projections/projection';
+import { regionSettingsProjection } from '../../../projections/region-settings.projection';
+import type { IsoDate } from '../../agreements/domain/dates';
+import { NotFound } from '../../core/domain-error';
+import { EventStore } from '../../core/event-store.port';
+import { type ReadModelSnapshot, ReadModelReader } from '../../read-models/read-model.reader';
+import type { RegionSettings } from '../../region-settings/domain/region-settings';
+import { type Region, RegionDirectory } from '../../regions/region-directory';
+import { type OpenAgreement, openAgreementOf } from '../domain/open-agreement';
+import { type OpenDataMetadata, openDataMetadata } from '../domain/open-data-metadata';
+
+/** A region that has not opted in publishes nothing: to the public its open data does not exist. */
+export class OpenDataNotPublished extends NotFound {
+  constructor(code: string) {
+    super(`region ${code} does not publish its agreements as open data (its coordinators can opt in)`, 'code');
+  }
+}
+
+/** The nation's open data (every publishing region), or one publishing region's. */
+export interface OpenDataScope {
+  region?: string;
+}
+
+/** Agreements read per page: memory stays flat however many there are. */
+export const OPEN_DATA_PAGE = 500;
+
+/**
+ * The open data, read from the read models: the agreements of the regions that opted in (a region's own, or those
+ * of every publishing region), page after page in agreement-id order, each page in a read of its own.
+ */
+@Injectable()
+export class OpenDataFeed {
+  constructor(
+    private readonly reader: ReadModelReader,
+    private readonly regions: RegionDirectory,
+    private readonly store: EventStore,
+  ) {}
+
+  /** The regions that publish, with the day they opted in. */
+  async publishers(): Promise<{ region: Region; since?: IsoDate }[]> {
+    const rows = await this.reader.read(async (snapshot) => {
+      const { main } = snapshot.tables(regionSettingsProjection);
+      return snapshot.all<{ key: string; document: string }>(`SELECT key, document FROM ${main} WHERE open_data = 1 ORDER BY key`);
+    });
+    return rows.flatMap(({ key, document }) => {
+      const region = this.regions.find(key);
+      return region ? [{ region, since: (JSON.parse(document) as RegionSettings).openData.since }] : [];
+    });
+  }
+
+  /** Throws {@link OpenDataNotPublished} unless the region publishes. */
+  async requirePublished(code: string): Promise<Region> {
+    const publisher = (await this.publishers()).find(({ region }) => region.code === code);
+    if (!publisher) throw new OpenDataNotPublished(code);
+    return publisher.region;
+  }
+
+  async *pages(scope: OpenDataScope): AsyncGenerator<OpenAgreement[]> {
+    for (let after = ''; ; ) {
+      const documents = await this.reader.read(async (snapshot) => {
+        const { main } = snapshot.tables(agreementStatusProjection);
+        const { condition, params } = this.inScope(snapshot, scope);
+        return snapshot.all<{ key: string; document: string }>(
+          `SELECT s.key, s.document FROM ${main} s WHERE s.key > ? AND ${condition} ORDER BY s.key LIMIT ${OPEN_DATA_PAGE}`,
+          after,
+          ...params,
+        );
+      });
+      if (documents.length === 0) return;
+      yield documents.map(({ document }) => openAgreementOf(JSON.parse(document) as AgreementStatus, this.regions));
+      after = documents[documents.length - 1].key;
+    }
+  }
+
+  async metadata(scope: OpenDataScope, baseUrl: string, today: IsoDate): Promise<OpenDataMetadata> {
+    const publishers = await this.publishers();
+    const { firstOffer, lastPosition } = await this.reader.read(async (snapshot) => {
+      const { main } = snapshot.tables(agreementStatusProjection);
+      const { condition, params } = this.inScope(snapshot, scope);
+      const [row] = await snapshot.all<{ first_offer: string | null; last_position: number | null }>(
+        `SELECT min(s.offered_on) AS first_offer, max(s.last_position) AS last_position FROM ${main} s WHERE ${condition}`,
+        ...params,
+      );
+      return { firstOffer: row?.first_offer ?? null, lastPosition: Number(row?.last_position ?? 0) };
+    });
+    const [lastEvent] = lastPosition > 0 ? await this.store.readAll(lastPosition - 1, 1) : [];
+    const region = scope.region ? this.regions.find(scope.region) : undefined;
+    return openDataMetadata({
+      ...(region ? { region } : {}),
+      producers: region ? publishers.filter((p) => p.region.code === region.code) : publishers,
+      firstOffer,
+      today,
+      lastUpdated: lastEvent?.metadata.recordedAt ?? null,
+      logPosition: lastPosition,
+      baseUrl,
+    });
+  }
+
+  /** Agreements the region is a party to; for the nation, those of any publishing region. */
+  private inScope(snapshot: ReadModelSnapshot, scope: OpenDataScope): { condition: string; params: SqlValue[] } {
+    const { lists } = snapshot.tables(agreementStatusProjection);
+    if (scope.region) {
+      return { condition: `EXISTS (SELECT 1 FROM ${lists.parties} p WHERE p.key = s.key AND p.region = ?)`, params: [scope.region] };
+    }
+    const settings = snapshot.tables(regionSettingsProjection).main;
+    return {
+      condition: `EXISTS (SELECT 1 FROM ${lists.parties} p JOIN ${settings} r ON r.key = p.region AND r.open_data = 1 WHERE p.key = s.key)`,
+      params: [],
+    };
+  }
+}
