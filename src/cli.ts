@@ -4,6 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { USER_USAGE, runUserCommand } from './access/user-cli';
 import { AppModule } from './app.module';
 import { AUDIT_USAGE, runAuditCommand } from './audit/audit-cli';
+import { BACKUP_USAGE, RESTORE_USAGE, runBackupCommand, runRestoreCommand } from './backup/backup-cli';
 import { SinergiConfig } from './config/sinergi.config';
 import { SEED_STORY_COUNT, loadSeedStories } from './demo/seed-stories';
 import { IMPORT_USAGE, runImportCommand } from './imports/import-cli';
@@ -71,6 +72,18 @@ const commands: Record<string, CliCommand> = {
     summary: `${REBUILD_USAGE}: replay read models from the start; the live ones serve until the new ones switch in`,
     run: async (args) => {
       process.exitCode = await runRebuildCommand(args);
+    },
+  },
+  backup: {
+    summary: `${BACKUP_USAGE}: a consistent copy of the data directory while Sinergi runs, verified (the log's seal compared)`,
+    run: async (args) => {
+      process.exitCode = await runBackupCommand(args);
+    },
+  },
+  restore: {
+    summary: `${RESTORE_USAGE}: put a backup back into SINERGI_DATA_DIR (which must hold no store yet), verified against its seal`,
+    run: async (args) => {
+      process.exitCode = await runRestoreCommand(args);
     },
   },
   user: {

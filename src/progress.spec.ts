@@ -73,6 +73,20 @@ describe('progress on a terminal', () => {
   });
 });
 
+describe('a short step written to a log', () => {
+  it('gets its closing line only', () => {
+    const out = new Recorded(false);
+    const time = clock();
+    const progress = startProgress('verifying', { total: 79, unit: 'events', out, now: time.now });
+    for (let done = 1; done <= 79; done++) {
+      time.advance(5);
+      progress.update(done);
+    }
+    progress.finish();
+    expect(out.lines).toEqual(['  verifying: 79 events in 0.4 s']);
+  });
+});
+
 describe('a result printed while progress is shown', () => {
   it('takes a line of its own above the redrawn progress on a terminal', () => {
     const out = new Recorded(true);

@@ -32,6 +32,8 @@ export const stderrProgressOutput: ProgressOutput = {
 
 /** A terminal is redrawn at most this often: a store of millions of events must not mean millions of writes. */
 const REDRAW_MS = 100;
+/** How long a step runs before a log hears of its progress. */
+const QUIET_MS = 1000;
 /** A log gets a line per tenth of the way, and at least one this often while the work goes on. */
 const LOG_LINE_MS = 10_000;
 
@@ -67,6 +69,8 @@ export function startProgress(label: string, options: ProgressOptions = {}): Pro
         out.write(`\r\x1b[K${line()}`);
         drawn = true;
       } else {
+        // A step done within a second gets its closing line only: a log is read, not watched.
+        if (at - began < QUIET_MS) return;
         const tenth = total ? Math.floor((10 * Math.min(done, total)) / total) : -1;
         if (tenth === lastTenth && at - lastWrite < LOG_LINE_MS) return;
         lastTenth = tenth;
