@@ -47,8 +47,11 @@ export function serveWebApp(app: NestExpressApplication): void {
   app.use('/web', strictPolicy, express.static(directory, { index: false }));
   // The page is also where the identity provider sends the browser back after single sign-on (the redirect URI).
   const pagePaths = new Set(['/', '/index.html', SSO_CALLBACK_PATH]);
+  // The public infographics page: a page of its own, drawn from the open data, with no sign-in.
+  const pages = new Map([...[...pagePaths].map((path) => [path, 'index.html'] as const), ['/publik', 'publik.html']]);
   app.use((request: Request, response: Response, next: NextFunction) => {
-    if (request.method !== 'GET' || !pagePaths.has(request.path)) return next();
-    strictPolicy(request, response, () => response.sendFile(join(directory, 'index.html')));
+    const page = request.method === 'GET' ? pages.get(request.path) : undefined;
+    if (!page) return next();
+    strictPolicy(request, response, () => response.sendFile(join(directory, page)));
   });
 }

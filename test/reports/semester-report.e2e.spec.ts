@@ -106,7 +106,7 @@ describe('the semester report of a region', () => {
       const first = tableOf(await report(banten, '/regions/36/reports/semester?year=2026&semester=1'), 'Kemajuan');
       const second = tableOf(await report(banten, '/regions/36/reports/semester?year=2026&semester=2'), 'Kemajuan');
       // Banten reported on semester I on 20 July 2026: after the end of that semester.
-      expect(first.rows[0]).toEqual(['1', `KSB: ${BANTEN_KSB}`, '', '0', '0', '0', '0 dilaksanakan; 1 direncanakan', 'Belum ada', 'Belum ada']);
+      expect(first.rows[0]).toEqual(['1', `KSB: ${BANTEN_KSB}`, '-', '0', '0', '0', '0 dilaksanakan; 1 direncanakan', 'Belum ada', 'Belum ada']);
       expect(second.rows[0][7]).toBe('Semester I 2026 (20 Juli 2026)');
       expect(first.rows[1]).toEqual(expect.arrayContaining(['1.1', 'Dinas Kesehatan', '1 (Dinas Kesehatan)']));
     });

@@ -202,7 +202,7 @@ export function semesterReport(input: SemesterReportInput): SemesterReport {
     progress.push([
       no,
       `KSB: ${a.title}`,
-      leadOpdsOf(ownFollowUps(a, undefined)),
+      leadOpdsOf(ownFollowUps(a, undefined)) || '-',
       ...followUpFigures(ownFollowUps(a, undefined), asOf),
       `${heldVisits} dilaksanakan; ${plannedVisits} direncanakan`,
       lastReport ? `Semester ${semesterRoman(lastReport)} ${lastReport.year} (${date(lastReport.on)})` : 'Belum ada',

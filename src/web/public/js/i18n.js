@@ -2,7 +2,12 @@
 const LANG_KEY = 'sinergi.lang';
 
 const id = {
-  'nav.dashboard': 'Dasbor', 'nav.agreements': 'Kesepakatan', 'nav.worklist': 'Tugas OPD', 'nav.register': 'Register', 'nav.signout': 'Keluar',
+  'nav.dashboard': 'Dasbor', 'nav.agreements': 'Kesepakatan', 'nav.worklist': 'Tugas OPD', 'nav.register': 'Register', 'nav.reports': 'Laporan', 'nav.signout': 'Keluar',
+  'report.title': 'Laporan Semester {region}', 'report.show': 'Tampilkan', 'report.semester1': 'Semester I (Januari–Juni)', 'report.semester2': 'Semester II (Juli–Desember)',
+  'report.pdf': 'Unduh PDF', 'report.xlsx': 'Unduh Excel', 'report.preparing': 'Menyiapkan berkas…', 'report.empty': 'Tidak ada data.',
+  'report.settings': 'Pengaturan daerah', 'report.signatoryLead': 'Pejabat yang menandatangani laporan di bawah "Mengetahui". Setiap perubahan tercatat dalam jejak audit daerah.',
+  'report.position': 'Jabatan', 'report.name': 'Nama', 'report.nip': 'NIP (18 angka)', 'report.saveSignatory': 'Simpan penanda tangan',
+  'report.openData': 'Terbitkan data kerja sama daerah ini sebagai data terbuka (tanpa data perorangan)', 'report.publicPage': 'Lihat halaman publik',
   'lang.switch': 'English',
   'signin.title': 'Masuk ke Sinergi', 'signin.lead': 'Tempelkan token API Anda (sng_…) dari Bagian Kerja Sama, atau token SSO (JWT) dari penyedia identitas daerah.',
   'signin.token': 'Token', 'signin.submit': 'Masuk', 'signin.refused': 'Token ditolak: {message}',
@@ -163,7 +168,12 @@ const id = {
 };
 
 const en = {
-  'nav.dashboard': 'Dashboard', 'nav.agreements': 'Agreements', 'nav.worklist': 'OPD tasks', 'nav.register': 'Register', 'nav.signout': 'Sign out',
+  'nav.dashboard': 'Dashboard', 'nav.agreements': 'Agreements', 'nav.worklist': 'OPD tasks', 'nav.register': 'Register', 'nav.reports': 'Reports', 'nav.signout': 'Sign out',
+  'report.title': 'Semester report of {region}', 'report.show': 'Show', 'report.semester1': 'Semester I (January–June)', 'report.semester2': 'Semester II (July–December)',
+  'report.pdf': 'Download PDF', 'report.xlsx': 'Download Excel', 'report.preparing': 'Preparing the file…', 'report.empty': 'No data.',
+  'report.settings': 'Region settings', 'report.signatoryLead': 'The official who signs the reports under "Mengetahui". Every change is kept in the region\'s audit trail.',
+  'report.position': 'Position', 'report.name': 'Name', 'report.nip': 'NIP (18 digits)', 'report.saveSignatory': 'Save signatory',
+  'report.openData': "Publish this region's agreements as open data (no personal data)", 'report.publicPage': 'See the public page',
   'lang.switch': 'Bahasa Indonesia',
   'signin.title': 'Sign in to Sinergi', 'signin.lead': 'Paste your API token (sng_…) from the cooperation office, or a single sign-on token (JWT).',
   'signin.submit': 'Sign in', 'signin.refused': 'Token refused: {message}',

@@ -6,6 +6,7 @@ import { renderAgreements, renderProposal } from './views/agreements.js';
 import { renderAudit } from './views/audit.js';
 import { renderDashboard } from './views/dashboard.js';
 import { renderRegister } from './views/register.js';
+import { renderReports } from './views/reports.js';
 import { renderSignIn } from './views/sign-in.js';
 import { CALLBACK_PATH, finishSsoSignIn, forgetSsoSession, justSignedOut, signOut, SsoProblem, ssoExpired, watchExpiry } from './sso.js';
 import { renderWorklist } from './views/worklist.js';
@@ -21,6 +22,7 @@ const routes = [
   [/^#\/tugas$/, (m, me) => renderWorklist(app, me)],
   [/^#\/audit\/([0-9a-f-]{36})$/, (m, me) => renderAudit(app, me, m[1])],
   [/^#\/register$/, (m, me) => renderRegister(app, me)],
+  [/^#\/laporan(\?.*)?$/, (m, me) => renderReports(app, me, location.hash)],
 ];
 
 const homeOf = (me) => (me.role === 'dinas-officer' ? '#/tugas' : '#/dasbor');
@@ -39,6 +41,7 @@ function drawShell(me) {
         ['#/kesepakatan', 'nav.agreements'],
         ['#/tugas', 'nav.worklist'],
         ['#/register', 'nav.register'],
+        ['#/laporan', 'nav.reports'],
       ]
     : [];
   replaceChildren(
