@@ -5,6 +5,7 @@ import { USER_USAGE, runUserCommand } from './access/user-cli';
 import { AppModule } from './app.module';
 import { AUDIT_USAGE, runAuditCommand } from './audit/audit-cli';
 import { BACKUP_USAGE, RESTORE_USAGE, runBackupCommand, runRestoreCommand } from './backup/backup-cli';
+import { DOCUMENTS_USAGE, runDocumentsCommand } from './documents/documents-cli';
 import { SinergiConfig } from './config/sinergi.config';
 import { SEED_STORY_COUNT, loadSeedStories } from './demo/seed-stories';
 import { IMPORT_USAGE, runImportCommand } from './imports/import-cli';
@@ -96,6 +97,12 @@ const commands: Record<string, CliCommand> = {
     summary: `${REPORT_USAGE}: a region's semester report as PDF or Excel`,
     run: async (args) => {
       process.exitCode = await runReportCommand(args, () => NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] }));
+    },
+  },
+  documents: {
+    summary: `the files of the documents the steps name:\n${indented(DOCUMENTS_USAGE)}  (read back, hashed again: missing or altered ones; exit 1 then)`,
+    run: async (args) => {
+      process.exitCode = await runDocumentsCommand(args);
     },
   },
   audit: {

@@ -1,9 +1,12 @@
-import { SinergiConfig } from '../config/sinergi.config';
-import { SystemClock } from '../core/clock.port';
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import type { RecordedEvent } from '../core/event';
 import type { EventStore } from '../core/event-store.port';
 import { isIsoDate } from '../agreements/domain/dates';
 import { UsageError, parseArgs, requiredOption, wholeNumberOption } from '../cli-flags';
-import { openEventStore } from '../infrastructure/event-store.module';
+import { checkDocumentsWithProgress, documentsReport, withStores } from '../documents/documents-cli';
+import type { DocumentStore } from '../documents/document-store.port';
+import { auditBundle } from './audit-bundle';
 import {
   type AuditEntry,
   type PointInTime,
@@ -27,7 +30,8 @@ export const AUDIT_USAGE = [
   'audit as-of AGREEMENT_ID --date YYYY-MM-DD [--basis occurred|recorded] | --revision N',
   'audit diff AGREEMENT_ID --from YYYY-MM-DD --to YYYY-MM-DD [--basis occurred|recorded]',
   'audit export AGREEMENT_ID [--format json|csv]',
-  'audit verify [--at POSITION] [--seal HEX]',
+  'audit verify [--at POSITION] [--seal HEX] [--events-only]',
+  'audit bundle AGREEMENT_ID [--out FILE]',
 ];
 
 export interface AuditOutput {
@@ -45,24 +49,27 @@ const consoleOutput: AuditOutput = { print: (line) => console.log(line), progres
  */
 export async function runAuditCommand(args: readonly string[], output: AuditOutput = consoleOutput): Promise<number> {
   const [action, ...rest] = args;
-  if (!action || !['history', 'as-of', 'diff', 'export', 'verify'].includes(action)) {
+  if (!action || !['history', 'as-of', 'diff', 'export', 'verify', 'bundle'].includes(action)) {
     throw new UsageError(`usage:\n  ${AUDIT_USAGE.map((line) => `sinergi ${line}`).join('\n  ')}`);
   }
-  const store = await openEventStore(SinergiConfig.fromEnv(), new SystemClock());
-  try {
-    return await run(store, action, rest, output);
-  } finally {
-    await store.close();
-  }
+  return withStores((store, documents) => run(store, documents, action, rest, output));
 }
 
-async function run(store: EventStore, action: string, args: readonly string[], output: AuditOutput): Promise<number> {
-  const parsed = parseArgs(args, ['json']);
-  if (action === 'verify') return verify(store, wholeNumberOption(parsed, 'at'), parsed.options.seal, output);
+async function run(store: EventStore, documents: DocumentStore, action: string, args: readonly string[], output: AuditOutput): Promise<number> {
+  const parsed = parseArgs(args, ['json', 'events-only']);
+  if (action === 'verify') {
+    const logIntact = await verify(store, wholeNumberOption(parsed, 'at'), parsed.options.seal, output);
+    if (parsed.switches.has('events-only')) return logIntact;
+    const checked = await checkDocumentsWithProgress(store, documents, output.progress);
+    documentsReport(checked).forEach((line) => output.print(line));
+    return logIntact === 0 && checked.intact ? 0 : 1;
+  }
   const [agreementId] = parsed.positionals;
   if (!agreementId) throw new UsageError(`say which agreement: sinergi audit ${action} AGREEMENT_ID`);
   const history = await readAgreementHistory(store, agreementId);
   switch (action) {
+    case 'bundle':
+      return writeBundle(store, documents, agreementId, history, parsed.options.out ?? `agreement-${agreementId}-bundle.zip`, output);
     case 'history': {
       const entries = history.map(auditEntryOf);
       const reminders = reminderRecordsOf(agreementId, await readReminderHistory(store, agreementId));
@@ -100,6 +107,28 @@ async function run(store: EventStore, action: string, args: readonly string[], o
       return exportIntact(exported) ? 0 : 1;
     }
   }
+}
+
+async function writeBundle(
+  store: EventStore,
+  documents: DocumentStore,
+  agreementId: string,
+  history: RecordedEvent[],
+  file: string,
+  output: AuditOutput,
+): Promise<number> {
+  const { zip, verification } = await auditBundle(store, documents, agreementId, history, new Date());
+  const kept = verification.documents.filter((document) => document.path).length;
+  const progress = startProgress(`writing ${file}`, { unit: 'bytes', out: output.progress });
+  let written = 0;
+  zip.on('data', (chunk: Buffer) => progress.update((written += chunk.length)));
+  await pipeline(zip, createWriteStream(file));
+  progress.finish();
+  output.print(`${file}: the history (JSON, CSV), verification.json with the seal ${verification.log.seal} at position ${verification.log.position}, and ${kept} of ${verification.documents.length} documents.`);
+  for (const document of verification.documents.filter((d) => d.state !== 'kept')) output.print(`  not in the bundle: ${document.sha256} (${document.state})`);
+  const intact = verification.agreementChainIntact && verification.log.intact && verification.documentsIntact;
+  if (!intact) output.print('NOT INTACT: see verification.json.');
+  return intact ? 0 : 1;
 }
 
 async function verify(store: EventStore, at: number | undefined, seal: string | undefined, output: AuditOutput): Promise<number> {

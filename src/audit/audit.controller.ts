@@ -17,6 +17,7 @@ import {
   ExportRegionPortfolio,
   GetAgreementAsOf,
   GetAgreementChanges,
+  GetAuditBundle,
   GetAuditTrail,
   type LogVerification,
   type RegionPortfolioExport,
@@ -121,6 +122,23 @@ export class AuditController {
     if (format === 'json') return exported;
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
     return exportAsCsv([exported], [`Sinergi export of agreement ${id} at ${exported.exportedAt}`], csvDialectOf(query));
+  }
+
+  /**
+   * One ZIP for the auditor to take away: the agreement's documents (each checked against its SHA-256), its history
+   * as JSON and CSV, and `verification.json` with the hash chains, the seal of the whole log and each document's state.
+   */
+  @Get('agreements/:agreementId/bundle')
+  @ApiProduces('application/zip')
+  async bundle(@CurrentPrincipal() viewer: Principal, @AgreementIdParam() id: string, @Res() response: Response): Promise<void> {
+    const { zip, verification } = await this.queries.execute(new GetAuditBundle(id, viewer));
+    response.setHeader('Content-Type', 'application/zip');
+    response.setHeader('Content-Disposition', `attachment; filename="agreement-${id}-bundle.zip"`);
+    response.setHeader('Sinergi-Chain-Intact', String(verification.agreementChainIntact && verification.log.intact));
+    response.setHeader('Sinergi-Documents-Intact', String(verification.documentsIntact));
+    // A document altered while the ZIP is written breaks the download off: the ZIP is never taken for whole.
+    zip.on('error', () => response.destroy());
+    zip.pipe(response);
   }
 
   /**

@@ -28,6 +28,7 @@ import {
 import type { AgreementExport } from './audit-export';
 import { type DocumentsVerification, verifyDocuments } from '../documents/document-check';
 import { DocumentStore } from '../documents/document-store.port';
+import { type AuditBundle, auditBundle } from './audit-bundle';
 import { DatesOutOfOrder } from './audit.errors';
 import { type VerificationResult, verifyLog, verifyStream } from './log-verifier';
 
@@ -108,6 +109,16 @@ export interface RegionPortfolioExport {
   agreements: AgreementExport[];
 }
 
+/** One ZIP with the agreement's documents, its history (JSON and CSV) and the verification with the seal. */
+export class GetAuditBundle extends Query<AuditBundle> {
+  constructor(
+    readonly agreementId: string,
+    readonly viewer: Principal,
+  ) {
+    super();
+  }
+}
+
 /** Every stream's hash chain and the global order, up to a position, optionally against a seal written down before. */
 export class VerifyEventLog extends Query<LogVerification> {
   constructor(
@@ -181,6 +192,20 @@ export class VerifyEventLogHandler implements IQueryHandler<VerifyEventLog> {
   }
 }
 
+@QueryHandler(GetAuditBundle)
+export class GetAuditBundleHandler implements IQueryHandler<GetAuditBundle> {
+  constructor(
+    private readonly store: EventStore,
+    private readonly documents: DocumentStore,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute({ agreementId, viewer }: GetAuditBundle): Promise<AuditBundle> {
+    const history = await visibleHistory(this.store, agreementId, viewer);
+    return auditBundle(this.store, this.documents, agreementId, history, this.clock.now());
+  }
+}
+
 @QueryHandler(ExportRegionPortfolio)
 export class ExportRegionPortfolioHandler implements IQueryHandler<ExportRegionPortfolio> {
   constructor(
@@ -240,4 +265,5 @@ export const auditQueryHandlers = [
   ExportAgreementHandler,
   ExportRegionPortfolioHandler,
   VerifyEventLogHandler,
+  GetAuditBundleHandler,
 ];

@@ -173,6 +173,7 @@ const RULES: Record<string, RouteRule> = {
   'GET /audit/agreements/{agreementId}/as-of': { ...AUDIT_READ, query: 'date=2025-10-24' },
   'GET /audit/agreements/{agreementId}/diff': { ...AUDIT_READ, query: 'from=2025-10-01&to=2025-10-24' },
   'GET /audit/agreements/{agreementId}/export': AUDIT_READ,
+  'GET /audit/agreements/{agreementId}/bundle': AUDIT_READ,
   'GET /audit/regions/{code}/export': AUDIT_READ,
   'GET /audit/verify': { admits: ['auditor', 'admin'], acrossRegions: ['admin', 'auditor'] },
 };

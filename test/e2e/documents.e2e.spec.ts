@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as yauzl from 'yauzl';
+import { runAuditCommand } from '../../src/audit/audit-cli';
+import { runDocumentsCommand } from '../../src/documents/documents-cli';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import type { Actor } from '../../src/core/event';
@@ -20,6 +23,8 @@ const admin: Actor = { userId: 'ops@sinergi.go.id', role: 'admin', region: BANTE
 interface DocumentStorage {
   name: string;
   options(): Promise<TestAppOptions>;
+  /** The environment the command line reads to reach the same stores. */
+  env(app: TestApp): NodeJS.ProcessEnv;
   swap(app: TestApp, sha256: string, bytes: Buffer): Promise<void>;
   remove(app: TestApp, sha256: string): Promise<void>;
 }
@@ -41,6 +46,7 @@ const storages: DocumentStorage[] = [
   {
     name: 'files, with SQLite events',
     options: async () => ({}),
+    env: (app) => ({ SINERGI_DATA_DIR: app.dataDir }),
     swap: async (app, sha256, bytes) => writeFileSync(join(app.dataDir, 'documents', sha256.slice(0, 2), sha256), bytes),
     remove: async (app, sha256) => rmSync(join(app.dataDir, 'documents', sha256.slice(0, 2), sha256)),
   },
@@ -54,6 +60,12 @@ const storages: DocumentStorage[] = [
             postgresUrl = stores.events.url;
             return { ...stores, documents: { adapter: 'postgres', url: postgresUrl } };
           },
+          env: (app) => ({
+            SINERGI_DATA_DIR: app.dataDir,
+            SINERGI_EVENT_STORE: 'postgres',
+            SINERGI_POSTGRES_URL: postgresUrl,
+            SINERGI_DOCUMENTS: 'postgres',
+          }),
           swap: (_app, sha256, bytes) =>
             onDatabase((client) => client.query('UPDATE document_chunks SET bytes = $2 WHERE sha256 = $1 AND seq = 0', [sha256, bytes])),
           remove: (_app, sha256) => onDatabase((client) => client.query('DELETE FROM documents WHERE sha256 = $1', [sha256])),
@@ -77,10 +89,11 @@ describe.each(storages)('the documents of the Banten–Bengkulu KSB, kept in $na
       .put(`${documentPath(sha256)}${name === undefined ? '' : `?name=${encodeURIComponent(name)}`}`)
       .set('Content-Type', 'application/octet-stream')
       .send(bytes);
-  const download = (as: Actor | typeof bpk, sha256: string) =>
+  const download = (as: Actor | typeof bpk, sha256: string) => binary(as, documentPath(sha256));
+  const binary = (as: Actor | typeof bpk, path: string) =>
     app
       .as(as)
-      .get(documentPath(sha256))
+      .get(path)
       .buffer(true)
       .parse((response, done) => {
         const chunks: Buffer[] = [];
@@ -264,6 +277,45 @@ describe.each(storages)('the documents of the Banten–Bengkulu KSB, kept in $na
     });
   });
 
+  describe('the audit bundle', () => {
+    it("holds the agreement's kept documents, its history as JSON and CSV, and the verification with the seal", async () => {
+      const response = await binary(bpk, `/audit/agreements/${id}/bundle`).expect(200);
+      expect(response.headers['content-type']).toBe('application/zip');
+      expect(response.headers['content-disposition']).toBe(`attachment; filename="agreement-${id}-bundle.zip"`);
+
+      const entries = await unzip(response.body);
+      const documents = [...entries.keys()].filter((name) => name.startsWith('documents/'));
+      expect(documents).toContain(`documents/${sha256Of(draft).slice(0, 8)}-Draf KSB Banten–Bengkulu.pdf`);
+      expect(documents.map((name) => name.slice('documents/'.length, 'documents/'.length + 8)).sort()).toEqual(
+        [draft, pksDraft, semesterReport, evidence].map((bytes) => sha256Of(bytes).slice(0, 8)).sort(),
+      );
+      for (const name of documents) expect(name.slice('documents/'.length, 'documents/'.length + 8)).toBe(sha256Of(entries.get(name)!).slice(0, 8));
+      const history = JSON.parse(entries.get('history.json')!.toString());
+      expect(history).toMatchObject({ agreementId: id, verification: { intact: true } });
+      expect(entries.get('history.csv')!.toString()).toContain('DraftRevised');
+      const verification = JSON.parse(entries.get('verification.json')!.toString());
+      const verified = (await app.as(bpk).get('/audit/verify?documents=false').expect(200)).body;
+      expect(verification).toMatchObject({ agreementChainIntact: true, documentsIntact: true, log: { intact: true, seal: verified.seal, position: verified.position } });
+      expect(verification.documents.map((d: { state: string }) => d.state)).toEqual(['kept', 'not-uploaded', 'kept', 'kept', 'kept', 'not-uploaded', 'not-uploaded']);
+    });
+
+    it('is refused to another region', async () => {
+      expect((await app.as(jawaBaratCoordinator).get(`/audit/agreements/${id}/bundle`).expect(403)).body).toMatchObject({ rule: 'RegionNotAParty' });
+    });
+
+    it('is written by `sinergi audit bundle`, and `sinergi documents check` finds every kept document intact', async () => {
+      const file = join(app.dataDir, 'bundle.zip');
+      const printed: string[] = [];
+      const print = (line: string) => printed.push(line);
+      const quiet = { write: () => undefined };
+
+      expect(await withEnv(storage.env(app), () => runAuditCommand(['bundle', id, '--out', file], { print, progress: quiet }))).toBe(0);
+      expect([...(await unzip(readFileSync(file))).keys()]).toEqual(expect.arrayContaining(['history.json', 'history.csv', 'verification.json']));
+      expect(await withEnv(storage.env(app), () => runDocumentsCommand(['check'], print, quiet))).toBe(0);
+      expect(printed.at(-1)).toBe('DOCUMENTS INTACT: 7 named by the steps, 4 kept and matching, 3 not uploaded yet, 0 missing, 0 no longer matching.');
+    });
+  });
+
   describe('a kept document changed behind Sinergi', () => {
     it('is listed as not matching, never served whole, and reported by verify', async () => {
       await storage.swap(app, sha256Of(pksDraft), await docxFile('PKS yang diubah diam-diam'));
@@ -285,8 +337,60 @@ describe.each(storages)('the documents of the Banten–Bengkulu KSB, kept in $na
       const verified = (await app.as(bpk).get('/audit/verify').expect(200)).body;
       expect(verified.documents).toMatchObject({ intact: false, missing: [{ sha256: sha256Of(evidence), agreementIds: [id] }], kept: 2 });
     });
+
+    it('makes `sinergi audit verify` and `sinergi documents check` exit 1, naming each', async () => {
+      const printed: string[] = [];
+      const print = (line: string) => printed.push(line);
+      const quiet = { write: () => undefined };
+
+      expect(await withEnv(storage.env(app), () => runAuditCommand(['verify'], { print, progress: quiet }))).toBe(1);
+      expect(printed[0]).toMatch(/^INTACT: /);
+      expect(await withEnv(storage.env(app), () => runDocumentsCommand(['check'], print, quiet))).toBe(1);
+      expect(printed.slice(-3)).toEqual([
+        'DOCUMENTS BROKEN: 7 named by the steps, 2 kept and matching, 3 not uploaded yet, 1 missing, 1 no longer matching.',
+        `  missing: ${sha256Of(evidence)} (agreement ${id}): kept once, now gone; restore it from a backup`,
+        `  does not match: ${sha256Of(pksDraft)} (agreement ${id}): the bytes kept were changed; restore them from a backup`,
+      ]);
+    });
   });
 });
+
+/** Every entry of a ZIP, read back with yauzl as an auditor's tool would. */
+async function unzip(bytes: Buffer): Promise<Map<string, Buffer>> {
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, file) => (error ? reject(error) : resolve(file))));
+  const entries = new Map<string, Buffer>();
+  await new Promise<void>((resolve, reject) => {
+    zip.on('entry', (entry: yauzl.Entry) =>
+      zip.openReadStream(entry, (error, stream) => {
+        if (error) return reject(error);
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          entries.set(entry.fileName, Buffer.concat(chunks));
+          zip.readEntry();
+        });
+      }),
+    );
+    zip.on('end', resolve);
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+  return entries;
+}
+
+/** Runs a command line as if these variables were set. */
+async function withEnv<T>(env: NodeJS.ProcessEnv, run: () => Promise<T>): Promise<T> {
+  const before = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, env);
+  try {
+    return await run();
+  } finally {
+    for (const [name, value] of Object.entries(before)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
 
 function amendmentOf(documentSha256: string) {
   return {

@@ -1,0 +1,61 @@
+import { SinergiConfig } from '../config/sinergi.config';
+import { SystemClock } from '../core/clock.port';
+import type { EventStore } from '../core/event-store.port';
+import { UsageError } from '../cli-flags';
+import { openEventStore } from '../infrastructure/event-store.module';
+import { type ProgressOutput, startProgress, stderrProgressOutput } from '../progress';
+import { type DocumentsVerification, verifyDocuments } from './document-check';
+import type { DocumentStore } from './document-store.port';
+import { DocumentsConfig } from './documents.config';
+import { openDocumentStore } from './storage/open-document-store';
+
+export const DOCUMENTS_USAGE = ['documents check'];
+
+/** The event store and the document store of the configuration, for a command line that needs both. */
+export async function withStores<T>(work: (events: EventStore, documents: DocumentStore) => Promise<T>): Promise<T> {
+  const config = SinergiConfig.fromEnv();
+  const events = await openEventStore(config, new SystemClock());
+  try {
+    const documents = await openDocumentStore(DocumentsConfig.from(config).store);
+    try {
+      return await work(events, documents);
+    } finally {
+      await documents.close();
+    }
+  } finally {
+    await events.close();
+  }
+}
+
+/** `sinergi documents check`: every document a step names, read back and hashed again. Exit code 1 when one kept is missing or altered. */
+export async function runDocumentsCommand(
+  args: readonly string[],
+  print: (line: string) => void = (line) => console.log(line),
+  progress: ProgressOutput = stderrProgressOutput,
+): Promise<number> {
+  if (args[0] !== 'check' || args.length > 1) throw new UsageError(`usage: sinergi ${DOCUMENTS_USAGE.join('\n  sinergi ')}`);
+  return withStores(async (events, documents) => {
+    print(`Checking the documents in ${documents.location} against the steps that name them`);
+    const result = await checkDocumentsWithProgress(events, documents, progress);
+    documentsReport(result).forEach(print);
+    return result.intact ? 0 : 1;
+  });
+}
+
+export async function checkDocumentsWithProgress(events: EventStore, documents: DocumentStore, out: ProgressOutput): Promise<DocumentsVerification> {
+  const progress = startProgress('checking documents', { unit: 'documents', out });
+  const result = await verifyDocuments(events, documents, { onProgress: (checked, named) => progress.update(checked, named) });
+  progress.finish();
+  return result;
+}
+
+/** What a person reads of a documents check: the counts, then every document to look into, with its agreements. */
+export function documentsReport(result: DocumentsVerification): string[] {
+  const lines = [
+    `${result.intact ? 'DOCUMENTS INTACT' : 'DOCUMENTS BROKEN'}: ${result.named} named by the steps, ${result.kept} kept and matching, ` +
+      `${result.notUploaded} not uploaded yet, ${result.missing.length} missing, ${result.doesNotMatch.length} no longer matching.`,
+  ];
+  for (const { sha256, agreementIds } of result.missing) lines.push(`  missing: ${sha256} (agreement ${agreementIds.join(', ')}): kept once, now gone; restore it from a backup`);
+  for (const { sha256, agreementIds } of result.doesNotMatch) lines.push(`  does not match: ${sha256} (agreement ${agreementIds.join(', ')}): the bytes kept were changed; restore them from a backup`);
+  return lines;
+}
