@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import type { AgreementCommandInput } from '../src/agreements/application/agreement.commands';
 import { agreementDecider, agreementStreamId } from '../src/agreements/domain/agreement.decider';
 import type { AgreementCommand } from '../src/agreements/domain/agreement.commands';
-import { addDays, dateInJakarta } from '../src/agreements/domain/dates';
+import { addDays, dateInRegion } from '../src/agreements/domain/dates';
 import { DEFAULT_POLICY } from '../src/agreements/domain/policy';
 import { agreementAsOf, readAgreementHistory } from '../src/audit/agreement-audit';
 import { verifyLog } from '../src/audit/log-verifier';
@@ -71,7 +71,7 @@ async function bigAgreement(store: SqliteEventStore, events: number): Promise<{ 
   let written = 0;
   const run = async (by: typeof banten, command: AgreementCommandInput) => {
     const occurredAt = `${day}T12:00:00+07:00`;
-    const full = { ...command, context: { today: dateInJakarta(occurredAt), policy: DEFAULT_POLICY } } as AgreementCommand;
+    const full = { ...command, context: { today: dateInRegion(occurredAt, by.region), policy: DEFAULT_POLICY } } as AgreementCommand;
     const result = await processor.handle(agreementDecider, agreementStreamId(agreementId), full, {
       actor: by,
       occurredAt,

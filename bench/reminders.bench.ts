@@ -224,13 +224,13 @@ async function ourLateness(redis: PrivateRedis, prefix: string, options: BenchOp
   scheduler.start();
   worker.start();
   await worker.worker.waitUntilReady();
-  const hour = policies.of('17').reminders.sendAtHourWib;
+  const hour = policies.of('17').reminders.sendAtHour;
   for (let wave = 0; wave < waves; wave++) {
     const dueOn = addDays(TODAY, wave + 1);
     const agreements = Array.from({ length: PER_WAVE }, (_, k) => latencyAgreement(wave * PER_WAVE + k, dueOn));
-    for (const a of agreements) fireAt.set(a.agreementId, fireInstant(dueOn, hour));
+    for (const a of agreements) fireAt.set(a.agreementId, fireInstant(dueOn, hour, '17'));
     // "Now" is LEAD_MS before the wave's reminders are due.
-    clock.offset = fireInstant(dueOn, hour) - Date.now() - LEAD_MS;
+    clock.offset = fireInstant(dueOn, hour, '17') - Date.now() - LEAD_MS;
     schedule.replace(agreements);
     await scheduler.reconcileNow();
     const until = (wave + 1) * PER_WAVE;

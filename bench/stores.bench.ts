@@ -14,6 +14,7 @@ import { KurrentDbEventStore } from '../src/infrastructure/kurrentdb/kurrentdb.e
 import { PostgresEventStore } from '../src/infrastructure/postgres/postgres.event-store';
 import { SqliteEventStore } from '../src/infrastructure/sqlite/sqlite.event-store';
 import { RegionDirectory } from '../src/regions/region-directory';
+import { DEFAULT_REGION_POLICIES } from '../src/regions/region-policies.port';
 import { startKurrentDbStandIn } from '../test/support/kurrentdb-stand-in';
 import { startPrivatePostgres } from '../test/support/private-postgres';
 import { Commands } from './agreement-commands';
@@ -98,7 +99,7 @@ interface StoreFigures {
 }
 
 async function measureStore(store: Store, sizes: Sizes, regions: RegionDirectory): Promise<StoreFigures> {
-  const handler = new ExecuteAgreementCommandHandler(new CommandProcessor(store.events), regions);
+  const handler = new ExecuteAgreementCommandHandler(new CommandProcessor(store.events), regions, DEFAULT_REGION_POLICIES);
   const commands = new Commands((command) => handler.execute(command));
   progress(`${store.name}: preparing ${sizes.agreements} active agreements (7 commands each, ${CONCURRENT} at a time)`);
   const ids: string[] = [];
@@ -177,7 +178,7 @@ async function measureKurrentDbRoundTrips(regions: RegionDirectory): Promise<Sto
   const standIn = await startKurrentDbStandIn();
   const events = KurrentDbEventStore.connect(standIn.url);
   try {
-    const handler = new ExecuteAgreementCommandHandler(new CommandProcessor(events), regions);
+    const handler = new ExecuteAgreementCommandHandler(new CommandProcessor(events), regions, DEFAULT_REGION_POLICIES);
     const commands = new Commands((command) => handler.execute(command));
     progress(`kurrentdb: preparing ${ROUND_TRIP_SIZES.agreements} active agreements`);
     const ids: string[] = [];

@@ -1,6 +1,6 @@
 import { agreementIdOfStream, agreementStreamId } from '../src/agreements/domain/agreement.decider';
 import type { AgreementEvent } from '../src/agreements/domain/agreement.events';
-import { dateInJakarta, type IsoDate } from '../src/agreements/domain/dates';
+import { dateInRegion, type IsoDate } from '../src/agreements/domain/dates';
 import type { RecordedEvent } from '../src/core/event';
 
 /** A recorded event of an agreement stream, its type narrowing its data. */
@@ -15,5 +15,5 @@ export function asAgreementEvent(event: RecordedEvent): RecordedAgreementEvent |
 
 export const agreementIdOf = (event: Pick<RecordedEvent, 'streamId'>): string => agreementIdOfStream(event.streamId);
 
-/** The calendar day the event happened on, for events whose data carries no date of their own. */
-export const dayOf = (event: Pick<RecordedEvent, 'metadata'>): IsoDate => dateInJakarta(event.metadata.occurredAt);
+/** The calendar day the event happened on in the deciding region, for events whose data carries no date of their own. */
+export const dayOf = (event: Pick<RecordedEvent, 'metadata'>, region: string): IsoDate => dateInRegion(event.metadata.occurredAt, region);

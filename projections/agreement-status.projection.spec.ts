@@ -70,6 +70,7 @@ describe('the agreement-status projection', () => {
         followUps: [],
         visits: [],
         semesterReports: [],
+        monev: [],
         lastEvent: { position: 1, type: 'AgreementProposed', occurredAt: '2025-10-24T12:00:00+07:00' },
       }));
 
@@ -139,10 +140,13 @@ describe('the agreement-status projection', () => {
     it('records which semesters each party reported', () =>
       expect(after(F.activeKsb, F.semesterReported(banten, 2025, 2)).semesterReports).toEqual([{ party: banten, year: 2025, semester: 2 }]));
 
-    it('keeps the latest monev by its date, even when an older one is recorded late', () => {
+    it("keeps every monev, a late one with its own date, for the auditor's trend", () => {
       const recent = F.monevRecorded({ date: '2026-06-01', rating: 5 });
-      expect(after(F.activeKsb, recent).lastMonev).toEqual({ date: '2026-06-01', party: banten, rating: 5, recommendation: 'continue' });
-      expect(after([...F.activeKsb, recent], F.monevRecorded({ date: '2026-02-01', rating: 2 })).lastMonev?.rating).toBe(5);
+      expect(after(F.activeKsb, recent).monev).toEqual([{ date: '2026-06-01', party: banten, rating: 5, recommendation: 'continue' }]);
+      expect(after([...F.activeKsb, recent], F.monevRecorded({ date: '2026-02-01', rating: 2 })).monev.map((m) => [m.date, m.rating])).toEqual([
+        ['2026-06-01', 5],
+        ['2026-02-01', 2],
+      ]);
     });
 
     it('counts its addenda', () => expect(after(F.activeKsb, F.amended(1)).amendments).toBe(1));
@@ -262,7 +266,7 @@ describe('the agreement-status projection', () => {
   });
 
   describe('its stored rows', () => {
-    it('index the stage, key dates, earliest pending deadline and last event, and list the parties and fields', () => {
+    it('index the stage, key dates, the floor of its pending deadlines and last event, and list the parties and fields', () => {
       const status = given(...activeWithFollowUp);
       expect(projection.schema.rowsOf(status)).toEqual({
         columns: {
@@ -270,7 +274,8 @@ describe('the agreement-status projection', () => {
           stage: 'active',
           offered_on: story.offered,
           valid_until: story.ksbEnd,
-          next_deadline_on: '2026-01-31',
+          // Under the lowest durations a region may set: a PKS expected one day after signing.
+          deadline_floor_on: '2025-10-25',
           last_position: status.lastEvent.position,
         },
         lists: {
@@ -284,6 +289,6 @@ describe('the agreement-status projection', () => {
     });
 
     it('have no earliest deadline once nothing is pending', () =>
-      expect(projection.schema.rowsOf(given(...F.offered, F.declined(bengkulu))).columns.next_deadline_on).toBeNull());
+      expect(projection.schema.rowsOf(given(...F.offered, F.declined(bengkulu))).columns.deadline_floor_on).toBeNull());
   });
 });

@@ -8,7 +8,7 @@ import {
   type VisitStatus,
 } from '../src/agreements/domain/agreement.state';
 import type { IsoDate } from '../src/agreements/domain/dates';
-import { DEFAULT_POLICY } from '../src/agreements/domain/policy';
+import { DEFAULT_POLICY, FLOOR_POLICY } from '../src/agreements/domain/policy';
 import { ignoreUnknown } from '../src/core/decider';
 import type { RecordedEvent } from '../src/core/event';
 import { agreementIdOf, asAgreementEvent, dayOf } from './agreement-event';
@@ -88,7 +88,8 @@ export interface AgreementStatus {
   followUps: FollowUpSummary[];
   visits: VisitSummary[];
   semesterReports: { party: string; year: number; semester: 1 | 2 }[];
-  lastMonev?: { date: IsoDate; party: string; rating: number; recommendation: MonevRecommendation };
+  /** Every monev, in the order recorded: the auditor's trend (a late record keeps its own date). */
+  monev: { date: IsoDate; party: string; rating: number; recommendation: MonevRecommendation }[];
   /** Set for a KSB signed before Sinergi and brought in: `dates.offered` is then its first signature. */
   imported?: { on: IsoDate; source: ImportSource };
   lastEvent: { position: number; type: string; occurredAt: string };
@@ -117,6 +118,7 @@ function evolveStatus(status: AgreementStatus | undefined, recorded: RecordedEve
       followUps: [],
       visits: [],
       semesterReports: [],
+      monev: [],
       lastEvent: lastEventOf(event),
     };
   }
@@ -132,7 +134,7 @@ function evolveStatus(status: AgreementStatus | undefined, recorded: RecordedEve
     case 'OfferDeclined':
       s.stage = 'declined';
       s.offer = { ...s.offer, declined: event.data };
-      s.dates = { ...s.dates, ended: dayOf(event) };
+      s.dates = { ...s.dates, ended: dayOf(event, s.proposer) };
       s.ending = { how: 'declined', reason: event.data.reason };
       return s;
     case 'NegotiationOpened':
@@ -182,8 +184,7 @@ function evolveStatus(status: AgreementStatus | undefined, recorded: RecordedEve
     }
     case 'MonevRecorded': {
       const { date, party, rating, recommendation } = event.data;
-      // Monev may be recorded late: the schedule runs from the latest monev date, not the latest record.
-      if (!s.lastMonev || s.lastMonev.date <= date) s.lastMonev = { date, party, rating, recommendation };
+      s.monev = [...s.monev, { date, party, rating, recommendation }];
       return s;
     }
     case 'AgreementAmended':
@@ -298,6 +299,7 @@ function importedStatus(agreementId: string, d: AgreementImported['data'], lastE
     followUps: [],
     visits: [],
     semesterReports: [],
+    monev: [],
     imported: { on: d.on, source: d.source },
     lastEvent,
   };
@@ -330,12 +332,14 @@ function updateVisit(s: AgreementStatus, visitId: string, change: Partial<VisitS
  * the parties (region scoping, portfolios, worklists, deadline schedules) and the fields. The open follow-ups and
  * the pending deadlines depend on the whole agreement (its title, stage, PKS, parties), so they are read from the
  * documents of a region's agreements rather than kept as rows of their own, which every event would rewrite; the
- * earliest pending deadline is a column, so "what is due by then" finds its agreements by index.
+ * deadlines' dates depend on the proposer's policy, which a region may change at any time, so they are computed when
+ * read (`deadlinesOf`); the column `deadline_floor_on` holds the earliest day any of them could fall on under any
+ * policy a region may set (`FLOOR_POLICY`), so "what is due by then" still narrows its reads by index.
  */
 export const agreementStatusProjection: Projection<AgreementStatus> = {
   name: 'agreement-status',
-  // Deadlines follow from the policy's durations: a new policy version rebuilds the column derived from them.
-  version: `1+policy.${DEFAULT_POLICY.version}`,
+  // The deadline floor follows from the policy's bounds: a new policy version rebuilds the column derived from them.
+  version: `2+policy.${DEFAULT_POLICY.version}`,
   documentOf: (event) => (asAgreementEvent(event) ? agreementIdOf(event) : undefined),
   evolve: evolveStatus,
   schema: {
@@ -345,10 +349,10 @@ export const agreementStatusProjection: Projection<AgreementStatus> = {
       stage: 'TEXT',
       offered_on: 'TEXT',
       valid_until: 'TEXT',
-      next_deadline_on: 'TEXT',
+      deadline_floor_on: 'TEXT',
       last_position: 'INTEGER',
     },
-    indexes: [['stage'], ['last_position'], ['next_deadline_on']],
+    indexes: [['stage'], ['last_position'], ['deadline_floor_on']],
     lists: {
       parties: { columns: { region: 'TEXT' }, indexes: [['region']] },
       fields: { columns: { field: 'TEXT' }, indexes: [['field']] },
@@ -359,7 +363,7 @@ export const agreementStatusProjection: Projection<AgreementStatus> = {
         stage: status.stage,
         offered_on: status.dates.offered,
         valid_until: status.dates.validUntil ?? null,
-        next_deadline_on: earliestDeadlineOn(status) ?? null,
+        deadline_floor_on: earliestDeadlineOn(status, FLOOR_POLICY) ?? null,
         last_position: status.lastEvent.position,
       },
       lists: {

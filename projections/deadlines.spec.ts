@@ -2,13 +2,18 @@ import type { AgreementEvent } from '../src/agreements/domain/agreement.events';
 import * as F from '../test/support/agreement-fixtures';
 import { banten, bengkulu, story } from '../test/support/agreement-fixtures';
 import { AGREEMENT_ID, recorded } from '../test/projections/support/recorded-events';
+import { type AgreementPolicy, DEFAULT_POLICY, FLOOR_POLICY, type PolicyDuration } from '../src/agreements/domain/policy';
 import { type AgreementStatus, agreementStatusProjection } from './agreement-status.projection';
-import { type Deadline, type DeadlineKind, earliestDeadlineOn, pendingDeadlines } from './deadlines';
+import { type Deadline, type DeadlineKind, deadlinesOf, earliestDeadlineOn, pendingDeadlines } from './deadlines';
 
 const statusAfter = (history: AgreementEvent[]): AgreementStatus =>
   recorded(history).reduce<AgreementStatus | undefined>((s, e) => agreementStatusProjection.evolve(s, e), undefined) as AgreementStatus;
 
-const deadlinesAfter = (...history: AgreementEvent[]): Deadline[] => pendingDeadlines(statusAfter(history));
+const deadlinesAfter = (...history: AgreementEvent[]): Deadline[] => pendingDeadlines(statusAfter(history), DEFAULT_POLICY);
+const policyWith = (durations: Partial<Record<PolicyDuration, number>>): AgreementPolicy => ({
+  ...DEFAULT_POLICY,
+  ...Object.fromEntries(Object.entries(durations).map(([name, value]) => [name, { ...DEFAULT_POLICY[name as PolicyDuration], value }])),
+});
 const ofKind = (kind: DeadlineKind, ...history: AgreementEvent[]): Deadline[] => deadlinesAfter(...history).filter((d) => d.kind === kind);
 const coordinatorsOf = (...regions: string[]) => regions.map((region) => ({ region, role: 'coordinator' }));
 
@@ -88,9 +93,45 @@ describe('the deadline schedule of an agreement', () => {
       expect(ofKind('visit-scheduling', ...F.activeKsb, F.visitRequested(), F.visitCancelled())).toEqual([]);
     });
 
-    it('has nothing left once it ended', () => {
-      expect(deadlinesAfter(...F.activePks, F.visitRequested(), F.terminated(), F.pksEndedWithAgreement())).toEqual([]);
-      expect(deadlinesAfter(...F.activeKsb, F.expired())).toEqual([]);
+    it('has nothing left once it ended but the semester reports still owed', () => {
+      const reportedToDate = [F.semesterReported(banten, 2025, 2), F.semesterReported(bengkulu, 2025, 2)];
+      const endOfYear = F.terminated('agreed-by-parties', '2025-12-31');
+      expect(deadlinesAfter(...F.activePks, ...reportedToDate, F.visitRequested(), endOfYear, F.pksEndedWithAgreement())).toEqual([]);
+      expect(deadlinesAfter(...F.activeKsb, ...reportedToDate, F.expired()).map((d) => d.kind)).toEqual(['semester-report', 'semester-report']);
+    });
+
+    it('keeps the report of the semester it ended in due after it ended, until the party submits it', () => {
+      const ended = [...F.activeKsb, F.semesterReported(banten, 2025, 2), F.terminated('agreed-by-parties', '2025-12-31')];
+      expect(ofKind('semester-report', ...ended).map((d) => [d.subject.id, d.dueOn])).toEqual([[`${bengkulu}/2025-S2`, '2026-01-31']]);
+      expect(ofKind('semester-report', ...ended, F.semesterReported(bengkulu, 2025, 2))).toEqual([]);
+    });
+  });
+
+  describe("under a region's own policy", () => {
+    const under = (policy: AgreementPolicy, ...history: AgreementEvent[]) => pendingDeadlines(statusAfter(history), policy);
+
+    it('dates every policy-bound deadline by its durations', () => {
+      const policy = policyWith({ offerAnswerDays: 14, ksbWithoutPksDays: 120, reciprocalVisitSchedulingDays: 30, monevIntervalMonths: 6, semesterReportDueDays: 14 });
+      expect(under(policy, ...F.offered).map((d) => d.dueOn)).toEqual(['2025-09-15']);
+      const dueOf = (kind: DeadlineKind) => under(policy, ...F.activeKsb, F.visitRequested()).filter((d) => d.kind === kind).map((d) => d.dueOn);
+      expect(dueOf('ksb-without-pks')).toEqual(['2026-02-21']);
+      expect(dueOf('visit-scheduling')).toEqual(['2026-02-09']);
+      expect(dueOf('monev')).toEqual(['2026-04-24']);
+      expect(dueOf('semester-report')).toEqual(['2026-01-14', '2026-01-14']);
+    });
+
+    it("follows the proposer's policy, whichever region asks", () => {
+      const status = statusAfter(F.activeKsb);
+      const policies = { agreementPolicyOf: (region: string) => (region === banten ? policyWith({ ksbWithoutPksDays: 120 }) : DEFAULT_POLICY) };
+      expect(deadlinesOf(status, policies).find((d) => d.kind === 'ksb-without-pks')?.dueOn).toBe('2026-02-21');
+    });
+
+    it('never dates a deadline before its floor, the lowest durations a region may set', () => {
+      const history = [...F.activePks, F.followUpAssigned({ dueDate: '2026-02-01' }), F.visitRequested()];
+      const floor = earliestDeadlineOn(statusAfter(history), FLOOR_POLICY) ?? '';
+      for (const policy of [DEFAULT_POLICY, policyWith({ reciprocalVisitSchedulingDays: 1, semesterReportDueDays: 0, monevIntervalMonths: 1 })]) {
+        expect(under(policy, ...history)[0].dueOn >= floor).toBe(true);
+      }
     });
   });
 
@@ -128,6 +169,7 @@ describe('the deadline schedule of an agreement', () => {
     ['an active KSB', F.activeKsb],
     ['an active PKS with a follow-up and a visit', [...F.activePks, F.followUpAssigned({ dueDate: '2026-02-01' }), F.visitRequested()]],
     ['an ended KSB', [...F.activeKsb, F.terminated()]],
+    ['an ended KSB with its reports submitted', [...F.activeKsb, F.semesterReported(banten, 2025, 2), F.semesterReported(bengkulu, 2025, 2), F.terminated()]],
   ])('knows the earliest due date of %s without making the details', (_what, history) =>
-    expect(earliestDeadlineOn(statusAfter(history))).toBe(deadlinesAfter(...history)[0]?.dueOn));
+    expect(earliestDeadlineOn(statusAfter(history), DEFAULT_POLICY)).toBe(deadlinesAfter(...history)[0]?.dueOn));
 });

@@ -1,6 +1,7 @@
 import { isFollowUpOpen } from '../src/agreements/domain/agreement.state';
 import { addDays, addMonths, type IsoDate } from '../src/agreements/domain/dates';
-import { type AgreementPolicy, DEFAULT_POLICY } from '../src/agreements/domain/policy';
+import type { AgreementPolicy } from '../src/agreements/domain/policy';
+import type { RegionPolicies } from '../src/regions/region-policies.port';
 import type { AgreementStatus, PksStatus } from './agreement-status.projection';
 
 /** The deadlines of the DOMAIN.md table, one kind per row. */
@@ -36,12 +37,6 @@ export interface Deadline {
   recipients: Recipient[];
 }
 
-/**
- * Durations of the deadline table that the agreement policy does not hold (yet): monev is "at least yearly" in
- * PP 28/2018 practice. Semester reports follow the calendar: S1 (Jan–Jun) is due 31 July, S2 on 31 January.
- */
-export const MONEV_INTERVAL_MONTHS = 12;
-
 /** A pending deadline before its details: enough to know when, and to make the rest when asked. */
 interface DueDate {
   kind: DeadlineKind;
@@ -51,12 +46,20 @@ interface DueDate {
 }
 
 /**
- * Every deadline still pending for the agreement, earliest first. A deadline disappears as soon as it no
- * longer applies (the offer is answered, the follow-up closed, the report submitted, the agreement ended);
+ * The one computation of an agreement's deadlines, for the API, the dashboard and the reminders alike: under the
+ * policy of its proposer as it stands now, from the facts the read model keeps. A region that changes its policy
+ * moves the dates of its agreements at once, on every node, with nothing to rebuild.
+ */
+export const deadlinesOf = (status: AgreementStatus, policies: RegionPolicies): Deadline[] =>
+  pendingDeadlines(status, policies.agreementPolicyOf(status.proposer));
+
+/**
+ * Every deadline still pending for the agreement under a policy, earliest first. A deadline disappears as soon as
+ * it no longer applies (the offer is answered, the follow-up closed, the report submitted, the agreement ended);
  * one already past stays until then, so that overdue work stays visible. Which day is "today" is left to the
  * reader: the schedule holds dates only.
  */
-export function pendingDeadlines(status: AgreementStatus, policy: AgreementPolicy = DEFAULT_POLICY): Deadline[] {
+export function pendingDeadlines(status: AgreementStatus, policy: AgreementPolicy): Deadline[] {
   return dueDates(status, policy)
     .map(({ kind, dueOn, subjectId, details }): Deadline => {
       const { description, recipients } = details();
@@ -74,7 +77,7 @@ export function pendingDeadlines(status: AgreementStatus, policy: AgreementPolic
 }
 
 /** The day the earliest pending deadline is due, without making every deadline's details. */
-export function earliestDeadlineOn(status: AgreementStatus, policy: AgreementPolicy = DEFAULT_POLICY): IsoDate | undefined {
+export function earliestDeadlineOn(status: AgreementStatus, policy: AgreementPolicy): IsoDate | undefined {
   let earliest: IsoDate | undefined;
   for (const { dueOn } of dueDates(status, policy)) if (earliest === undefined || dueOn < earliest) earliest = dueOn;
   return earliest;
@@ -98,7 +101,22 @@ function dueDates(status: AgreementStatus, policy: AgreementPolicy): DueDate[] {
     }
   }
 
-  const { signed, validUntil } = status.dates;
+  const { signed, validUntil, ended } = status.dates;
+  // A report is still owed for the semesters the KSB ran in, after it has ended too (not for one that had ended
+  // before it was brought into Sinergi: its reports were made on paper).
+  const endedHere = ended !== undefined && !(status.imported && ended <= status.imported.on);
+  const reportsUntil = status.stage === 'active' ? validUntil : (status.stage === 'expired' || status.stage === 'terminated') && endedHere ? ended : undefined;
+  if (signed && reportsUntil) {
+    for (const party of status.parties) {
+      const semester = firstUnreportedSemester(status, party, signed);
+      if (semesterStart(semester) <= reportsUntil) {
+        add('semester-report', addDays(semesterEnd(semester), policy.semesterReportDueDays.value), `${party}/${semester.year}-S${semester.semester}`, () => ({
+          description: `semester report S${semester.semester} ${semester.year} of ${party}`,
+          recipients: [...coordinators([party]), ...leadOpdsOf(activePks(), party)],
+        }));
+      }
+    }
+  }
   if (status.stage === 'active' && signed && validUntil) {
     if (!status.pks.some((p) => p.validFrom)) {
       add('ksb-without-pks', addDays(signed, policy.ksbWithoutPksDays.value), 'ksb', () => ({
@@ -106,18 +124,9 @@ function dueDates(status: AgreementStatus, policy: AgreementPolicy): DueDate[] {
         recipients: coordinators(status.parties),
       }));
     }
-    for (const party of status.parties) {
-      const semester = firstUnreportedSemester(status, party, signed);
-      if (semesterStart(semester) <= validUntil) {
-        add('semester-report', semesterDue(semester), `${party}/${semester.year}-S${semester.semester}`, () => ({
-          description: `semester report S${semester.semester} ${semester.year} of ${party}`,
-          recipients: [...coordinators([party]), ...leadOpdsOf(activePks(), party)],
-        }));
-      }
-    }
-    const monevDue = addMonths(status.lastMonev?.date ?? signed, MONEV_INTERVAL_MONTHS);
+    const monevDue = addMonths(lastMonevOn(status) ?? signed, policy.monevIntervalMonths.value);
     if (monevDue <= validUntil) {
-      add('monev', monevDue, 'ksb', () => ({ description: 'yearly monitoring and evaluation', recipients: coordinators(status.parties) }));
+      add('monev', monevDue, 'ksb', () => ({ description: 'monitoring and evaluation', recipients: coordinators(status.parties) }));
     }
     add('ksb-end', validUntil, 'ksb', () => ({
       description: 'end of the KSB',
@@ -173,7 +182,14 @@ function firstUnreportedSemester(status: AgreementStatus, party: string, signed:
 }
 
 const semesterStart = ({ year, semester }: Semester): IsoDate => `${year}-${semester === 1 ? '01' : '07'}-01`;
-const semesterDue = ({ year, semester }: Semester): IsoDate => (semester === 1 ? `${year}-07-31` : `${year + 1}-01-31`);
+const semesterEnd = ({ year, semester }: Semester): IsoDate => `${year}-${semester === 1 ? '06-30' : '12-31'}`;
+
+/** Monev may be recorded late: the schedule runs from the latest monev date, not the latest record. */
+function lastMonevOn(status: AgreementStatus): IsoDate | undefined {
+  let last: IsoDate | undefined;
+  for (const { date } of status.monev) if (last === undefined || date > last) last = date;
+  return last;
+}
 
 function distinct(recipients: readonly Recipient[]): Recipient[] {
   const seen = new Set<string>();

@@ -5,7 +5,7 @@ import { canonicalJson } from '../core/hash-chain';
 import { agreementDecider, agreementStreamId } from '../agreements/domain/agreement.decider';
 import { AgreementNotFound } from '../agreements/domain/agreement.errors';
 import { type AgreementState } from '../agreements/domain/agreement.state';
-import { addDays, type IsoDate } from '../agreements/domain/dates';
+import { addDays, instantInZone, type IsoDate, timeZoneOf } from '../agreements/domain/dates';
 import { type DeliveryRecord, deliveriesOf, reminderStreamId } from '../reminders/reminder.events';
 
 /** One step of an agreement's history, as an auditor reads it. */
@@ -28,7 +28,7 @@ export interface AuditEntry {
 }
 
 /**
- * `occurred`: what had happened in the world by the end of the date (Asia/Jakarta), as far as the store knows now,
+ * `occurred`: what had happened in the world by the end of the date (the proposer's time zone), as far as the store knows now,
  * steps recorded late included. `recorded`: what the store held at the end of that date.
  */
 export type TimeBasis = 'occurred' | 'recorded';
@@ -97,15 +97,19 @@ export function auditEntryOf(event: RecordedEvent): AuditEntry {
   };
 }
 
-/** The first instant after the date, in Jakarta: a step belongs to the date when it is before this. */
-export function endOfDayInJakarta(date: IsoDate): number {
-  return Date.parse(`${addDays(date, 1)}T00:00:00+07:00`);
+/**
+ * The first instant after the date in the agreement's own time zone (its proposer's, named by the first event of its
+ * stream): a step belongs to the date when it is before this.
+ */
+export function endOfDay(date: IsoDate, history: readonly RecordedEvent[]): number {
+  const proposer = history[0]?.type === 'AgreementProposed' ? (history[0].data as { proposer: string }).proposer : '';
+  return instantInZone(addDays(date, 1), timeZoneOf(proposer));
 }
 
 /** The events a point in time takes into account, in stream order. */
 export function eventsAsOf(history: readonly RecordedEvent[], point: PointInTime): RecordedEvent[] {
   if ('revision' in point) return history.filter((e) => e.revision <= point.revision);
-  const end = endOfDayInJakarta(point.date);
+  const end = endOfDay(point.date, history);
   const instantOf = (e: RecordedEvent): number =>
     Date.parse(point.basis === 'occurred' ? e.metadata.occurredAt : e.metadata.recordedAt);
   return history.filter((e) => instantOf(e) < end);

@@ -25,7 +25,7 @@ import {
 } from './audit.queries';
 
 export class AsOfQuery {
-  /** End of this day, Asia/Jakarta. */
+  /** End of this day in the agreement's time zone (its proposer's). */
   @IsOptional()
   @IsIsoDate()
   date?: string;
@@ -91,7 +91,7 @@ export class AuditController {
     return this.queries.execute(new GetAuditTrail(id, viewer));
   }
 
-  /** The agreement as it stood at the end of a date (Asia/Jakarta) or at a revision. */
+  /** The agreement as it stood at the end of a date (in its proposer's time zone) or at a revision. */
   @Get('agreements/:agreementId/as-of')
   asOf(@CurrentPrincipal() viewer: Principal, @AgreementIdParam() id: string, @Query() query: AsOfQuery): Promise<AgreementAsOf> {
     const { date, revision, basis = 'occurred' } = query;

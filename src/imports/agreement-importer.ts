@@ -6,8 +6,8 @@ import { ExecuteAgreementCommand } from '../agreements/application/agreement.com
 import type { AgreementCommand } from '../agreements/domain/agreement.commands';
 import { agreementDecider, agreementStreamId } from '../agreements/domain/agreement.decider';
 import type { AgreementState } from '../agreements/domain/agreement.state';
-import { dateInJakarta } from '../agreements/domain/dates';
-import { DEFAULT_POLICY } from '../agreements/domain/policy';
+import { dateInRegion } from '../agreements/domain/dates';
+import { RegionPolicies } from '../regions/region-policies.port';
 import { Clock } from '../core/clock.port';
 import { foldHistory } from '../core/command-processor';
 import type { Actor } from '../core/event';
@@ -65,6 +65,7 @@ export class AgreementImporter {
     private readonly store: EventStore,
     private readonly clock: Clock,
     regions: RegionDirectory,
+    private readonly policies: RegionPolicies,
   ) {
     this.names = new RegionNames(regions);
   }
@@ -91,7 +92,8 @@ export class AgreementImporter {
     const actor = request.actor.region ? request.actor : { ...request.actor, region: checked.region };
     const valid = checked.rows - new Set(checked.problems.map((p) => p.row)).size;
     const now = this.clock.now();
-    const decision = { today: dateInJakarta(now), policy: DEFAULT_POLICY };
+    // The dry run decides as the command path will: on the importing region's day, under its policy.
+    const decision = { today: dateInRegion(now, checked.region), policy: this.policies.agreementPolicyOf(checked.region) };
     const dryStates = new Map<string, AgreementState>();
     const inFlight = new Set<Promise<void>>();
     // A PKS row is sent once the row before it on the same agreement (its KSB) has been decided.

@@ -1,7 +1,10 @@
 import { Injectable, ServiceUnavailableException } from '@nestjs/common';
+import type { AgreementStatus } from '../../projections/agreement-status.projection';
+import { type Deadline, deadlinesOf } from '../../projections/deadlines';
 import type { AnyProjection, SqlValue } from '../../projections/projection';
-import { dateInJakarta, type IsoDate } from '../agreements/domain/dates';
+import { dateInRegion, type IsoDate } from '../agreements/domain/dates';
 import { Clock } from '../core/clock.port';
+import { RegionPolicies } from '../regions/region-policies.port';
 import { generationOf, type GenerationTables, ReadModelStore, tablesOf } from './read-model.store';
 
 /** Before a projection's first build has switched live there is nothing to read: 503, try again shortly. */
@@ -16,8 +19,12 @@ export interface ReadModelSnapshot {
   tables(projection: AnyProjection): GenerationTables;
   /** `?` placeholders. */
   all<Row>(sql: string, ...params: SqlValue[]): Promise<Row[]>;
-  /** Today's date, from the injectable clock: relative figures (days left, overdue days) are computed from it. */
-  readonly today: IsoDate;
+  /** The instant of the read, from the injectable clock: relative figures (days left, overdue days) follow from it. */
+  readonly now: number;
+  /** Today in the region's own time zone: an agreement's day is its proposer's. */
+  todayIn(region: string): IsoDate;
+  /** The agreement's pending deadlines, dated under its proposer's policy as it stands now. */
+  deadlinesOf(status: AgreementStatus): Deadline[];
 }
 
 /** A snapshot that listed tables a switch then dropped (PostgreSQL) is read again, from the new generation. */
@@ -32,10 +39,11 @@ export class ReadModelReader {
   constructor(
     private readonly store: ReadModelStore,
     private readonly clock: Clock,
+    private readonly policies: RegionPolicies,
   ) {}
 
   async read<T>(query: (snapshot: ReadModelSnapshot) => Promise<T> | T): Promise<T> {
-    const today = dateInJakarta(this.clock.now());
+    const now = this.clock.now().getTime();
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.store.database.read(async (session) => {
@@ -47,7 +55,9 @@ export class ReadModelReader {
               return tablesOf(projection, live.generation);
             },
             all: (sql, ...params) => session.all(sql, params),
-            today,
+            now,
+            todayIn: (region) => dateInRegion(now, region),
+            deadlinesOf: (status) => deadlinesOf(status, this.policies),
           };
           return query(snapshot);
         });

@@ -1,9 +1,9 @@
 import { type AgreementStatus, agreementStatusProjection } from '../../projections/agreement-status.projection';
-import { type Deadline, pendingDeadlines } from '../../projections/deadlines';
-import { dateInJakarta } from '../agreements/domain/dates';
+import { type Deadline, deadlinesOf } from '../../projections/deadlines';
+import { dateInZone, WIB } from '../agreements/domain/dates';
 import type { Clock } from '../core/clock.port';
 import type { ReadModelReader } from '../read-models/read-model.reader';
-import type { ReminderPolicies } from './reminder-policies';
+import type { RegionPolicies } from '../regions/region-policies.port';
 
 export interface AgreementDeadlines {
   agreementId: string;
@@ -20,18 +20,21 @@ export interface DeadlineSchedule {
   /** Agreements whose deadlines changed after `afterPosition` (all with pending deadlines when 0). */
   changedSince(afterPosition: number): Promise<AgreementDeadlines[]>;
   of(agreementId: string): Promise<AgreementDeadlines | undefined>;
-  /** The schedule's day (Asia/Jakarta). */
+  /**
+   * The day from which reminders are still worth sending (the catch-up window counts back from it): Jakarta's, the
+   * earliest of the three zones' days, so no region's reminder of its own today is left out.
+   */
   today(): string;
 }
 
 /**
- * The deadline schedule as the reminders see it: the agreement-status read model's documents, with each deadline's
- * durations taken from the proposer's policy (the read model itself dates them by the default policy).
+ * The deadline schedule as the reminders see it: the agreement-status read model's documents, their deadlines dated
+ * by the same computation as the API's (`deadlinesOf`: the proposer's policy as it stands now).
  */
 export class DeadlineSource implements DeadlineSchedule {
   constructor(
     private readonly reader: ReadModelReader,
-    private readonly policies: ReminderPolicies,
+    private readonly policies: RegionPolicies,
     private readonly clock: Clock,
   ) {}
 
@@ -54,7 +57,7 @@ export class DeadlineSource implements DeadlineSchedule {
         await snapshot.all<{ document: string }>(
           afterPosition > 0
             ? `SELECT document FROM ${main} WHERE last_position > ? ORDER BY key`
-            : `SELECT document FROM ${main} WHERE next_deadline_on IS NOT NULL AND last_position > ? ORDER BY key`,
+            : `SELECT document FROM ${main} WHERE deadline_floor_on IS NOT NULL AND last_position > ? ORDER BY key`,
           afterPosition,
         )
       ).map((row) => this.deadlinesOf(JSON.parse(row.document) as AgreementStatus));
@@ -70,7 +73,7 @@ export class DeadlineSource implements DeadlineSchedule {
   }
 
   today(): string {
-    return dateInJakarta(this.clock.now());
+    return dateInZone(this.clock.now(), WIB);
   }
 
   private deadlinesOf(status: AgreementStatus): AgreementDeadlines {
@@ -78,7 +81,7 @@ export class DeadlineSource implements DeadlineSchedule {
       agreementId: status.agreementId,
       title: status.title,
       lastPosition: status.lastEvent.position,
-      deadlines: pendingDeadlines(status, this.policies.of(status.proposer).agreement),
+      deadlines: deadlinesOf(status, this.policies),
     };
   }
 }

@@ -27,7 +27,13 @@ describe('the reminder plan of a follow-up', () => {
     expect(dMinus7.fireOn).toBe('2026-06-23');
     expect(dMinus7.fireAt).toBe(Date.parse('2026-06-23T01:00:00.000Z'));
     expect([e1.fireOn, e2.fireOn]).toEqual(['2026-07-07', '2026-07-14']);
-    expect(fireInstant('2026-06-23', 8)).toBe(Date.parse('2026-06-23T08:00:00+07:00'));
+    expect(fireInstant('2026-06-23', 8, '17')).toBe(Date.parse('2026-06-23T08:00:00+07:00'));
+  });
+
+  it("fires at the policy's hour in the reminded region's own time zone: 08:00 WITA in Luwu Timur, 08:00 WIT in Papua", () => {
+    const [inLuwuTimur] = planReminders({ ...followUp, recipients: [{ region: '73.24', role: 'opd', opd: 'Dinas Kesehatan' }] }, byDefault, '2026-01-05');
+    expect(inLuwuTimur.fireAt).toBe(Date.parse('2026-06-23T08:00:00+08:00'));
+    expect(fireInstant('2026-06-23', 8, '91')).toBe(Date.parse('2026-06-23T08:00:00+09:00'));
   });
 
   it('reminds only the OPD before the due date, and its head and the coordinator too on escalation', () => {

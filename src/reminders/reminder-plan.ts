@@ -1,5 +1,5 @@
 import type { Deadline, Recipient } from '../../projections/deadlines';
-import type { IsoDate } from '../agreements/domain/dates';
+import { instantInZone, type IsoDate, timeZoneOf } from '../agreements/domain/dates';
 import type { ReminderPolicy } from '../agreements/domain/policy';
 
 /** What a planned job does when it runs: remind people, or record the end of an agreement or PKS. */
@@ -25,15 +25,16 @@ export interface PlannedReminder {
   region: string;
   recipients: Recipient[];
   fireOn: IsoDate;
-  /** Epoch milliseconds: `fireOn` at the policy's hour, Jakarta time. */
+  /** Epoch milliseconds: `fireOn` at the policy's hour, in the reminded region's time zone. */
   fireAt: number;
 }
 
-const JAKARTA_OFFSET_HOURS = 7;
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
-export function fireInstant(day: IsoDate, hourWib: number): number {
-  return Date.parse(`${day}T00:00:00.000Z`) + (hourWib - JAKARTA_OFFSET_HOURS) * 3_600_000;
+/** When a reminder of `day` goes out to a region: at the policy's hour on that day, in the region's own zone. */
+export function fireInstant(day: IsoDate, hour: number, region: string): number {
+  return instantInZone(day, timeZoneOf(region), hour);
 }
 
 /** BullMQ refuses `:` in custom ids (it separates key parts); everything else the ids hold is kept readable. */
@@ -76,7 +77,7 @@ export function planReminders(deadline: Deadline, policyOf: (region: string) => 
       region,
       recipients,
       fireOn: new Date(fireOnMs).toISOString().slice(0, 10),
-      fireAt: fireOnMs + (policy.sendAtHourWib - JAKARTA_OFFSET_HOURS) * 3_600_000,
+      fireAt: fireOnMs + (policy.sendAtHour - timeZoneOf(region).offsetHours) * HOUR_MS,
     });
   };
   for (const region of regions) {

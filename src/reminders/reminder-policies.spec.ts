@@ -17,7 +17,7 @@ describe('the reminder policy of a region', () => {
       file,
       JSON.stringify({
         regions: {
-          '17': { sendAtHourWib: 7, rules: { 'follow-up-due': { remindDaysBefore: [14, 7, 1] } }, durations: { offerAnswerDays: 45 } },
+          '17': { sendAtHour: 7, rules: { 'follow-up-due': { remindDaysBefore: [14, 7, 1] } }, durations: { offerAnswerDays: 45 } },
         },
       }),
     );
@@ -40,7 +40,7 @@ describe('the reminder policy of a region', () => {
   it('takes the config file over the defaults, entry by entry, as practice', () => {
     const bengkulu = policies.of('17');
     expect(bengkulu.overriddenBy).toEqual(['config-file']);
-    expect(bengkulu.reminders.sendAtHourWib).toBe(7);
+    expect(bengkulu.reminders.sendAtHour).toBe(7);
     expect(bengkulu.reminders.rules['follow-up-due']).toMatchObject({ remindDaysBefore: [14, 7, 1], remindOnDueDay: true, basis: 'practice' });
     expect(bengkulu.reminders.rules['ksb-end']).toEqual(DEFAULT_REMINDER_POLICY.rules['ksb-end']);
     expect(bengkulu.agreement.offerAnswerDays.value).toBe(45);
@@ -51,7 +51,7 @@ describe('the reminder policy of a region', () => {
     const after = policies.override('17', { rules: { 'follow-up-due': { remindOnDueDay: false } } }, 'biro-17', '2026-01-05T03:00:00.000Z');
     expect(after.overriddenBy).toEqual(['config-file', 'api']);
     expect(after.reminders.rules['follow-up-due']).toMatchObject({ remindDaysBefore: [14, 7, 1], remindOnDueDay: false });
-    expect(after.reminders.sendAtHourWib).toBe(7);
+    expect(after.reminders.sendAtHour).toBe(7);
     expect(after.version).not.toBe(before);
     expect(policies.changes).toBe(1);
   });
@@ -62,7 +62,7 @@ describe('the reminder policy of a region', () => {
   });
 
   it('refuses an override it cannot apply', () => {
-    expect(() => policies.override('36', { sendAtHourWib: 24 }, 'biro-36', 'now')).toThrow(InvalidPolicyOverride);
+    expect(() => policies.override('36', { sendAtHour: 24 }, 'biro-36', 'now')).toThrow(InvalidPolicyOverride);
     expect(() => policies.override('36', { rules: { 'follow-up-due': { escalation: { afterDays: 7, everyDays: 7, times: 100 } } } }, 'biro-36', 'now')).toThrow(
       InvalidPolicyOverride,
     );

@@ -3,6 +3,8 @@ import { InvalidInput } from '../core/domain-error';
 import {
   type AgreementPolicy,
   DEFAULT_POLICY,
+  POLICY_DURATIONS,
+  type PolicyDuration,
   DEFAULT_REMINDER_POLICY,
   type ReminderDeadlineKind,
   type ReminderPolicy,
@@ -10,12 +12,15 @@ import {
 } from '../agreements/domain/policy';
 import type { RemindersStore } from './reminders.store';
 
-/** What a region may change: the reminder rules, the hour they go out, and the deadline durations. */
+/** What a region may change: the reminder rules, the hour they go out, and every duration of the lifecycle. */
 export interface PolicyOverride {
+  /** In the region's own time zone. */
+  sendAtHour?: number;
+  /** The name `sendAtHour` had while every region was on Jakarta time: overrides saved then still count. */
   sendAtHourWib?: number;
   catchUpDays?: number;
   rules?: Partial<Record<ReminderDeadlineKind, Partial<Omit<ReminderRule, 'basis' | 'note'>> & { note?: string }>>;
-  durations?: Partial<Record<'offerAnswerDays' | 'ksbWithoutPksDays' | 'reciprocalVisitSchedulingDays', number>>;
+  durations?: Partial<Record<PolicyDuration, number>>;
 }
 
 /** A region's policy: the defaults, then the config file's entry, then what the region set through the API. */
@@ -31,7 +36,6 @@ export interface EffectivePolicy {
 export class InvalidPolicyOverride extends InvalidInput {}
 
 const KINDS = Object.keys(DEFAULT_REMINDER_POLICY.rules) as ReminderDeadlineKind[];
-const DURATIONS = ['offerAnswerDays', 'ksbWithoutPksDays', 'reciprocalVisitSchedulingDays'] as const;
 
 /**
  * The reminder policy of each region. Every entry of DOMAIN.md's table is a default with its basis (law or
@@ -89,13 +93,14 @@ function effectivePolicy(region: string, fromFile: PolicyOverride | undefined, f
     reminders = {
       ...reminders,
       rules,
-      sendAtHourWib: override.sendAtHourWib ?? reminders.sendAtHourWib,
+      sendAtHour: override.sendAtHour ?? override.sendAtHourWib ?? reminders.sendAtHour,
       catchUpDays: override.catchUpDays ?? reminders.catchUpDays,
     };
     const durations = { ...agreement };
-    for (const name of DURATIONS) {
+    for (const name of POLICY_DURATIONS) {
       const value = override.durations?.[name];
-      if (value !== undefined) durations[name] = { ...durations[name], value, basis: 'practice', note: `${durations[name].note} (changed by region ${region})` };
+      // The basis stays: a law's bound still holds the region's value (the override is checked against it).
+      if (value !== undefined) durations[name] = { ...durations[name], value, note: `${durations[name].note} (changed by region ${region})` };
     }
     agreement = durations;
   }
@@ -110,13 +115,18 @@ function validateOverride(override: PolicyOverride): void {
       throw new InvalidPolicyOverride(`${field} must be a whole number of days from 0 to 3650`, field);
     }
   };
-  if (override.sendAtHourWib !== undefined && (!Number.isInteger(override.sendAtHourWib) || override.sendAtHourWib < 0 || override.sendAtHourWib > 23)) {
-    throw new InvalidPolicyOverride('sendAtHourWib must be an hour from 0 to 23', 'sendAtHourWib');
+  for (const field of ['sendAtHour', 'sendAtHourWib'] as const) {
+    const hour = override[field];
+    if (hour !== undefined && (!Number.isInteger(hour) || hour < 0 || hour > 23)) throw new InvalidPolicyOverride(`${field} must be an hour from 0 to 23`, field);
   }
   days(override.catchUpDays, 'catchUpDays');
   for (const [name, value] of Object.entries(override.durations ?? {})) {
-    if (!(DURATIONS as readonly string[]).includes(name)) throw new InvalidPolicyOverride(`unknown duration ${name}`, `durations.${name}`);
-    days(value, `durations.${name}`);
+    if (!(POLICY_DURATIONS as readonly string[]).includes(name)) throw new InvalidPolicyOverride(`unknown duration ${name}`, `durations.${name}`);
+    const { unit, basis, bounds } = DEFAULT_POLICY[name as PolicyDuration];
+    if (!Number.isInteger(value) || value < bounds.min || value > bounds.max) {
+      const why = basis === 'law' ? 'as far as the law allows' : 'a sane range';
+      throw new InvalidPolicyOverride(`durations.${name} must be a whole number of ${unit} from ${bounds.min} to ${bounds.max} (${why})`, `durations.${name}`);
+    }
   }
   for (const [kind, rule] of Object.entries(override.rules ?? {})) {
     if (!KINDS.includes(kind as ReminderDeadlineKind)) throw new InvalidPolicyOverride(`unknown deadline kind ${kind}`, `rules.${kind}`);

@@ -293,10 +293,10 @@ export class ReminderScheduler implements DigestRequests {
    * then, within the catch-up window, and recorded deliveries are never repeated.
    */
   async request(contact: Contact, day: string): Promise<void> {
-    const hour = this.policies.of(contact.region).reminders.sendAtHourWib;
+    const hour = this.policies.of(contact.region).reminders.sendAtHour;
     const state = await this.queue.getJobState(digestJobIdOf(contact.contactId, day));
     const digestDay = state === 'active' || state === 'completed' || state === 'failed' ? addDays(day, 1) : day;
-    const fireAt = fireInstant(digestDay, hour);
+    const fireAt = fireInstant(digestDay, hour, contact.region);
     const jobId = digestJobIdOf(contact.contactId, digestDay);
     await this.queue.add('digest', { contactId: contact.contactId, day: digestDay, fireAt }, { ...this.jobOptions(fireAt), jobId });
     if (fireAt > this.clock.now().getTime()) this.digestsDue.set(jobId, fireAt);

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import type { CommandBus } from '@nestjs/cqrs';
 import type { SinergiConfig } from '../config/sinergi.config';
@@ -6,15 +5,16 @@ import type { Clock } from '../core/clock.port';
 import type { EventStore } from '../core/event-store.port';
 import type { ReadModelReader } from '../read-models/read-model.reader';
 import { OutboundTargets } from '../outbound/outbound-targets';
+import type { RegionPolicies } from '../regions/region-policies.port';
 import { DailyDigest } from './daily-digest';
 import { DeadlineSource } from './deadline-source';
 import { DeliveryWatch } from './delivery-watch';
 import { MailChannel, type ReminderChannel, WebhookChannel } from './reminder-channels';
 import { ReminderDispatcher } from './reminder-dispatcher';
-import { ReminderPolicies } from './reminder-policies';
+import type { ReminderPolicies } from './reminder-policies';
 import { ReminderScheduler } from './reminder-scheduler';
 import { ReminderWorker } from './reminder-worker';
-import { RemindersStore } from './reminders.store';
+import type { RemindersStore } from './reminders.store';
 
 const logger = new Logger('Reminders');
 
@@ -25,11 +25,9 @@ export interface RemindersHealth {
 
 /**
  * The reminder pipeline of this process: directory and policies always (they are managed through the API even
- * when nothing is sent), and the scheduler, worker and channels when Redis is configured.
+ * when nothing is sent; the module provides them), and the scheduler, worker and channels when Redis is configured.
  */
 export class RemindersRuntime {
-  readonly store: RemindersStore;
-  readonly policies: ReminderPolicies;
   readonly source: DeadlineSource;
   readonly scheduler?: ReminderScheduler;
   readonly worker?: ReminderWorker;
@@ -41,15 +39,16 @@ export class RemindersRuntime {
 
   constructor(
     private readonly config: SinergiConfig,
+    readonly store: RemindersStore,
+    readonly policies: ReminderPolicies,
+    regionPolicies: RegionPolicies,
     reader: ReadModelReader,
     events: EventStore,
     commands: CommandBus,
     clock: Clock,
   ) {
     const settings = config.reminders;
-    this.store = RemindersStore.open(join(config.dataDir, 'reminders.sqlite'));
-    this.policies = new ReminderPolicies(this.store, settings.policyFile);
-    this.source = new DeadlineSource(reader, this.policies, clock);
+    this.source = new DeadlineSource(reader, regionPolicies, clock);
     this.deliveries = new DeliveryWatch(events);
     this.webhookTargets = OutboundTargets.fromList(settings.webhookAllow);
     if (!settings.redisUrl) return;

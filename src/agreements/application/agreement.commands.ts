@@ -4,13 +4,13 @@ import { type CommandContext, CommandProcessor, type CommandResult } from '../..
 import type { Decider } from '../../core/decider';
 import type { Actor } from '../../core/event';
 import { RegionDirectory } from '../../regions/region-directory';
+import { RegionPolicies } from '../../regions/region-policies.port';
 import type { AgreementCommand } from '../domain/agreement.commands';
 import { agreementDecider, agreementStreamId } from '../domain/agreement.decider';
 import type { AgreementEvent } from '../domain/agreement.events';
 import type { AgreementState } from '../domain/agreement.state';
 import { UnknownRegion } from '../domain/agreement.errors';
-import { dateInJakarta } from '../domain/dates';
-import { DEFAULT_POLICY } from '../domain/policy';
+import { dateInRegion } from '../domain/dates';
 
 type WithoutContext<C> = C extends AgreementCommand ? Omit<C, 'context'> : never;
 /** A domain command as callers give it: the decision context is added here. */
@@ -28,38 +28,52 @@ export class ExecuteAgreementCommand extends Command<CommandResult> {
 
 interface CommandOfActor {
   actor: Actor;
-  command: AgreementCommand;
+  command: AgreementCommandInput;
+  /** When the step happened in the world: its day is taken in the time zone of the agreement's proposer. */
+  occurredAt: string;
 }
 
 /**
- * The agreement's decider behind the access rules: the actor is authorised against the very state the command is
- * decided on (again on a retry), so a refusal sees the agreement as it is and writes nothing. One shared object,
- * so the command processor's cache of stream states keeps working.
+ * The region whose clock and policy an agreement follows: its proposer, the region that offered it and keeps its
+ * file. One region decides for all parties, so a deadline has one date for everyone, whatever their time zones.
  */
-const authorizedAgreementDecider: Decider<AgreementState, CommandOfActor, AgreementEvent> = {
-  initialState: agreementDecider.initialState,
-  evolve: agreementDecider.evolve,
-  decide: ({ actor, command }, state) => {
-    authorizeCommand(actor, command, state);
-    return agreementDecider.decide(command, state);
-  },
-};
+const decidingRegionOf = (command: AgreementCommandInput, state: AgreementState): string =>
+  command.type === 'ProposeAgreement' ? command.data.proposer : state.proposer;
 
 @CommandHandler(ExecuteAgreementCommand)
 export class ExecuteAgreementCommandHandler implements ICommandHandler<ExecuteAgreementCommand> {
+  /**
+   * The agreement's decider behind the access rules: the actor is authorised against the very state the command is
+   * decided on (again on a retry), so a refusal sees the agreement as it is and writes nothing. The day and the
+   * policy come from that state too (its proposer's clock and policy). One object per handler, so the command
+   * processor's cache of stream states keeps working.
+   */
+  private readonly decider: Decider<AgreementState, CommandOfActor, AgreementEvent>;
+
   constructor(
     private readonly processor: CommandProcessor,
     private readonly regions: RegionDirectory,
-  ) {}
+    policies: RegionPolicies,
+  ) {
+    this.decider = {
+      initialState: agreementDecider.initialState,
+      evolve: agreementDecider.evolve,
+      decide: ({ actor, command, occurredAt }, state) => {
+        const region = decidingRegionOf(command, state);
+        const context = { today: dateInRegion(occurredAt, region), policy: policies.agreementPolicyOf(region) };
+        const full = { ...command, context } as AgreementCommand;
+        authorizeCommand(actor, full, state);
+        return agreementDecider.decide(full, state);
+      },
+    };
+  }
 
   execute({ agreementId, command, context }: ExecuteAgreementCommand): Promise<CommandResult> {
     if (command.type === 'ProposeAgreement') this.requireKnownRegions(command.data.proposer, command.data.counterparts);
-    const decision = { today: dateInJakarta(context.occurredAt), policy: DEFAULT_POLICY };
-    const full = { ...command, context: decision } as AgreementCommand;
     return this.processor.handle(
-      authorizedAgreementDecider,
+      this.decider,
       agreementStreamId(agreementId),
-      { actor: context.actor, command: full },
+      { actor: context.actor, command, occurredAt: context.occurredAt },
       context,
     );
   }

@@ -1,4 +1,6 @@
-import { addDays, addMonths, dateInJakarta, daysBetween, isIsoDate } from './dates';
+import { addDays, addMonths, dateInRegion, daysBetween, instantInZone, isIsoDate, timeZoneOf, WITA } from './dates';
+
+const dateInJakarta = (instant: Date | string) => dateInRegion(instant, '31');
 
 describe('adding months to a date', () => {
   it.each([
@@ -60,4 +62,20 @@ describe('the date in Jakarta', () => {
     expect(dateInJakarta(new Date(Date.UTC(2025, 11, 31, 18, 30)))).toBe('2026-01-01'));
 
   it('reads an instant with an offset', () => expect(dateInJakarta('2025-10-24T06:00:00+07:00')).toBe('2025-10-24'));
+});
+
+describe("a region's own time zone", () => {
+  it.each([
+    ['11', 'WIB'], ['36', 'WIB'], ['36.04', 'WIB'], ['61', 'WIB'], ['62.08', 'WIB'],
+    ['51', 'WITA'], ['53', 'WITA'], ['63', 'WITA'], ['65', 'WITA'], ['71', 'WITA'], ['73.24', 'WITA'], ['76', 'WITA'],
+    ['81', 'WIT'], ['82', 'WIT'], ['91', 'WIT'], ['96', 'WIT'],
+  ])('%s lives on %s, as its province does', (region, zone) => expect(timeZoneOf(region).name).toBe(zone));
+
+  it("starts a WITA region's day an hour before Jakarta's", () => {
+    expect(dateInRegion('2025-10-23T16:00:00Z', '73.24')).toBe('2025-10-24');
+    expect(dateInRegion('2025-10-23T16:00:00Z', '36')).toBe('2025-10-23');
+    expect(instantInZone('2025-10-24', WITA)).toBe(Date.parse('2025-10-24T00:00:00+08:00'));
+  });
+
+  it("starts a WIT region's day two hours before Jakarta's", () => expect(dateInRegion('2025-10-23T15:00:00Z', '91')).toBe('2025-10-24'));
 });

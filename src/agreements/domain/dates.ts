@@ -35,11 +35,46 @@ export function daysBetween(from: IsoDate, to: IsoDate): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
-/** Western Indonesia Time (WIB) is UTC+7 all year round: no daylight saving since 1964. */
-const WIB_OFFSET_MS = 7 * 3_600_000;
+/**
+ * Indonesia's three time zones, none with daylight saving: WIB (UTC+7), WITA (UTC+8), WIT (UTC+9). A region lives in
+ * the zone of its province (Permendagri codes: the part before the first dot).
+ */
+export interface TimeZone {
+  name: 'WIB' | 'WITA' | 'WIT';
+  offsetHours: 7 | 8 | 9;
+  /** The IANA name, for schedulers that take one. */
+  iana: 'Asia/Jakarta' | 'Asia/Makassar' | 'Asia/Jayapura';
+}
 
-/** The calendar date of an instant in Indonesia's western time zone, where most regional offices are. */
-export function dateInJakarta(instant: Date | string): IsoDate {
-  const ms = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
-  return new Date(ms + WIB_OFFSET_MS).toISOString().slice(0, 10);
+export const WIB: TimeZone = { name: 'WIB', offsetHours: 7, iana: 'Asia/Jakarta' };
+export const WITA: TimeZone = { name: 'WITA', offsetHours: 8, iana: 'Asia/Makassar' };
+export const WIT: TimeZone = { name: 'WIT', offsetHours: 9, iana: 'Asia/Jayapura' };
+
+/**
+ * The zone of a region, from its province code (Keppres 41/1987 as the provinces have since been split): WITA for
+ * Bali and Nusa Tenggara (51–53), South, East and North Kalimantan (63–65) and Sulawesi (71–76); WIT for Maluku,
+ * North Maluku and Papua (81, 82, 91–96); WIB for the rest (Sumatra, Java, Banten, West and Central Kalimantan).
+ */
+export function timeZoneOf(region: string): TimeZone {
+  const province = Number(region.split('.')[0]);
+  if ((province >= 51 && province <= 53) || (province >= 63 && province <= 65) || (province >= 71 && province <= 76)) return WITA;
+  if (province === 81 || province === 82 || (province >= 91 && province <= 96)) return WIT;
+  return WIB;
+}
+
+const HOUR_MS = 3_600_000;
+
+/** The calendar date of an instant in a region's own time zone. */
+export function dateInRegion(instant: Date | string | number, region: string): IsoDate {
+  return dateInZone(instant, timeZoneOf(region));
+}
+
+export function dateInZone(instant: Date | string | number, zone: TimeZone): IsoDate {
+  const ms = typeof instant === 'number' ? instant : typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
+  return new Date(ms + zone.offsetHours * HOUR_MS).toISOString().slice(0, 10);
+}
+
+/** The instant a date starts (its midnight) in a time zone, plus `hours`: epoch milliseconds. */
+export function instantInZone(date: IsoDate, zone: TimeZone, hours = 0): number {
+  return Date.parse(`${date}T00:00:00Z`) + (hours - zone.offsetHours) * HOUR_MS;
 }

@@ -1,12 +1,14 @@
 /**
  * Every duration of the lifecycle is a policy parameter: the official texts do not fix the day counts,
- * so each entry says whether it rests on law or on practice, and a region may override it.
+ * so each entry says whether it rests on law or on practice, and a region may override it within its bounds.
  */
 export interface PolicyParameter {
   value: number;
   unit: 'days' | 'months';
   basis: 'law' | 'practice';
   note: string;
+  /** What a region may set: where the law speaks, as far as it allows; elsewhere, a sane range. */
+  bounds: { min: number; max: number };
 }
 
 export interface AgreementPolicy {
@@ -16,40 +18,74 @@ export interface AgreementPolicy {
   offerAnswerDays: PolicyParameter;
   ksbWithoutPksDays: PolicyParameter;
   reciprocalVisitSchedulingDays: PolicyParameter;
+  monevIntervalMonths: PolicyParameter;
+  semesterReportDueDays: PolicyParameter;
 }
 
+export type PolicyDuration = Exclude<keyof AgreementPolicy, 'version'>;
+
 export const DEFAULT_POLICY: AgreementPolicy = {
-  version: 1,
+  version: 2,
   ksbMaxTermMonths: {
     value: 60,
     unit: 'months',
     basis: 'practice',
     note: 'Common regional guidance (5 years); not confirmed in the text of PP 28/2018.',
+    bounds: { min: 1, max: 120 },
   },
   pksMaxTermMonths: {
     value: 60,
     unit: 'months',
     basis: 'practice',
     note: 'Common regional guidance (5 years); a PKS never ends after its KSB.',
+    bounds: { min: 1, max: 120 },
   },
   offerAnswerDays: {
     value: 30,
     unit: 'days',
     basis: 'practice',
     note: 'How long a counterpart may take to answer an offer.',
+    bounds: { min: 1, max: 365 },
   },
   ksbWithoutPksDays: {
     value: 180,
     unit: 'days',
     basis: 'practice',
     note: 'How long an active KSB may stay without a PKS before inspectors flag it.',
+    bounds: { min: 1, max: 1095 },
   },
   reciprocalVisitSchedulingDays: {
     value: 90,
     unit: 'days',
     basis: 'practice',
     note: 'How long a requested reciprocal visit may stay unscheduled.',
+    bounds: { min: 1, max: 365 },
   },
+  monevIntervalMonths: {
+    value: 12,
+    unit: 'months',
+    basis: 'law',
+    note: 'PP 28/2018: monitoring and evaluation at least yearly; a region may evaluate more often, never less.',
+    bounds: { min: 1, max: 12 },
+  },
+  semesterReportDueDays: {
+    value: 31,
+    unit: 'days',
+    basis: 'practice',
+    note: 'Days after the end of the semester: S1 (Jan–Jun) due 31 July, S2 due 31 January (practice seen in Kota Malang).',
+    bounds: { min: 0, max: 90 },
+  },
+};
+
+export const POLICY_DURATIONS = Object.keys(DEFAULT_POLICY).filter((key) => key !== 'version') as PolicyDuration[];
+
+/**
+ * Every duration at the lowest value a region may set: no deadline can fall earlier than it does under this policy,
+ * whatever the regions set, so the read models can keep that floor as a column and narrow their reads by it.
+ */
+export const FLOOR_POLICY: AgreementPolicy = {
+  ...DEFAULT_POLICY,
+  ...Object.fromEntries(POLICY_DURATIONS.map((name) => [name, { ...DEFAULT_POLICY[name], value: DEFAULT_POLICY[name].bounds.min }])),
 };
 
 /** The rows of DOMAIN.md's deadline table that reminders follow. */
@@ -81,8 +117,8 @@ export interface ReminderRule {
 export interface ReminderPolicy {
   version: number;
   rules: Record<ReminderDeadlineKind, ReminderRule>;
-  /** Reminders go out at this hour, Jakarta time (WIB). */
-  sendAtHourWib: number;
+  /** Reminders go out at this hour, in the reminded region's own time zone (WIB, WITA or WIT). */
+  sendAtHour: number;
   /**
    * A reminder whose day passed while nothing could send it (Redis down, server stopped) is still sent within this
    * many days; older ones are left out, since a later reminder of the same deadline supersedes them.
@@ -92,7 +128,7 @@ export interface ReminderPolicy {
 
 export const DEFAULT_REMINDER_POLICY: ReminderPolicy = {
   version: 1,
-  sendAtHourWib: 8,
+  sendAtHour: 8,
   catchUpDays: 7,
   rules: {
     'offer-answer': { remindDaysBefore: [7], remindOnDueDay: true, basis: 'practice', note: 'DOMAIN.md: remind 7 days before and on the day.' },

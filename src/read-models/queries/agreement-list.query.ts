@@ -8,12 +8,12 @@ import { type AgreementStatusView, agreementStatusView } from './agreement-views
 export const AGREEMENT_SORTS = ['updated', 'title', 'offeredOn', 'validUntil', 'nextDeadline'] as const;
 export type AgreementSort = (typeof AGREEMENT_SORTS)[number];
 
-const SORT_COLUMNS: Record<AgreementSort, string> = {
+/** Sorts by a stored column; the next deadline depends on the proposer's policy now, so it is sorted once computed. */
+const SORT_COLUMNS: Record<Exclude<AgreementSort, 'nextDeadline'>, string> = {
   updated: 'last_position',
   title: 'title',
   offeredOn: 'offered_on',
   validUntil: 'valid_until',
-  nextDeadline: 'next_deadline_on',
 };
 
 export interface AgreementListFilter {
@@ -65,17 +65,18 @@ export class AgreementListQuery {
       }
       const from = `FROM ${main} s ${joins.join(' ')} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
       const [{ total }] = await snapshot.all<{ total: number }>(`SELECT count(*) AS total ${from}`, ...params);
+      const offset = (filter.page - 1) * filter.pageSize;
+      const viewsOf = (rows: { document: string }[]) => rows.map((row) => agreementStatusView(JSON.parse(row.document) as AgreementStatus, snapshot));
+      if (filter.sort === 'nextDeadline') {
+        const views = viewsOf(await snapshot.all<{ document: string }>(`SELECT s.document ${from}`, ...params)).sort(byNextDeadline(filter.descending));
+        return { items: views.slice(offset, offset + filter.pageSize), page: filter.page, pageSize: filter.pageSize, total };
+      }
       const column = `s.${SORT_COLUMNS[filter.sort]}`;
       // Missing values (no end date yet, no pending deadline) sort last either way.
       const order = `${column} IS NULL, ${column} ${filter.descending ? 'DESC' : 'ASC'}, s.key`;
-      const rows = await snapshot.all<{ document: string }>(
-        `SELECT s.document ${from} ORDER BY ${order} LIMIT ? OFFSET ?`,
-        ...params,
-        filter.pageSize,
-        (filter.page - 1) * filter.pageSize,
-      );
+      const rows = await snapshot.all<{ document: string }>(`SELECT s.document ${from} ORDER BY ${order} LIMIT ? OFFSET ?`, ...params, filter.pageSize, offset);
       return {
-        items: rows.map((row) => agreementStatusView(JSON.parse(row.document) as AgreementStatus, snapshot.today)),
+        items: viewsOf(rows),
         page: filter.page,
         pageSize: filter.pageSize,
         total,
@@ -83,3 +84,14 @@ export class AgreementListQuery {
     });
   }
 }
+
+/** Without a pending deadline last either way, as the stored columns sort; then by id, so pages never overlap. */
+function byNextDeadline(descending: boolean): (a: AgreementStatusView, b: AgreementStatusView) => number {
+  return (a, b) => {
+    const [x, y] = [a.nextDeadline?.dueOn, b.nextDeadline?.dueOn];
+    if (x === undefined || y === undefined) return x === y ? compare(a.agreementId, b.agreementId) : x === undefined ? 1 : -1;
+    return (descending ? compare(y, x) : compare(x, y)) || compare(a.agreementId, b.agreementId);
+  };
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,5 +1,5 @@
 import { type AgreementStatus, agreementStatusProjection } from '../../../projections/agreement-status.projection';
-import { type Deadline, pendingDeadlines } from '../../../projections/deadlines';
+import type { Deadline } from '../../../projections/deadlines';
 import type { SqlValue } from '../../../projections/projection';
 import { daysBetween, type IsoDate } from '../../agreements/domain/dates';
 import type { ReadModelSnapshot } from '../read-model.reader';
@@ -18,7 +18,7 @@ export interface FollowUpCounts {
   cancelled: number;
 }
 
-/** The agreement-status document with what depends on today's date. */
+/** The agreement-status document with what depends on today's date and on the policy in force. */
 export interface AgreementStatusView extends AgreementStatus {
   followUpCounts: FollowUpCounts;
   /** The earliest pending deadline, overdue or not. */
@@ -32,7 +32,9 @@ export function deadlineView(deadline: Deadline, today: IsoDate): DeadlineView {
   return { ...deadline, daysLeft, overdueDays: Math.max(0, -daysLeft) };
 }
 
-export function agreementStatusView(status: AgreementStatus, today: IsoDate): AgreementStatusView {
+/** As of today in the proposer's time zone, with the deadlines under the proposer's policy (see `deadlinesOf`). */
+export function agreementStatusView(status: AgreementStatus, snapshot: ReadModelSnapshot): AgreementStatusView {
+  const today = snapshot.todayIn(status.proposer);
   const counts: FollowUpCounts = { open: 0, overdue: 0, done: 0, cancelled: 0 };
   for (const followUp of status.followUps) {
     switch (followUp.status) {
@@ -50,7 +52,7 @@ export function agreementStatusView(status: AgreementStatus, today: IsoDate): Ag
         break;
     }
   }
-  const [next] = pendingDeadlines(status);
+  const [next] = snapshot.deadlinesOf(status);
   const { validUntil } = status.dates;
   return {
     ...status,
@@ -61,8 +63,8 @@ export function agreementStatusView(status: AgreementStatus, today: IsoDate): Ag
 }
 
 /**
- * The agreement-status documents of the agreements a region is a party to; with `dueBy`, only those with a
- * deadline pending on or before that day.
+ * The agreement-status documents of the agreements a region is a party to; with `dueBy`, only those whose deadline
+ * floor is on or before that day (a superset of those with a deadline due by then, whatever the policy).
  */
 export async function documentsOfRegion(snapshot: ReadModelSnapshot, region: string, options: { dueBy?: IsoDate } = {}): Promise<AgreementStatus[]> {
   const { main, lists } = snapshot.tables(agreementStatusProjection);
@@ -70,7 +72,7 @@ export async function documentsOfRegion(snapshot: ReadModelSnapshot, region: str
   return (
     await snapshot.all<{ document: string }>(
       `SELECT s.document FROM ${lists.parties} p JOIN ${main} s ON s.key = p.key
-       WHERE p.region = ? ${options.dueBy ? 'AND s.next_deadline_on <= ?' : ''} ORDER BY s.key`,
+       WHERE p.region = ? ${options.dueBy ? 'AND s.deadline_floor_on <= ?' : ''} ORDER BY s.key`,
       ...params,
     )
   ).map((row) => JSON.parse(row.document) as AgreementStatus);

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { pendingDeadlines } from '../../../projections/deadlines';
 import type { IsoDate } from '../../agreements/domain/dates';
 import { ReadModelReader } from '../read-model.reader';
 import { type DeadlineView, deadlineView, documentsOfRegion } from './agreement-views';
@@ -32,7 +31,7 @@ export class DeadlineScheduleQuery {
   schedule(region: string, filter: DeadlineScheduleFilter): Promise<DeadlineSchedule> {
     return this.reader.read(async (snapshot) => {
       const matching = (await documentsOfRegion(snapshot, region, { dueBy: filter.to }))
-        .flatMap((status) => pendingDeadlines(status))
+        .flatMap((status) => snapshot.deadlinesOf(status).map((deadline) => deadlineView(deadline, snapshot.todayIn(status.proposer))))
         .filter(
           (d) =>
             d.recipients.some((r) => r.region === region) && (!filter.from || d.dueOn >= filter.from) && (!filter.to || d.dueOn <= filter.to),
@@ -40,9 +39,9 @@ export class DeadlineScheduleQuery {
         .sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : a.deadlineId < b.deadlineId ? -1 : 1));
       return {
         region,
-        items: matching.slice(0, filter.limit).map((d) => deadlineView(d, snapshot.today)),
+        items: matching.slice(0, filter.limit),
         truncated: matching.length > filter.limit,
-        asOf: snapshot.today,
+        asOf: snapshot.todayIn(region),
       };
     });
   }

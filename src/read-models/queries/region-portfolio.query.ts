@@ -84,7 +84,7 @@ export class RegionPortfolioQuery {
       const byStage: RegionPortfolio['byStage'] = {};
       for (const a of agreements) byStage[a.stage] = (byStage[a.stage] ?? 0) + 1;
 
-      const { today } = snapshot;
+      const today = snapshot.todayIn(region.code);
       const horizon = addDays(today, Math.max(...ENDING_WITHIN_DAYS));
       const ending = agreements
         .filter((a): a is AgreementRow & { valid_until: IsoDate } => a.stage === 'active' && !!a.valid_until)

@@ -31,9 +31,10 @@ export class WorklistQuery {
 
   worklist(region: string, opd?: string): Promise<Worklist> {
     return this.reader.read(async (snapshot) => {
-      const { today } = snapshot;
-      const items = (await documentsOfRegion(snapshot, region)).flatMap((status) =>
-        status.followUps
+      const items = (await documentsOfRegion(snapshot, region)).flatMap((status) => {
+        // A due date ends at midnight of the agreement's own day (its proposer's time zone).
+        const today = snapshot.todayIn(status.proposer);
+        return status.followUps
           .filter((f) => f.party === region && isFollowUpOpen(f.status) && (!opd || f.opd === opd))
           .map((followUp): WorklistItem => {
             const pksTitle = followUp.pksId ? status.pks.find((p) => p.pksId === followUp.pksId)?.title : undefined;
@@ -46,8 +47,8 @@ export class WorklistQuery {
               daysLeft,
               overdueDays: Math.max(0, -daysLeft),
             };
-          }),
-      );
+          });
+      });
       items.sort((a, b) => a.daysLeft - b.daysLeft || a.agreementId.localeCompare(b.agreementId) || a.followUpId.localeCompare(b.followUpId));
       const opds = new Map<string, { opd: string; open: number; overdue: number }>();
       for (const item of items) {
@@ -61,7 +62,7 @@ export class WorklistQuery {
         ...(opd ? { opd } : {}),
         opds: [...opds.values()].sort((a, b) => b.overdue - a.overdue || b.open - a.open || a.opd.localeCompare(b.opd)),
         items,
-        asOf: today,
+        asOf: snapshot.todayIn(region),
       };
     });
   }

@@ -3,7 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, Length, Matches } from 'class-validator';
 import type { Principal } from '../../access/principal';
-import { dateInJakarta } from '../../agreements/domain/dates';
+import { dateInRegion } from '../../agreements/domain/dates';
 import { CommandDto } from '../../agreements/http/dto/command.dto';
 import { AcceptsIdempotencyKey } from '../../agreements/http/route-decorators';
 import type { CommandContext, CommandResult } from '../../core/command-processor';
@@ -80,7 +80,7 @@ export class RegionSettingsController {
   @Put('open-data')
   setOpenData(@Req() request: AuthenticatedRequest, @Param('code', RegionCodePipe) region: string, @Body() body: OpenDataDto): Promise<SettingsChanged> {
     const context = this.contexts.from(request, body);
-    const on = dateInJakarta(context.occurredAt);
+    const on = dateInRegion(context.occurredAt, region);
     return this.send(request, { type: 'SetOpenDataPublication', data: { region, published: body.published, on } }, context);
   }
 

@@ -5,7 +5,7 @@ import { authorizeRegionRead } from '../../access/agreement-access';
 import type { Principal } from '../../access/principal';
 import { agreementDecider, agreementStreamId } from '../../agreements/domain/agreement.decider';
 import type { AgreementState } from '../../agreements/domain/agreement.state';
-import { dateInJakarta, type IsoDate } from '../../agreements/domain/dates';
+import { dateInRegion, type IsoDate } from '../../agreements/domain/dates';
 import { eventsAsOf } from '../../audit/agreement-audit';
 import { LogSealer } from '../../audit/log-sealer';
 import { Clock } from '../../core/clock.port';
@@ -43,7 +43,7 @@ export class SemesterReports {
 
   async report(code: string, semester: Semester): Promise<SemesterReport> {
     const region = this.regionOf(code);
-    const printedOn = dateInJakarta(this.clock.now());
+    const printedOn = dateInRegion(this.clock.now(), code);
     const asOf = reportDayOf(semester, printedOn);
     const position = await this.store.headPosition();
     const seal = await this.sealer.sealAt(position);
