@@ -78,3 +78,6 @@ export function dateInZone(instant: Date | string | number, zone: TimeZone): Iso
 export function instantInZone(date: IsoDate, zone: TimeZone, hours = 0): number {
   return Date.parse(`${date}T00:00:00Z`) + (hours - zone.offsetHours) * HOUR_MS;
 }
+
+/** The day in Jakarta (WIB), for what belongs to no one region: national figures, the deployment's own logs. */
+export const dateInJakarta = (instant: Date | string | number): IsoDate => dateInZone(instant, WIB);
