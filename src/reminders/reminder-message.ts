@@ -39,6 +39,13 @@ function whatAndWhen(reminder: PlannedReminder): { what: string; when: string } 
 
 const agreementLink = (publicUrl: string, agreementId: string): string => `${publicUrl.replace(/\/$/, '')}/agreements/${encodeURIComponent(agreementId)}`;
 
+/** A semester report due links to the report itself (the web app's report page of that semester); others to their agreement. */
+export function reminderLink(reminder: Pick<PlannedReminder, 'kind' | 'deadlineId' | 'agreementId'>, publicUrl: string): string {
+  const semester = reminder.kind === 'semester-report' ? /\/(\d{4})-S([12])$/.exec(reminder.deadlineId) : null;
+  if (!semester) return agreementLink(publicUrl, reminder.agreementId);
+  return `${publicUrl.replace(/\/$/, '')}/#/laporan?tahun=${semester[1]}&semester=${semester[2]}`;
+}
+
 const FOOTER = 'Pesan ini dikirim otomatis oleh Sinergi dan tercatat dalam jejak audit.';
 
 /** The reminder in Indonesian: the agreement, the task, the due date, and where to act on it. */
@@ -46,7 +53,7 @@ export function reminderMessage(
   reminder: PlannedReminder,
   context: { agreementTitle: string; subject: string; recipientName: string; publicUrl: string },
 ): ReminderMessage {
-  const link = agreementLink(context.publicUrl, reminder.agreementId);
+  const link = reminderLink(reminder, context.publicUrl);
   const { what, when } = whatAndWhen(reminder);
   const subject = `${reminder.escalation ? '[ESKALASI] ' : '[Pengingat] '}${what}: ${when}`;
   const text = [
@@ -86,7 +93,7 @@ export function digestMessage(items: readonly DigestItem[], context: { day: stri
       `   Kerja sama : ${agreementTitle}`,
       `   Perihal    : ${about}`,
       `   Batas waktu: ${tanggal(reminder.dueOn)}`,
-      `   Tautan     : ${agreementLink(context.publicUrl, reminder.agreementId)}`,
+      `   Tautan     : ${reminderLink(reminder, context.publicUrl)}`,
       '',
     ];
   });
