@@ -5,7 +5,7 @@ import {
   type KurrentDbEventStoreOptions,
 } from '../../src/infrastructure/kurrentdb/kurrentdb.event-store';
 import { type KurrentDbStandIn, startKurrentDbStandIn } from '../support/kurrentdb-stand-in';
-import { event, eventStoreContract, streamName } from './event-store.contract';
+import { event, eventStoreContract, eventually, streamName } from './event-store.contract';
 
 // A real KurrentDB 25.1 server when KURRENTDB_URL names one (e.g. `docker compose up -d kurrentdb` and
 // KURRENTDB_URL="kurrentdb://localhost:2113?tls=false"); otherwise the in-process stand-in, which answers only
@@ -117,5 +117,36 @@ describe('appends to KurrentDB, counted in round trips on the stand-in server', 
 
     expect(await other.readStream(s)).toEqual([]);
     expect(other.appendStats()).toEqual({ appended: 0, logConflicts: 1, staleStreams: 0, gaveUp: 1 });
+  });
+});
+
+describe('a subscription to the KurrentDB store, when the stand-in server drops it', () => {
+  let standIn: KurrentDbStandIn;
+  let store: KurrentDbEventStore;
+  beforeEach(async () => {
+    standIn = await startKurrentDbStandIn();
+    store = KurrentDbEventStore.connect(standIn.url);
+  });
+  afterEach(async () => {
+    await store.close();
+    await standIn.stop();
+  });
+
+  it('subscribes again after the last event it delivered: every event once, in order', async () => {
+    const s = streamName();
+    await store.append(s, [event(), event()], 'no-stream');
+    const seen: number[] = [];
+    const subscription = store.subscribe(0, (e) => {
+      seen.push(e.position);
+    });
+    await eventually(() => expect(seen).toEqual([1, 2]));
+
+    standIn.dropSubscriptions();
+    await store.append(s, [event()], 1);
+    await store.append(s, [event()], 2);
+
+    await eventually(() => expect(seen).toEqual([1, 2, 3, 4]));
+    expect(standIn.rpcs().subscribe).toBe(2);
+    await subscription.close();
   });
 });

@@ -39,6 +39,8 @@ export interface KurrentDbStandIn {
   readonly url: string;
   /** How many calls of each kind it has answered since it started. */
   rpcs(): Readonly<Record<KurrentDbRpc, number>>;
+  /** Ends every live subscription with UNAVAILABLE, as a node going away does; clients must subscribe again. */
+  dropSubscriptions(): void;
   /** Closes every connection and call, and forgets everything it held. */
   stop(): Promise<void>;
 }
@@ -90,6 +92,7 @@ export async function startKurrentDbStandIn(): Promise<KurrentDbStandIn> {
     // single node: a short one keeps a test's connection from costing half a second.
     url: `kurrentdb://127.0.0.1:${port}?tls=false&discoveryInterval=10`,
     rpcs: () => ({ ...node.calls }),
+    dropSubscriptions: () => node.stopSubscriptions(failure(status.UNAVAILABLE, 'the stand-in dropped the subscription')),
     stop: async () => {
       node.stopSubscriptions();
       await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
@@ -152,14 +155,14 @@ class StandInNode {
 
   read(call: ServerWritableStream<ReadReq, ReadResp>): void {
     const options = call.request.getOptions();
-    if (!options) return void call.destroy(failure(status.INVALID_ARGUMENT, 'a read needs its options'));
+    if (!options) return endWith(call, failure(status.INVALID_ARGUMENT, 'a read needs its options'));
     const subscription = options.hasSubscription();
     this.calls[subscription ? 'subscribe' : 'read']++;
     const structuredIds = options.getUuidOption()?.hasStructured() ?? false;
     const send = (record: StoredRecord): boolean => this.write(call, new ReadResp().setEvent(readEvent(record, structuredIds)));
     const streamOptions = options.getStream();
     const streamName = streamOptions ? nameOf(streamOptions.getStreamIdentifier()) : undefined;
-    if (streamName !== undefined && this.tombstoned.has(streamName)) return void call.destroy(streamDeleted(streamName));
+    if (streamName !== undefined && this.tombstoned.has(streamName)) return endWith(call, streamDeleted(streamName));
     if (subscription) return this.subscribe(call, options, send);
 
     const backwards = options.getReadDirection() === ReadReq.Options.ReadDirection.BACKWARDS;
@@ -224,9 +227,13 @@ class StandInNode {
     });
   }
 
-  stopSubscriptions(): void {
+  /** Ends every live subscription: normally, or with `error`. */
+  stopSubscriptions(error?: Partial<ServiceError> & Error): void {
     this.listeners.clear();
-    for (const call of this.subscriptions) call.end();
+    for (const call of this.subscriptions) {
+      if (error) endWith(call, error);
+      else call.end();
+    }
     this.subscriptions.clear();
   }
 
@@ -336,6 +343,11 @@ class StandInNode {
     const records = this.streams.get(stream);
     return records && records.length > 0 ? records[records.length - 1].revision : NO_STREAM;
   }
+}
+
+/** Ends a streamed answer with an error status (grpc-js sends the status of a stream that ends on 'error'). */
+function endWith(call: ServerWritableStream<ReadReq, ReadResp>, error: Partial<ServiceError> & Error): void {
+  call.emit('error', error);
 }
 
 function satisfies(expected: bigint, actual: bigint): boolean {
