@@ -9,6 +9,10 @@ import { type MigrationProgress, type MigrationReport, migrateEventStore } from 
 import type { RecordedEventImport } from './recorded-event-import';
 import { readSqliteIdempotencyKeys } from './sqlite-idempotency-keys';
 import { type Progress, type ProgressOutput, startProgress } from '../progress';
+import { copyDocuments, type DocumentCopyReport } from '../documents/copy-documents';
+import { documentDirectoryOf } from '../documents/documents.config';
+import { FileDocumentStore } from '../documents/storage/file.document-store';
+import { PostgresDocumentStore } from '../documents/storage/postgres.document-store';
 
 export const MIGRATE_USAGE = '--to postgres|kurrentdb [--url URL]';
 
@@ -27,9 +31,10 @@ export async function runMigrateCommand(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
   out: ProgressOutput = { write: (text) => process.stdout.write(text), isTTY: process.stdout.isTTY },
-): Promise<MigrationReport> {
+): Promise<MigrationReport & { documents?: DocumentCopyReport }> {
   const { to, url } = parseMigrateArgs(args, env);
-  const file = SinergiConfig.fromEnv({ ...env, SINERGI_EVENT_STORE: 'sqlite' }).eventStoreFile;
+  const config = SinergiConfig.fromEnv({ ...env, SINERGI_EVENT_STORE: 'sqlite' });
+  const file = config.eventStoreFile;
   if (!existsSync(file)) {
     throw new Error(`There is no SQLite event store at ${file}: set SINERGI_DATA_DIR to the directory that holds events.sqlite.`);
   }
@@ -41,9 +46,39 @@ export async function runMigrateCommand(
     const report = await migrateEventStore(source, readSqliteIdempotencyKeys(file), target, { onProgress: progressPrinter(out) });
     out.write(summaryOf(report, to, url));
     if (!report.verified) throw new Error('The copy does not match the source: do not switch to it (see above).');
-    return report;
+    if (to !== 'postgres') return report;
+    return { ...report, documents: await migrateDocuments(documentDirectoryOf(config), url, out) };
   } finally {
     await Promise.all([source.close(), target?.close()]);
+  }
+}
+
+/**
+ * The documents of the data directory go to the same database, each checked against its SHA-256 as it arrives, so
+ * that every node serves every file; an altered document is not copied, and the command fails naming it.
+ */
+async function migrateDocuments(directory: string, url: string, out: ProgressOutput): Promise<DocumentCopyReport> {
+  const empty: DocumentCopyReport = { copied: 0, alreadyThere: 0, altered: [] };
+  if (!existsSync(directory)) return empty;
+  const [source, target] = [await FileDocumentStore.open(directory), await PostgresDocumentStore.open(url)];
+  try {
+    out.write(`Copying the documents in ${directory} to PostgreSQL, each checked against its SHA-256\n`);
+    const progress = startProgress('copying documents', { unit: 'documents', out });
+    const report = await copyDocuments(source, target, { onProgress: (done) => progress.update(done) });
+    progress.finish();
+    out.write(
+      `${report.copied} documents copied, ${report.alreadyThere} already there (a previous run), each read back and hashed on arrival.\n` +
+        'Start Sinergi with SINERGI_DOCUMENTS=postgres as well, so that every node serves every document.\n',
+    );
+    if (report.altered.length > 0) {
+      throw new Error(
+        `These documents no longer match their SHA-256 and were not copied: ${report.altered.join(', ')}. ` +
+          'Restore them from a backup (sinergi restore), then run this command again.',
+      );
+    }
+    return report;
+  } finally {
+    await Promise.all([source.close(), target.close()]);
   }
 }
 

@@ -1,4 +1,5 @@
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandBus } from '@nestjs/cqrs';
@@ -15,6 +16,9 @@ import { KurrentDbEventStore } from '../infrastructure/kurrentdb/kurrentdb.event
 import { PostgresEventStore } from '../infrastructure/postgres/postgres.event-store';
 import { SqliteEventStore } from '../infrastructure/sqlite/sqlite.event-store';
 import { runMigrateCommand } from './migrate-command';
+import { FileDocumentStore } from '../documents/storage/file.document-store';
+import { PostgresDocumentStore } from '../documents/storage/postgres.document-store';
+import { pdfFile, sha256Of } from '../../test/support/document-files';
 import { MigrationRefused, migrateEventStore } from './migrate-event-store';
 import { readSqliteIdempotencyKeys } from './sqlite-idempotency-keys';
 
@@ -104,6 +108,29 @@ afterAll(() => {
     }
     expect(output.join('')).toContain(`Verified: the copy holds the same ${demoEvents} events`);
     expect(output.join('')).toContain('SINERGI_EVENT_STORE=postgres');
+  });
+
+  it('copies the documents to the same database, each checked against its SHA-256, and refuses to pass over an altered one', async () => {
+    const dataDir = demoCopy();
+    const kept = await FileDocumentStore.open(join(dataDir, 'documents'));
+    const [offerLetter, draft] = [pdfFile('Surat penawaran kerja sama'), pdfFile('Draf KSB', 50_000)];
+    for (const bytes of [offerLetter, draft]) await kept.keep(sha256Of(bytes), Readable.from([bytes]));
+    const url = await emptyDatabase();
+
+    const report = await migrate(dataDir, url);
+
+    expect(report.documents).toEqual({ copied: 2, alreadyThere: 0, altered: [] });
+    const copy = await PostgresDocumentStore.open(url);
+    try {
+      for (const bytes of [offerLetter, draft]) expect(await copy.sizeOf(sha256Of(bytes))).toBe(bytes.length);
+      expect(output.join('')).toContain('SINERGI_DOCUMENTS=postgres');
+
+      writeFileSync(join(dataDir, 'documents', sha256Of(draft).slice(0, 2), sha256Of(draft)), pdfFile('Draf KSB yang diubah'));
+      const other = await emptyDatabase();
+      await expect(migrate(dataDir, other)).rejects.toThrow(`These documents no longer match their SHA-256 and were not copied: ${sha256Of(draft)}`);
+    } finally {
+      await copy.close();
+    }
   });
 
   it('keeps the idempotency keys: the demo loaded again against the copy replays every step and writes nothing', async () => {
