@@ -4,7 +4,7 @@ import { storePairs } from '../support/stores';
 import { TestApp } from '../support/test-app';
 import { BANTEN, BENGKULU, activeAgreement, bantenCoordinator, bantenOffersBengkulu, bengkuluCoordinator } from './http-fixtures';
 
-const pairs = storePairs();
+const pairs = storePairs({ kurrentDb: true });
 
 describe.each(pairs)('a command sent again with the same Idempotency-Key, on $name', (pair) => {
   let app: TestApp;
