@@ -31,6 +31,7 @@ const PUBLIC_ROUTES: { route: RegExp; why: string }[] = [
   // Reserved for publications to Satu Data Indonesia: data published on purpose, without a token.
   { route: /^GET \/open-data(\/.*)?$/, why: 'open data published on purpose' },
   { route: /^GET \/publik(\/.*)?$/, why: 'the public register published on purpose' },
+  { route: /^GET \/fields-of-cooperation$/, why: 'the official urusan codes and the themes of cooperation with their labels: public data' },
   { route: /^GET \/imports\/template$/, why: 'the blank import template: a form with marked examples, no data' },
   // Not in the OpenAPI document, listed for the reader: /docs, /docs-json (the API description itself) and the web
   // app's static files (/, /js/*, /app.css: code and styles, no data). /admin/queues takes admins only

@@ -60,22 +60,32 @@ describeNeeding('chromium')('the web app, on the Banten–Bengkulu cooperation',
     await app?.close();
   });
 
+  /** Chooses values in a searchable picker as a user does: types, and takes the entry of the list. */
+  const pick = async (tab: UserTab, name: string, labels: string[]) => {
+    const input = tab.page.locator(`form[data-action=propose] input[name="${name}"]`);
+    for (const label of labels) {
+      await input.fill(label);
+      await input.press('Enter');
+    }
+  };
+
   it('lets the Banten coordinator propose, showing the API’s messages next to the fields first', async () => {
     banten = await as(bantenCoordinator);
     expect(await text(banten, 'h1')).toBe('Dasbor Banten');
     await open(banten, '#/kesepakatan/baru');
-    await fillForm(banten, 'form[data-action=propose]', { fill: { counterparts: 'Bengkulu', fields: '' } });
     await banten.page.locator('form[data-action=propose] button[type=submit]').click();
     await banten.page.locator('.field-error[data-field=title]:not(:empty)').waitFor();
-    expect(await text(banten, '.field-error[data-field=title]')).toContain('Wajib diisi');
-    expect(await text(banten, '.field-error[data-field=counterparts]')).toContain('Kemendagri region code');
-    expect(await text(banten, '.field-error[data-field=fields]')).toContain('fields');
+    expect(await text(banten, '.field-error[data-field=title]')).toBe('Wajib diisi');
+    expect(await text(banten, '.field-error[data-field=counterparts]')).not.toBe('');
+    expect(await text(banten, '.field-error[data-field=fields]')).not.toBe('');
+
+    // Regions and fields are chosen by name: "Bengkulu" alone fits several regions, the picker asks for one.
+    await pick(banten, 'counterparts', ['Provinsi Bengkulu (17)']);
+    await pick(banten, 'fields', ['Potensi Daerah', 'Pelayanan Publik', 'Kesehatan (1.02)']);
 
     await fillForm(banten, 'form[data-action=propose]', {
       fill: {
         title: TITLE,
-        counterparts: '17',
-        fields: 'potensi daerah, pelayanan publik, kesehatan',
         scope: 'Pengembangan potensi daerah dan peningkatan pelayanan publik, dimulai dari pelayanan kesehatan',
         'offerLetter.number': '415.4/1021-Pem/2025',
         'offerLetter.date': '2025-09-01',
@@ -136,7 +146,7 @@ describeNeeding('chromium')('the web app, on the Banten–Bengkulu cooperation',
     app.clock.set('2025-11-10T03:00:00.000Z');
     await openAgreement(banten);
     await step(banten, 'ksb', 'draftPks', {
-      select: { field: 'kesehatan' },
+      select: { field: '1.02' },
       fill: {
         title: 'Perjanjian Kerja Sama Pelayanan Kesehatan',
         'leadOpds.0.opd': 'Dinas Kesehatan Provinsi Banten',
@@ -194,7 +204,7 @@ describeNeeding('chromium')('the web app, on the Banten–Bengkulu cooperation',
     app.clock.set('2026-05-20T03:00:00.000Z');
     await dinkes.page.locator('button[data-action=complete][data-scope=tl-1]').click();
     await dinkes.page.locator('form[data-action=complete] button[type=submit]').click();
-    expect(await dinkes.page.locator('form[data-action=complete] .field-error[data-field=evidence]:not(:empty)').innerText()).toContain('evidence');
+    expect(await dinkes.page.locator('form[data-action=complete] .field-error[data-field=evidence]:not(:empty)').innerText()).toBe('Isi paling sedikit satu');
     await fillForm(dinkes, 'form[data-action=complete]', { fill: { note: 'Alur rujukan berlaku' }, files: { evidence: [decree] } });
     await forgetDrawn(dinkes);
     await dinkes.page.locator('form[data-action=complete] button[type=submit]').click();

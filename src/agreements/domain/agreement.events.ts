@@ -106,10 +106,11 @@ export type AgreementTerminated = Event<
 >;
 export type AgreementExpired = Event<'AgreementExpired', { on: IsoDate }>;
 
-/** Where an imported agreement came from: a row of a spreadsheet, or the form for one old agreement. */
-export type ImportSource =
-  | { kind: 'spreadsheet'; fileName: string; fileSha256: string; row: number }
-  | { kind: 'form' };
+/**
+ * Where an imported agreement came from: a row of a spreadsheet (the web app's form for one old agreement sends a
+ * spreadsheet of one row).
+ */
+export type ImportSource = { kind: 'spreadsheet'; fileName: string; fileSha256: string; row: number };
 
 /** How an agreement signed before Sinergi stands on the day it is brought in. */
 export type ImportedStatus = 'active' | 'expired' | 'terminated';

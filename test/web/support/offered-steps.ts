@@ -15,7 +15,8 @@ export interface FieldSpec {
   value?: unknown;
   hint?: string;
   min?: number;
-  options?: { value: unknown; label?: string; text?: string; region?: string }[];
+  options?: { value: unknown; label?: string; text?: string; region?: string; field?: string }[];
+  multiple?: boolean;
 }
 
 /** A step the browser offers: its form posts `fixed` and the fields' values to `path`. */
@@ -146,6 +147,8 @@ function plausibleValue(spec: FieldSpec, today: IsoDate): unknown {
     case 'list':
     case 'lines':
       return ['isian'];
+    case 'picker':
+      return spec.multiple ? ['isian'] : 'isian';
     case 'file':
       return f.sha256(spec.name);
     case 'files':

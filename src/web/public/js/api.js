@@ -76,3 +76,20 @@ export async function regions() {
   regionNames ??= api('/regions').then((list) => new Map(list.map((r) => [r.code, r])));
   return regionNames;
 }
+
+let fieldList;
+let fieldByName = new Map();
+/** The fields of cooperation (urusan codes and themes) with their labels (fetched once per page load, before any view). */
+export async function fieldsOfCooperation() {
+  fieldList ??= api('/fields-of-cooperation').then((list) => {
+    fieldByName = new Map(list.flatMap((field) => [field.id, ...(field.aliases ?? [])].map((name) => [name, field])));
+    return { list };
+  });
+  return fieldList;
+}
+
+/** A field of cooperation by its label; a free text as it was written. */
+export const fieldLabel = (id) => fieldByName.get(id)?.label ?? id;
+
+/** How a region is written in forms: its name with its kind, and its code. */
+export const regionLabel = (region) => `${region.level === 'province' ? 'Provinsi ' : ''}${region.name} (${region.code})`;

@@ -1,4 +1,4 @@
-import { api, ApiError, regions } from './api.js';
+import { api, ApiError, fieldLabel, fieldsOfCooperation, regionLabel, regions } from './api.js';
 import { h, todayInJakarta } from './dom.js';
 import { sha256OfFile } from './fingerprint.js';
 import { has, t } from './i18n.js';
@@ -21,15 +21,78 @@ const splitList = (text) => text.split(',').map((x) => x.trim()).filter(Boolean)
 const splitLines = (text) => text.split('\n').map((x) => x.trim()).filter(Boolean);
 
 function optionLabel(option, names) {
+  if (option.field) return fieldLabel(option.field);
   if (option.region) return `${names.get(option.region)?.name ?? option.region} (${option.region})`;
   return option.label ? t(option.label) : option.text;
 }
 
+/** What a picker offers: regions by name (with their code), or the fields of cooperation by label. */
+async function pickerOptions(kind) {
+  if (kind === 'region') return [...(await regions()).values()].map((r) => ({ value: r.code, label: regionLabel(r) }));
+  const { list } = await fieldsOfCooperation();
+  return list.map((f) => ({ value: f.id, label: f.group === 'tema' ? f.label : `${f.label} (${f.id})` }));
+}
+
+/**
+ * A searchable picker: the user types part of a name and chooses from the list the browser shows; `multiple` keeps
+ * several, shown as chips; `free` also keeps a text that matches nothing (a field of cooperation no urusan fits).
+ */
+function pickerFor(spec, common, options) {
+  const listId = `${common.id}-options`;
+  const byLabel = new Map(options.map((o) => [o.label.toLowerCase(), o]));
+  const input = h('input', { ...common, required: false, type: 'text', list: listId, autocomplete: 'off', placeholder: t('form.pick') });
+  const chosen = [...(spec.value ?? [])];
+  const chips = h('ul', { class: 'chips' });
+  const labelOf = (value) => options.find((o) => o.value === value)?.label ?? value;
+  const draw = () =>
+    chips.replaceChildren(
+      ...chosen.map((value) =>
+        h('li', { class: 'chip', dataset: { value } }, labelOf(value), ' ', h('button', { type: 'button', class: 'link', 'aria-label': t('form.remove'), onclick: () => { chosen.splice(chosen.indexOf(value), 1); draw(); } }, '×')),
+      ),
+    );
+  const add = () => {
+    const text = input.value.trim();
+    if (text === '') return;
+    const lowered = text.toLowerCase();
+    const option = byLabel.get(lowered) ?? options.find((o) => o.value === text) ?? (options.filter((o) => o.label.toLowerCase().includes(lowered)).length === 1 ? options.find((o) => o.label.toLowerCase().includes(lowered)) : undefined);
+    if (!option && !spec.free) {
+      input.setCustomValidity(t('form.pickFromList'));
+      input.reportValidity();
+      return;
+    }
+    input.setCustomValidity('');
+    const value = option ? option.value : text;
+    if (!spec.multiple) chosen.length = 0;
+    if (!chosen.includes(value)) chosen.push(value);
+    input.value = '';
+    draw();
+  };
+  input.addEventListener('change', add);
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      add();
+    }
+  });
+  draw();
+  const control = h('div', { class: 'picker', dataset: { picker: spec.picker } }, chips, input, h('datalist', { id: listId }, options.map((o) => h('option', { value: o.label }))));
+  return {
+    control,
+    id: common.id,
+    read: async () => {
+      add();
+      return spec.multiple ? [...chosen] : chosen[0] ?? '';
+    },
+  };
+}
+
 /** One input per field; returns the element and how to read its value (a promise: files are hashed first). */
-function inputFor(spec, names) {
+async function inputFor(spec, names) {
   const id = `f-${spec.name.replace(/\W/g, '-')}-${Math.random().toString(36).slice(2, 7)}`;
   const common = { id, name: spec.name, required: spec.required && spec.type !== 'checkbox' && spec.type !== 'files' };
   switch (spec.type) {
+    case 'picker':
+      return pickerFor(spec, common, await pickerOptions(spec.picker));
     case 'textarea':
     case 'lines': {
       const control = h('textarea', { ...common, rows: spec.type === 'lines' ? 3 : 2 }, spec.value ?? '');
@@ -85,7 +148,8 @@ function inputFor(spec, names) {
   }
 }
 
-const ruleText = (error) => (has(`rule.${error.rule}`) ? `${t(`rule.${error.rule}`)} (${error.message})` : error.message);
+/** A refusal in the user's words: the rule's own sentence where the dictionary has one, the API's message otherwise. */
+const ruleText = (error) => (has(`rule.${error.rule}`) ? t(`rule.${error.rule}`) : error.message);
 
 /** The field an API error belongs to: itself, a parent (`evidence.0` → `evidence`) or its first child. */
 function fieldOf(errorField, names) {
@@ -98,7 +162,7 @@ function fieldOf(errorField, names) {
  */
 export async function actionForm(action, { onDone, onCancel, label = t(`act.${action.id}`) }) {
   const names = await regions();
-  const inputs = action.fields.map((spec) => ({ spec, ...inputFor(spec, names) }));
+  const inputs = await Promise.all(action.fields.map(async (spec) => ({ spec, ...(await inputFor(spec, names)) })));
   const messages = new Map(inputs.map(({ spec }) => [spec.name, h('p', { class: 'field-error', dataset: { field: spec.name }, role: 'alert' })]));
   const general = h('div', { class: 'form-error', role: 'alert' });
   const submit = h('button', { type: 'submit', class: action.danger ? 'btn danger' : 'btn primary' }, action.fields.length ? t('form.submit') : label);
@@ -126,7 +190,8 @@ export async function actionForm(action, { onDone, onCancel, label = t(`act.${ac
         if (!spec.required && (value === '' || value === undefined)) continue;
         values[spec.name] = value;
       }
-      const result = await api(action.path, { method: 'POST', body: nest(values) });
+      // A step may send itself another way (the form for an old agreement sends a spreadsheet of one row).
+      const result = action.submit ? await action.submit(values) : await api(action.path, { method: 'POST', body: nest(values) });
       await onDone(result);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;

@@ -1,10 +1,11 @@
-import { api, ApiError, session, whenSignedOut } from './api.js';
+import { api, ApiError, fieldsOfCooperation, session, whenSignedOut } from './api.js';
 import { h, replaceChildren } from './dom.js';
 import { lang, setLang, t } from './i18n.js';
 import { renderAgreement } from './views/agreement.js';
 import { renderAgreements, renderProposal } from './views/agreements.js';
 import { renderAudit } from './views/audit.js';
 import { renderDashboard } from './views/dashboard.js';
+import { renderImport } from './views/import.js';
 import { renderRegister } from './views/register.js';
 import { renderReports } from './views/reports.js';
 import { renderSignIn } from './views/sign-in.js';
@@ -23,6 +24,7 @@ const routes = [
   [/^#\/audit\/([0-9a-f-]{36})$/, (m, me) => renderAudit(app, me, m[1])],
   [/^#\/register$/, (m, me) => renderRegister(app, me)],
   [/^#\/laporan(\?.*)?$/, (m, me) => renderReports(app, me, location.hash)],
+  [/^#\/impor$/, (m, me) => renderImport(app, me)],
 ];
 
 const homeOf = (me) => (me.role === 'dinas-officer' ? '#/tugas' : '#/dasbor');
@@ -42,6 +44,7 @@ function drawShell(me) {
         ['#/tugas', 'nav.worklist'],
         ['#/register', 'nav.register'],
         ['#/laporan', 'nav.reports'],
+        ...(me.role === 'coordinator' || me.role === 'admin' ? [['#/impor', 'nav.import']] : []),
       ]
     : [];
   replaceChildren(
@@ -66,7 +69,9 @@ async function route() {
   if (!session.token()) return signInPage(justSignedOut() ? { notice: t('sso.signedOut'), tone: 'good' } : {});
   if (ssoExpired()) return expired();
   try {
+    const labels = fieldsOfCooperation();
     if (!session.me) session.me = await api('/me');
+    await labels;
   } catch (error) {
     session.signOut();
     forgetSsoSession();

@@ -35,8 +35,8 @@ export function proposeAction(me) {
     fixed: { proposer: me.region },
     fields: [
       field('title', 'text'),
-      field('counterparts', 'list', { hint: 'hint.codes' }),
-      field('fields', 'list', { hint: 'hint.list' }),
+      field('counterparts', 'picker', { picker: 'region', multiple: true, hint: 'hint.regions' }),
+      field('fields', 'picker', { picker: 'field', multiple: true, free: true, hint: 'hint.fields' }),
       field('scope', 'textarea'),
       field('kind', 'select', { options: [{ value: 'voluntary', label: 'kind.voluntary' }, { value: 'mandatory', label: 'kind.mandatory' }] }),
       field('offerLetter.number', 'text'),
@@ -59,7 +59,7 @@ function draftPks(state, me) {
     path: `/agreements/${state.agreementId}/pks`,
     fixed,
     fields: [
-      field('field', 'select', { options: state.fields.map((f) => ({ value: f, text: f })) }),
+      field('field', 'select', { options: state.fields.map((f) => ({ value: f, field: f })) }),
       field('title', 'text'),
       ...state.parties
         .map((party, i) => (officer && party === me.region ? null : field(`leadOpds.${i}.opd`, 'text', { label: 'f.leadOpd', labelParams: { party } })))

@@ -1,4 +1,4 @@
-import { api, ApiError, regions } from '../api.js';
+import { api, fieldLabel, ApiError, regions } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
 import { actionBar } from '../forms.js';
 import { t } from '../i18n.js';
@@ -126,10 +126,11 @@ export function agreementBody(state, me, names, { onChanged, readOnly = false } 
       dl([
         [t('ag.proposer'), `${name(state.proposer)} (${state.proposer})`],
         [t('ag.counterparts'), state.counterparts.map((c) => `${name(c)} (${c})`).join(', ')],
-        [t('ag.fields'), state.fields.join(', ')],
+        [t('ag.fields'), state.fields.map(fieldLabel).join(', ')],
         [t('ag.scope'), state.scope],
         [t('ag.kind'), t(`kind.${state.kind}`)],
-        [t('ag.offer'), `${state.offerLetter.number} · ${date(state.offerLetter.date)}`],
+        [t('ag.offer'), state.imported ? null : `${state.offerLetter.number} · ${date(state.offerLetter.date)}`],
+        [t('ag.imported'), state.imported ? t('ag.importedFrom', { file: state.imported.source.fileName, row: state.imported.source.row, on: date(state.imported.on) }) : null],
         [t('ag.term'), t('ag.months', { n: state.termMonths })],
         [t('ag.validity'), state.validFrom ? `${date(state.validFrom)} – ${date(state.validUntil)}` : null],
         [t('ag.schedule'), state.signingSchedule ? `${date(state.signingSchedule.date)} · ${state.signingSchedule.place} · ${t(`mode.${state.signingSchedule.mode}`)}` : null],

@@ -1,4 +1,4 @@
-import { api, regions } from '../api.js';
+import { api, fieldLabel, regions } from '../api.js';
 import { h, replaceChildren, todayInJakarta } from '../dom.js';
 import { t } from '../i18n.js';
 import { barChart, date, daysText, deadlineText, loading, markDrawn, regionName } from '../ui.js';
@@ -49,7 +49,7 @@ export async function renderDashboard(app, me) {
     { class: 'charts' },
     barChart(t('dash.byCategory'), ['regency-same-province', 'province', 'regency-other-province'].map((c) => ({ label: t(`cat.${c}`), value: portfolio.byCounterpartCategory[c] ?? 0 })), { id: 'category' }),
     barChart(t('dash.byStage'), STAGES.filter((s) => byStage[s]).map((s) => ({ label: t(`stage.${s}`), value: byStage[s], className: `stage-${s}` })), { id: 'stage' }),
-    barChart(t('dash.byField'), portfolio.byField.slice(0, 10).map((f) => ({ label: f.field, value: f.agreements })), { id: 'field' }),
+    barChart(t('dash.byField'), portfolio.byField.slice(0, 10).map((f) => ({ label: fieldLabel(f.field), value: f.agreements })), { id: 'field' }),
     barChart(t('dash.byYear'), [...years.entries()].sort().map(([year, value]) => ({ label: year, value })), { id: 'year' }),
   );
   const needsAction = deadlines.items.map((d) =>

@@ -1,4 +1,4 @@
-import { api, regions } from '../api.js';
+import { api, fieldLabel, regions } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
 import { t } from '../i18n.js';
 import { badge, date, daysText, loading, markDrawn, regionName, table } from '../ui.js';
@@ -14,7 +14,7 @@ export async function renderRegister(app, me) {
       h('td', {}, String(i + 1)),
       h('td', {}, a.title),
       h('td', {}, a.parties.map((p) => regionName(names, p)).join(' – ')),
-      h('td', {}, a.fields.join(', ')),
+      h('td', {}, a.fields.map(fieldLabel).join(', ')),
       h('td', {}, badge('stage', a.stage)),
       h('td', {}, date(a.dates.signed)),
       h('td', {}, date(a.dates.validUntil)),
