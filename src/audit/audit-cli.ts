@@ -1,6 +1,8 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { RecordedEvent } from '../core/event';
+import { SinergiConfig } from '../config/sinergi.config';
+import { SystemClock } from '../core/clock.port';
 import type { EventStore } from '../core/event-store.port';
 import { isIsoDate } from '../agreements/domain/dates';
 import { UsageError, parseArgs, requiredOption, wholeNumberOption } from '../cli-flags';
@@ -19,10 +21,10 @@ import {
   readReminderHistory,
   reminderRecordsOf,
 } from './agreement-audit';
-import { exportAsCsv, exportIntact } from './audit-export';
+import { type AgreementExport, exportAsCsv, exportIntact, inclusionProblems } from './audit-export';
 import type { DeliveryRecord } from '../reminders/reminder.events';
 import { checkedAgainstSeal, exportOf, type LogVerification } from './audit.queries';
-import { verifyLog } from './log-verifier';
+import { CheckpointKey, checkpointKeySettingsFromEnv, LogCheckpoints, verifyAgainstCheckpoint } from './log-checkpoints';
 import { type ProgressOutput, startProgress, stderrProgressOutput } from '../progress';
 
 export const AUDIT_USAGE = [
@@ -32,6 +34,9 @@ export const AUDIT_USAGE = [
   'audit export AGREEMENT_ID [--format json|csv]',
   'audit verify [--at POSITION] [--seal HEX] [--events-only]',
   'audit bundle AGREEMENT_ID [--out FILE]',
+  'audit key                                  the public key that signs the log\'s checkpoints (as /audit/key serves it)',
+  'audit checkpoint                           sign a checkpoint of the log now',
+  'audit check-export FILE --key PUBLIC_KEY   check an export (JSON) against its signed checkpoint, without the log',
 ];
 
 export interface AuditOutput {
@@ -49,20 +54,34 @@ const consoleOutput: AuditOutput = { print: (line) => console.log(line), progres
  */
 export async function runAuditCommand(args: readonly string[], output: AuditOutput = consoleOutput): Promise<number> {
   const [action, ...rest] = args;
-  if (!action || !['history', 'as-of', 'diff', 'export', 'verify', 'bundle'].includes(action)) {
+  if (!action || !['history', 'as-of', 'diff', 'export', 'verify', 'bundle', 'key', 'checkpoint', 'check-export'].includes(action)) {
     throw new UsageError(`usage:\n  ${AUDIT_USAGE.map((line) => `sinergi ${line}`).join('\n  ')}`);
   }
-  return withStores((store, documents) => run(store, documents, action, rest, output));
+  if (action === 'check-export') return checkExport(rest, output);
+  return withStores((store, documents) => {
+    const checkpoints = new LogCheckpoints(store, CheckpointKey.load(checkpointKeySettingsFromEnv(process.env, SinergiConfig.fromEnv().dataDir)), new SystemClock());
+    return run(store, documents, checkpoints, action, rest, output);
+  });
 }
 
-async function run(store: EventStore, documents: DocumentStore, action: string, args: readonly string[], output: AuditOutput): Promise<number> {
+async function run(store: EventStore, documents: DocumentStore, checkpoints: LogCheckpoints, action: string, args: readonly string[], output: AuditOutput): Promise<number> {
   const parsed = parseArgs(args, ['json', 'events-only']);
   if (action === 'verify') {
-    const logIntact = await verify(store, wholeNumberOption(parsed, 'at'), parsed.options.seal, output);
+    const logIntact = await verify(store, checkpoints, wholeNumberOption(parsed, 'at'), parsed.options.seal, output);
     if (parsed.switches.has('events-only')) return logIntact;
     const checked = await checkDocumentsWithProgress(store, documents, output.progress);
     documentsReport(checked).forEach((line) => output.print(line));
     return logIntact === 0 && checked.intact ? 0 : 1;
+  }
+  if (action === 'key') {
+    output.print(`Ed25519 key ${checkpoints.key.keyId}`);
+    output.print(checkpoints.key.publicKeyPem.trimEnd());
+    return 0;
+  }
+  if (action === 'checkpoint') {
+    const signed = await checkpoints.signAtHead();
+    output.print(signed ? `Signed a checkpoint at position ${signed.position}: seal ${signed.seal}, root ${signed.root}.` : 'Nothing new since the last checkpoint: none signed.');
+    return 0;
   }
   const [agreementId] = parsed.positionals;
   if (!agreementId) throw new UsageError(`say which agreement: sinergi audit ${action} AGREEMENT_ID`);
@@ -100,7 +119,9 @@ async function run(store: EventStore, documents: DocumentStore, action: string, 
       return 0;
     }
     default: {
-      const exported = exportOf(agreementId, history, await readReminderHistory(store, agreementId), new Date());
+      const reminders = await readReminderHistory(store, agreementId);
+      const inclusion = await checkpoints.inclusionOf([...history, ...reminders]);
+      const exported = { ...exportOf(agreementId, history, reminders, new Date()), ...(inclusion ? { inclusion } : {}) };
       const format = parsed.options.format ?? 'json';
       if (format !== 'json' && format !== 'csv') throw new UsageError('--format must be json or csv');
       output.print(format === 'json' ? JSON.stringify(exported, null, 2) : exportAsCsv([exported]).trimEnd());
@@ -131,11 +152,31 @@ async function writeBundle(
   return intact ? 0 : 1;
 }
 
-async function verify(store: EventStore, at: number | undefined, seal: string | undefined, output: AuditOutput): Promise<number> {
+/** Needs no store: what an auditor runs on an export and the public key the deployment published. */
+function checkExport(args: readonly string[], output: AuditOutput): number {
+  const parsed = parseArgs(args, []);
+  const [file] = parsed.positionals;
+  if (!file) throw new UsageError('say which export: sinergi audit check-export FILE --key PUBLIC_KEY_FILE');
+  const exported = JSON.parse(readFileSync(file, 'utf8')) as AgreementExport;
+  const problems = [
+    ...(exportIntact(exported) ? [] : ['the hash chains of the export do not hold']),
+    ...inclusionProblems(exported, readFileSync(requiredOption(parsed, 'key'), 'utf8')),
+  ];
+  if (problems.length === 0) {
+    const { checkpoint, proofs, afterCheckpoint } = exported.inclusion ?? { checkpoint: undefined, proofs: [], afterCheckpoint: [] };
+    output.print(`HOLDS: ${proofs.length} events are in the log the checkpoint at position ${checkpoint?.position} signed on ${checkpoint?.signedAt}.`);
+    if (afterCheckpoint.length > 0) output.print(`  ${afterCheckpoint.length} events were recorded after that checkpoint: check a later export for them.`);
+    return 0;
+  }
+  problems.forEach((problem) => output.print(`DOES NOT HOLD: ${problem}`));
+  return 1;
+}
+
+async function verify(store: EventStore, checkpoints: LogCheckpoints, at: number | undefined, seal: string | undefined, output: AuditOutput): Promise<number> {
   if (seal !== undefined && !/^[0-9a-fA-F]{64}$/.test(seal)) throw new UsageError('--seal must be 64 hex characters');
   const began = Date.now();
   const progress = startProgress('verifying', { unit: 'events', out: output.progress });
-  const verified = await verifyLog(store, { upTo: at, onProgress: (checked, head) => progress.update(checked, head) });
+  const verified = await verifyAgainstCheckpoint(store, checkpoints, { upTo: at, onProgress: (checked, head) => progress.update(checked, head) });
   progress.finish();
   const result = checkedAgainstSeal(verified, seal);
   verificationReport(result, (Date.now() - began) / 1000).forEach((line) => output.print(line));
@@ -144,15 +185,22 @@ async function verify(store: EventStore, at: number | undefined, seal: string | 
 
 export function verificationReport(result: LogVerification, seconds: number): string[] {
   const lines: string[] = [];
+  const check = result.checkpointCheck;
   if (result.intact) {
     lines.push(`INTACT: ${result.eventsChecked} events in ${result.streams} streams, every hash chain and the global order, in ${seconds.toFixed(1)} s.`);
-  } else {
+  } else if (result.firstBroken) {
     const broken = result.firstBroken;
-    lines.push(`BROKEN: the first broken event is at position ${broken?.position} (${broken?.breach}).`);
-    if (broken?.streamId) lines.push(`  stream ${broken.streamId}, revision ${broken.revision}, event ${broken.eventId}`);
-    lines.push(`  ${broken?.explanation}`);
+    lines.push(`BROKEN: the first broken event is at position ${broken.position} (${broken.breach}).`);
+    if (broken.streamId) lines.push(`  stream ${broken.streamId}, revision ${broken.revision}, event ${broken.eventId}`);
+    lines.push(`  ${broken.explanation}`);
     lines.push(`  The log is intact up to position ${result.position}.`);
+  } else {
+    lines.push(`BROKEN: every hash chain holds, but not the signed checkpoint: the log was rewritten, hashes included.`);
   }
+  if (!check) lines.push('No checkpoint has been signed yet (`sinergi audit checkpoint`).');
+  else if (!check.signatureValid) lines.push(`The checkpoint at position ${check.checkpoint.position} is NOT signed by this deployment's key ${check.checkpoint.keyId.slice(0, 16)}.`);
+  else if (!check.sealMatches) lines.push(`The log up to position ${check.checkpoint.position} is NOT the one the checkpoint signed on ${check.checkpoint.signedAt}.`);
+  else lines.push(`The log up to position ${check.checkpoint.position} is the one the checkpoint signed on ${check.checkpoint.signedAt}.`);
   lines.push(`Seal at position ${result.position}: ${result.seal}`);
   lines.push(`  (write it down; later, \`sinergi audit verify --at ${result.position} --seal <seal>\` checks that nothing up to there changed)`);
   if (result.sealCheck) {

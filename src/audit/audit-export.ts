@@ -1,7 +1,9 @@
 import { type CsvDialect, csvCell, csvStart, RFC_4180 } from '../core/csv';
 import type { AgreementState } from '../agreements/domain/agreement.state';
 import type { AuditEntry, ReminderRecords } from './agreement-audit';
+import { checkpointSignatureValid, type ExportInclusion } from './log-checkpoints';
 import type { StreamVerification } from './log-verifier';
+import { verifyInclusion } from './merkle-tree';
 
 export type ExportFormat = 'json' | 'csv';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'csv'];
@@ -18,10 +20,37 @@ export interface AgreementExport {
   verification: StreamVerification;
   /** The reminders sent about the agreement, from their own stream, with that stream's hash chain checked. */
   reminders: ReminderRecords & { verification: StreamVerification };
+  /**
+   * Once the log has a signed checkpoint: a proof that each event of the export is in it, checkable with the
+   * checkpoint and its public key alone (`sinergi audit check-export`).
+   */
+  inclusion?: ExportInclusion;
 }
 
 /** Whether both streams of the export, the agreement's and its reminders', verified intact. */
 export const exportIntact = (exported: AgreementExport): boolean => exported.verification.intact && exported.reminders.verification.intact;
+
+/**
+ * What an auditor checks with an export and the deployment's public key alone, without the log: the checkpoint is
+ * signed by that key, every event of the export up to the checkpoint has a proof leading to its root, and each proof
+ * is for the very hash the export's history shows. Problems are listed; none means it holds.
+ */
+export function inclusionProblems(exported: AgreementExport, publicKeyPem: string): string[] {
+  const inclusion = exported.inclusion;
+  if (!inclusion) return ['the export carries no inclusion proof: no checkpoint had been signed when it was made'];
+  const { checkpoint, proofs } = inclusion;
+  const problems: string[] = [];
+  if (!checkpointSignatureValid(checkpoint, publicKeyPem)) problems.push(`the checkpoint at position ${checkpoint.position} is not signed by this key`);
+  const proofAt = new Map(proofs.map((proof) => [proof.position, proof]));
+  for (const entry of [...exported.history, ...exported.reminders.entries].filter((e) => e.position <= checkpoint.position)) {
+    const proof = proofAt.get(entry.position);
+    if (!proof || proof.eventHash !== entry.hash) problems.push(`the event at position ${entry.position} has no proof for its hash`);
+    else if (!verifyInclusion(entry.hash, entry.position - 1, checkpoint.position, proof.path, checkpoint.root)) {
+      problems.push(`the event at position ${entry.position} is not in the log the checkpoint signed`);
+    }
+  }
+  return problems;
+}
 
 const COLUMNS = [
   'agreementId',

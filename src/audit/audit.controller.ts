@@ -7,10 +7,11 @@ import type { Principal } from '../access/principal';
 import { IsIsoDate } from '../agreements/http/dto/validators';
 import { AgreementIdParam } from '../agreements/http/route-decorators';
 import { CsvDialectQuery, csvDialectOf } from '../http/csv-query';
-import { AllowedRoles, CurrentPrincipal } from '../http/request-actor';
+import { AllowedRoles, CurrentPrincipal, PublicRoute } from '../http/request-actor';
 import { type AgreementAsOf, type AgreementChanges, type TimeBasis, TIME_BASES } from './agreement-audit';
 import { type AgreementExport, EXPORT_FORMATS, type ExportFormat, exportAsCsv, exportIntact } from './audit-export';
 import { PointInTimeRequired } from './audit.errors';
+import { LogCheckpoints } from './log-checkpoints';
 import {
   type AuditTrail,
   ExportAgreement,
@@ -80,7 +81,10 @@ export class VerifyQuery {
 @ApiTags('audit')
 @Controller('audit')
 export class AuditController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly checkpoints: LogCheckpoints,
+  ) {}
 
   /**
    * Every step of the agreement, its PKS, follow-ups and visits, in order: actor, role, region, occurred-at,
@@ -164,6 +168,16 @@ export class AuditController {
     return exportAsCsv(exported.agreements, [
       `Sinergi portfolio of region ${code} at ${exported.exportedAt}: ${total} agreements (${stages})`,
     ], csvDialectOf(query));
+  }
+
+  /**
+   * The public key (PEM, Ed25519) that signs the log's checkpoints, and its id: public, so that anyone holding an
+   * export can check it. Compare it with what `sinergi audit key` prints on the server.
+   */
+  @Get('key')
+  @PublicRoute()
+  key(): { algorithm: 'Ed25519'; keyId: string; publicKey: string } {
+    return { algorithm: 'Ed25519', keyId: this.checkpoints.key.keyId, publicKey: this.checkpoints.key.publicKeyPem };
   }
 
   /**

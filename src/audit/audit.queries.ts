@@ -30,7 +30,8 @@ import { type DocumentsVerification, verifyDocuments } from '../documents/docume
 import { DocumentStore } from '../documents/document-store.port';
 import { type AuditBundle, auditBundle } from './audit-bundle';
 import { DatesOutOfOrder } from './audit.errors';
-import { type VerificationResult, verifyLog, verifyStream } from './log-verifier';
+import { type CheckpointCheck, LogCheckpoints, verifyAgainstCheckpoint } from './log-checkpoints';
+import { type VerificationResult, verifyStream } from './log-verifier';
 
 export interface AuditTrail {
   agreementId: string;
@@ -45,6 +46,8 @@ export interface LogVerification extends VerificationResult {
   sealCheck?: { expected: string; matches: boolean };
   /** Every document a step names, read back and hashed again: which are missing or no longer match. */
   documents?: DocumentsVerification;
+  /** Present once a checkpoint was signed: whether the log still has what the latest one at or below `position` signed. */
+  checkpointCheck?: CheckpointCheck;
 }
 
 /** The agreement's full history (KSB, PKS, follow-ups, visits) with who, when and why. */
@@ -171,23 +174,49 @@ export class ExportAgreementHandler implements IQueryHandler<ExportAgreement> {
   constructor(
     private readonly store: EventStore,
     private readonly clock: Clock,
+    private readonly checkpoints: LogCheckpoints,
   ) {}
 
   async execute({ agreementId, viewer }: ExportAgreement): Promise<AgreementExport> {
     const history = await visibleHistory(this.store, agreementId, viewer);
-    return exportOf(agreementId, history, await readReminderHistory(this.store, agreementId), this.clock.now());
+    const reminders = await readReminderHistory(this.store, agreementId);
+    const inclusion = await this.checkpoints.inclusionOf([...history, ...reminders]);
+    return { ...exportOf(agreementId, history, reminders, this.clock.now()), ...(inclusion ? { inclusion } : {}) };
   }
 }
 
+/** A verification is reused while the log's head has not moved, for at most this long (a rewrite adds no event). */
+const VERIFICATION_MAX_AGE_MS = 60_000;
+
+/**
+ * Verifies the whole log for auditors and admins: one verification at a time, whoever asks, and its result reused
+ * while the head stays where it was (for a minute at most), so many auditors cost one pass over the log.
+ */
 @QueryHandler(VerifyEventLog)
 export class VerifyEventLogHandler implements IQueryHandler<VerifyEventLog> {
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly recent = new Map<string, { at: number; result: Promise<LogVerification> }>();
+
   constructor(
     private readonly store: EventStore,
+    private readonly checkpoints: LogCheckpoints,
     private readonly documents: DocumentStore,
   ) {}
 
   async execute({ upTo, expectedSeal, withDocuments }: VerifyEventLog): Promise<LogVerification> {
-    const result = checkedAgainstSeal(await verifyLog(this.store, { upTo }), expectedSeal);
+    const head = await this.store.headPosition();
+    const key = `${head}|${upTo ?? 'head'}`;
+    const now = Date.now();
+    for (const [other, { at }] of this.recent) if (other !== key || now - at > VERIFICATION_MAX_AGE_MS) this.recent.delete(other);
+    let entry = this.recent.get(key);
+    if (!entry) {
+      const result = this.queue.then(() => verifyAgainstCheckpoint(this.store, this.checkpoints, { upTo }));
+      this.queue = result.catch(() => undefined);
+      entry = { at: now, result };
+      this.recent.set(key, entry);
+      result.catch(() => this.recent.delete(key));
+    }
+    const result = checkedAgainstSeal(await entry.result, expectedSeal);
     return withDocuments ? { ...result, documents: await verifyDocuments(this.store, this.documents) } : result;
   }
 }

@@ -24,6 +24,8 @@ export interface VerificationResult {
   /** One digest over every event hash in global order up to `position`: write it down, check it later. */
   seal: string;
   firstBroken?: BrokenEvent;
+  /** The seal at the position asked for with `sealAt` (a signed checkpoint's), when the log reaches it intact. */
+  sealAt?: { position: number; seal: string };
 }
 
 const BATCH = 5000;
@@ -46,7 +48,7 @@ export const nextSeal = (seal: string, eventHashHex: string): string =>
  */
 export async function verifyLog(
   store: EventStore,
-  options: { upTo?: number; onProgress?: (checked: number, head: number) => void } = {},
+  options: { upTo?: number; sealAt?: number; onProgress?: (checked: number, head: number) => void } = {},
 ): Promise<VerificationResult> {
   const head = await store.headPosition();
   const upTo = Math.min(options.upTo ?? head, head);
@@ -55,6 +57,7 @@ export async function verifyLog(
   let seal = GENESIS_HASH;
   let position = 0;
   let recordedAt = '';
+  let sealAt: VerificationResult['sealAt'] = options.sealAt === 0 ? { position: 0, seal } : undefined;
   const result = (firstBroken?: BrokenEvent): VerificationResult => ({
     intact: !firstBroken,
     eventsChecked: position,
@@ -62,6 +65,7 @@ export async function verifyLog(
     position,
     seal,
     ...(firstBroken ? { firstBroken } : {}),
+    ...(sealAt ? { sealAt } : {}),
   });
 
   while (position < upTo) {
@@ -78,6 +82,7 @@ export async function verifyLog(
       streams.set(event.streamId, { revision: event.revision, hash: event.hash, position: event.position });
       seal = nextSeal(seal, event.hash);
       position = event.position;
+      if (position === options.sealAt) sealAt = { position, seal };
       recordedAt = event.metadata.recordedAt;
       options.onProgress?.(position, upTo);
     }

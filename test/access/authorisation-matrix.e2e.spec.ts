@@ -28,6 +28,7 @@ const PUBLIC_ROUTES: { route: RegExp; why: string }[] = [
   { route: /^GET \/health$/, why: 'liveness for load balancers and container health checks; details only to admins' },
   { route: /^GET \/regions$/, why: 'the official Kemendagri region codes and names: public data' },
   { route: /^(GET|POST) \/auth\/sso(\/token)?$/, why: 'signing in by single sign-on happens before there is a token' },
+  { route: /^GET \/audit\/key$/, why: 'the public key that signs checkpoints: whoever holds an export checks it with it' },
   // Reserved for publications to Satu Data Indonesia: data published on purpose, without a token.
   { route: /^GET \/open-data(\/.*)?$/, why: 'open data published on purpose' },
   { route: /^GET \/publik(\/.*)?$/, why: 'the public register published on purpose' },

@@ -9,19 +9,8 @@ import { eventHash } from '../../src/core/hash-chain';
 import type { RecordedEvent } from '../../src/core/event';
 import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite.event-store';
 import { loadDemoStore } from '../support/demo-store';
+import type { EventRow } from '../../src/infrastructure/sqlite/sqlite.event-store';
 
-interface Row {
-  position: number;
-  id: string;
-  stream_id: string;
-  revision: number;
-  type: string;
-  schema_version: number;
-  data: string;
-  metadata: string;
-  previous_hash: string;
-  hash: string;
-}
 
 /**
  * The demo store (six agreements, 79 events), tampered with directly in its SQLite file, as someone with access to
@@ -56,11 +45,11 @@ describe('the tamper check of a store edited behind its back', () => {
     }
   }
 
-  const rowAt = (db: Database.Database, position: number): Row => db.prepare('SELECT * FROM events WHERE position = ?').get(position) as Row;
+  const rowAt = (db: Database.Database, position: number): EventRow => db.prepare('SELECT * FROM events WHERE position = ?').get(position) as EventRow;
 
   /** The stream's events (by revision) as rows. */
-  const rowsOf = (db: Database.Database, streamId: string): Row[] =>
-    db.prepare('SELECT * FROM events WHERE stream_id = ? ORDER BY revision').all(streamId) as Row[];
+  const rowsOf = (db: Database.Database, streamId: string): EventRow[] =>
+    db.prepare('SELECT * FROM events WHERE stream_id = ? ORDER BY revision').all(streamId) as EventRow[];
 
   async function verify(options: { upTo?: number } = {}) {
     const store = SqliteEventStore.open(file);
@@ -225,7 +214,7 @@ const laterEvent = {
   },
 };
 
-function toRecorded(row: Row): RecordedEvent {
+function toRecorded(row: EventRow): RecordedEvent {
   return {
     id: row.id,
     streamId: row.stream_id,

@@ -54,7 +54,8 @@ export interface SqliteEventStoreOptions {
 
 export type SqliteEventStoreStats = GroupCommitStats;
 
-interface EventRow {
+/** A row of the `events` table (also read by tests that edit the file behind the store's back). */
+export interface EventRow {
   position: number;
   id: string;
   stream_id: string;
