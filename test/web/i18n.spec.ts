@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as accessErrors from '../../src/access/access.errors';
 import * as agreementErrors from '../../src/agreements/domain/agreement.errors';
+import * as documentsErrors from '../../src/documents/documents.errors';
+import type { DocumentState } from '../../src/documents/document-check';
 import { type AgreementEventType, TERMINATION_GROUNDS } from '../../src/agreements/domain/agreement.events';
 import type { AgreementStage, DprdStatus, FollowUpStatus, PksStage, VisitStatus } from '../../src/agreements/domain/agreement.state';
 import { AGREEMENT_KINDS, MONEV_RECOMMENDATIONS, SIGNATORY_CAPACITIES, SIGNING_MODES } from '../../src/agreements/http/dto/validators';
@@ -33,7 +35,7 @@ const formKeys = offeredActions.flatMap((action) =>
 
 // Written as records, so that a value added to a domain type and forgotten here fails to compile.
 const valuesOf = <T extends string>(values: Record<T, true>): T[] => Object.keys(values) as T[];
-const domainErrorNames = [agreementErrors, accessErrors].flatMap((module) =>
+const domainErrorNames = [agreementErrors, accessErrors, documentsErrors].flatMap((module) =>
   Object.values(module)
     .filter((value): value is new (...args: never[]) => DomainError => typeof value === 'function' && value.prototype instanceof DomainError)
     .map((error) => error.name),
@@ -48,6 +50,7 @@ const FAMILIES: Record<string, readonly (string | number)[]> = {
   pks: valuesOf<PksStage>({ drafting: true, active: true, expired: true, terminated: true, 'ended-with-agreement': true }),
   fu: valuesOf<FollowUpStatus>({ assigned: true, acknowledged: true, 'in-progress': true, completed: true, cancelled: true }),
   visit: valuesOf<VisitStatus>({ requested: true, scheduled: true, held: true, cancelled: true }),
+  doc: valuesOf<DocumentState>({ kept: true, 'not-uploaded': true, missing: true, 'does-not-match': true }),
   dprd: valuesOf<DprdStatus>({ 'not-requested': true, requested: true, approved: true, rejected: true }),
   role: valuesOf<Role>({ coordinator: true, 'dinas-officer': true, auditor: true, admin: true, system: true }),
   cat: valuesOf<CounterpartCategory>({ province: true, 'regency-same-province': true, 'regency-other-province': true }),

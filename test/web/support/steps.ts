@@ -5,8 +5,8 @@ export interface StepInput {
   fill?: Record<string, string>;
   select?: Record<string, string>;
   check?: string[];
-  /** Field name → files (name and content) to fingerprint. */
-  files?: Record<string, { name: string; content: string }[]>;
+  /** Field name → files (name and content) to fingerprint; a string is sent as its UTF-8 bytes. */
+  files?: Record<string, { name: string; content: string | Buffer }[]>;
 }
 
 /** Fills the fields of a form already open in the page. */
@@ -18,7 +18,7 @@ export async function fillForm(tab: UserTab, formSelector: string, input: StepIn
   for (const [name, files] of Object.entries(input.files ?? {})) {
     await form
       .locator(`input[type=file][name="${name}"]`)
-      .setInputFiles(files.map((f) => ({ name: f.name, mimeType: 'application/pdf', buffer: Buffer.from(f.content) })));
+      .setInputFiles(files.map((f) => ({ name: f.name, mimeType: 'application/pdf', buffer: typeof f.content === 'string' ? Buffer.from(f.content) : f.content })));
     await form.locator('output.fingerprint[data-sha256]').first().waitFor();
   }
 }

@@ -1,5 +1,6 @@
 import { api, ApiError, fieldLabel, fieldsOfCooperation, regionLabel, regions } from './api.js';
 import { h, todayInJakarta } from './dom.js';
+import { agreementOfPath, uploadChosen } from './documents.js';
 import { sha256OfFile } from './fingerprint.js';
 import { has, t } from './i18n.js';
 
@@ -138,8 +139,13 @@ async function inputFor(spec, names) {
           shown.dataset.sha256 = hashes.join(' ');
         });
       });
-      const control = h('div', { class: 'file' }, input, h('small', {}, t('form.fileStays')), shown);
-      return { control, id, read: async () => ((await hashing).length === 0 ? (spec.type === 'file' ? '' : []) : spec.type === 'file' ? (await hashing)[0] : await hashing) };
+      const control = h('div', { class: 'file' }, input, h('small', {}, t('form.fileKept')), shown);
+      return {
+        control,
+        id,
+        read: async () => ((await hashing).length === 0 ? (spec.type === 'file' ? '' : []) : spec.type === 'file' ? (await hashing)[0] : await hashing),
+        chosen: async () => (await hashing).map((sha256, i) => ({ file: input.files[i], sha256 })),
+      };
     }
     default: {
       const control = h('input', { ...common, type: 'text', value: spec.value, autocomplete: 'off' });
@@ -165,6 +171,7 @@ export async function actionForm(action, { onDone, onCancel, label = t(`act.${ac
   const inputs = await Promise.all(action.fields.map(async (spec) => ({ spec, ...(await inputFor(spec, names)) })));
   const messages = new Map(inputs.map(({ spec }) => [spec.name, h('p', { class: 'field-error', dataset: { field: spec.name }, role: 'alert' })]));
   const general = h('div', { class: 'form-error', role: 'alert' });
+  const uploads = h('div', { class: 'uploads' });
   const submit = h('button', { type: 'submit', class: action.danger ? 'btn danger' : 'btn primary' }, action.fields.length ? t('form.submit') : label);
   const form = h(
     'form',
@@ -174,6 +181,7 @@ export async function actionForm(action, { onDone, onCancel, label = t(`act.${ac
       h('div', { class: 'field', dataset: { field: spec.name } }, h('label', { for: id }, t(spec.label, resolvedParams(spec, names))), control, spec.hint ? h('small', { class: 'hint' }, t(spec.hint)) : null, messages.get(spec.name)),
     ),
     general,
+    uploads,
     h('div', { class: 'buttons' }, submit, onCancel && action.fields.length ? h('button', { type: 'button', class: 'btn', onclick: onCancel }, t('form.cancel')) : null),
   );
   form.addEventListener('submit', async (event) => {
@@ -192,6 +200,10 @@ export async function actionForm(action, { onDone, onCancel, label = t(`act.${ac
       }
       // A step may send itself another way (the form for an old agreement sends a spreadsheet of one row).
       const result = action.submit ? await action.submit(values) : await api(action.path, { method: 'POST', body: nest(values) });
+      // The step is recorded first, so that the server knows the fingerprints the files must match.
+      const chosen = (await Promise.all(inputs.map(({ chosen: files }) => files?.() ?? []))).flat();
+      const agreementId = result?.agreementId ?? agreementOfPath(action.path);
+      if (chosen.length > 0 && agreementId) await uploadChosen(agreementId, chosen, uploads);
       await onDone(result);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;

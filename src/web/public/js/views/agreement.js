@@ -1,5 +1,6 @@
 import { api, fieldLabel, ApiError, regions } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
+import { showDocumentStates } from '../documents.js';
 import { actionBar } from '../forms.js';
 import { t } from '../i18n.js';
 import { agreementActions, followUpActions, pksActions, visitActions } from '../rules.js';
@@ -144,7 +145,7 @@ export function agreementBody(state, me, names, { onChanged, readOnly = false } 
       followUps.length ? table(['', t('col.opd'), t('col.action'), t('col.due'), t('col.status'), t('col.progress'), t('ag.evidence'), ''], followUps, { id: 'follow-ups' }) : h('p', { class: 'muted' }, t('ag.noFollowUps'))),
     h('section', { id: 'visits' }, h('h2', {}, t('ag.visits')), visits.length ? visits : h('p', { class: 'muted' }, t('ag.noVisits'))),
     reports,
-    h('section', { class: 'card' }, h('h2', {}, t('ag.fingerprints')), prints.length ? table(['', 'SHA-256'], prints.map(([what, sha]) => h('tr', {}, h('td', {}, what), h('td', {}, hash(sha)))), { id: 'fingerprints' }) : h('p', { class: 'muted' }, '–')),
+    h('section', { class: 'card' }, h('h2', {}, t('ag.fingerprints')), prints.length ? table(['', 'SHA-256', t('doc.state'), ''], prints.map(([what, sha]) => h('tr', { dataset: { sha256: sha } }, h('td', {}, what), h('td', {}, hash(sha)))), { id: 'fingerprints' }) : h('p', { class: 'muted' }, '–')),
   ];
 }
 
@@ -164,6 +165,7 @@ export function historyTable(entries) {
 }
 
 export async function renderAgreement(app, me, agreementId) {
+  delete document.body.dataset.documents;
   replaceChildren(app, loading());
   let view;
   let names;
@@ -185,7 +187,15 @@ export async function renderAgreement(app, me, agreementId) {
     h('p', { class: 'no-print' }, h('a', { class: 'btn', href: `#/audit/${agreementId}` }, t('audit.open'))),
   );
   markDrawn('agreement');
+  const prints = document.getElementById('fingerprints');
+  const onChanged = () => renderAgreement(app, me, agreementId);
+  // Where each document's file stands needs the store to read every file back: drawn once the page is there.
+  const documentStates = prints
+    ? showDocumentStates(agreementId, prints, { mayUpload: me.role === 'coordinator' || me.role === 'dinas-officer', onChanged })
+    : Promise.resolve();
   // The history comes after the first paint: it is the longest part and the least read.
   const trail = await api(`/audit/agreements/${agreementId}/history`);
   replaceChildren(history, h('h2', {}, t('ag.history')), historyTable(trail.entries));
+  await documentStates;
+  document.body.dataset.documents = 'drawn';
 }
