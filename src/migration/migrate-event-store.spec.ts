@@ -10,6 +10,7 @@ import { type PrivatePostgres, postgresSkipped, startPrivatePostgres } from '../
 import { AppModule } from '../app.module';
 import { verifyLog } from '../audit/log-verifier';
 import { type EventStoreSelection, SinergiConfig } from '../config/sinergi.config';
+import type { EventStore } from '../core/event-store.port';
 import { loadSeedStories } from '../demo/seed-stories';
 import { type KurrentDbStandIn, startKurrentDbStandIn } from '../../test/support/kurrentdb-stand-in';
 import { KurrentDbEventStore } from '../infrastructure/kurrentdb/kurrentdb.event-store';
@@ -70,45 +71,113 @@ afterAll(() => {
   for (const directory of directories) rmSync(directory, { recursive: true, force: true });
 });
 
-(postgresSkipped ? describe.skip : describe)('moving the demo data from SQLite to PostgreSQL (sinergi migrate)', () => {
-  let server: PrivatePostgres;
+const output: string[] = [];
+const captured = { write: (text: string) => void output.push(text) };
+beforeEach(() => {
+  output.length = 0;
+});
+
+/** A store `sinergi migrate --to` copies to. */
+interface MigrationTarget {
+  to: 'postgres' | 'kurrentdb';
+  /** The URL of a fresh, empty store. */
+  empty(): Promise<string>;
+  open(url: string): Promise<EventStore & { close(): Promise<void> }>;
+}
+
+const migrateTo = (to: MigrationTarget['to'], dataDir: string, url: string) =>
+  runMigrateCommand(['--to', to, '--url', url], { SINERGI_DATA_DIR: dataDir }, captured);
+
+async function withStore<T>(target: MigrationTarget, url: string, use: (store: EventStore) => Promise<T>): Promise<T> {
+  const store = await target.open(url);
+  try {
+    return await use(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** What every target is held to: an exact copy, the idempotency keys kept, safe re-runs, another log refused. */
+function rulesOfEveryTarget(target: MigrationTarget): void {
   let demoDir: string;
   let demoEvents: number;
-  const output: string[] = [];
-  const captured = { write: (text: string) => void output.push(text) };
-  const demoCopy = (): string => copyOf(demoDir);
-
-  const migrate = (dataDir: string, url: string) => runMigrateCommand(['--to', 'postgres', '--url', url], { SINERGI_DATA_DIR: dataDir }, captured);
-  const emptyDatabase = () => server.createDatabase(`copy_${Math.random().toString(36).slice(2)}`);
-
+  const migrate = (dataDir: string, url: string) => migrateTo(target.to, dataDir, url);
   beforeAll(async () => {
-    server = await startPrivatePostgres();
     ({ dir: demoDir, events: demoEvents } = await demoStore());
   }, 60_000);
-  beforeEach(() => {
-    output.length = 0;
-  });
-  afterAll(() => server?.stop());
 
   it('copies every event unchanged, and the copy verifies with the seal of the source', async () => {
-    const url = await emptyDatabase();
+    const url = await target.empty();
 
     const report = await migrate(demoDir, url);
 
     expect(demoEvents).toBeGreaterThan(50);
     expect(report).toMatchObject({ sourceHead: demoEvents, alreadyThere: 0, copied: demoEvents, verified: true });
     const source = SqliteEventStore.open(join(demoDir, 'events.sqlite'));
-    const target = await PostgresEventStore.open(url);
     try {
-      const [sourceLog, targetLog] = await Promise.all([verifyLog(source), verifyLog(target)]);
-      expect(targetLog).toMatchObject({ intact: true, eventsChecked: demoEvents, seal: sourceLog.seal });
-      expect(await target.readAll(0, 10_000)).toEqual(await source.readAll(0, 10_000));
+      await withStore(target, url, async (copy) => {
+        const [sourceLog, targetLog] = await Promise.all([verifyLog(source), verifyLog(copy)]);
+        expect(targetLog).toMatchObject({ intact: true, eventsChecked: demoEvents, seal: sourceLog.seal });
+        expect(await copy.readAll(0, 10_000)).toEqual(await source.readAll(0, 10_000));
+      });
     } finally {
-      await Promise.all([source.close(), target.close()]);
+      await source.close();
     }
     expect(output.join('')).toContain(`Verified: the copy holds the same ${demoEvents} events`);
-    expect(output.join('')).toContain('SINERGI_EVENT_STORE=postgres');
+    expect(output.join('')).toContain(`SINERGI_EVENT_STORE=${target.to}`);
   });
+
+  it('keeps the idempotency keys: the demo loaded again against the copy replays every step and writes nothing', async () => {
+    const url = await target.empty();
+    await migrate(demoDir, url);
+
+    expect(await loadDemo(temporaryDirectory(), { adapter: target.to, url })).toBe(0);
+    expect(await withStore(target, url, (copy) => copy.headPosition())).toBe(demoEvents);
+    expect(readSqliteIdempotencyKeys(join(demoDir, 'events.sqlite')).length).toBeGreaterThan(0);
+  });
+
+  it('is safe to re-run: the next run copies only what the source gained meanwhile', async () => {
+    const dataDir = copyOf(demoDir);
+    const url = await target.empty();
+    await migrate(dataDir, url);
+
+    const again = await migrate(dataDir, url);
+    const source = SqliteEventStore.open(join(dataDir, 'events.sqlite'));
+    await source.append(streamName(), [event(), event()], 'no-stream', { idempotencyKey: 'after-the-first-run' });
+    await source.close();
+    const later = await migrate(dataDir, url);
+
+    expect(again).toMatchObject({ alreadyThere: demoEvents, copied: 0, verified: true });
+    expect(later).toMatchObject({ alreadyThere: demoEvents, copied: 2, sourceHead: demoEvents + 2, verified: true });
+    expect(await withStore(target, url, (copy) => copy.findAppend('after-the-first-run'))).toMatchObject({ lastPosition: demoEvents + 2 });
+  });
+
+  it('refuses a target that holds another log, writing nothing', async () => {
+    const url = await target.empty();
+    await withStore(target, url, (other) => other.append(streamName(), [event()], 'no-stream'));
+
+    await expect(migrate(demoDir, url)).rejects.toBeInstanceOf(MigrationRefused);
+
+    expect(await withStore(target, url, (copy) => copy.headPosition())).toBe(1);
+  });
+}
+
+(postgresSkipped ? describe.skip : describe)('moving the demo data from SQLite to PostgreSQL (sinergi migrate)', () => {
+  let server: PrivatePostgres;
+  let demoDir: string;
+  let demoEvents: number;
+  const demoCopy = (): string => copyOf(demoDir);
+
+  const migrate = (dataDir: string, url: string) => migrateTo('postgres', dataDir, url);
+  const emptyDatabase = () => server.createDatabase(`copy_${Math.random().toString(36).slice(2)}`);
+
+  beforeAll(async () => {
+    server = await startPrivatePostgres();
+    ({ dir: demoDir, events: demoEvents } = await demoStore());
+  }, 60_000);
+  afterAll(() => server?.stop());
+
+  rulesOfEveryTarget({ to: 'postgres', empty: emptyDatabase, open: (url) => PostgresEventStore.open(url) });
 
   it('copies the documents to the same database, each checked against its SHA-256, and refuses to pass over an altered one', async () => {
     const dataDir = demoCopy();
@@ -133,41 +202,6 @@ afterAll(() => {
     }
   });
 
-  it('keeps the idempotency keys: the demo loaded again against the copy replays every step and writes nothing', async () => {
-    const url = await emptyDatabase();
-    await migrate(demoDir, url);
-
-    expect(await loadDemo(temporaryDirectory(), { adapter: 'postgres', url })).toBe(0);
-    const target = await PostgresEventStore.open(url);
-    try {
-      expect(await target.headPosition()).toBe(demoEvents);
-      expect(readSqliteIdempotencyKeys(join(demoDir, 'events.sqlite')).length).toBeGreaterThan(0);
-    } finally {
-      await target.close();
-    }
-  });
-
-  it('is safe to re-run: the next run copies only what the source gained meanwhile', async () => {
-    const dataDir = demoCopy();
-    const url = await emptyDatabase();
-    await migrate(dataDir, url);
-
-    const again = await migrate(dataDir, url);
-    const source = SqliteEventStore.open(join(dataDir, 'events.sqlite'));
-    await source.append(streamName(), [event(), event()], 'no-stream', { idempotencyKey: 'after-the-first-run' });
-    await source.close();
-    const later = await migrate(dataDir, url);
-
-    expect(again).toMatchObject({ alreadyThere: demoEvents, copied: 0, verified: true });
-    expect(later).toMatchObject({ alreadyThere: demoEvents, copied: 2, sourceHead: demoEvents + 2, verified: true });
-    const target = await PostgresEventStore.open(url);
-    try {
-      expect(await target.findAppend('after-the-first-run')).toMatchObject({ lastPosition: demoEvents + 2 });
-    } finally {
-      await target.close();
-    }
-  });
-
   it('resumes a run that stopped halfway, after the events the target already holds', async () => {
     const source = SqliteEventStore.open(join(demoCopy(), 'events.sqlite'));
     const target = await PostgresEventStore.open(await emptyDatabase());
@@ -180,19 +214,6 @@ afterAll(() => {
     } finally {
       await Promise.all([source.close(), target.close()]);
     }
-  });
-
-  it('refuses a target that holds another log, writing nothing', async () => {
-    const url = await emptyDatabase();
-    const other = await PostgresEventStore.open(url);
-    await other.append(streamName(), [event()], 'no-stream');
-    await other.close();
-
-    await expect(migrate(demoDir, url)).rejects.toBeInstanceOf(MigrationRefused);
-
-    const target = await PostgresEventStore.open(url);
-    expect(await target.headPosition()).toBe(1);
-    await target.close();
   });
 
   it('fails, saying where, when the copy was altered behind its back', async () => {
@@ -211,87 +232,17 @@ afterAll(() => {
 });
 
 describe('moving the demo data from SQLite to KurrentDB (sinergi migrate), on the KurrentDB stand-in server', () => {
-  let demoDir: string;
-  let demoEvents: number;
   const standIns: KurrentDbStandIn[] = [];
-  const output: string[] = [];
-  const captured = { write: (text: string) => void output.push(text) };
-
-  /** A fresh, empty KurrentDB for each test: the store's log stream has one fixed name. */
-  const emptyServer = async (): Promise<string> => {
-    const standIn = await startKurrentDbStandIn();
-    standIns.push(standIn);
-    return standIn.url;
-  };
-  const migrate = (dataDir: string, url: string) => runMigrateCommand(['--to', 'kurrentdb', '--url', url], { SINERGI_DATA_DIR: dataDir }, captured);
-  async function withTarget<T>(url: string, use: (target: KurrentDbEventStore) => Promise<T>): Promise<T> {
-    const target = KurrentDbEventStore.connect(url);
-    try {
-      return await use(target);
-    } finally {
-      await target.close();
-    }
-  }
-
-  beforeAll(async () => {
-    ({ dir: demoDir, events: demoEvents } = await demoStore());
-  }, 60_000);
-  beforeEach(() => {
-    output.length = 0;
-  });
   afterAll(() => Promise.all(standIns.map((standIn) => standIn.stop())));
 
-  it('copies every event unchanged, and the copy verifies with the seal of the source', async () => {
-    const url = await emptyServer();
-
-    const report = await migrate(demoDir, url);
-
-    expect(demoEvents).toBeGreaterThan(50);
-    expect(report).toMatchObject({ sourceHead: demoEvents, alreadyThere: 0, copied: demoEvents, verified: true });
-    const source = SqliteEventStore.open(join(demoDir, 'events.sqlite'));
-    try {
-      await withTarget(url, async (target) => {
-        const [sourceLog, targetLog] = await Promise.all([verifyLog(source), verifyLog(target)]);
-        expect(targetLog).toMatchObject({ intact: true, eventsChecked: demoEvents, seal: sourceLog.seal });
-        expect(await target.readAll(0, 10_000)).toEqual(await source.readAll(0, 10_000));
-      });
-    } finally {
-      await source.close();
-    }
-    expect(output.join('')).toContain(`Verified: the copy holds the same ${demoEvents} events`);
-    expect(output.join('')).toContain('SINERGI_EVENT_STORE=kurrentdb');
-  });
-
-  it('keeps the idempotency keys: the demo loaded again against the copy replays every step and writes nothing', async () => {
-    const url = await emptyServer();
-    await migrate(demoDir, url);
-
-    expect(await loadDemo(temporaryDirectory(), { adapter: 'kurrentdb', url })).toBe(0);
-    expect(await withTarget(url, (target) => target.headPosition())).toBe(demoEvents);
-  });
-
-  it('is safe to re-run: the next run copies only what the source gained meanwhile', async () => {
-    const dataDir = copyOf(demoDir);
-    const url = await emptyServer();
-    await migrate(dataDir, url);
-
-    const again = await migrate(dataDir, url);
-    const source = SqliteEventStore.open(join(dataDir, 'events.sqlite'));
-    await source.append(streamName(), [event(), event()], 'no-stream', { idempotencyKey: 'after-the-first-run' });
-    await source.close();
-    const later = await migrate(dataDir, url);
-
-    expect(again).toMatchObject({ alreadyThere: demoEvents, copied: 0, verified: true });
-    expect(later).toMatchObject({ alreadyThere: demoEvents, copied: 2, sourceHead: demoEvents + 2, verified: true });
-    expect(await withTarget(url, (target) => target.findAppend('after-the-first-run'))).toMatchObject({ lastPosition: demoEvents + 2 });
-  });
-
-  it('refuses a target that holds another log, writing nothing', async () => {
-    const url = await emptyServer();
-    await withTarget(url, (other) => other.append(streamName(), [event()], 'no-stream'));
-
-    await expect(migrate(demoDir, url)).rejects.toBeInstanceOf(MigrationRefused);
-
-    expect(await withTarget(url, (target) => target.headPosition())).toBe(1);
+  rulesOfEveryTarget({
+    to: 'kurrentdb',
+    // A fresh server for each test: the store's log stream has one fixed name.
+    empty: async () => {
+      const standIn = await startKurrentDbStandIn();
+      standIns.push(standIn);
+      return standIn.url;
+    },
+    open: async (url) => KurrentDbEventStore.connect(url),
   });
 });
