@@ -132,6 +132,8 @@ describe.each(storages)('the documents of the Banten–Bengkulu KSB, kept in $na
     await banten().post(`/agreements/${id}/drafts`, { documentSha256: sha256Of(draft), summary: 'draf akhir' }).expect(201);
     await banten().post(`/agreements/${id}/drafts/3/approvals`, { party: BANTEN }).expect(200);
     await bengkulu().post(`/agreements/${id}/drafts/3/approvals`, { party: BENGKULU }).expect(200);
+    // Signed on the day of the ceremony, recorded that day: a signature is never dated after the day it is recorded.
+    app.clock.set('2025-10-24T03:00:00.000Z');
     await banten().post(`/agreements/${id}/signatures`, ksbSignature(BANTEN)).expect(200);
     await bengkulu().post(`/agreements/${id}/signatures`, ksbSignature(BENGKULU)).expect(200);
     app.clock.set('2026-07-20T02:00:00.000Z');

@@ -29,8 +29,9 @@ describe.each(storePairs())('a region that overrides its policy, on $name', (pai
 
   beforeAll(async () => {
     stores = await pair.stores();
-    app = await TestApp.start({ now: '2025-11-03T03:00:00.000Z', ...stores });
+    app = await TestApp.start({ now: '2025-10-24T03:00:00.000Z', ...stores });
     agreementId = await activeAgreement(app);
+    app.clock.set('2025-11-03T03:00:00.000Z');
     await settled();
   }, 60_000);
   afterAll(() => app.close());

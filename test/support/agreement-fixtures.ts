@@ -104,7 +104,7 @@ const draftData = (version: number, overrides: Partial<E.DraftRevised['data']> =
 export const draftRevised = (version = 1, overrides: Partial<E.DraftRevised['data']> = {}) =>
   event('DraftRevised', draftData(version, overrides));
 export const draftApproved = (party: string, version = 1) => event('DraftApproved', { party, version });
-export const draftFinalized = (version = 1) => event('DraftFinalized', { version });
+export const draftFinalized = (version = 1, on: IsoDate = story.drafting) => event('DraftFinalized', { version, on });
 
 const signingData: E.SigningScheduled['data'] = {
   date: story.signed,

@@ -25,6 +25,8 @@ export function decideAgreement(command: AgreementCommand, state: AgreementState
   if (command.type === 'ImportAgreement' && state.stage === 'none') return importAgreement(command.data, command.context.today);
   if (state.stage === 'none') throw new E.AgreementNotFound();
   const { today, policy } = command.context;
+  // Every step comes after the offer; the day of a step is the day its rules are checked on.
+  if (today < state.offerLetter.date) throw new E.StepBeforeItsPrerequisite('a step of this agreement', 'the offer letter', state.offerLetter.date);
 
   switch (command.type) {
     case 'AcceptOffer': {
@@ -68,7 +70,7 @@ export function decideAgreement(command: AgreementCommand, state: AgreementState
       const allApproved = state.parties.every((p) => p === party || state.approvals.includes(p));
       return [
         { type: 'DraftApproved', data: { party, version } },
-        ...(allApproved ? [{ type: 'DraftFinalized' as const, data: { version } }] : []),
+        ...(allApproved ? [{ type: 'DraftFinalized' as const, data: { version, on: today } }] : []),
       ];
     }
     case 'ScheduleSigning':
@@ -78,6 +80,7 @@ export function decideAgreement(command: AgreementCommand, state: AgreementState
       const { party, date } = command.data;
       if (state.stage !== 'awaiting-signatures') throw new E.NotAwaitingSignatures(state.stage);
       requireParty(state, party);
+      requireDatedWithin(date, 'date', today, state.draftApprovedOn, 'the approval of the draft by every TKKSD');
       if (state.signatures[party]) throw new E.PartyAlreadySigned(party);
       const signed: AgreementEvent = { type: 'AgreementSigned', data: command.data };
       const pending = state.parties.filter((p) => p !== party && !state.signatures[p]);
@@ -125,9 +128,10 @@ export function decideAgreement(command: AgreementCommand, state: AgreementState
       return [{ type: 'SemesterReportSubmitted', data: { ...command.data, on: today } }];
     }
     case 'RecordMonev': {
-      const { party, rating } = command.data;
+      const { party, rating, date } = command.data;
       requireActive(state, today);
       requireParty(state, party);
+      requireDatedWithin(date, 'date', today, state.validFrom, 'the activation of the KSB');
       if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw new E.RatingOutOfRange(rating);
       return [{ type: 'MonevRecorded', data: command.data }];
     }
@@ -401,6 +405,7 @@ function signPks(data: CommandData<'SignPks'>, state: AgreementState, today: Iso
   const ksbEnd = requireActive(state, today);
   if (date >= ksbEnd) throw new E.PksWouldOutliveAgreement('date', ksbEnd);
   const pks = requirePksDraft(state, pksId);
+  requireDatedWithin(date, 'date', today, pks.draftedOn, 'the draft of the PKS');
   if (!pks.draft) throw new E.PksDocumentMissing(pksId);
   requireParty(state, party);
   if (signatory.capacity === 'opd-head' && !signatory.skkNumber?.trim()) throw new E.SkkNumberRequired();
@@ -462,8 +467,15 @@ function requireParty(state: AgreementState, party: string, field = 'party'): vo
  */
 function requireActive(state: AgreementState, today: IsoDate): IsoDate {
   if (state.stage !== 'active' || !state.validUntil) throw new E.AgreementNotActive(state.stage);
+  if (state.validFrom && today < state.validFrom) throw new E.StepBeforeItsPrerequisite('this step', 'the activation of the KSB', state.validFrom);
   if (today >= state.validUntil) throw new E.AgreementNotActive(`past its end date ${state.validUntil}`);
   return state.validUntil;
+}
+
+/** A date the step names (a signature's, a monev's): not after the step's own day, not before what must precede it. */
+function requireDatedWithin(date: IsoDate, field: string, today: IsoDate, earliest: IsoDate | undefined, prerequisite: string): void {
+  if (date > today) throw new E.StepDatedInFuture(field, today);
+  if (earliest && (date < earliest || today < earliest)) throw new E.StepBeforeItsPrerequisite(`the ${field} of this step`, prerequisite, earliest, field);
 }
 
 function requireTermWithin(months: number, maxMonths: number, field: string): void {

@@ -310,3 +310,15 @@ export class VisitNotFound extends NotFound {
     super(`no reciprocal visit ${visitId} under this agreement`, 'visitId');
   }
 }
+
+// Steps dated out of order: HTTP 409, the step and the one that must come first.
+export class StepBeforeItsPrerequisite extends LifecycleError {
+  constructor(step: string, prerequisite: string, on: string, field?: string) {
+    super(`${step} cannot be dated before ${prerequisite} (${on})`, field);
+  }
+}
+export class StepDatedInFuture extends LifecycleError {
+  constructor(field: string, today: string) {
+    super(`${field} cannot be later than the day the step is recorded as happening (${today})`, field);
+  }
+}

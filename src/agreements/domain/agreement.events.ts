@@ -59,7 +59,8 @@ export type DraftRevised = Event<
   { version: number; documentSha256: string; summary: string; termMonths: number }
 >;
 export type DraftApproved = Event<'DraftApproved', { party: string; version: number }>;
-export type DraftFinalized = Event<'DraftFinalized', { version: number }>;
+/** `on`: the day the last TKKSD approved (absent from events recorded before it was kept). */
+export type DraftFinalized = Event<'DraftFinalized', { version: number; on?: IsoDate }>;
 export type SigningScheduled = Event<'SigningScheduled', { date: IsoDate; place: string; mode: SigningMode }>;
 export type AgreementSigned = Event<
   'AgreementSigned',

@@ -110,6 +110,8 @@ export interface AgreementState {
   draft?: Draft;
   /** Parties whose TKKSD approved the latest draft. */
   approvals: string[];
+  /** The day every TKKSD had approved the latest draft: no signature before it. */
+  draftApprovedOn?: IsoDate;
   signingSchedule?: { date: IsoDate; place: string; mode: SigningMode };
   signatures: Record<string, KsbSignature>;
   validFrom?: IsoDate;
@@ -207,7 +209,7 @@ export function evolveAgreement(state: AgreementState, event: AgreementEvent): A
     case 'DraftApproved':
       return { ...state, approvals: [...state.approvals, event.data.party] };
     case 'DraftFinalized':
-      return { ...state, stage: 'awaiting-signatures' };
+      return { ...state, stage: 'awaiting-signatures', ...(event.data.on ? { draftApprovedOn: event.data.on } : {}) };
     case 'SigningScheduled':
       return { ...state, signingSchedule: event.data };
     case 'AgreementSigned': {

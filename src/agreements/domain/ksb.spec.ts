@@ -72,7 +72,7 @@ const { given } = specFor(agreementDecider);
 
 /** Jawa Barat's offer to two kabupaten, in negotiation. */
 const jabarNegotiating: AgreementEvent[] = [
-  proposed(jabar, [luwuTimur, sukamara]),
+  proposed(jabar, [luwuTimur, sukamara], { offerLetter: { number: '415.4/101-Pem/2024', date: '2024-01-08' } }),
   accepted(luwuTimur),
   accepted(sukamara),
   negotiationOpened(),
@@ -83,7 +83,7 @@ const jabarAwaitingSignatures: AgreementEvent[] = [
   draftApproved(jabar),
   draftApproved(luwuTimur),
   draftApproved(sukamara),
-  draftFinalized(),
+  draftFinalized(1, '2024-01-31'),
 ];
 
 /** The Banten–Bengkulu KSB awaiting signatures, with a draft of another term. */
@@ -285,9 +285,9 @@ describe('a KSB awaiting signatures', () => {
       .then(signedBy(bengkulu), activated({ from: story.signed, until: '2028-10-24' })));
 
   it('ends on the last day of February when signed on 29 February', () =>
-    given(...awaitingSignaturesFor(12), signedBy(banten, '2024-02-29'))
-      .when(sign({ by: bengkulu, on: '2024-02-29' }))
-      .then(signedBy(bengkulu, '2024-02-29'), activated({ from: '2024-02-29', until: '2025-02-28' })));
+    given(...awaitingSignaturesFor(12), signedBy(banten, '2028-02-29'))
+      .when(sign({ by: bengkulu, on: '2028-02-29' }))
+      .then(signedBy(bengkulu, '2028-02-29'), activated({ from: '2028-02-29', until: '2029-02-28' })));
 
   it('waits for every party of a multilateral KSB', () =>
     given(...jabarAwaitingSignatures, signedBy(jabar, '2024-02-05'))
