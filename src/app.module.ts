@@ -6,6 +6,7 @@ import { AgreementsModule } from './agreements/agreements.module';
 import { AuditModule } from './audit/audit.module';
 import { DocumentsModule } from './documents/documents.module';
 import { HealthController } from './health/health.controller';
+import { ObservabilityModule } from './observability/observability.module';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { EventStoreModule } from './infrastructure/event-store.module';
 import { ImportsModule } from './imports/imports.module';
@@ -31,6 +32,7 @@ import { WebModule } from './web/web.module';
     OpenDataModule,
     RemindersModule,
     WebModule,
+    ObservabilityModule,
   ],
   controllers: [HealthController],
   providers: [

@@ -5,9 +5,11 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { SinergiConfig } from './config/sinergi.config';
 import { configureApp } from './http/configure-app';
+import { ObservabilityConfig } from './observability/observability.config';
 
 export async function startServer(): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false });
+  const logger = ObservabilityConfig.fromEnv().logger();
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, ...(logger ? { logger } : {}) });
   configureApp(app);
   const config = app.get(SinergiConfig);
   await app.listen(config.port);

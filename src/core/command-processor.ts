@@ -1,6 +1,6 @@
 import type { Decider } from './decider';
 import { newEventId } from './event-id';
-import { LifecycleError } from './domain-error';
+import { DomainError, LifecycleError } from './domain-error';
 import type { Actor, DomainEvent, NewEvent, RecordedEvent } from './event';
 import { type AppendResult, EventStore, WrongExpectedRevision } from './event-store.port';
 
@@ -40,6 +40,14 @@ export class ConcurrencyConflict extends LifecycleError {
   }
 }
 
+/** How a command ended: events appended, a repeated idempotency key answered, a rule refused it, or an error. */
+export type CommandOutcome = 'appended' | 'replayed' | 'refused' | 'failed';
+
+/** Told of every command once it has settled (the metrics of the server). */
+export interface CommandObserver {
+  commandSettled(type: string, outcome: CommandOutcome, seconds: number): void;
+}
+
 /**
  * Load → decide → append, with optimistic concurrency. On a conflict the command is decided again on the
  * new state: if it is still valid it is appended, if not the domain error of the new state is reported.
@@ -59,6 +67,7 @@ export class CommandProcessor {
     private readonly store: EventStore,
     private readonly maxAttempts = 20,
     private readonly cachedStreams = 10_000,
+    private readonly observer?: CommandObserver,
   ) {}
 
   /**
@@ -78,11 +87,22 @@ export class CommandProcessor {
       () => this.run(decider, streamId, command, context),
     );
     const settled = run.catch(() => undefined);
+    if (this.observer) this.observe(this.observer, commandTypeOf(command), run);
     this.lanes.set(streamId, settled);
     void settled.then(() => {
       if (this.lanes.get(streamId) === settled) this.lanes.delete(streamId);
     });
     return run;
+  }
+
+  /** From the moment it was handed in: the wait behind earlier commands on its stream is part of what a caller sees. */
+  private observe(observer: CommandObserver, type: string, run: Promise<CommandResult>): void {
+    const began = performance.now();
+    const settled = (outcome: CommandOutcome) => observer.commandSettled(type, outcome, (performance.now() - began) / 1000);
+    run.then(
+      (result) => settled(result.replayed ? 'replayed' : 'appended'),
+      (error: unknown) => settled(error instanceof DomainError ? 'refused' : 'failed'),
+    );
   }
 
   private async run<State, Command, Event extends DomainEvent>(
@@ -172,6 +192,13 @@ export class CommandProcessor {
       replayed: true,
     };
   }
+}
+
+/** A command's `type`, or that of the command it carries (access-checked deciders take `{ actor, command }`). */
+function commandTypeOf(command: unknown): string {
+  if (typeof command !== 'object' || command === null) return 'unknown';
+  if ('type' in command && typeof command.type === 'string') return command.type;
+  return 'command' in command ? commandTypeOf(command.command) : 'unknown';
 }
 
 export function asDomainEvent<Event extends DomainEvent>(recorded: Pick<RecordedEvent, 'type' | 'data'>): Event {

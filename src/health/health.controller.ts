@@ -4,6 +4,7 @@ import { EventStore } from '../core/event-store.port';
 import { SinergiConfig } from '../config/sinergi.config';
 import { type AuthenticatedRequest, PublicRoute } from '../http/request-actor';
 import { ProjectionsStatus } from '../read-models/projections-status';
+import { ObservabilityConfig } from '../observability/observability.config';
 import { RemindersRuntime } from '../reminders/reminders.runtime';
 
 interface ComponentHealth {
@@ -20,7 +21,39 @@ export class HealthController {
     private readonly config: SinergiConfig,
     private readonly projections: ProjectionsStatus,
     private readonly reminders: RemindersRuntime,
+    private readonly observability: ObservabilityConfig,
   ) {}
+
+  /** Liveness: the process answers. An orchestrator restarts it when this fails, so it depends on nothing else. */
+  @Get('live')
+  live(): { status: 'up' } {
+    return { status: 'up' };
+  }
+
+  /**
+   * Readiness: the event store answers and every read model is live and within SINERGI_READY_MAX_LAG events of the
+   * log (503 otherwise), so a load balancer sends no request to a node still building its read models. The reasons
+   * only to an admin, as on /health.
+   */
+  @Get('ready')
+  async ready(
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<{ status: 'ready' | 'not-ready'; reasons?: string[] }> {
+    const reasons: string[] = [];
+    try {
+      await this.store.headPosition();
+      for (const p of (await this.projections.report()).projections) {
+        if (!p.live) reasons.push(`${p.name} is being built (${p.building?.position ?? 0} of ${p.head} events)`);
+        else if (p.live.lag > this.observability.readyMaxLag) reasons.push(`${p.name} is ${p.live.lag} events behind the log`);
+      }
+    } catch (error) {
+      reasons.push(`a store does not answer: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const status = reasons.length === 0 ? 'ready' : 'not-ready';
+    if (status === 'not-ready') response.status(HttpStatus.SERVICE_UNAVAILABLE);
+    return request.principal?.role === 'admin' ? { status, reasons } : { status };
+  }
 
   /**
    * Up or down (503) to anyone; each component's state only to an admin, as it names files and hosts, and the failed

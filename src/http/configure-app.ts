@@ -7,6 +7,10 @@ import { SinergiConfig } from '../config/sinergi.config';
 import { mountQueueBoard } from '../reminders/queue-board';
 import { serveWebApp } from '../web/web-app';
 import { validationPipe } from './validation';
+import { accessLog } from '../observability/access-log';
+import { Metrics } from '../observability/metrics';
+import { metricsTokenGate } from '../observability/metrics.controller';
+import { ObservabilityConfig } from '../observability/observability.config';
 
 /** Everything about the HTTP edge that is not a module: shared by the server and the e2e tests. */
 export function configureApp(app: NestExpressApplication): INestApplication {
@@ -14,7 +18,12 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   const access = app.get(AccessConfig);
   // Explicit: behind a reverse proxy every request comes from the proxy, and the brakes would count everyone as one.
   app.set('trust proxy', access.trustProxy);
+  const observability = app.get(ObservabilityConfig);
+  const metrics = app.get(Metrics);
+  app.use(accessLog(metrics, observability.logFormat));
   app.use(helmet());
+  // Before the API's routes and their authentication: the scrape token is not a user's.
+  app.use('/metrics', metricsTokenGate(metrics, observability.metricsToken));
   serveWebApp(app);
   // Before the API's routes, with a bearer token check of its own: Nest's guards do not see plain Express routers.
   mountQueueBoard(app);

@@ -3,7 +3,9 @@ import { Clock, SystemClock } from '../core/clock.port';
 import { CommandProcessor } from '../core/command-processor';
 import { EventStore } from '../core/event-store.port';
 import { SinergiConfig } from '../config/sinergi.config';
+import { Metrics } from '../observability/metrics';
 import { RegionDirectory } from '../regions/region-directory';
+import type { GroupCommitStats } from './group-commit';
 import { KurrentDbEventStore } from './kurrentdb/kurrentdb.event-store';
 import { PostgresEventStore } from './postgres/postgres.event-store';
 import { SqliteEventStore } from './sqlite/sqlite.event-store';
@@ -26,6 +28,11 @@ export async function openEventStore(config: SinergiConfig, clock: Clock, option
   }
 }
 
+/** The group commits of a store that has them (SQLite, PostgreSQL): commits, appends and events since it opened. */
+export function groupCommitStatsOf(store: EventStore): Readonly<GroupCommitStats> | undefined {
+  return store instanceof SqliteEventStore || store instanceof PostgresEventStore ? store.stats : undefined;
+}
+
 /** The composition of the ports: which adapters run, chosen from the configuration. */
 @Global()
 @Module({
@@ -34,9 +41,14 @@ export async function openEventStore(config: SinergiConfig, clock: Clock, option
     { provide: Clock, useClass: SystemClock },
     { provide: RegionDirectory, useFactory: () => RegionDirectory.load() },
     { provide: EventStore, useFactory: openEventStore, inject: [SinergiConfig, Clock] },
-    { provide: CommandProcessor, useFactory: (store: EventStore) => new CommandProcessor(store), inject: [EventStore] },
+    Metrics,
+    {
+      provide: CommandProcessor,
+      useFactory: (store: EventStore, metrics: Metrics) => new CommandProcessor(store, undefined, undefined, metrics),
+      inject: [EventStore, Metrics],
+    },
   ],
-  exports: [SinergiConfig, Clock, RegionDirectory, EventStore, CommandProcessor],
+  exports: [SinergiConfig, Clock, RegionDirectory, EventStore, CommandProcessor, Metrics],
 })
 export class EventStoreModule implements OnApplicationShutdown {
   constructor(@Inject(EventStore) private readonly store: EventStore) {}

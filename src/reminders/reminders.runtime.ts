@@ -23,6 +23,16 @@ export interface RemindersHealth {
   [detail: string]: unknown;
 }
 
+/** The reminders as /metrics counts them. `backlog` is unknown while Redis is out of reach. */
+export interface ReminderGauges {
+  enabled: boolean;
+  redisUp: boolean;
+  planned: number;
+  backlog?: number;
+  unconfirmed: number;
+  givenUp: number;
+}
+
 /**
  * The reminder pipeline of this process: directory and policies always (they are managed through the API even
  * when nothing is sent; the module provides them), and the scheduler, worker and channels when Redis is configured.
@@ -90,6 +100,21 @@ export class RemindersRuntime {
     await this.scheduler?.stop();
     for (const channel of this.channels) channel.close();
     this.store.close();
+  }
+
+  async gauges(): Promise<ReminderGauges> {
+    if (!this.scheduler || !this.dispatcher) return { enabled: false, redisUp: false, planned: 0, unconfirmed: 0, givenUp: 0 };
+    const scheduler = this.scheduler;
+    const counts = scheduler.state === 'up' ? await scheduler.queue.getJobCounts('waiting', 'active').catch(() => undefined) : undefined;
+    const { unconfirmed, givenUp } = await this.deliveries.problems(this.dispatcher.inFlight);
+    return {
+      enabled: true,
+      redisUp: counts !== undefined,
+      planned: scheduler.plannedCount,
+      ...(counts ? { backlog: (counts.waiting ?? 0) + (counts.active ?? 0) } : {}),
+      unconfirmed: unconfirmed.count,
+      givenUp: givenUp.count,
+    };
   }
 
   async health(): Promise<RemindersHealth> {

@@ -26,6 +26,7 @@ const JABAR = '32';
 /** Routes anyone may call without a token, each with the reason it is public. Matched against `METHOD /path`. */
 const PUBLIC_ROUTES: { route: RegExp; why: string }[] = [
   { route: /^GET \/health$/, why: 'liveness for load balancers and container health checks; details only to admins' },
+  { route: /^GET \/health\/(live|ready)$/, why: 'probes of orchestrators and load balancers: a status only, the reasons only to admins' },
   { route: /^GET \/regions$/, why: 'the official Kemendagri region codes and names: public data' },
   { route: /^(GET|POST) \/auth\/sso(\/token)?$/, why: 'signing in by single sign-on happens before there is a token' },
   { route: /^GET \/audit\/key$/, why: 'the public key that signs checkpoints: whoever holds an export checks it with it' },
@@ -75,6 +76,8 @@ const RULES: Record<string, RouteRule> = {
   'POST /users': { admits: ['admin'], acrossRegions: ['admin'], body: { name: 'Pengguna Baru', role: 'coordinator', region: BANTEN } },
   'POST /users/{userId}/revocation': { admits: ['admin'], acrossRegions: ['admin'] },
   'GET /projections': { admits: ['admin'], acrossRegions: ['admin'] },
+  // Also answered to the scrape token SINERGI_METRICS_TOKEN, before authentication (test/observability/json-logs.e2e.spec.ts).
+  'GET /metrics': { admits: ['admin'], acrossRegions: ['admin'] },
   'POST /imports': { admits: ['coordinator', 'admin'], acrossRegions: ['admin'], query: `region=${BANTEN}` },
 
   'GET /agreements': { admits: READERS, acrossRegions: ['national-auditor'], query: `region=${BANTEN}` },
