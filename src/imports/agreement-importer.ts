@@ -110,37 +110,42 @@ export class AgreementImporter {
         },
       );
 
-    // Every KSB first, then every PKS: a PKS row may come before its KSB's in the file.
-    for (const kind of ['KSB', 'PKS'] as const) {
-      for await (const { parsed } of rowsOf(this.names)) {
-        if (!parsed || parsed.kind !== kind || checked.refused.has(parsed.row)) continue;
-        if (request.dryRun) {
-          await settle(parsed, this.decideDry(parsed, actor, decision, dryStates));
-          request.onProgress?.(++done, valid);
-          continue;
-        }
-        const send = () =>
-          this.commandBus.execute(
-            new ExecuteAgreementCommand(parsed.agreementId, parsed.command, {
-              actor,
-              occurredAt: now.toISOString(),
-              correlationId: fileSha256,
-              causationId: randomUUID(),
-            }),
-          );
-        const before = lastOnAgreement.get(parsed.agreementId);
-        const settled: Promise<void> = settle(parsed, before ? before.then(send) : send()).then(() => {
-          inFlight.delete(settled);
-          if (lastOnAgreement.get(parsed.agreementId) === settled) lastOnAgreement.delete(parsed.agreementId);
-          request.onProgress?.(++done, valid);
-        });
-        lastOnAgreement.set(parsed.agreementId, settled);
-        inFlight.add(settled);
-        if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
+    // A PKS row is sent after its KSB's: chained to it when the KSB came earlier in the file, kept for the end when
+    // it comes later (the only rows held in memory).
+    const laterPks: ImportRow[] = [];
+    const decide = async (parsed: ImportRow): Promise<void> => {
+      if (request.dryRun) {
+        await settle(parsed, this.decideDry(parsed, actor, decision, dryStates));
+        request.onProgress?.(++done, valid);
+        return;
       }
-      // The KSB are all decided before the first PKS is sent.
-      await Promise.all(inFlight);
+      const send = () =>
+        this.commandBus.execute(
+          new ExecuteAgreementCommand(parsed.agreementId, parsed.command, {
+            actor,
+            occurredAt: now.toISOString(),
+            correlationId: fileSha256,
+            causationId: randomUUID(),
+          }),
+        );
+      const before = lastOnAgreement.get(parsed.agreementId);
+      const settled: Promise<void> = settle(parsed, before ? before.then(send) : send()).then(() => {
+        inFlight.delete(settled);
+        if (lastOnAgreement.get(parsed.agreementId) === settled) lastOnAgreement.delete(parsed.agreementId);
+        request.onProgress?.(++done, valid);
+      });
+      lastOnAgreement.set(parsed.agreementId, settled);
+      inFlight.add(settled);
+      if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
+    };
+    for await (const { parsed } of rowsOf(this.names)) {
+      if (!parsed || checked.refused.has(parsed.row)) continue;
+      const ksbRow = checked.ksbRowOf.get(parsed.agreementId);
+      if (parsed.kind === 'PKS' && ksbRow !== undefined && ksbRow > parsed.row) laterPks.push(parsed);
+      else await decide(parsed);
     }
+    await Promise.all(inFlight);
+    for (const parsed of laterPks) await decide(parsed);
     await Promise.all(inFlight);
     report.problems.sort((a, b) => a.row - b.row);
     report.alreadyRecorded.sort((a, b) => a - b);
@@ -186,7 +191,8 @@ export class AgreementImporter {
         refuse(rowProblemFor(pks.row, 'AgreementNotFound'));
       }
     }
-    return { rows: count, problems, refused, region: importing };
+    const ksbRowOf = new Map([...ksbRows].map(([agreementId, { row }]) => [agreementId, row]));
+    return { rows: count, problems, refused, region: importing, ksbRowOf };
   }
 
   /** Decides a row on the agreement as the store has it, or as the rows before it in the file left it, writing nothing. */

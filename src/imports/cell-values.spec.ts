@@ -6,6 +6,8 @@ describe('cells as offices write them', () => {
       expect(parseDate(text)).toBe('2025-10-24');
     }
     expect(parseDate('5/2/2024')).toBe('2024-02-05');
+    // A date cell of an XLSX: its serial number.
+    expect(parseDate('45589')).toBe('2024-10-24');
   });
 
   it('refuse a date that does not exist or is written another way', () => {

@@ -9,10 +9,17 @@ const MONTHS: Record<string, number> = {
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 
-/** A date as offices write it: `2025-10-24`, `24/10/2025` (or `24-10-2025`), `24 Oktober 2025`. */
+/** Day 0 of Excel's dates (its 1900 date system, with the leap day 1900 never had). */
+const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
+
+/**
+ * A date as offices write it: `2025-10-24`, `24/10/2025` (or `24-10-2025`), `24 Oktober 2025`; or a date cell of an
+ * XLSX, which holds the day's serial number (45589 is 2024-10-24).
+ */
 export function parseDate(text: string): IsoDate | undefined {
   const value = text.trim().toLowerCase();
   let iso: string | undefined;
+  if (/^\d{5}(\.0+)?$/.test(value)) return new Date(EXCEL_EPOCH_MS + Number.parseInt(value, 10) * 86_400_000).toISOString().slice(0, 10);
   const numeric = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(value);
   const worded = /^(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})$/.exec(value);
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) iso = value;

@@ -108,7 +108,9 @@ describe('importing the agreements an office already has', () => {
       const workbook = new ExcelJS.Workbook();
       const sheet = workbook.addWorksheet('Kerja Sama');
       sheet.addRow(HEADER);
-      for (const row of [spbePks, sukamaraKsb]) sheet.addRow(HEADER.map((h) => row[h] ?? ''));
+      sheet.addRow(HEADER.map((h) => spbePks[h] ?? ''));
+      // The KSB's end date as a date cell, as Excel keeps a date typed into a cell.
+      sheet.addRow(HEADER.map((h) => (h === 'Berlaku Sampai' ? new Date(Date.UTC(2029, 1, 5)) : sukamaraKsb[h] ?? '')));
       const xlsx = Buffer.from(await workbook.xlsx.writeBuffer());
       ({ body: report } = await upload(sukamaraCoordinator, xlsx, 'kerja-sama-sukamara.xlsx').expect(200));
       await caughtUp();

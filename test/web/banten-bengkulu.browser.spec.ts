@@ -108,7 +108,7 @@ describeNeeding('chromium')('the web app, on the Banten–Bengkulu cooperation',
     await openAgreement(bengkulu);
     expect(await bengkulu.page.locator('#ksb-actions button').allInnerTexts()).toEqual(['Terima penawaran', 'Tolak penawaran']);
     await step(bengkulu, 'ksb', 'accept');
-    expect(await stageShown(bengkulu)).toBe('Negosiasi');
+    expect(await stageShown(bengkulu)).toBe('Dalam Pembahasan');
   });
 
   it('fingerprints the draft in the browser, and awaits signatures once both TKKSD approve it', async () => {
@@ -238,7 +238,7 @@ describeNeeding('chromium')('the web app, on the Banten–Bengkulu cooperation',
     await auditor.page.locator('#as-of-date').fill('2025-10-01');
     await auditor.page.locator('#as-of-date').press('Enter');
     await auditor.page.locator('#as-of[data-date="2025-10-01"]').waitFor();
-    expect(await text(auditor, '#as-of .badge')).toBe('Negosiasi');
+    expect(await text(auditor, '#as-of .badge')).toBe('Dalam Pembahasan');
     expect(await text(auditor, '#as-of')).toContain('Belum ada PKS.');
     expect(await auditor.page.locator('#as-of button').count()).toBe(0);
 

@@ -1,0 +1,124 @@
+// The import of existing agreements, as `sinergi import` runs it (the application, its command path, the SQLite store),
+// on a generated XLSX register of West Java: KSB with every other province and kabupaten/kota, and PKS under them.
+// Beside it, the raw ceiling: the very events it wrote, appended again to a fresh store in the same run, one append
+// per row, as many at once. 2,000 rows by default; 10,000 with --large; --rows N.
+import 'reflect-metadata';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
+import { NestFactory } from '@nestjs/core';
+import ExcelJS from 'exceljs';
+import { AppModule } from '../src/app.module';
+import type { NewEvent, RecordedEvent } from '../src/core/event';
+import { EventStore } from '../src/core/event-store.port';
+import { AgreementImporter } from '../src/imports/agreement-importer';
+import { IMPORT_COLUMNS, type RowCells } from '../src/imports/import-columns';
+import { SqliteEventStore } from '../src/infrastructure/sqlite/sqlite.event-store';
+import { RegionDirectory } from '../src/regions/region-directory';
+import { type BenchOptions, type BenchResult, fixed, progress, runBenchmark } from './support';
+
+const IMPORTING = '32';
+const IN_FLIGHT = 64;
+
+/** Every third row a PKS under the KSB of the row before it; the KSB run through every other region in turn. */
+async function writeRegister(file: string, rows: number): Promise<void> {
+  const others = RegionDirectory.load().all().filter((r) => r.code !== IMPORTING);
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false });
+  const sheet = workbook.addWorksheet('Kerja Sama');
+  sheet.addRow(IMPORT_COLUMNS.map((c) => c.header)).commit();
+  let ksb: RowCells = {};
+  for (let i = 0; i < rows; i++) {
+    const day = String(1 + (i % 28)).padStart(2, '0');
+    const month = String(1 + (i % 12)).padStart(2, '0');
+    if (i % 3 !== 2) {
+      const partner = others[i % others.length];
+      ksb = {
+        kind: 'KSB', party1: IMPORTING, ksbNumber1: `120/${i}/Pem/2024`, party2: partner.code, ksbNumber2: `100/${i}/KSB/2024`,
+        title: `Kesepakatan Bersama nomor ${i}`, fields: '2.16; Pelayanan Publik', scope: 'Pelayanan publik dan data', signedOn: `${day}/${month}/2024`,
+        place: 'Gedung Sate, Bandung', signatory1: 'Gubernur Jawa Barat', position1: 'Gubernur', signatory2: `Kepala Daerah ${partner.name}`,
+        position2: 'Kepala Daerah', validUntil: `2029-${month}-${day}`, status: 'aktif',
+      };
+      sheet.addRow(IMPORT_COLUMNS.map((c) => ksb[c.key] ?? '')).commit();
+    } else {
+      const pks: RowCells = {
+        ...ksb, kind: 'PKS', title: `PKS di bawah ${ksb.title}`, fields: '2.16', signedOn: `${day}/${month}/2025`, validUntil: `2027-${month}-${day}`,
+        pksNumber1: `555/${i}/PKS/2025`, pksNumber2: `556/${i}/PKS/2025`, opd1: 'Diskominfotik', opd2: 'Diskominfo', skk1: `800/${i}/SKK`, skk2: `801/${i}/SKK`,
+      };
+      sheet.addRow(IMPORT_COLUMNS.map((c) => pks[c.key] ?? '')).commit();
+    }
+  }
+  sheet.commit();
+  await workbook.commit();
+}
+
+/** The same events appended again, one append per row (its causation), `IN_FLIGHT` at once: the store's own ceiling. */
+async function rawAppend(file: string, events: RecordedEvent[]): Promise<{ appends: number; elapsedMs: number }> {
+  const groups = new Map<string, RecordedEvent[]>();
+  for (const event of events) {
+    const key = `${event.streamId} ${event.metadata.causationId}`;
+    groups.set(key, [...(groups.get(key) ?? []), event]);
+  }
+  const store = SqliteEventStore.open(file);
+  const begin = performance.now();
+  const running = new Set<Promise<unknown>>();
+  for (const group of groups.values()) {
+    const fresh: NewEvent[] = group.map(({ id, type, schemaVersion, data, metadata }) => ({ id, type, schemaVersion, data, metadata }));
+    const expected = group[0].revision === 0 ? 'no-stream' : group[0].revision - 1;
+    const append: Promise<unknown> = store.append(group[0].streamId, fresh, expected).then(() => running.delete(append));
+    running.add(append);
+    if (running.size >= IN_FLIGHT) await Promise.race(running);
+  }
+  await Promise.all(running);
+  const elapsedMs = performance.now() - begin;
+  await store.close();
+  return { appends: groups.size, elapsedMs };
+}
+
+async function run(options: BenchOptions): Promise<BenchResult> {
+  const flag = options.argv.indexOf('--rows');
+  const rows = flag >= 0 ? Number(options.argv[flag + 1]) : options.large ? 10_000 : 2_000;
+  const register = join(options.dataDir, 'register.xlsx');
+  progress(`writing a register of ${rows} rows`);
+  await writeRegister(register, rows);
+  const content = readFileSync(register);
+
+  process.env.SINERGI_DATA_DIR = join(options.dataDir, 'app');
+  process.env.SINERGI_PROJECTOR = 'external';
+  delete process.env.REDIS_URL;
+  const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error'] });
+  try {
+    progress('importing');
+    const begin = performance.now();
+    const report = await app.get(AgreementImporter).run({
+      content,
+      fileName: 'register.xlsx',
+      dryRun: false,
+      actor: { userId: 'bench', role: 'admin', region: IMPORTING },
+      region: IMPORTING,
+    });
+    const elapsedMs = performance.now() - begin;
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    const written = report.imported.ksb + report.imported.pks;
+    if (report.problems.length > 0 || written !== rows) throw new Error(`the register did not import cleanly: ${JSON.stringify(report.problems.slice(0, 3))}`);
+    const events = await app.get(EventStore).readAll(0, Number.MAX_SAFE_INTEGER);
+    progress(`raw append of the ${events.length} events`);
+    const raw = await rawAppend(join(options.dataDir, 'raw.sqlite'), events);
+    const rowsPerSecond = written / (elapsedMs / 1000);
+    const rawPerSecond = raw.appends / (raw.elapsedMs / 1000);
+    const ratio = rowsPerSecond / rawPerSecond;
+    return {
+      title: `Import of a ${rows}-row XLSX register (${report.imported.ksb} KSB, ${report.imported.pks} PKS) beside a raw append of its events`,
+      rows: [
+        ['path', 'rows (appends)', 'events', 'seconds', 'rows/s'],
+        ['sinergi import (read, check, decide, append)', written, events.length, fixed(elapsedMs / 1000, 2), fixed(rowsPerSecond, 0)],
+        ['raw append, same events, same batching', raw.appends, events.length, fixed(raw.elapsedMs / 1000, 2), fixed(rawPerSecond, 0)],
+      ],
+      figures: { 'import.rows_per_s': rowsPerSecond, 'import.ratio': ratio, 'import.peak_rss_mb': peakRssMb },
+      notes: [`ratio ${fixed(ratio, 2)} (goal ≥ 0.5); peak resident memory of the process ${fixed(peakRssMb, 0)} MB`],
+    };
+  } finally {
+    await app.close();
+  }
+}
+
+runBenchmark(run);
