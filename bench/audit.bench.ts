@@ -11,7 +11,9 @@ import type { AgreementCommand } from '../src/agreements/domain/agreement.comman
 import { addDays, dateInRegion } from '../src/agreements/domain/dates';
 import { DEFAULT_POLICY } from '../src/agreements/domain/policy';
 import { agreementAsOf, readAgreementHistory } from '../src/audit/agreement-audit';
+import { CheckpointKey, LogCheckpoints } from '../src/audit/log-checkpoints';
 import { verifyLog } from '../src/audit/log-verifier';
+import { SystemClock } from '../src/core/clock.port';
 import { CommandProcessor } from '../src/core/command-processor';
 import type { NewEvent } from '../src/core/event';
 import { coordinator, dinasOfficer } from '../src/demo/demo-story';
@@ -186,6 +188,23 @@ async function run(options: BenchOptions): Promise<BenchResult> {
     if (!result.intact) throw new Error(`the benchmark store does not verify: ${JSON.stringify(result.firstBroken)}`);
     verified = result.eventsChecked;
   }
+
+  // A node's first checkpoint reads the whole log (later ones only what is new), seals it, builds the Merkle tree and
+  // signs; an export's inclusion proofs build the tree over the checkpoint's events again.
+  progress('checkpoint: the first one over the whole log, then the proofs of one agreement');
+  const checkpoints = new LogCheckpoints(logStore, CheckpointKey.load({ file: join(options.dataDir, 'checkpoint-key.pem') }), new SystemClock());
+  let begin = performance.now();
+  const checkpoint = await checkpoints.signAtHead();
+  const checkpointMs = performance.now() - begin;
+  const oneAgreement = await logStore.readStream('agreement-bench-0');
+  begin = performance.now();
+  const inclusion = await checkpoints.inclusionOf(oneAgreement);
+  const inclusionMs = performance.now() - begin;
+  const anotherAgreement = await logStore.readStream('agreement-bench-1');
+  begin = performance.now();
+  await checkpoints.inclusionOf(anotherAgreement);
+  const nextInclusionMs = performance.now() - begin;
+  if (!checkpoint || inclusion?.proofs.length !== oneAgreement.length) throw new Error('the benchmark log was not checkpointed');
   await logStore.close();
 
   const figures = {
@@ -198,6 +217,10 @@ async function run(options: BenchOptions): Promise<BenchResult> {
     'audit.verify_raw_read_ms': rawLogMs,
     'audit.verify_ratio': verifyMs / rawLogMs,
     'audit.verify_events_per_s': verified / (verifyMs / 1000),
+    'audit.checkpoint_ms': checkpointMs,
+    'audit.checkpoint_ratio': checkpointMs / rawLogMs,
+    'audit.inclusion_ms': inclusionMs,
+    'audit.inclusion_next_ms': nextInclusionMs,
   };
   return {
     title: 'Audit: state as of a date, and the tamper check of the whole log, beside the raw read of the same events',
@@ -205,6 +228,9 @@ async function run(options: BenchOptions): Promise<BenchResult> {
       ['what', 'events', 'ms', 'raw read ms', '× raw'],
       [`as of ${middle} (${applied} events apply)`, streamRows, fixed(asOfMs, 2), fixed(rawStreamMs, 2), `${fixed(asOfMs / rawStreamMs, 2)}×`],
       ['verify every chain, the order, the seal', verified, fixed(verifyMs, 0), fixed(rawLogMs, 0), `${fixed(verifyMs / rawLogMs, 2)}×`],
+      ['sign the first checkpoint (seal, Merkle root)', checkpoint.position, fixed(checkpointMs, 0), fixed(rawLogMs, 0), `${fixed(checkpointMs / rawLogMs, 2)}×`],
+      [`inclusion proofs of one agreement's ${oneAgreement.length} events (builds the tree)`, checkpoint.position, fixed(inclusionMs, 0), fixed(rawLogMs, 0), `${fixed(inclusionMs / rawLogMs, 2)}×`],
+      [`the same for the next agreement (tree kept)`, checkpoint.position, fixed(nextInclusionMs, 1), fixed(rawLogMs, 0), `${fixed(nextInclusionMs / rawLogMs, 4)}×`],
     ],
     figures,
     notes: [

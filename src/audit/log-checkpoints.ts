@@ -163,6 +163,8 @@ export interface ExportInclusion {
 export class LogCheckpoints {
   private readonly digest = new LogDigest();
   private digesting: Promise<unknown> = Promise.resolve();
+  /** The tree of the latest checkpoint, built once for every export proved against it. */
+  private tree?: MerkleTree;
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -212,8 +214,11 @@ export class LogCheckpoints {
     const checkpoint = await this.latest();
     if (!checkpoint) return undefined;
     const tree = await this.serialised(async () => {
-      await this.digest.extendTo(this.store, checkpoint.position);
-      return this.digest.tree(checkpoint.position);
+      if (this.tree?.size !== checkpoint.position) {
+        await this.digest.extendTo(this.store, checkpoint.position);
+        this.tree = this.digest.tree(checkpoint.position);
+      }
+      return this.tree;
     });
     const included = events.filter((event) => event.position <= checkpoint.position);
     return {

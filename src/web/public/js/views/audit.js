@@ -62,8 +62,10 @@ export async function renderAudit(app, me, agreementId) {
     const result = await api('/audit/verify');
     replaceChildren(
       verifyResult,
-      h('p', { class: result.intact ? 'good' : 'bad', dataset: { intact: String(result.intact) } }, result.intact ? t('audit.intact', { n: result.eventsChecked }) : t('audit.broken', { position: result.firstBroken?.position ?? result.position })),
+      // Every chain may hold while the signed checkpoint does not (a rewrite with recomputed hashes): the checkpoint line says so.
+      h('p', { class: result.intact ? 'good' : 'bad', dataset: { intact: String(result.intact) } }, result.intact ? t('audit.intact', { n: result.eventsChecked }) : result.firstBroken ? t('audit.broken', { position: result.firstBroken.position }) : ''),
       h('p', {}, `${t('audit.seal')} (${result.position}): `, h('code', { class: 'hash', id: 'seal' }, result.seal)),
+      checkpointLine(result.checkpointCheck),
     );
   });
   const canVerify = me.role === 'auditor' || me.role === 'admin';
@@ -81,4 +83,12 @@ export async function renderAudit(app, me, agreementId) {
   );
   await drawAsOf();
   markDrawn('audit');
+}
+
+/** How the log stands against its latest signed checkpoint (none yet, holds, or rewritten since). */
+function checkpointLine(check) {
+  if (!check) return h('p', { id: 'checkpoint' }, t('audit.noCheckpoint'));
+  const values = { position: check.checkpoint.position, date: date(check.checkpoint.signedAt) };
+  const holds = check.signatureValid && check.sealMatches;
+  return h('p', { id: 'checkpoint', class: holds ? 'good' : 'bad' }, t(holds ? 'audit.checkpointHolds' : 'audit.checkpointBroken', values));
 }
