@@ -14,12 +14,13 @@ pdfmake.setLocalAccessPolicy((path) => STANDARD_FONT_NAMES.has(path));
 
 function table(report: ReportTable): Content[] {
   const header: TableCell[] = report.columns.map((column) => ({ text: column, style: 'columnHeader' }));
-  const body: TableCell[][] = report.rows.length > 0 ? report.rows.map((row) => row.map((cell) => ({ text: cell }))) : [[{ text: 'Tidak ada data.', colSpan: report.columns.length, italics: true }, ...report.columns.slice(1).map(() => ({ text: '' }))]];
+  // pdfmake writes its measurements into the arrays it is given: fresh rows keep the report's own untouched.
+  const body: TableCell[][] = report.rows.length > 0 ? report.rows.map((row) => [...row]) : [[{ text: 'Tidak ada data.', colSpan: report.columns.length, italics: true }, ...report.columns.slice(1).map(() => ({ text: '' }))]];
   const total = report.widths.reduce((sum, width) => sum + width, 0);
   return [
     { text: report.title, style: 'tableTitle' },
     {
-      table: { headerRows: 1, dontBreakRows: true, widths: report.widths.map((w) => `${((w / total) * 100).toFixed(2)}%`), body: [header, ...body] },
+      table: { headerRows: 1, widths: report.widths.map((w) => `${((w / total) * 100).toFixed(2)}%`), body: [header, ...body] },
       margin: [0, 0, 0, 12],
     },
   ];
