@@ -1,6 +1,6 @@
 import type { AgreementStatus } from '../../../projections/agreement-status.projection';
 import type { AgreementKind } from '../../agreements/domain/agreement.events';
-import { fieldOfCooperation } from '../../agreements/domain/urusan';
+import { findFieldOfCooperation } from '../../agreements/domain/fields-of-cooperation';
 import type { IsoDate } from '../../agreements/domain/dates';
 import { assertNever } from '../../core/decider';
 import type { Region, RegionDirectory } from '../../regions/region-directory';
@@ -60,7 +60,7 @@ export function openAgreementOf(status: AgreementStatus, regions: Pick<RegionDir
     const region: Region | undefined = regions.find(code);
     return region ? regionTitle(region) : code;
   };
-  const fields = status.fields.map(fieldOfCooperation);
+  const fields = status.fields.map((field) => findFieldOfCooperation(field));
   return {
     agreementId: status.agreementId,
     title: status.title,
@@ -69,8 +69,8 @@ export function openAgreementOf(status: AgreementStatus, regions: Pick<RegionDir
     counterpartCodes: status.counterparts,
     counterpartNames: status.counterparts.map(nameOf),
     fields: status.fields,
-    fieldNames: fields.map((f) => f.name),
-    urusanCodes: [...new Set(fields.flatMap((f) => (f.code ? [f.code] : [])))],
+    fieldNames: fields.map((known, i) => known?.label ?? status.fields[i]),
+    urusanCodes: [...new Set(fields.flatMap((known) => (known && known.group !== 'tema' ? [known.id] : [])))],
     kind: status.kind,
     stage: status.stage,
     stageName: agreementStageName(status.stage),

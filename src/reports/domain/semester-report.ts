@@ -9,7 +9,7 @@ import {
   type PksStage,
 } from '../../agreements/domain/agreement.state';
 import { daysBetween, type IsoDate } from '../../agreements/domain/dates';
-import { fieldLabel } from '../../agreements/domain/urusan';
+import { findFieldOfCooperation } from '../../agreements/domain/fields-of-cooperation';
 import type { ReportSignatory } from '../../region-settings/domain/region-settings';
 import type { CounterpartCategory, Region, RegionDirectory } from '../../regions/region-directory';
 import { tanggal } from '../../reminders/reminder-message';
@@ -63,6 +63,13 @@ export interface SemesterReportInput {
   signatory?: ReportSignatory;
   source: ReportSource;
   regions: Pick<RegionDirectory, 'find' | 'counterpartCategory'>;
+}
+
+/** `1.02 Kesehatan` for an urusan, the label alone for a theme, the office's own text for a field that fits none. */
+export function fieldLabel(field: string): string {
+  const known = findFieldOfCooperation(field);
+  if (!known) return field;
+  return known.group === 'tema' ? known.label : `${known.id} ${known.label}`;
 }
 
 /** How many days ahead the expiry watch looks. */
