@@ -67,6 +67,7 @@ async function generateNation(store: EventStore, regions: RegionDirectory, agree
   const random = new Random(2026);
   const all = regions.all();
   let started = 0;
+  let reported = 0;
   const { events } = await appendInterleaved(
     store,
     () => {
@@ -79,7 +80,9 @@ async function generateNation(store: EventStore, regions: RegionDirectory, agree
     {
       inFlight: 1_000,
       onRound: ({ agreements: n }) => {
-        if (n % 10_000 === 0) progress(`open data: ${n.toLocaleString('en-US')} agreements generated`);
+        if (n - reported < 10_000) return;
+        reported = n;
+        progress(`open data: ${n.toLocaleString('en-US')} agreements started`);
       },
     },
   );

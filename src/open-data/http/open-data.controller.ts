@@ -17,8 +17,13 @@ async function streamOut(response: Response, chunks: AsyncIterable<string>): Pro
     if (response.destroyed) return;
     if (!response.write(chunk)) {
       await new Promise<void>((resolve) => {
-        response.once('drain', resolve);
-        response.once('close', resolve);
+        const go = (): void => {
+          response.off('drain', go);
+          response.off('close', go);
+          resolve();
+        };
+        response.on('drain', go);
+        response.on('close', go);
       });
     }
   }
