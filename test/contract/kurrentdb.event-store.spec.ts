@@ -78,6 +78,18 @@ describe('appends to KurrentDB, counted in round trips on the stand-in server', 
     expect(await roundTripsOf(() => store.append(s, [event()], 1))).toBe(1);
   });
 
+  it("take a stream's last event for the stream's head only, never for the log's end", async () => {
+    const writer = open();
+    const s = streamName();
+    await writer.append(s, [event()], 'no-stream');
+    await writer.append(streamName(), [event()], 'no-stream');
+    const store = open();
+    await store.readStream(s);
+
+    expect(await roundTripsOf(() => store.append(s, [event()], 0))).toBe(2);
+    expect(store.appendStats()).toMatchObject({ appended: 1, logConflicts: 0 });
+  });
+
   it('read the log head and write again when another node moved the log first, and count it', async () => {
     const [one, other] = [open(), open()];
     await one.append(streamName(), [event()], 'no-stream');

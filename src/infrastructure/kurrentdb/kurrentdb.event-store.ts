@@ -95,8 +95,8 @@ const EMPTY_LOG: LogHead = { position: 0, recordedAt: '' };
  * The port numbers the global order 1, 2, 3 ... without gaps, and the log verifier checks exactly that; KurrentDB's
  * own `$all` positions are byte offsets in its transaction file. So every append writes, in one atomic
  * multi-stream append:
- * - the events to their stream (`agreement-…`), expecting the revision read just before, which also keeps the
- *   hash chain linked to the event it was computed from;
+ * - the events to their stream (`agreement-…`), expecting the revision their hashes were chained to, which keeps
+ *   the hash chain linked to the event it was computed from;
  * - the same events to {@link GLOBAL_LOG_STREAM}, expecting its last revision: a concurrent writer makes one of
  *   the two appends fail and try again, so log revisions are handed out in commit order and position = revision + 1;
  * - with an idempotency key, a record of the result to `sinergi-idempotency-<key>`, expecting no stream, so a key
@@ -165,7 +165,7 @@ export class KurrentDbEventStore extends EventStore implements RecordedEventImpo
     if (to <= after) return [];
     const events = await this.read(streamId, { fromRevision: BigInt(after + 1), maxCount: to - after });
     // Read to its end, the stream's last event is its head: the next append to it needs no read of its own.
-    if (options.toRevision === undefined && events.length > 0) this.remember(events[events.length - 1]);
+    if (options.toRevision === undefined && events.length > 0) this.rememberStreamHead(events[events.length - 1]);
     return events;
   }
 
@@ -275,7 +275,7 @@ export class KurrentDbEventStore extends EventStore implements RecordedEventImpo
         continue;
       }
       this.stats.appended++;
-      this.remember(recorded[recorded.length - 1]);
+      this.rememberLogHead(recorded[recorded.length - 1]);
       return result;
     }
   }
@@ -330,25 +330,32 @@ export class KurrentDbEventStore extends EventStore implements RecordedEventImpo
 
   private async readStreamHead(streamId: string): Promise<StreamHead | undefined> {
     const last = await this.lastEvent(streamId);
-    if (last) this.remember(last);
+    if (last) this.rememberStreamHead(last);
     return last;
   }
 
   private async readLogHead(): Promise<LogHead> {
     const last = await this.lastEvent(GLOBAL_LOG_STREAM);
     if (!last) return (this.logHead ??= EMPTY_LOG);
-    this.remember(last);
+    this.rememberLogHead(last);
     return { position: last.position, recordedAt: last.metadata.recordedAt };
   }
 
-  /** Keeps `event` as the head of its stream and of the log, unless a later one is known already. */
-  private remember(event: RecordedEvent): void {
+  /** Keeps `event` as the head of its stream, unless a later one is known already. */
+  private rememberStreamHead(event: RecordedEvent): void {
     const known = this.streamHeads.get(event.streamId);
-    if (!known || known.revision <= event.revision) {
-      this.streamHeads.delete(event.streamId);
-      this.streamHeads.set(event.streamId, { revision: event.revision, hash: event.hash });
-      if (this.streamHeads.size > KNOWN_STREAM_HEADS) this.streamHeads.delete(this.streamHeads.keys().next().value as string);
-    }
+    if (known && known.revision > event.revision) return;
+    this.streamHeads.delete(event.streamId);
+    this.streamHeads.set(event.streamId, { revision: event.revision, hash: event.hash });
+    if (this.streamHeads.size > KNOWN_STREAM_HEADS) this.streamHeads.delete(this.streamHeads.keys().next().value as string);
+  }
+
+  /**
+   * Keeps `event`, the last of the log, as the head of the log and of its stream, unless a later one is known.
+   * (A stream's last event is not the log's: other streams may have been written after it.)
+   */
+  private rememberLogHead(event: RecordedEvent): void {
+    this.rememberStreamHead(event);
     if (!this.logHead || this.logHead.position < event.position) {
       this.logHead = { position: event.position, recordedAt: event.metadata.recordedAt };
     }
