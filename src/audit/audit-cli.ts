@@ -23,7 +23,7 @@ import {
 } from './agreement-audit';
 import { type AgreementExport, exportAsCsv, exportIntact, inclusionProblems } from './audit-export';
 import type { DeliveryRecord } from '../reminders/reminder.events';
-import { checkedAgainstSeal, exportOf, type LogVerification } from './audit.queries';
+import { checkedAgainstSeal, type LogVerification, provenExportOf } from './audit.queries';
 import { CheckpointKey, checkpointKeySettingsFromEnv, LogCheckpoints, verifyAgainstCheckpoint } from './log-checkpoints';
 import { type ProgressOutput, startProgress, stderrProgressOutput } from '../progress';
 
@@ -119,9 +119,7 @@ async function run(store: EventStore, documents: DocumentStore, checkpoints: Log
       return 0;
     }
     default: {
-      const reminders = await readReminderHistory(store, agreementId);
-      const inclusion = await checkpoints.inclusionOf([...history, ...reminders]);
-      const exported = { ...exportOf(agreementId, history, reminders, new Date()), ...(inclusion ? { inclusion } : {}) };
+      const exported = await provenExportOf(checkpoints, agreementId, history, await readReminderHistory(store, agreementId), new Date());
       const format = parsed.options.format ?? 'json';
       if (format !== 'json' && format !== 'csv') throw new UsageError('--format must be json or csv');
       output.print(format === 'json' ? JSON.stringify(exported, null, 2) : exportAsCsv([exported]).trimEnd());

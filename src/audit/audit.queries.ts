@@ -179,9 +179,7 @@ export class ExportAgreementHandler implements IQueryHandler<ExportAgreement> {
 
   async execute({ agreementId, viewer }: ExportAgreement): Promise<AgreementExport> {
     const history = await visibleHistory(this.store, agreementId, viewer);
-    const reminders = await readReminderHistory(this.store, agreementId);
-    const inclusion = await this.checkpoints.inclusionOf([...history, ...reminders]);
-    return { ...exportOf(agreementId, history, reminders, this.clock.now()), ...(inclusion ? { inclusion } : {}) };
+    return provenExportOf(this.checkpoints, agreementId, history, await readReminderHistory(this.store, agreementId), this.clock.now());
   }
 }
 
@@ -243,6 +241,7 @@ export class ExportRegionPortfolioHandler implements IQueryHandler<ExportRegionP
     private readonly agreements: AgreementListQuery,
     private readonly portfolios: RegionPortfolioQuery,
     private readonly regions: RegionDirectory,
+    private readonly checkpoints: LogCheckpoints,
   ) {}
 
   /**
@@ -262,10 +261,22 @@ export class ExportRegionPortfolioHandler implements IQueryHandler<ExportRegionP
     const agreements: AgreementExport[] = [];
     for (const agreementId of ids) {
       const history = await readAgreementHistory(this.store, agreementId);
-      agreements.push(exportOf(agreementId, history, await readReminderHistory(this.store, agreementId), now));
+      agreements.push(await provenExportOf(this.checkpoints, agreementId, history, await readReminderHistory(this.store, agreementId), now));
     }
     return { region, exportedAt: now.toISOString(), portfolio: await this.portfolios.portfolio(region), agreements };
   }
+}
+
+/** The export with the proof that its events are in the latest signed checkpoint, once one was signed. */
+export async function provenExportOf(
+  checkpoints: LogCheckpoints,
+  agreementId: string,
+  history: readonly RecordedEvent[],
+  reminderEvents: readonly RecordedEvent[],
+  now: Date,
+): Promise<AgreementExport> {
+  const inclusion = await checkpoints.inclusionOf([...history, ...reminderEvents]);
+  return { ...exportOf(agreementId, history, reminderEvents, now), ...(inclusion ? { inclusion } : {}) };
 }
 
 export function exportOf(agreementId: string, history: readonly RecordedEvent[], reminderEvents: readonly RecordedEvent[], now: Date): AgreementExport {

@@ -7,6 +7,7 @@ import { CheckpointKey, checkpointSignatureValid, CHECKPOINT_STREAM, LogCheckpoi
 import { runAuditCommand } from '../../src/audit/audit-cli';
 import { eventHash } from '../../src/core/hash-chain';
 import type { Actor } from '../../src/core/event';
+import { ProjectionsStatus } from '../../src/read-models/projections-status';
 import { TestApp, type TestUser } from '../support/test-app';
 import { activeAgreement, bantenCoordinator, sha256 } from '../e2e/http-fixtures';
 import type { EventRow } from '../../src/infrastructure/sqlite/sqlite.event-store';
@@ -104,6 +105,16 @@ describe('a log with a signed checkpoint', () => {
 
     rewriteWithHashes(app.dataDir, `agreement-${agreementId}`, 0, (data) => (data.title = 'Kesepakatan yang ditulis ulang'));
     expect(inclusionProblems(await exported(), key)).not.toEqual([]);
+  });
+
+  it("proves the events of every agreement of a region's export too", async () => {
+    await app.get(LogCheckpoints).signAtHead();
+    // The region's agreements are listed from the read model.
+    await app.get(ProjectionsStatus).caughtUp(await app.eventCount());
+    const { body } = await app.as(bantenCoordinator).get('/audit/regions/36/export').expect(200);
+    expect(body.agreements.length).toBeGreaterThan(0);
+    const key = await publicKey();
+    for (const agreement of body.agreements as AgreementExport[]) expect(inclusionProblems(agreement, key)).toEqual([]);
   });
 
   it('has its export checked by the command line with the published key', async () => {
