@@ -7,7 +7,8 @@ import { AUDIT_USAGE, runAuditCommand } from './audit/audit-cli';
 import { BACKUP_USAGE, RESTORE_USAGE, runBackupCommand, runRestoreCommand } from './backup/backup-cli';
 import { DOCUMENTS_USAGE, runDocumentsCommand } from './documents/documents-cli';
 import { SinergiConfig } from './config/sinergi.config';
-import { SEED_STORY_COUNT, loadSeedStories } from './demo/seed-stories';
+import { SEED_STORY_COUNT, importWestJavaRegister, loadSeedStories } from './demo/seed-stories';
+import { AgreementImporter } from './imports/agreement-importer';
 import { IMPORT_USAGE, runImportCommand } from './imports/import-cli';
 import { startServer } from './main';
 import { startProgress } from './progress';
@@ -28,7 +29,7 @@ const commands: Record<string, CliCommand> = {
     },
   },
   demo: {
-    summary: 'load the seed stories (Banten–Bengkulu, West Java ×4, Serang–Bandung) through the command path',
+    summary: "load the seed stories (Banten–Bengkulu, West Java ×4, Serang–Bandung) through the command path, then West Java's register of 76 KSB through the import",
     run: async () => {
       const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
       try {
@@ -45,6 +46,11 @@ const commands: Record<string, CliCommand> = {
           written === 0
             ? `${stories.length} agreements were already loaded; nothing new was written.`
             : `${stories.length} agreements loaded, ${written} events written.`,
+        );
+        const register = await importWestJavaRegister(app.get(AgreementImporter));
+        console.log(
+          `West Java's register (seed 003, ${register.rows} KSB): ${register.imported.ksb} imported, ${register.alreadyRecorded.length} already recorded` +
+            `${register.problems.length ? `, ${register.problems.length} refused` : ''}.`,
         );
       } finally {
         await app.close();

@@ -36,8 +36,14 @@ export class DemoStory {
     return this.written;
   }
 
-  async propose(by: Actor, on: IsoDate, data: Omit<Extract<AgreementCommandInput, { type: 'ProposeAgreement' }>['data'], 'agreementId'>) {
-    const result = await this.run(by, on, randomUUID(), { type: 'ProposeAgreement', data: { agreementId: '', ...data } });
+  /** `agreementId`: a story that a register also lists names the id the register's row gives it. */
+  async propose(
+    by: Actor,
+    on: IsoDate,
+    data: Omit<Extract<AgreementCommandInput, { type: 'ProposeAgreement' }>['data'], 'agreementId'>,
+    agreementId: string = randomUUID(),
+  ) {
+    const result = await this.run(by, on, agreementId, { type: 'ProposeAgreement', data: { agreementId: '', ...data } });
     this.agreementId = agreementIdOfStream(result.streamId);
   }
 

@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CommandBus } from '@nestjs/cqrs';
+import type { AgreementImporter, ImportReport } from '../imports/agreement-importer';
+import { agreementIdOf } from '../imports/import-rows';
 import { DemoStory, coordinator, dinasOfficer } from './demo-story';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -138,9 +142,37 @@ const WEST_JAVA_PARTNERS = [
 /** Banten–Bengkulu, West Java with each partner, Serang–Bandung. */
 export const SEED_STORY_COUNT = 2 + WEST_JAVA_PARTNERS.length;
 
+/**
+ * The document numbers of a West Java KSB of seed 003 (illustrative: the news gives none). The register of West
+ * Java's 76 KSB lists the same numbers, so importing it after the stories recognises these four as recorded.
+ */
+const westJavaNumbers = (code: string) => ({ jabar: `ILUSTRATIF 100.3.7/${code}/Pemotda/2024`, partner: `ILUSTRATIF 100/${code}/KSB/2024` });
+
+/** West Java's register of 76 KSB (seed 003: 27 with its own kab/kota, 20 with provinces, 29 elsewhere), shipped with the demo. */
+export const WEST_JAVA_REGISTER = join(__dirname, 'registers', 'kerja-sama-jawa-barat.csv');
+
+/**
+ * Brings in West Java's register through the import, as its Biro Pemerintahan would on day one: the four KSB of
+ * seed 003 told above are already recorded, the other 72 come in from the spreadsheet (safe to re-run).
+ */
+export function importWestJavaRegister(importer: AgreementImporter): Promise<ImportReport> {
+  return importer.run({
+    content: readFileSync(WEST_JAVA_REGISTER),
+    fileName: 'kerja-sama-jawa-barat.csv',
+    dryRun: false,
+    actor: coordinator('32'),
+    region: '32',
+  });
+}
+
 async function westJava(s: DemoStory, partner: (typeof WEST_JAVA_PARTNERS)[number]): Promise<void> {
   const jabar = coordinator('32');
   const other = coordinator(partner.code);
+  const numbers = westJavaNumbers(partner.code);
+  const agreementId = agreementIdOf([
+    { party: '32', documentNumber: numbers.jabar },
+    { party: partner.code, documentNumber: numbers.partner },
+  ]);
   await s.propose(jabar, '2024-01-08', {
     proposer: '32',
     counterparts: [partner.code],
@@ -148,9 +180,9 @@ async function westJava(s: DemoStory, partner: (typeof WEST_JAVA_PARTNERS)[numbe
     fields: ['manajemen-asn', 'reformasi-birokrasi', 'persandian-dan-statistik', 'satu-data-indonesia', 'spbe'],
     scope: 'Manajemen ASN, reformasi birokrasi, persandian dan statistik, Satu Data Indonesia, SPBE.',
     kind: 'voluntary',
-    offerLetter: { number: `000.5/${partner.code}/Pemotda/2024`, date: '2024-01-08' },
+    offerLetter: { number: `ILUSTRATIF 000.5/${partner.code}/Pemotda/2024`, date: '2024-01-08' },
     termMonths: 60,
-  });
+  }, agreementId);
   await s.then(other, '2024-01-17', { type: 'AcceptOffer', data: { party: partner.code } });
   await s.then(jabar, '2024-01-22', {
     type: 'ReviseDraft',
@@ -161,11 +193,11 @@ async function westJava(s: DemoStory, partner: (typeof WEST_JAVA_PARTNERS)[numbe
   const place = 'Aula Barat Gedung Sate, Bandung';
   await s.then(jabar, '2024-02-05', {
     type: 'SignAgreement',
-    data: { party: '32', signatory: { name: 'Bey Triadi Machmudin', position: 'Pj Gubernur Jawa Barat' }, documentNumber: `100.3.7/${partner.code}/Pemotda`, date: '2024-02-05', place },
+    data: { party: '32', signatory: { name: 'Bey Triadi Machmudin', position: 'Pj Gubernur Jawa Barat' }, documentNumber: numbers.jabar, date: '2024-02-05', place },
   });
   await s.then(other, '2024-02-05', {
     type: 'SignAgreement',
-    data: { party: partner.code, signatory: partner.signatory, documentNumber: `100/${partner.code}/KSB/2024`, date: '2024-02-05', place },
+    data: { party: partner.code, signatory: partner.signatory, documentNumber: numbers.partner, date: '2024-02-05', place },
   });
   await s.then(jabar, '2024-03-04', {
     type: 'AssignFollowUp',

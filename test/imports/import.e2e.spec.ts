@@ -9,7 +9,7 @@ import { ProjectionsStatus } from '../../src/read-models/projections-status';
 import { TestApp } from '../support/test-app';
 
 const JABAR = '32';
-const WEST_JAVA_FILE = join(__dirname, '../../src/demo/data/kerja-sama-jawa-barat.csv');
+const WEST_JAVA_FILE = join(__dirname, '../../src/demo/registers/kerja-sama-jawa-barat.csv');
 const jabarCoordinator: Actor = { userId: 'biro-pemotda@jabarprov.go.id', role: 'coordinator', region: JABAR };
 const sukamaraCoordinator: Actor = { userId: 'bagian-ks@sukamarakab.go.id', role: 'coordinator', region: '62.08' };
 const bantenCoordinator: Actor = { userId: 'biro-pemotda@bantenprov.go.id', role: 'coordinator', region: '36' };

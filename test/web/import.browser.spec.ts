@@ -7,7 +7,7 @@ import { TestApp } from '../support/test-app';
 import { describeNeeding } from '../support/system-parts';
 import { type UserTab, forgetDrawn, launchChromium, open, signIn, waitUntilDrawn } from './support/browser';
 
-const WEST_JAVA_FILE = join(__dirname, '../../src/demo/data/kerja-sama-jawa-barat.csv');
+const WEST_JAVA_FILE = join(__dirname, '../../src/demo/registers/kerja-sama-jawa-barat.csv');
 const jabarCoordinator: Actor = { userId: 'biro-pemotda@jabarprov.go.id', role: 'coordinator', region: '32' };
 
 jest.setTimeout(90_000);
