@@ -147,6 +147,30 @@ describe('the KurrentDB stand-in server, through the real client', () => {
     });
   });
 
+  describe('a catch-up subscription to one stream', () => {
+    it('delivers the events after its revision, then live ones, and none of other streams', async () => {
+      const [watched, other] = [stream(), stream()];
+      await client.multiStreamAppend([{ streamName: watched, events: events('w0', 'w1'), expectedState: NO_STREAM }]);
+      const seen: string[] = [];
+      const subscription = client.subscribeToStream(watched, { fromRevision: 0n });
+      const delivered = new Promise<void>((resolve) => {
+        subscription.on('data', (resolved: ResolvedEvent) => {
+          seen.push(nameOf(resolved));
+          if (seen.length === 2) resolve();
+        });
+      });
+
+      await client.multiStreamAppend([
+        { streamName: other, events: events('o0'), expectedState: NO_STREAM },
+        { streamName: watched, events: events('w2'), expectedState: 1n },
+      ]);
+      await delivered;
+      await subscription.unsubscribe();
+
+      expect(seen).toEqual(['w1', 'w2']);
+    });
+  });
+
   describe('a tombstoned stream', () => {
     it('is answered as deleted on reading, and refuses appends', async () => {
       const a = stream();
