@@ -9,8 +9,7 @@ import { CurrentPrincipal } from '../../http/request-actor';
 import { RegionCodePipe } from '../../read-models/http/read-models.controller';
 import { GetSemesterReport } from '../application/semester-reports';
 import type { SemesterReport } from '../domain/semester-report';
-import { reportPdf } from '../render/report-pdf';
-import { reportXlsx } from '../render/report-xlsx';
+import { renderOffThread } from '../render/render-thread';
 
 export const REPORT_FORMATS = ['pdf', 'xlsx', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -44,9 +43,8 @@ export class SemesterReportQuery {
 export async function renderReport(report: SemesterReport, format: ReportFormat): Promise<Buffer> {
   switch (format) {
     case 'pdf':
-      return reportPdf(report);
     case 'xlsx':
-      return reportXlsx(report);
+      return renderOffThread(report, format);
     case 'json':
       return Buffer.from(JSON.stringify(report));
   }
