@@ -1,0 +1,260 @@
+// Documents through the HTTP API (upload: stream, size and type checks, SHA-256, durable write; download: read back,
+// checked against the hash as it goes) beside a raw copy of the same bytes to the same store in the same run:
+// a file written and flushed (fsync) in the same directory, or one row of bytea in one committed transaction of the
+// same PostgreSQL database. Then 20 clients upload 10 MB each at once, while the server's memory is sampled.
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { open as openFile, readFile, rm } from 'node:fs/promises';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'pg';
+import { pdfFile, sha256Of } from '../test/support/document-files';
+import { startPrivatePostgres } from '../test/support/private-postgres';
+import { TestApp, type TestAppOptions, type TestUser } from '../test/support/test-app';
+import { bantenCoordinator, bantenOffersBengkulu, bengkuluCoordinator, BENGKULU } from '../test/e2e/http-fixtures';
+import { type BenchOptions, type BenchResult, type Cell, fixed, median, progress, runBenchmark, sampleMemory } from './support';
+
+const MB = 1024 * 1024;
+/** After the offer letter's date, so that the counterpart may answer it. */
+const OFFER_ANSWERED_AT = '2025-09-15T03:00:00.000Z';
+
+interface Sizes {
+  rounds: number;
+  fileMb: number;
+  concurrentClients: number;
+}
+
+const DEFAULT_SIZES: Sizes = { rounds: 5, fileMb: 10, concurrentClients: 20 };
+const LARGE_SIZES: Sizes = { rounds: 10, fileMb: 10, concurrentClients: 20 };
+
+interface Storage {
+  name: 'files' | 'postgres';
+  label: string;
+  app: TestApp;
+  /** The same bytes written as plainly and as durably as the store can take them. */
+  rawWrite(bytes: Buffer): Promise<void>;
+  rawRead(): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function filesStorage(dataDir: string): Promise<Storage> {
+  const app = await TestApp.start({ dataDir, now: OFFER_ANSWERED_AT, documentMaxBytes: 20 * MB, logger: ['error'] });
+  const rawFile = join(dataDir, 'documents', 'raw-copy');
+  return {
+    name: 'files',
+    label: 'files (data directory)',
+    app,
+    rawWrite: async (bytes) => {
+      const file = await openFile(rawFile, 'w');
+      try {
+        await file.write(bytes);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+    },
+    rawRead: async () => (await readFile(rawFile)).length,
+    close: async () => {
+      await app.close();
+      await rm(join(dataDir, 'documents'), { recursive: true, force: true });
+    },
+  };
+}
+
+async function postgresStorage(url: string, dataDir: string): Promise<Storage> {
+  const options: TestAppOptions = {
+    dataDir,
+    events: { adapter: 'postgres', url },
+    readModels: { adapter: 'postgres', url, schema: 'read_models' },
+    documents: { adapter: 'postgres', url },
+    now: OFFER_ANSWERED_AT,
+    documentMaxBytes: 20 * MB,
+    logger: ['error'],
+  };
+  const app = await TestApp.start(options);
+  const pool = new Pool({ connectionString: url, max: 2 });
+  pool.on('error', () => undefined);
+  await pool.query('CREATE TABLE raw_copy (id text PRIMARY KEY, bytes bytea NOT NULL)');
+  let last = '';
+  return {
+    name: 'postgres',
+    label: 'PostgreSQL (chunked bytea, fsync on)',
+    app,
+    rawWrite: async (bytes) => {
+      last = randomUUID();
+      await pool.query('INSERT INTO raw_copy (id, bytes) VALUES ($1, $2)', [last, bytes]);
+    },
+    rawRead: async () => (await pool.query<{ bytes: Buffer }>('SELECT bytes FROM raw_copy WHERE id = $1', [last])).rows[0].bytes.length,
+    close: async () => {
+      await pool.end();
+      await app.close();
+    },
+  };
+}
+
+/**
+ * The transport's share, measured apart: a bare Node HTTP server in this process that writes the request body to a
+ * file and flushes it, nothing else (no token, no checks, no hash, no event).
+ */
+async function bareHttpReceiver(directory: string): Promise<{ url: string; close(): Promise<void> }> {
+  let n = 0;
+  const server = createServer(async (req, res) => {
+    const file = await openFile(join(directory, `bare-${n++}`), 'w');
+    for await (const chunk of req) await file.write(chunk as Buffer);
+    await file.sync();
+    await file.close();
+    res.writeHead(201).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** One HTTP call with a body from memory (the client's copy of the file) and the answer counted, not kept. */
+function call(app: TestApp | { url: string }, user: TestUser | undefined, method: string, path: string, body?: Buffer): Promise<{ status: number; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = user && app instanceof TestApp ? { Authorization: `Bearer ${app.tokenOf(user)}` } : {};
+    if (body) Object.assign(headers, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(body.length) });
+    const req = request(`${app.url}${path}`, { method, headers }, (response) => {
+      let bytes = 0;
+      response.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, bytes }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const begin = performance.now();
+  await work();
+  return performance.now() - begin;
+}
+
+/** An agreement in negotiation whose draft revisions name every file, so that each may be uploaded. */
+async function agreementNaming(app: TestApp, files: Buffer[]): Promise<string> {
+  const { body } = await app.as(bantenCoordinator).post('/agreements', bantenOffersBengkulu).expect(201);
+  const id: string = body.agreementId;
+  await app.as(bengkuluCoordinator).post(`/agreements/${id}/acceptances`, { party: BENGKULU }).expect(200);
+  for (const file of files) {
+    await app.as(bantenCoordinator).post(`/agreements/${id}/drafts`, { documentSha256: sha256Of(file), summary: 'draf' }).expect(201);
+  }
+  return id;
+}
+
+async function measure(storage: Storage, sizes: Sizes): Promise<{ rows: Cell[][]; figures: Record<string, number> }> {
+  const { app } = storage;
+  const bytes = sizes.fileMb * MB;
+  progress(`${storage.name}: making ${sizes.rounds + sizes.concurrentClients} documents of ${sizes.fileMb} MB`);
+  const files = Array.from({ length: sizes.rounds + sizes.concurrentClients }, (_, i) => pdfFile(`Lampiran ${i}`, bytes - 1000));
+  const id = await agreementNaming(app, files);
+  const path = (file: Buffer) => `/agreements/${id}/documents/${sha256Of(file)}`;
+  const mbPerS = (ms: number, size: number) => size / MB / (ms / 1000);
+
+  const bare = await bareHttpReceiver(join(app.dataDir));
+  const upload: number[] = [];
+  const bareUpload: number[] = [];
+  const rawWrite: number[] = [];
+  const download: number[] = [];
+  const rawRead: number[] = [];
+  for (let round = 0; round < sizes.rounds; round++) {
+    progress(`${storage.name}: round ${round + 1} of ${sizes.rounds}`);
+    const file = files[round];
+    let status = 0;
+    upload.push(mbPerS(await timed(async () => ({ status } = await call(app, bantenCoordinator, 'PUT', path(file), file))), file.length));
+    if (status !== 201) throw new Error(`the upload answered ${status}`);
+    rawWrite.push(mbPerS(await timed(() => storage.rawWrite(file)), file.length));
+    bareUpload.push(mbPerS(await timed(() => call(bare, undefined, 'PUT', '/', file)), file.length));
+    let received = 0;
+    download.push(mbPerS(await timed(async () => ({ bytes: received } = await call(app, bengkuluCoordinator, 'GET', path(file)))), file.length));
+    if (received !== file.length) throw new Error(`the download gave ${received} bytes of ${file.length}`);
+    rawRead.push(mbPerS(await timed(() => storage.rawRead()), file.length));
+  }
+  await bare.close();
+  const ratios = upload.map((rate, i) => rate / rawWrite[i]);
+  const bareRatios = upload.map((rate, i) => rate / bareUpload[i]);
+  const downloadRatios = download.map((rate, i) => rate / rawRead[i]);
+
+  progress(`${storage.name}: ${sizes.concurrentClients} clients upload ${sizes.fileMb} MB each at once`);
+  const concurrent = files.slice(sizes.rounds);
+  const before = sampleMemory();
+  let peakRss = before.rssMb;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss / MB)), 20);
+  const elapsed = await timed(async () => {
+    const answers = await Promise.all(concurrent.map((file) => call(app, bantenCoordinator, 'PUT', path(file), file)));
+    if (answers.some((answer) => answer.status !== 201)) throw new Error(`uploads answered ${answers.map((a) => a.status).join(', ')}`);
+  });
+  clearInterval(sampler);
+  const growth = peakRss - before.rssMb;
+  const totalMb = (concurrent.length * bytes) / MB;
+
+  const prefix = `documents.${storage.name}`;
+  const figures: Record<string, number> = {
+    [`${prefix}.upload_mb_per_s`]: median(upload),
+    [`${prefix}.raw_write_mb_per_s`]: median(rawWrite),
+    [`${prefix}.upload_ratio`]: median(ratios),
+    [`${prefix}.bare_http_upload_mb_per_s`]: median(bareUpload),
+    [`${prefix}.upload_http_ratio`]: median(bareRatios),
+    [`${prefix}.download_mb_per_s`]: median(download),
+    [`${prefix}.download_ratio`]: median(downloadRatios),
+    [`${prefix}.upload${sizes.concurrentClients}_mb_per_s`]: totalMb / (elapsed / 1000),
+    [`${prefix}.upload${sizes.concurrentClients}_rss_growth_mb`]: growth,
+  };
+  const rows: Cell[][] = [
+    [storage.label, `upload ${sizes.fileMb} MB (HTTP, checked, durable)`, fixed(median(upload), 1), `raw write + fsync: ${fixed(median(rawWrite), 1)}`, `${fixed(median(ratios), 2)}×`, '≥ 0.5×'],
+    [storage.label, `upload ${sizes.fileMb} MB, beside a bare HTTP PUT to a file`, fixed(median(upload), 1), `bare Node HTTP + write + fsync: ${fixed(median(bareUpload), 1)}`, `${fixed(median(bareRatios), 2)}×`, ''],
+    [storage.label, `download ${sizes.fileMb} MB (HTTP, hash-checked)`, fixed(median(download), 1), `raw read: ${fixed(median(rawRead), 1)}`, `${fixed(median(downloadRatios), 2)}×`, ''],
+    [
+      storage.label,
+      `${sizes.concurrentClients} clients × ${sizes.fileMb} MB at once`,
+      fixed(totalMb / (elapsed / 1000), 1),
+      `peak RSS +${fixed(growth, 1)} MB over ${fixed(before.rssMb, 0)} MB`,
+      '',
+      `flat (≪ ${fixed(totalMb, 0)} MB)`,
+    ],
+  ];
+  return { rows, figures };
+}
+
+async function documentsBenchmark(options: BenchOptions): Promise<BenchResult> {
+  const sizes = options.large ? LARGE_SIZES : DEFAULT_SIZES;
+  const results: { rows: Cell[][]; figures: Record<string, number> }[] = [];
+  const files = await filesStorage(join(options.dataDir, 'files'));
+  try {
+    results.push(await measure(files, sizes));
+  } finally {
+    await files.close();
+  }
+  progress('starting a private PostgreSQL server');
+  const server = await startPrivatePostgres();
+  try {
+    const storage = await postgresStorage(await server.createDatabase('sinergi_documents_bench'), join(options.dataDir, 'postgres'));
+    try {
+      results.push(await measure(storage, sizes));
+    } finally {
+      await storage.close();
+    }
+  } finally {
+    await server.stop();
+  }
+  const figures: Record<string, number> = Object.assign({}, ...results.map((r) => r.figures));
+  // The headline figures are the embedded store's, the default.
+  for (const name of ['upload_mb_per_s', 'download_mb_per_s', 'upload_ratio']) figures[`documents.${name}`] = figures[`documents.files.${name}`];
+  return {
+    title: `documents: upload and download through the API on both stores, ${options.large ? 'large' : 'default'} sizes`,
+    rows: [['store', 'measure', 'MB/s', 'ceiling MB/s', 'ratio', 'goal'], ...results.flatMap((r) => r.rows)],
+    figures,
+    notes: [
+      `${sizes.rounds} rounds of one ${sizes.fileMb} MB PDF each; a ratio is the median over rounds of our rate / the raw rate of the same ` +
+        'bytes in that round. Ours: HTTP PUT streamed through the size limit and the type check, hashed, written to a temporary ' +
+        'file, flushed, renamed and its directory flushed (files), or chunks of 256 KB in one transaction (PostgreSQL); then the ' +
+        'upload is recorded as an event. Raw: the same bytes written and flushed to one file, or inserted as one bytea row.',
+      'Memory: the clients and the server share this process; the clients hold their files before the baseline is taken, so ' +
+        'the growth is what the server needed for the uploads in flight.',
+    ],
+  };
+}
+
+runBenchmark(documentsBenchmark);
