@@ -77,6 +77,8 @@ export const SIGNATURE_HEADER = 'x-sinergi-signature';
 export const TIMESTAMP_HEADER = 'x-sinergi-timestamp';
 export const DELIVERY_HEADER = 'x-sinergi-delivery';
 
+const refusedTarget = (): TargetRefused => new TargetRefused('webhook target refused: it does not lead to a public address (internal receivers go in SINERGI_WEBHOOK_ALLOW)');
+
 export const webhookSignature = (body: string, secret: string, timestamp: number): string =>
   `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 
@@ -118,12 +120,13 @@ export class WebhookChannel extends ReminderChannel {
   private post(target: string, body: string, headers: Record<string, string>): Promise<number> {
     const url = URL.canParse(target) ? new URL(target) : undefined;
     const refused = url ? this.targets.connectProblem(url) : 'it is not a URL';
-    if (!url || refused) return Promise.reject(new TargetRefused(`webhook target refused: ${refused}`));
+    if (!url || refused) return Promise.reject(refusedTarget());
     return new Promise((resolve, reject) => {
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
       const request = send(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup: this.targets.lookup, agent: false });
       request.setTimeout(this.timeoutMs, () => request.destroy(new Error(`webhook did not answer within ${this.timeoutMs} ms`)));
-      request.on('error', (error) => reject(error instanceof TargetRefused ? new TargetRefused(`webhook target refused: ${error.message}`) : error));
+      // Recorded with the delivery, where the agreement's parties read it: it says refused, not what the name resolved to.
+      request.on('error', (error) => reject(error instanceof TargetRefused ? refusedTarget() : error));
       request.on('response', (response) => {
         response.resume();
         resolve(response.statusCode ?? 0);

@@ -55,7 +55,7 @@ describe('a webhook delivery', () => {
 
   it('checks the addresses a name resolves to when it connects', async () => {
     const channel = new WebhookChannel(new OutboundTargets(), clock);
-    await expect(channel.deliver(delivery(`http://localhost:${elsewhere.port}/`))).rejects.toThrow(/resolves to 127\.0\.0\.1/);
+    await expect(channel.deliver(delivery(`http://localhost:${elsewhere.port}/`))).rejects.toBeInstanceOf(TargetRefused);
     expect(elsewhere.received).toEqual([]);
   });
 
