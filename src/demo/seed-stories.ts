@@ -34,20 +34,24 @@ export async function loadSeedStories(bus: CommandBus, progress: (story: LoadedS
   return loaded;
 }
 
+/**
+ * Banten–Bengkulu (seeds 000 and 001): Bengkulu offered, its governor Helmi Hasan having chosen Banten as partner,
+ * and came to Serang to sign. Numbers the news does not give (offer letter, document and SKK numbers) are illustrative.
+ */
 async function bantenBengkulu(s: DemoStory): Promise<void> {
   const banten = coordinator('36');
   const bengkulu = coordinator('17');
-  await s.propose(banten, '2025-09-15', {
-    proposer: '36',
-    counterparts: ['17'],
+  await s.propose(bengkulu, '2025-09-15', {
+    proposer: '17',
+    counterparts: ['36'],
     title: 'Pengembangan Potensi Daerah dan Peningkatan Pelayanan Publik',
     fields: ['potensi-daerah', 'pelayanan-publik', 'kesehatan'],
     scope: 'Pengembangan potensi daerah dan peningkatan pelayanan publik, diawali dengan layanan kesehatan.',
     kind: 'voluntary',
-    offerLetter: { number: '000.5/1234-Pem/2025', date: '2025-09-15' },
+    offerLetter: { number: 'ILUSTRATIF 000.5/1234-Pem/2025', date: '2025-09-15' },
     termMonths: 60,
   });
-  await s.then(bengkulu, '2025-09-29', { type: 'AcceptOffer', data: { party: '17' } });
+  await s.then(banten, '2025-09-29', { type: 'AcceptOffer', data: { party: '36' } });
   const draft = sha256('Draf KSB Banten–Bengkulu v1');
   await s.then(banten, '2025-10-06', { type: 'ReviseDraft', data: { documentSha256: draft, summary: 'Draf pertama' } });
   await s.then(banten, '2025-10-13', { type: 'ApproveDraft', data: { party: '36', version: 1 } });

@@ -41,8 +41,8 @@ const before: Summary = {
 
 /** The Banten–Bengkulu seed story, day by day: each step, and how the agreement stood at the end of that day. */
 const STEPS: [day: string, step: string, change: Partial<Summary>][] = [
-  ['2025-09-15', 'Banten proposes', { stage: 'proposed' }],
-  ['2025-09-29', 'Bengkulu accepts', { stage: 'negotiating', accepted: ['17'] }],
+  ['2025-09-15', 'Bengkulu proposes', { stage: 'proposed' }],
+  ['2025-09-29', 'Banten accepts', { stage: 'negotiating', accepted: ['36'] }],
   ['2025-10-06', 'a first draft', { draft: 1 }],
   ['2025-10-13', 'the TKKSD of Banten approves', { approvals: ['36'] }],
   ['2025-10-14', 'the TKKSD of Bengkulu approves', { stage: 'awaiting-signatures', approvals: ['36', '17'] }],
