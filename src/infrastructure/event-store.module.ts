@@ -6,7 +6,7 @@ import { SinergiConfig } from '../config/sinergi.config';
 import { Metrics } from '../observability/metrics';
 import { RegionDirectory } from '../regions/region-directory';
 import type { GroupCommitStats } from './group-commit';
-import { KurrentDbEventStore } from './kurrentdb/kurrentdb.event-store';
+import { type KurrentDbAppendStats, KurrentDbEventStore } from './kurrentdb/kurrentdb.event-store';
 import { PostgresEventStore } from './postgres/postgres.event-store';
 import { SqliteEventStore } from './sqlite/sqlite.event-store';
 
@@ -31,6 +31,11 @@ export async function openEventStore(config: SinergiConfig, clock: Clock, option
 /** The group commits of a store that has them (SQLite, PostgreSQL): commits, appends and events since it opened. */
 export function groupCommitStatsOf(store: EventStore): Readonly<GroupCommitStats> | undefined {
   return store instanceof SqliteEventStore || store instanceof PostgresEventStore ? store.stats : undefined;
+}
+
+/** The retries of a KurrentDB store's appends (another node moved the global log or a stream first), since it opened. */
+export function kurrentDbAppendStatsOf(store: EventStore): Readonly<KurrentDbAppendStats> | undefined {
+  return store instanceof KurrentDbEventStore ? store.appendStats() : undefined;
 }
 
 /** The composition of the ports: which adapters run, chosen from the configuration. */
