@@ -88,6 +88,29 @@ const activeEvents = [
 // The engine records the expiry on the end date: its PKS end with it, its open follow-ups and visits are cancelled.
 const expiryEvents = decideAgreement({ type: 'ExpireAgreement', data: {}, context: { today: f.story.ksbEnd, policy: DEFAULT_POLICY } }, stateAfter(activeEvents));
 
+/**
+ * The same KSB signed before Sinergi and brought in from a register, with its health PKS and an open follow-up: from
+ * then on it offers the steps of any active KSB.
+ */
+const importedEvents = [
+  f.agreementImported({
+    proposer: banten,
+    counterparts: [bengkulu],
+    fields: ['potensi-daerah', 'pelayanan-publik', 'kesehatan'],
+    signatures: [banten, bengkulu].map((party) => ({ ...f.signedBy(party, '2025-10-24').data })),
+    validFrom: '2025-10-24',
+    validUntil: '2030-10-24',
+  }),
+  f.pksImported({
+    field: 'kesehatan',
+    leadOpds: f.leadOpds(),
+    signatures: [banten, bengkulu].map((party) => ({ ...f.pksSignedBy(party, { date: '2025-12-01' }).data })),
+    validFrom: '2025-12-01',
+    validUntil: '2028-12-01',
+  }),
+  f.followUpAssigned({ pksId: 'pks-1' }),
+];
+
 /** The Banten–Bengkulu KSB at each stage where someone has a step to take, with the day it is judged on. */
 export const STORY: { name: string; state: AgreementState; today: IsoDate }[] = [
   { name: 'offered', state: stateAfter(proposedEvents), today: f.story.answered },
@@ -95,6 +118,7 @@ export const STORY: { name: string; state: AgreementState; today: IsoDate }[] = 
   { name: 'awaiting signatures', state: stateAfter(awaitingEvents), today: f.story.signed },
   { name: 'active', state: stateAfter(activeEvents), today: f.story.today },
   { name: 'expired', state: stateAfter([...activeEvents, ...expiryEvents]), today: f.story.ksbEnd },
+  { name: 'imported', state: stateAfter(importedEvents), today: f.story.today },
 ];
 export const stateNamed = (name: string): AgreementState => {
   const found = STORY.find((s) => s.name === name);
