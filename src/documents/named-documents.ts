@@ -9,7 +9,11 @@ export type DocumentRole =
   | 'addendum'
   | 'pks-draft'
   | 'pks-addendum'
-  | 'follow-up-evidence';
+  | 'follow-up-evidence'
+  | 'signed-ksb'
+  | 'signed-pks'
+  | 'visit-report'
+  | 'monev';
 
 /** A step of the agreement that names a document by its SHA-256. */
 export interface DocumentNaming {
@@ -46,6 +50,14 @@ export function documentsNamedBy(event: RecordedAgreementEvent): DocumentNaming[
       return [at(event.data.documentSha256, 'pks-draft', event.data.pksId, `v${event.data.version}`)];
     case 'PksAmended':
       return [at(event.data.documentSha256, 'pks-addendum', event.data.pksId, `#${event.data.amendmentNo}`)];
+    case 'AgreementSigned':
+      return event.data.documentSha256 ? [at(event.data.documentSha256, 'signed-ksb', 'KSB', event.data.party)] : [];
+    case 'PksSigned':
+      return event.data.documentSha256 ? [at(event.data.documentSha256, 'signed-pks', event.data.pksId, event.data.party)] : [];
+    case 'ReciprocalVisitHeld':
+      return event.data.documentSha256 ? [at(event.data.documentSha256, 'visit-report', event.data.visitId, event.data.date)] : [];
+    case 'MonevRecorded':
+      return event.data.documentSha256 ? [at(event.data.documentSha256, 'monev', 'KSB', `${event.data.party} ${event.data.date}`)] : [];
     case 'FollowUpProgressReported':
     case 'FollowUpCompleted':
       return event.data.evidence.map((sha256) => at(sha256, 'follow-up-evidence', event.data.followUpId, event.type === 'FollowUpCompleted' ? 'completed' : `${event.data.percent}%`));
@@ -57,20 +69,16 @@ export function documentsNamedBy(event: RecordedAgreementEvent): DocumentNaming[
     case 'DraftApproved':
     case 'DraftFinalized':
     case 'SigningScheduled':
-    case 'AgreementSigned':
     case 'AgreementActivated':
     case 'ReciprocalVisitRequested':
     case 'ReciprocalVisitScheduled':
-    case 'ReciprocalVisitHeld':
     case 'ReciprocalVisitCancelled':
-    case 'MonevRecorded':
     case 'AgreementExtended':
     case 'AgreementTerminated':
     case 'AgreementExpired':
     case 'PksDrafted':
     case 'PksDprdApprovalRequested':
     case 'PksDprdApprovalDecided':
-    case 'PksSigned':
     case 'PksActivated':
     case 'PksExtended':
     case 'PksTerminated':

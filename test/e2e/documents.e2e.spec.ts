@@ -355,6 +355,20 @@ describe.each(storages)('the documents of the Banten–Bengkulu KSB, kept in $na
       ]);
     });
   });
+
+  describe('a monev that names its report', () => {
+    it('lets the report be kept like any other document', async () => {
+      const report = pdfFile('Laporan monitoring dan evaluasi 2026');
+      await banten()
+        .post(`/agreements/${id}/monev`, { party: BANTEN, date: '2026-07-20', rating: 4, recommendation: 'continue', note: 'berjalan baik', documentSha256: sha256Of(report) })
+        .expect(200);
+
+      await upload(bantenCoordinator, report, undefined, 'Laporan monev 2026.pdf').expect(201);
+
+      const row = (await listed()).find((d) => d.sha256 === sha256Of(report)) as unknown as { state: string; namedBy: { role: string }[] };
+      expect(row).toMatchObject({ state: 'kept', namedBy: [{ role: 'monev' }] });
+    });
+  });
 });
 
 /** Every entry of a ZIP, read back with yauzl as an auditor's tool would. */

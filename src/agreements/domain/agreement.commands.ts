@@ -42,7 +42,7 @@ export type ApproveDraft = Command<'ApproveDraft', { party: string; version: num
 export type ScheduleSigning = Command<'ScheduleSigning', { date: IsoDate; place: string; mode: SigningMode }>;
 export type SignAgreement = Command<
   'SignAgreement',
-  { party: string; signatory: Signatory; documentNumber: string; date: IsoDate; place: string }
+  { party: string; signatory: Signatory; documentNumber: string; date: IsoDate; place: string; documentSha256?: string }
 >;
 export type RequestReciprocalVisit = Command<
   'RequestReciprocalVisit',
@@ -54,7 +54,7 @@ export type ScheduleReciprocalVisit = Command<
 >;
 export type RecordReciprocalVisit = Command<
   'RecordReciprocalVisit',
-  { visitId: string; date: IsoDate; summary: string; outcomes: string[] }
+  { visitId: string; date: IsoDate; summary: string; outcomes: string[]; documentSha256?: string }
 >;
 export type CancelReciprocalVisit = Command<'CancelReciprocalVisit', { visitId: string; reason: string }>;
 export type SubmitSemesterReport = Command<
@@ -63,7 +63,7 @@ export type SubmitSemesterReport = Command<
 >;
 export type RecordMonev = Command<
   'RecordMonev',
-  { party: string; date: IsoDate; rating: number; recommendation: MonevRecommendation; note: string }
+  { party: string; date: IsoDate; rating: number; recommendation: MonevRecommendation; note: string; documentSha256?: string }
 >;
 export type AmendAgreement = Command<
   'AmendAgreement',
@@ -103,7 +103,7 @@ export type DecidePksDprdApproval = Command<
 >;
 export type SignPks = Command<
   'SignPks',
-  { pksId: string; party: string; signatory: PksSignatory; documentNumber: string; date: IsoDate }
+  { pksId: string; party: string; signatory: PksSignatory; documentNumber: string; date: IsoDate; documentSha256?: string }
 >;
 export type AmendPks = Command<'AmendPks', { pksId: string; documentSha256: string; summary: string }>;
 export type ExtendPks = Command<'ExtendPks', { pksId: string; validUntil: IsoDate }>;

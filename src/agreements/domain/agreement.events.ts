@@ -62,9 +62,10 @@ export type DraftApproved = Event<'DraftApproved', { party: string; version: num
 /** `on`: the day the last TKKSD approved (absent from events recorded before it was kept). */
 export type DraftFinalized = Event<'DraftFinalized', { version: number; on?: IsoDate }>;
 export type SigningScheduled = Event<'SigningScheduled', { date: IsoDate; place: string; mode: SigningMode }>;
+/** `documentSha256`: the copy that party signed, when its fingerprint was recorded. */
 export type AgreementSigned = Event<
   'AgreementSigned',
-  { party: string; signatory: Signatory; documentNumber: string; date: IsoDate; place: string }
+  { party: string; signatory: Signatory; documentNumber: string; date: IsoDate; place: string; documentSha256?: string }
 >;
 export type AgreementActivated = Event<'AgreementActivated', { validFrom: IsoDate; validUntil: IsoDate }>;
 export type ReciprocalVisitRequested = Event<
@@ -77,7 +78,7 @@ export type ReciprocalVisitScheduled = Event<
 >;
 export type ReciprocalVisitHeld = Event<
   'ReciprocalVisitHeld',
-  { visitId: string; date: IsoDate; summary: string; outcomes: string[] }
+  { visitId: string; date: IsoDate; summary: string; outcomes: string[]; documentSha256?: string }
 >;
 export type ReciprocalVisitCancelled = Event<'ReciprocalVisitCancelled', { visitId: string; reason: string }>;
 export type SemesterReportSubmitted = Event<
@@ -86,7 +87,7 @@ export type SemesterReportSubmitted = Event<
 >;
 export type MonevRecorded = Event<
   'MonevRecorded',
-  { party: string; date: IsoDate; rating: number; recommendation: MonevRecommendation; note: string }
+  { party: string; date: IsoDate; rating: number; recommendation: MonevRecommendation; note: string; documentSha256?: string }
 >;
 export type AgreementAmended = Event<
   'AgreementAmended',
@@ -167,7 +168,7 @@ export type PksDprdApprovalDecided = Event<
 >;
 export type PksSigned = Event<
   'PksSigned',
-  { pksId: string; party: string; signatory: PksSignatory; documentNumber: string; date: IsoDate }
+  { pksId: string; party: string; signatory: PksSignatory; documentNumber: string; date: IsoDate; documentSha256?: string }
 >;
 export type PksActivated = Event<'PksActivated', { pksId: string; validFrom: IsoDate; validUntil: IsoDate }>;
 export type PksAmended = Event<

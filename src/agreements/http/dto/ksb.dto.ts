@@ -180,6 +180,11 @@ export class SignAgreementDto extends IntersectionType(CommandDto, PartySignatur
   @IsNotEmpty()
   @MaxLength(500)
   place!: string;
+
+  /** SHA-256 of the copy this party signed, when there is one: Sinergi then keeps its file. */
+  @IsOptional()
+  @IsSha256()
+  documentSha256?: string;
 }
 
 export class RequestReciprocalVisitDto extends CommandDto {
@@ -228,6 +233,11 @@ export class RecordReciprocalVisitDto extends CommandDto {
   @IsNotEmpty({ each: true })
   @MaxLength(2000, { each: true })
   outcomes!: string[];
+
+  /** SHA-256 of the visit report, when there is one: Sinergi then keeps its file. */
+  @IsOptional()
+  @IsSha256()
+  documentSha256?: string;
 }
 
 export class CancelReciprocalVisitDto extends CommandDto {
@@ -286,6 +296,11 @@ export class RecordMonevDto extends CommandDto {
   @IsNotEmpty()
   @MaxLength(5000)
   note!: string;
+
+  /** SHA-256 of the monev report, when there is one: Sinergi then keeps its file. */
+  @IsOptional()
+  @IsSha256()
+  documentSha256?: string;
 }
 
 export class AmendAgreementDto extends CommandDto {

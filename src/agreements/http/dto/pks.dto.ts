@@ -136,6 +136,11 @@ export class SignPksDto extends CommandDto {
   /** Date of the signature; the last one activates the PKS. */
   @IsIsoDate()
   date!: string;
+
+  /** SHA-256 of the copy this party signed, when there is one: Sinergi then keeps its file. */
+  @IsOptional()
+  @IsSha256()
+  documentSha256?: string;
 }
 
 export class AmendPksDto extends CommandDto {

@@ -139,6 +139,7 @@ export function agreementActions(state, me) {
             field('documentNumber', 'text'),
             field('date', 'date', { value: state.signingSchedule?.date, today: true }),
             field('place', 'text', { value: state.signingSchedule?.place }),
+            optional('documentSha256', 'file'),
           ],
         });
       }
@@ -176,6 +177,7 @@ export function agreementActions(state, me) {
           field('rating', 'select', { value: 4, options: [5, 4, 3, 2, 1].map((n) => ({ value: n, label: `rating.${n}` })) }),
           field('recommendation', 'select', { options: MONEV_RECOMMENDATIONS.map((r) => ({ value: r, label: `rec.${r}` })) }),
           field('note', 'textarea'),
+          optional('documentSha256', 'file'),
         ],
       });
       // An addendum is signed again by every party; the coordinator records all the signatures at once.
@@ -255,6 +257,7 @@ export function pksActions(state, pks, me) {
           optional('signatory.skkNumber', 'text', { hint: 'hint.skk' }),
           field('documentNumber', 'text'),
           field('date', 'date', { today: true }),
+          optional('documentSha256', 'file'),
         ],
       });
     }
@@ -301,7 +304,7 @@ export function visitActions(agreementId, visit, me) {
     actions.push({
       id: 'recordVisit',
       path: `${base}/report`,
-      fields: [field('date', 'date', { value: visit.date }), field('summary', 'textarea'), optional('outcomes', 'lines')],
+      fields: [field('date', 'date', { value: visit.date }), field('summary', 'textarea'), optional('outcomes', 'lines'), optional('documentSha256', 'file')],
     });
   }
   actions.push({ id: 'cancelVisit', path: `${base}/cancellation`, fields: [reason()], danger: true });
