@@ -30,7 +30,7 @@ function privateValuesOf(events: readonly RecordedEvent[]): Set<string> {
 
 describe('open data, without a token', () => {
   let app: TestApp;
-  const caughtUp = async () => app.get(ProjectionsStatus).caughtUp(await app.eventCount());
+  const caughtUp = async () => app.get(ProjectionsStatus).caughtUp(await app.eventCount(), 60_000);
   const publicJson = async (path: string) => (await app.anonymous().get(path).expect(200)).body;
 
   beforeAll(async () => {
@@ -38,7 +38,7 @@ describe('open data, without a token', () => {
     await loadSeedStories(app.get(CommandBus), () => undefined);
     await app.as(banten).put('/regions/36/settings/report-signatory', SIGNATORY).expect(200);
     await caughtUp();
-  }, 60_000);
+  }, 120_000);
   afterAll(() => app.close());
 
   describe('of a region that has not opted in', () => {
@@ -57,7 +57,7 @@ describe('open data, without a token', () => {
       await app.as(banten).put('/regions/36/settings/open-data', { published: true }).expect(200);
       await app.as(jabar).put('/regions/32/settings/open-data', { published: true }).expect(200);
       await caughtUp();
-    });
+    }, 90_000);
 
     it("publishes each region's agreements, and the nation's, with the public facts", async () => {
       const bantens: OpenAgreement[] = await publicJson('/open-data/regions/36/agreements.json');

@@ -30,8 +30,8 @@ describe('the semester report of a region', () => {
     app = await TestApp.start({ now: '2026-11-22T03:00:00.000Z' });
     await loadSeedStories(app.get(CommandBus), () => undefined);
     await app.as(banten).put('/regions/36/settings/report-signatory', SIGNATORY).expect(200);
-    await app.get(ProjectionsStatus).caughtUp(await app.eventCount());
-  }, 60_000);
+    await app.get(ProjectionsStatus).caughtUp(await app.eventCount(), 60_000);
+  }, 120_000);
   afterAll(() => app.close());
 
   describe('as a PDF and a workbook', () => {

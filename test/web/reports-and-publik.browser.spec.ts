@@ -29,7 +29,7 @@ describeNeeding('chromium')('the semester report page and the public page', () =
     [app, browser] = await Promise.all([TestApp.start({ now: '2026-11-22T03:00:00.000Z' }), launchChromium()]);
     await loadSeedStories(app.get(CommandBus), () => undefined);
     await app.as(jabar).put('/regions/32/settings/open-data', { published: true }).expect(200);
-    await app.get(ProjectionsStatus).caughtUp(await app.eventCount());
+    await app.get(ProjectionsStatus).caughtUp(await app.eventCount(), 60_000);
   });
   afterAll(async () => {
     await browser?.close();
@@ -72,7 +72,7 @@ describeNeeding('chromium')('the semester report page and the public page', () =
   });
 
   it('draws /publik without sign-in, on a phone, from the open data of the regions that publish', async () => {
-    await app.get(ProjectionsStatus).caughtUp(await app.eventCount());
+    await app.get(ProjectionsStatus).caughtUp(await app.eventCount(), 60_000);
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
     const page = await context.newPage();
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
