@@ -276,6 +276,7 @@ describe('the agreement-status projection', () => {
           valid_until: story.ksbEnd,
           // Under the lowest durations a region may set: a PKS expected one day after signing.
           deadline_floor_on: '2025-10-25',
+          next_end_on: story.ksbEnd,
           last_position: status.lastEvent.position,
         },
         lists: {

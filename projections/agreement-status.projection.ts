@@ -339,7 +339,7 @@ function updateVisit(s: AgreementStatus, visitId: string, change: Partial<VisitS
 export const agreementStatusProjection: Projection<AgreementStatus> = {
   name: 'agreement-status',
   // The deadline floor follows from the policy's bounds: a new policy version rebuilds the column derived from them.
-  version: `2+policy.${DEFAULT_POLICY.version}`,
+  version: `3+policy.${DEFAULT_POLICY.version}`,
   documentOf: (event) => (asAgreementEvent(event) ? agreementIdOf(event) : undefined),
   evolve: evolveStatus,
   schema: {
@@ -350,9 +350,10 @@ export const agreementStatusProjection: Projection<AgreementStatus> = {
       offered_on: 'TEXT',
       valid_until: 'TEXT',
       deadline_floor_on: 'TEXT',
+      next_end_on: 'TEXT',
       last_position: 'INTEGER',
     },
-    indexes: [['stage'], ['last_position'], ['deadline_floor_on']],
+    indexes: [['stage'], ['last_position'], ['deadline_floor_on'], ['next_end_on']],
     lists: {
       parties: { columns: { region: 'TEXT' }, indexes: [['region']] },
       fields: { columns: { field: 'TEXT' }, indexes: [['field']] },
@@ -364,6 +365,7 @@ export const agreementStatusProjection: Projection<AgreementStatus> = {
         offered_on: status.dates.offered,
         valid_until: status.dates.validUntil ?? null,
         deadline_floor_on: earliestDeadlineOn(status, FLOOR_POLICY) ?? null,
+        next_end_on: nextEndOn(status) ?? null,
         last_position: status.lastEvent.position,
       },
       lists: {
@@ -373,3 +375,11 @@ export const agreementStatusProjection: Projection<AgreementStatus> = {
     }),
   },
 };
+
+/** The earliest end date of the active KSB and its active PKS: where the expiry watch looks for what ends today. */
+export function nextEndOn(status: AgreementStatus): IsoDate | undefined {
+  if (status.stage !== 'active') return undefined;
+  let next = status.dates.validUntil;
+  for (const pks of status.pks) if (pks.stage === 'active' && pks.validUntil && (next === undefined || pks.validUntil < next)) next = pks.validUntil;
+  return next;
+}

@@ -154,7 +154,7 @@ export class DailyDigest {
         if (!deadline.recipients.some((recipient) => standsFor(contact, recipient))) continue;
         const plan = planReminders(deadline, (region) => this.policies.of(region).reminders, today);
         for (const reminder of plan) {
-          if (reminder.action !== 'remind' || reminder.fireAt > now || isSuperseded(reminder, plan, now)) continue;
+          if (reminder.fireAt > now || isSuperseded(reminder, plan, now)) continue;
           if (!reminder.recipients.some((recipient) => standsFor(contact, recipient))) continue;
           items.push({ reminder, agreementTitle: agreement.title, subject: deadline.subject.description });
         }

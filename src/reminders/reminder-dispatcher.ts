@@ -32,7 +32,7 @@ export interface ReminderJobData {
 }
 
 export type DispatchResult =
-  | { outcome: 'no-longer-due' | 'not-planned' | 'superseded' | 'expiry-recorded' | 'expiry-refused' }
+  | { outcome: 'no-longer-due' | 'not-planned' | 'superseded' }
   | { outcome: 'early'; fireAt: number }
   | { outcome: 'delivered'; sent: number; skipped: number; unconfirmed: number; digested: number };
 
@@ -86,33 +86,8 @@ export class ReminderDispatcher {
     const reminder = plan.find((p) => p.reminderId === job.reminderId);
     if (!reminder) return { outcome: 'not-planned' };
     if (reminder.fireAt > now) return { outcome: 'early', fireAt: reminder.fireAt };
-    if (reminder.action === 'expire') return this.recordExpiry(reminder, deadline.subject.id);
     if (isSuperseded(reminder, plan, now)) return { outcome: 'superseded' };
     return this.deliver(reminder, { title: agreement.title, subject: deadline.subject.description }, attempt);
-  }
-
-  private async recordExpiry(reminder: PlannedReminder, subjectId: string): Promise<DispatchResult> {
-    const command: AgreementCommandInput =
-      reminder.kind === 'pks-end' ? { type: 'ExpirePks', data: { pksId: subjectId } } : { type: 'ExpireAgreement', data: {} };
-    try {
-      await this.commands.execute(
-        new ExecuteAgreementCommand(reminder.agreementId, command, {
-          actor: REMINDER_ENGINE,
-          occurredAt: this.clock.now().toISOString(),
-          correlationId: reminder.reminderId,
-          causationId: reminder.reminderId,
-          idempotencyKey: `expire|${reminder.reminderId}`,
-        }),
-      );
-      return { outcome: 'expiry-recorded' };
-    } catch (error) {
-      // Extended, terminated or expired meanwhile: the agreement says why, and there is nothing to record.
-      if (error instanceof DomainError) {
-        logger.log(`expiry of ${reminder.deadlineId} not recorded: ${error.message}`);
-        return { outcome: 'expiry-refused' };
-      }
-      throw error;
-    }
   }
 
   private async deliver(

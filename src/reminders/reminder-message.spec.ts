@@ -5,7 +5,6 @@ const AGREEMENT = '7f1c2d3e-0000-4000-8000-000000000001';
 const reminderOf = (kind: PlannedReminder['kind'], subject: string): PlannedReminder => ({
   reminderId: `${AGREEMENT}/${kind}/${subject}|36|D-14|2026-07-31`,
   jobId: 'job',
-  action: 'remind',
   deadlineId: `${AGREEMENT}/${kind}/${subject}`,
   agreementId: AGREEMENT,
   kind,

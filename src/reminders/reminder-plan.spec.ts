@@ -85,12 +85,11 @@ describe('the reminder plan of a KSB end', () => {
     ],
   };
 
-  it('reminds each party 180, 90 and 30 days before, and records the expiry once, on the day', () => {
+  it('reminds each party 180, 90 and 30 days before (the expiry watch records the end, reminders or not)', () => {
     const plan = planReminders(ksbEnd, byDefault, '2026-01-05');
-    expect(plan.filter((r) => r.action === 'expire')).toEqual([expect.objectContaining({ step: 'expire', fireOn: '2030-10-23', region: '36' })]);
     expect(plan.filter((r) => r.region === '17').map((r) => r.step)).toEqual(['D-180', 'D-90', 'D-30']);
+    expect(plan.filter((r) => r.region === '36').map((r) => r.step)).toEqual(['D-180', 'D-90', 'D-30']);
   });
 
-  it('records the expiry however late it runs', () =>
-    expect(planReminders(ksbEnd, byDefault, '2031-06-01').map((r) => r.step)).toEqual(['expire']));
+  it('has nothing left to send once the end is past the catch-up window', () => expect(planReminders(ksbEnd, byDefault, '2031-06-01')).toEqual([]));
 });

@@ -2,26 +2,23 @@ import type { Deadline, Recipient } from '../../projections/deadlines';
 import { instantInZone, type IsoDate, timeZoneOf } from '../agreements/domain/dates';
 import type { ReminderPolicy } from '../agreements/domain/policy';
 
-/** What a planned job does when it runs: remind people, or record the end of an agreement or PKS. */
-export type ReminderAction = 'remind' | 'expire';
-
 /**
  * One timer of the schedule: a deadline, one step of its reminder rule (`D-7`, `D0`, `E1` for the first
- * escalation, `expire`), for the reminded people of one region (each region follows its own policy).
+ * escalation), for the reminded people of one region (each region follows its own policy). The end of a KSB or PKS
+ * is recorded by the expiry watch, with or without reminders.
  */
 export interface PlannedReminder {
   /** `<deadlineId>|<region>|<step>|<dueOn>`: a deadline that moves gets new ids, so its old timers go stale. */
   reminderId: string;
   /** The reminder id as BullMQ accepts it. */
   jobId: string;
-  action: ReminderAction;
   deadlineId: string;
   agreementId: string;
   kind: Deadline['kind'];
   dueOn: IsoDate;
   step: string;
   escalation: boolean;
-  /** The region whose people are reminded; the first party's for an expiry. */
+  /** The region whose people are reminded. */
   region: string;
   recipients: Recipient[];
   fireOn: IsoDate;
@@ -55,19 +52,17 @@ export function planReminders(deadline: Deadline, policyOf: (region: string) => 
     policy: ReminderPolicy,
     step: string,
     daysAfterDue: number,
-    action: ReminderAction,
     escalation: boolean,
     recipients: Recipient[],
   ) => {
     const fireOnMs = dueMs + daysAfterDue * DAY_MS;
-    // An expiry is recorded however late; a reminder only while it still means something.
-    if (action === 'remind' && fireOnMs < todayMs - policy.catchUpDays * DAY_MS) return;
-    if (action === 'remind' && recipients.length === 0) return;
+    // A reminder is sent only while it still means something.
+    if (fireOnMs < todayMs - policy.catchUpDays * DAY_MS) return;
+    if (recipients.length === 0) return;
     const reminderId = `${deadline.deadlineId}|${region}|${step}|${deadline.dueOn}`;
     planned.push({
       reminderId,
       jobId: jobIdOf(reminderId),
-      action,
       deadlineId: deadline.deadlineId,
       agreementId: deadline.agreementId,
       kind: deadline.kind,
@@ -86,16 +81,13 @@ export function planReminders(deadline: Deadline, policyOf: (region: string) => 
     // Shared by every reminder of the region: the people reminded before the deadline, and those on escalation.
     const ofRegion = deadline.recipients.filter((r) => r.region === region);
     const beforeEscalation = ofRegion.filter((r) => !r.onEscalation);
-    for (const days of rule.remindDaysBefore) plan(region, policy, `D-${days}`, -days, 'remind', false, beforeEscalation);
-    if (rule.remindOnDueDay) plan(region, policy, 'D0', 0, 'remind', false, beforeEscalation);
+    for (const days of rule.remindDaysBefore) plan(region, policy, `D-${days}`, -days, false, beforeEscalation);
+    if (rule.remindOnDueDay) plan(region, policy, 'D0', 0, false, beforeEscalation);
     if (rule.escalation) {
       const { afterDays, everyDays, times } = rule.escalation;
-      for (let n = 0; n < times; n++) plan(region, policy, `E${n + 1}`, afterDays + n * everyDays, 'remind', true, ofRegion);
+      for (let n = 0; n < times; n++) plan(region, policy, `E${n + 1}`, afterDays + n * everyDays, true, ofRegion);
     }
   }
-  // The end of a KSB or PKS is recorded once, whoever is reminded of it: under the first party's policy.
-  const first = regions[0];
-  if (first && policyOf(first).rules[deadline.kind].recordExpiryOnDueDay) plan(first, policyOf(first), 'expire', 0, 'expire', false, []);
   return planned.sort((a, b) => a.fireAt - b.fireAt || (a.reminderId < b.reminderId ? -1 : 1));
 }
 
@@ -103,7 +95,6 @@ export function planReminders(deadline: Deadline, policyOf: (region: string) => 
 export function isSuperseded(reminder: PlannedReminder, plan: readonly PlannedReminder[], now: number): boolean {
   return plan.some(
     (other) =>
-      other.action === 'remind' &&
       other.deadlineId === reminder.deadlineId &&
       other.region === reminder.region &&
       other.fireAt > reminder.fireAt &&

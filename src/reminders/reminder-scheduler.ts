@@ -327,7 +327,7 @@ export class ReminderScheduler implements DigestRequests {
           const opts = { ...this.jobOptions(reminder.fireAt), jobId: reminder.jobId };
           if (opts.delay === 0) this.promoted.add(reminder.jobId);
           return {
-            name: reminder.action,
+            name: 'remind',
             data: { reminderId: reminder.reminderId, agreementId: reminder.agreementId, deadlineId: reminder.deadlineId, dueOn: reminder.dueOn, fireAt: reminder.fireAt },
             opts,
           };

@@ -9,6 +9,7 @@ import type { RegionPolicies } from '../regions/region-policies.port';
 import { DailyDigest } from './daily-digest';
 import { DeadlineSource } from './deadline-source';
 import { DeliveryWatch } from './delivery-watch';
+import { ExpiryWatch } from './expiry-watch';
 import { MailChannel, type ReminderChannel, WebhookChannel } from './reminder-channels';
 import { ReminderDispatcher } from './reminder-dispatcher';
 import type { ReminderPolicies } from './reminder-policies';
@@ -43,6 +44,8 @@ export class RemindersRuntime {
   readonly worker?: ReminderWorker;
   readonly dispatcher?: ReminderDispatcher;
   readonly deliveries: DeliveryWatch;
+  /** Records the end of every KSB and PKS on its day, reminders on or not. */
+  readonly expiries: ExpiryWatch;
   /** Where webhooks may go: checked when a contact is saved and again when a delivery connects. */
   readonly webhookTargets: OutboundTargets;
   private readonly channels: ReminderChannel[] = [];
@@ -60,6 +63,7 @@ export class RemindersRuntime {
     const settings = config.reminders;
     this.source = new DeadlineSource(reader, regionPolicies, clock);
     this.deliveries = new DeliveryWatch(events);
+    this.expiries = new ExpiryWatch(reader, commands, clock);
     this.webhookTargets = OutboundTargets.fromList(settings.webhookAllow);
     if (!settings.redisUrl) return;
     if (settings.smtpUrl) this.channels.push(new MailChannel({ url: settings.smtpUrl, from: settings.mailFrom }));
@@ -80,8 +84,9 @@ export class RemindersRuntime {
 
   start(): void {
     const settings = this.config.reminders;
+    this.expiries.start();
     if (!this.scheduler || !this.worker) {
-      logger.warn(`reminders are OFF: ${settings.disabledReason ?? 'no Redis'}. Commands work; no reminder is scheduled or sent.`);
+      logger.warn(`reminders are OFF: ${settings.disabledReason ?? 'no Redis'}. Commands work and expiries are recorded; no reminder is scheduled or sent.`);
       return;
     }
     if (!settings.smtpUrl) logger.warn('SINERGI_SMTP_URL is not set: reminders go to webhooks only, no e-mail is sent');
@@ -96,6 +101,7 @@ export class RemindersRuntime {
   }
 
   async stop(): Promise<void> {
+    await this.expiries.stop();
     await this.worker?.stop();
     await this.scheduler?.stop();
     for (const channel of this.channels) channel.close();

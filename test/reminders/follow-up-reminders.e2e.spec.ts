@@ -136,6 +136,7 @@ describeNeeding('redis')('reminders of a follow-up', () => {
   it('records the expiry of the KSB on its end date, as the engine', async () => {
     app.clock.set('2030-10-24T02:00:00.000Z');
     await settle();
+    await app.get(RemindersRuntime).expiries.runNow();
     await waitUntil(async () => (await app.as(bengkuluCoordinator).get(`/agreements/${agreementId}`)).body.state?.stage === 'expired', 'the expiry');
   });
 

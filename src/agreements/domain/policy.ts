@@ -108,8 +108,6 @@ export interface ReminderRule {
   remindOnDueDay: boolean;
   /** First escalation this many days after the due date (0: on the day), then every `everyDays`, `times` in all. */
   escalation?: { afterDays: number; everyDays: number; times: number };
-  /** The engine records the end of the agreement (or PKS) on its due date. */
-  recordExpiryOnDueDay?: true;
   basis: 'law' | 'practice';
   note: string;
 }
@@ -157,14 +155,12 @@ export const DEFAULT_REMINDER_POLICY: ReminderPolicy = {
     'ksb-end': {
       remindDaysBefore: [180, 90, 30],
       remindOnDueDay: false,
-      recordExpiryOnDueDay: true,
       basis: 'practice',
-      note: 'Inspectors flag agreements that expired without extension; the engine records the expiry on the day.',
+      note: 'Inspectors flag agreements that expired without extension (the engine records the expiry on the day, reminders or not).',
     },
     'pks-end': {
       remindDaysBefore: [180, 90, 30],
       remindOnDueDay: false,
-      recordExpiryOnDueDay: true,
       basis: 'practice',
       note: 'As for the KSB; a PKS never ends after its KSB.',
     },
