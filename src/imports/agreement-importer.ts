@@ -211,11 +211,16 @@ export class AgreementImporter {
 }
 
 
-/** The one region that is a party to every row: whose register the file is. */
+/**
+ * Whose register the file is: the one region that is a party to every row, or, when a register lists one partner
+ * only, the one that is Pihak Pertama on every row.
+ */
 function commonParty(rows: string[][]): string {
   const common = rows.reduce<string[] | undefined>((shared, parties) => (shared ? shared.filter((p) => parties.includes(p)) : parties), undefined) ?? [];
-  if (common.length !== 1) {
+  const firstEverywhere = common.filter((region) => rows.every((parties) => parties[0] === region));
+  const found = common.length === 1 ? common : firstEverywhere;
+  if (found.length !== 1) {
     throw new ImportFileRejected('ImportingRegionUnknown', 'Tidak ada satu daerah yang menjadi pihak pada setiap baris. Sebutkan daerah pengimpor (--region KODE).');
   }
-  return common[0];
+  return found[0];
 }
