@@ -1,6 +1,7 @@
 import { SinergiConfig } from '../config/sinergi.config';
 import { RegionDirectory } from '../regions/region-directory';
-import { UsageError, parseArgs, requiredOption } from '../cli-flags';
+import { parseArgs } from 'node:util';
+import { UsageError, requiredOption } from '../cli-usage';
 import { accessFileOf } from './access.module';
 import { type BuiltInUser, BuiltInUsers } from './built-in-users';
 import { type UserRole, USER_ROLES, isUserRole } from './principal';
@@ -38,18 +39,22 @@ export async function runUserCommand(args: readonly string[], print: (line: stri
 }
 
 async function add(users: BuiltInUsers, args: readonly string[], print: (line: string) => void): Promise<number> {
-  const parsed = parseArgs(args, ['national']);
-  const role = requiredOption(parsed, 'role');
+  const { values } = parseArgs({
+    args: [...args],
+    options: { name: { type: 'string' }, role: { type: 'string' }, region: { type: 'string' }, opd: { type: 'string' }, id: { type: 'string' }, national: { type: 'boolean' } },
+    strict: true,
+  });
+  const role = requiredOption(values.role, 'role');
   if (!isUserRole(role)) throw new UsageError(`--role must be one of ${USER_ROLES.join(', ')}`);
   const regions = RegionDirectory.load();
   const { user, token } = users.add(
     {
-      userId: parsed.options.id,
-      name: requiredOption(parsed, 'name'),
+      userId: values.id,
+      name: requiredOption(values.name, 'name'),
       role: role as UserRole,
-      region: requiredOption(parsed, 'region'),
-      opd: parsed.options.opd,
-      national: parsed.switches.has('national'),
+      region: requiredOption(values.region, 'region'),
+      opd: values.opd,
+      national: values.national === true,
     },
     (code) => regions.find(code) !== undefined,
   );

@@ -5,7 +5,8 @@ import { SinergiConfig } from '../config/sinergi.config';
 import { SystemClock } from '../core/clock.port';
 import type { EventStore } from '../core/event-store.port';
 import { isIsoDate } from '../agreements/domain/dates';
-import { UsageError, parseArgs, requiredOption, wholeNumberOption } from '../cli-flags';
+import { parseArgs } from 'node:util';
+import { UsageError, requiredOption } from '../cli-usage';
 import { checkDocumentsWithProgress, documentsReport, withStores } from '../documents/documents-cli';
 import type { DocumentStore } from '../documents/document-store.port';
 import { auditBundle } from './audit-bundle';
@@ -64,11 +65,28 @@ export async function runAuditCommand(args: readonly string[], output: AuditOutp
   });
 }
 
+const AUDIT_OPTIONS = {
+  json: { type: 'boolean' },
+  'events-only': { type: 'boolean' },
+  at: { type: 'string' },
+  seal: { type: 'string' },
+  out: { type: 'string' },
+  format: { type: 'string' },
+  date: { type: 'string' },
+  revision: { type: 'string' },
+  basis: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+} as const;
+
+const parseAuditArgs = (args: readonly string[]) => parseArgs({ args: [...args], options: AUDIT_OPTIONS, allowPositionals: true, strict: true });
+type AuditOptions = ReturnType<typeof parseAuditArgs>['values'];
+
 async function run(store: EventStore, documents: DocumentStore, checkpoints: LogCheckpoints, action: string, args: readonly string[], output: AuditOutput): Promise<number> {
-  const parsed = parseArgs(args, ['json', 'events-only']);
+  const { values, positionals } = parseAuditArgs(args);
   if (action === 'verify') {
-    const logIntact = await verify(store, checkpoints, wholeNumberOption(parsed, 'at'), parsed.options.seal, output);
-    if (parsed.switches.has('events-only')) return logIntact;
+    const logIntact = await verify(store, checkpoints, wholeNumber(values.at, 'at'), values.seal, output);
+    if (values['events-only']) return logIntact;
     const checked = await checkDocumentsWithProgress(store, documents, output.progress);
     documentsReport(checked).forEach((line) => output.print(line));
     return logIntact === 0 && checked.intact ? 0 : 1;
@@ -83,16 +101,16 @@ async function run(store: EventStore, documents: DocumentStore, checkpoints: Log
     output.print(signed ? `Signed a checkpoint at position ${signed.position}: seal ${signed.seal}, root ${signed.root}.` : 'Nothing new since the last checkpoint: none signed.');
     return 0;
   }
-  const [agreementId] = parsed.positionals;
+  const [agreementId] = positionals;
   if (!agreementId) throw new UsageError(`say which agreement: sinergi audit ${action} AGREEMENT_ID`);
   const history = await readAgreementHistory(store, agreementId);
   switch (action) {
     case 'bundle':
-      return writeBundle(store, documents, agreementId, history, parsed.options.out ?? `agreement-${agreementId}-bundle.zip`, output);
+      return writeBundle(store, documents, agreementId, history, values.out ?? `agreement-${agreementId}-bundle.zip`, output);
     case 'history': {
       const entries = history.map(auditEntryOf);
       const reminders = reminderRecordsOf(agreementId, await readReminderHistory(store, agreementId));
-      if (parsed.switches.has('json')) {
+      if (values.json) {
         output.print(JSON.stringify({ agreementId, entries, reminders }, null, 2));
         return 0;
       }
@@ -104,12 +122,12 @@ async function run(store: EventStore, documents: DocumentStore, checkpoints: Log
       return 0;
     }
     case 'as-of': {
-      output.print(JSON.stringify(agreementAsOf(agreementId, history, pointInTimeOf(parsed.options)), null, 2));
+      output.print(JSON.stringify(agreementAsOf(agreementId, history, pointInTimeOf(values)), null, 2));
       return 0;
     }
     case 'diff': {
-      const [from, to] = [dateOption(parsed.options, 'from'), dateOption(parsed.options, 'to')];
-      const changes = agreementChanges(agreementId, history, from, to, basisOf(parsed.options));
+      const [from, to] = [dateOption(values.from, 'from'), dateOption(values.to, 'to')];
+      const changes = agreementChanges(agreementId, history, from, to, basisOf(values.basis));
       output.print(`${changes.events.length} steps between the end of ${from} and the end of ${to} (${changes.basis}):`);
       changes.events.forEach((entry) => output.print(`  ${historyLine(entry)}`));
       output.print(`${changes.changes.length} changes:`);
@@ -120,7 +138,7 @@ async function run(store: EventStore, documents: DocumentStore, checkpoints: Log
     }
     default: {
       const exported = await provenExportOf(checkpoints, agreementId, history, await readReminderHistory(store, agreementId), new Date());
-      const format = parsed.options.format ?? 'json';
+      const format = values.format ?? 'json';
       if (format !== 'json' && format !== 'csv') throw new UsageError('--format must be json or csv');
       output.print(format === 'json' ? JSON.stringify(exported, null, 2) : exportAsCsv([exported]).trimEnd());
       return exportIntact(exported) ? 0 : 1;
@@ -152,13 +170,13 @@ async function writeBundle(
 
 /** Needs no store: what an auditor runs on an export and the public key the deployment published. */
 function checkExport(args: readonly string[], output: AuditOutput): number {
-  const parsed = parseArgs(args, []);
-  const [file] = parsed.positionals;
+  const { values, positionals } = parseArgs({ args: [...args], options: { key: { type: 'string' } }, allowPositionals: true, strict: true });
+  const [file] = positionals;
   if (!file) throw new UsageError('say which export: sinergi audit check-export FILE --key PUBLIC_KEY_FILE');
   const exported = JSON.parse(readFileSync(file, 'utf8')) as AgreementExport;
   const problems = [
     ...(exportIntact(exported) ? [] : ['the hash chains of the export do not hold']),
-    ...inclusionProblems(exported, readFileSync(requiredOption(parsed, 'key'), 'utf8')),
+    ...inclusionProblems(exported, readFileSync(requiredOption(values.key, 'key'), 'utf8')),
   ];
   if (problems.length === 0) {
     const { checkpoint, proofs, afterCheckpoint } = exported.inclusion ?? { checkpoint: undefined, proofs: [], afterCheckpoint: [] };
@@ -227,22 +245,26 @@ function reminderLine({ identity, outcome, attempts, claimedAt, settledAt, error
   return `${outcome} ${step} ${kind} due ${dueOn} to ${contactId} (${contactName}) by ${channel} ${address}  attempts ${attempts}  claimed ${claimedAt}${settled}${digest}${why}`;
 }
 
-function pointInTimeOf(options: Record<string, string>): PointInTime {
-  const hasDate = options.date !== undefined;
-  if (hasDate === (options.revision !== undefined)) throw new UsageError('give either --date YYYY-MM-DD or --revision N');
-  if (hasDate) return { date: dateOption(options, 'date'), basis: basisOf(options) };
-  if (!/^\d+$/.test(options.revision)) throw new UsageError('--revision must be a whole number');
-  return { revision: Number(options.revision) };
+function pointInTimeOf({ date, revision, basis }: AuditOptions): PointInTime {
+  if ((date !== undefined) === (revision !== undefined)) throw new UsageError('give either --date YYYY-MM-DD or --revision N');
+  if (date !== undefined) return { date: dateOption(date, 'date'), basis: basisOf(basis) };
+  return { revision: wholeNumber(revision, 'revision') ?? 0 };
 }
 
-function dateOption(options: Record<string, string>, name: string): string {
-  const value = requiredOption({ positionals: [], options, switches: new Set() }, name);
+function wholeNumber(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number, got "${value}"`);
+  return Number(value);
+}
+
+function dateOption(given: string | undefined, name: string): string {
+  const value = requiredOption(given, name);
   if (!isIsoDate(value)) throw new UsageError(`--${name} must be a date YYYY-MM-DD, got "${value}"`);
   return value;
 }
 
-function basisOf(options: Record<string, string>): TimeBasis {
-  const basis = options.basis ?? 'occurred';
+function basisOf(given: string | undefined): TimeBasis {
+  const basis = given ?? 'occurred';
   if (!TIME_BASES.includes(basis as TimeBasis)) throw new UsageError(`--basis must be one of ${TIME_BASES.join(', ')}`);
   return basis as TimeBasis;
 }

@@ -3,7 +3,8 @@ import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module';
-import { parseArgs, UsageError } from '../cli-flags';
+import { parseArgs } from 'node:util';
+import { UsageError } from '../cli-usage';
 import { startProgress } from '../progress';
 import { AgreementImporter, type ImportReport } from './agreement-importer';
 import { ImportLimits } from './import-limits';
@@ -20,9 +21,14 @@ export const IMPORT_USAGE = [
  * operating system's user name). Exit code 1 when the file is refused or a row has a problem.
  */
 export async function runImportCommand(args: string[]): Promise<number> {
-  const parsed = parseArgs(args, ['dry-run', 'template']);
-  if (parsed.switches.has('template')) return writeTemplate(parsed.options.format ?? 'xlsx', parsed.options.out);
-  const [file] = parsed.positionals;
+  const { values, positionals } = parseArgs({
+    args,
+    options: { 'dry-run': { type: 'boolean' }, template: { type: 'boolean' }, format: { type: 'string' }, out: { type: 'string' }, region: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.template) return writeTemplate(values.format ?? 'xlsx', values.out);
+  const [file] = positionals;
   if (!file) throw new UsageError(`usage: sinergi ${IMPORT_USAGE[0]}`);
   const limits = ImportLimits.fromEnv();
   if (statSync(file).size > limits.maxBytes) {
@@ -31,15 +37,15 @@ export async function runImportCommand(args: string[]): Promise<number> {
   }
   const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
   try {
-    const dryRun = parsed.switches.has('dry-run');
+    const dryRun = values['dry-run'] === true;
     const progress = startProgress(dryRun ? 'memeriksa' : 'mengimpor', { unit: 'baris' });
     const report = await app.get(AgreementImporter).run(
       {
         content: readFileSync(file),
         fileName: basename(file),
         dryRun,
-        actor: { userId: `cli:${userInfo().username}`, role: 'admin', region: parsed.options.region ?? '' },
-        ...(parsed.options.region ? { region: parsed.options.region } : {}),
+        actor: { userId: `cli:${userInfo().username}`, role: 'admin', region: values.region ?? '' },
+        ...(values.region ? { region: values.region } : {}),
         onProgress: (done, total) => progress.update(done, total),
       },
       limits,

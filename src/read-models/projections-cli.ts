@@ -1,6 +1,7 @@
 import type { AnyProjection } from '../../projections/projection';
 import { ALL_PROJECTIONS, projectionsNamed } from '../../projections/all-projections';
-import { parseArgs, UsageError } from '../cli-flags';
+import { parseArgs } from 'node:util';
+import { UsageError } from '../cli-usage';
 import { SinergiConfig } from '../config/sinergi.config';
 import { SystemClock } from '../core/clock.port';
 import type { EventStore } from '../core/event-store.port';
@@ -31,9 +32,11 @@ function progressLine(p: RebuildProgress): string {
   }
 }
 
-function batchSizeOf(options: Record<string, string>): number | undefined {
-  if (options['batch-size'] === undefined) return undefined;
-  const size = Number(options['batch-size']);
+const BATCH_SIZE_OPTION = { 'batch-size': { type: 'string' } } as const;
+
+function batchSizeOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const size = Number(value);
   if (!Number.isInteger(size) || size < 1) throw new UsageError('--batch-size must be a whole number of events, at least 1');
   return size;
 }
@@ -60,8 +63,8 @@ async function withStores<T>(run: (events: EventStore, store: ReadModelStore, wh
  * `SINERGI_PROJECTOR=external`), until SIGINT or SIGTERM. Builds first what has no live generation yet.
  */
 export async function runProjectorCommand(args: string[], print: Print = console.log): Promise<number> {
-  const { options } = parseArgs(args);
-  const batchSize = batchSizeOf(options);
+  const { values } = parseArgs({ args, options: BATCH_SIZE_OPTION, strict: true });
+  const batchSize = batchSizeOf(values['batch-size']);
   return withStores(async (events, store, where) => {
     const projector = new Projector(events, store, ALL_PROJECTIONS, {
       live: { batchSize, onError: (error) => print(`a batch failed, retrying: ${String(error)}`) },
@@ -101,10 +104,10 @@ export async function runProjectorCommand(args: string[], print: Print = console
  * into a new generation, while the live one keeps serving; then switches.
  */
 export async function runRebuildCommand(args: string[], print: Print = console.log, out: ProgressOutput = stderrProgressOutput): Promise<number> {
-  const { positionals, options } = parseArgs(args);
+  const { positionals, values } = parseArgs({ args, options: BATCH_SIZE_OPTION, allowPositionals: true, strict: true });
   if (positionals.length > 1) throw new UsageError(`usage: sinergi ${REBUILD_USAGE}`);
   const projections: readonly AnyProjection[] = positionals.length === 1 ? projectionsNamed(positionals) : ALL_PROJECTIONS;
-  const batchSize = batchSizeOf(options);
+  const batchSize = batchSizeOf(values['batch-size']);
   return withStores(async (events, store) => {
     print(`Rebuilding ${projections.map((p) => p.name).join(', ')} from ${count(await events.headPosition())} events`);
     const begin = Date.now();

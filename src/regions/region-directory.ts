@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 
 export type RegionLevel = 'province' | 'regency' | 'city';
 
@@ -52,12 +53,9 @@ export class RegionDirectory {
   }
 }
 
+/** The data rows of one of the package's CSV files (RFC 4180: a quoted name may hold a comma). */
 function rows(file: string): string[][] {
-  return readFileSync(file, 'utf8')
-    .split(/\r?\n/)
-    .slice(1)
-    .filter((line) => line.trim() !== '')
-    .map((line) => line.split(',').map((cell) => cell.trim().replace(/^"|"$/g, '')));
+  return parse(readFileSync(file, 'utf8'), { from_line: 2, skip_empty_lines: true, trim: true, bom: true });
 }
 
 const KEEP_UPPER = new Set(['DKI', 'DI']);

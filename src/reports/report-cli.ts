@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { INestApplicationContext } from '@nestjs/common';
-import { UsageError, parseArgs, requiredOption } from '../cli-flags';
+import { parseArgs } from 'node:util';
+import { UsageError, requiredOption } from '../cli-usage';
 import { EventStore } from '../core/event-store.port';
 import { ProjectionsStatus } from '../read-models/projections-status';
 import { RegionDirectory } from '../regions/region-directory';
@@ -16,11 +17,15 @@ export const REPORT_USAGE = 'report semester --region CODE --year YYYY --semeste
 export async function runReportCommand(args: readonly string[], openApp: () => Promise<INestApplicationContext>): Promise<number> {
   const [kind, ...rest] = args;
   if (kind !== 'semester') throw new UsageError(`usage: sinergi ${REPORT_USAGE}`);
-  const parsed = parseArgs(rest);
-  const region = requiredOption(parsed, 'region');
-  const year = Number(requiredOption(parsed, 'year'));
-  const semester = Number(requiredOption(parsed, 'semester'));
-  const out = requiredOption(parsed, 'out');
+  const { values } = parseArgs({
+    args: rest,
+    options: { region: { type: 'string' }, year: { type: 'string' }, semester: { type: 'string' }, out: { type: 'string' } },
+    strict: true,
+  });
+  const region = requiredOption(values.region, 'region');
+  const year = Number(requiredOption(values.year, 'year'));
+  const semester = Number(requiredOption(values.semester, 'semester'));
+  const out = requiredOption(values.out, 'out');
   const format = out.slice(out.lastIndexOf('.') + 1) as ReportFormat;
   if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new UsageError('--year must be a year such as 2026');
   if (semester !== 1 && semester !== 2) throw new UsageError('--semester must be 1 or 2');
