@@ -22,9 +22,16 @@ function history(...events: AgreementEvent[]): RecordedEvent[] {
 const signatory = { name: 'Andra Soni', position: 'Gubernur Banten' };
 
 describe('the documents an agreement names', () => {
-  it('are the drafts, addenda, reports and evidence, and the signed copies, visit reports and monev when they carry a SHA-256', () => {
+  it('are the drafts, addenda, reports and evidence, and the offer letter, signed copies, visit reports and monev when they carry a SHA-256', () => {
     const named = documentsNamedIn(
       history(
+        {
+          type: 'AgreementProposed',
+          data: {
+            agreementId: '1', proposer: '36', counterparts: ['17'], title: 'KSB', fields: ['kesehatan'], scope: 'x', kind: 'voluntary',
+            offerLetter: { number: '415.4/1021-Pem/2025', date: '2025-09-01', documentSha256: sha('0') }, termMonths: 60,
+          },
+        },
         { type: 'DraftRevised', data: { version: 1, documentSha256: sha('1'), summary: 'draf', termMonths: 60 } },
         { type: 'AgreementSigned', data: { party: '36', signatory, documentNumber: '1', date: '2025-10-24', place: 'Serang', documentSha256: sha('2') } },
         { type: 'AgreementSigned', data: { party: '17', signatory, documentNumber: '2', date: '2025-10-24', place: 'Serang' } },
@@ -36,12 +43,13 @@ describe('the documents an agreement names', () => {
     );
 
     expect([...named].map(([hash, steps]) => [hash[0], steps.map((s) => `${s.role} ${s.subject} ${s.label} #${s.revision}`)])).toEqual([
-      ['1', ['draft KSB v1 #0', 'follow-up-evidence tl-1 completed #6']],
-      ['2', ['signed-ksb KSB 36 #1']],
-      ['3', ['signed-pks pks-1 17 #3']],
-      ['4', ['visit-report visit-1 2026-02-10 #4']],
-      ['5', ['monev KSB 36 2026-10-01 #5']],
-      ['6', ['follow-up-evidence tl-1 completed #6']],
+      ['0', ['offer-letter KSB 415.4/1021-Pem/2025 #0']],
+      ['1', ['draft KSB v1 #1', 'follow-up-evidence tl-1 completed #7']],
+      ['2', ['signed-ksb KSB 36 #2']],
+      ['3', ['signed-pks pks-1 17 #4']],
+      ['4', ['visit-report visit-1 2026-02-10 #5']],
+      ['5', ['monev KSB 36 2026-10-01 #6']],
+      ['6', ['follow-up-evidence tl-1 completed #7']],
     ]);
   });
 });

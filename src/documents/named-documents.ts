@@ -4,6 +4,7 @@ import type { RecordedAgreementEvent } from '../../projections/agreement-event';
 
 /** Which step named the document, as the agreement page and the audit bundle say it. */
 export type DocumentRole =
+  | 'offer-letter'
   | 'draft'
   | 'semester-report'
   | 'addendum'
@@ -38,6 +39,10 @@ export function documentsNamedBy(event: RecordedAgreementEvent): DocumentNaming[
     occurredAt: event.metadata.occurredAt,
   });
   switch (event.type) {
+    case 'AgreementProposed': {
+      const { documentSha256, number } = event.data.offerLetter;
+      return documentSha256 ? [at(documentSha256, 'offer-letter', 'KSB', number)] : [];
+    }
     case 'DraftRevised':
       return [at(event.data.documentSha256, 'draft', 'KSB', `v${event.data.version}`)];
     case 'SemesterReportSubmitted': {
@@ -61,7 +66,6 @@ export function documentsNamedBy(event: RecordedAgreementEvent): DocumentNaming[
     case 'FollowUpProgressReported':
     case 'FollowUpCompleted':
       return event.data.evidence.map((sha256) => at(sha256, 'follow-up-evidence', event.data.followUpId, event.type === 'FollowUpCompleted' ? 'completed' : `${event.data.percent}%`));
-    case 'AgreementProposed':
     case 'OfferAccepted':
     case 'OfferDeclined':
     case 'NegotiationOpened':

@@ -356,6 +356,19 @@ describe.each(storages)('the documents of the Banten–Bengkulu KSB, kept in $na
     });
   });
 
+  describe('a proposal that names its offer letter', () => {
+    it('lets the offer letter be kept from the first step on', async () => {
+      const letter = pdfFile('Surat penawaran kerja sama Banten–Bengkulu');
+      const offer = { ...bantenOffersBengkulu, offerLetter: { ...bantenOffersBengkulu.offerLetter, documentSha256: sha256Of(letter) } };
+      const proposed = (await banten().post('/agreements', offer).expect(201)).body.agreementId;
+
+      await app.as(bantenCoordinator).put(`/agreements/${proposed}/documents/${sha256Of(letter)}`).set('Content-Type', 'application/octet-stream').send(letter).expect(201);
+
+      const documents = (await banten().get(`/agreements/${proposed}/documents`).expect(200)).body;
+      expect(documents).toMatchObject([{ sha256: sha256Of(letter), state: 'kept', namedBy: [{ role: 'offer-letter', label: bantenOffersBengkulu.offerLetter.number }] }]);
+    });
+  });
+
   describe('a monev that names its report', () => {
     it('lets the report be kept like any other document', async () => {
       const report = pdfFile('Laporan monitoring dan evaluasi 2026');

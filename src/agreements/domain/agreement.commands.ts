@@ -30,7 +30,7 @@ export type ProposeAgreement = Command<
     fields: string[];
     scope: string;
     kind: AgreementKind;
-    offerLetter: { number: string; date: IsoDate };
+    offerLetter: { number: string; date: IsoDate; documentSha256?: string };
     termMonths: number;
   }
 >;

@@ -46,7 +46,7 @@ export type AgreementProposed = Event<
     fields: string[];
     scope: string;
     kind: AgreementKind;
-    offerLetter: { number: string; date: IsoDate };
+    offerLetter: { number: string; date: IsoDate; documentSha256?: string };
     termMonths: number;
   }
 >;

@@ -103,7 +103,7 @@ export interface AgreementState {
   fields: string[];
   scope: string;
   kind: AgreementKind;
-  offerLetter: { number: string; date: IsoDate };
+  offerLetter: { number: string; date: IsoDate; documentSha256?: string };
   termMonths: number;
   accepted: string[];
   declined?: { party: string; reason: string };

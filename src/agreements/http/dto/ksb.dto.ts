@@ -28,6 +28,11 @@ export class OfferLetterDto {
   /** Date of the offer letter. */
   @IsIsoDate()
   date!: string;
+
+  /** SHA-256 of the offer letter, when there is one: Sinergi then keeps its file. */
+  @IsOptional()
+  @IsSha256()
+  documentSha256?: string;
 }
 
 export class ProposeAgreementDto extends CommandDto {

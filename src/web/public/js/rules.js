@@ -41,6 +41,7 @@ export function proposeAction(me) {
       field('kind', 'select', { options: [{ value: 'voluntary', label: 'kind.voluntary' }, { value: 'mandatory', label: 'kind.mandatory' }] }),
       field('offerLetter.number', 'text'),
       field('offerLetter.date', 'date', { today: true }),
+      optional('offerLetter.documentSha256', 'file'),
       field('termMonths', 'number', { value: 60, min: 1 }),
     ],
   };
