@@ -19,7 +19,12 @@ import { fireInstant } from '../src/reminders/reminder-plan';
 import { ReminderPolicies } from '../src/reminders/reminder-policies';
 import { ADD_BULK_CONCURRENCY, ADD_BULK_SIZE, REMINDER_QUEUE, ReminderScheduler } from '../src/reminders/reminder-scheduler';
 import { ReminderWorker } from '../src/reminders/reminder-worker';
-import { RemindersStore } from '../src/reminders/reminders.store';
+import { ContactDirectory } from '../src/regions/contact-directory';
+import { Registry } from '../src/registry/registry';
+import { SecretBox } from '../src/registry/secret-box';
+import { CommandProcessor } from '../src/core/command-processor';
+import type { Actor } from '../src/core/event';
+import { randomBytes } from 'node:crypto';
 import { PrivateRedis } from '../test/support/private-redis';
 import { type BenchOptions, type BenchResult, fixed, percentile, progress, runBenchmark } from './support';
 
@@ -208,17 +213,28 @@ async function rawLateness(redis: PrivateRedis, prefix: string, waves: number): 
   return lateness;
 }
 
+const BENCH_OPERATOR: Actor = { userId: 'bench', role: 'admin', region: 'deployment' };
+
+/** Contacts and policies as the server keeps them: events, folded by a registry. */
+async function registryOn(events: SqliteEventStore) {
+  const secrets = SecretBox.fromKey(randomBytes(32));
+  const registry = new Registry(secrets);
+  await registry.start(events);
+  const processor = new CommandProcessor(events);
+  return { registry, processor, contacts: new ContactDirectory(processor, registry, secrets) };
+}
+
 async function ourLateness(redis: PrivateRedis, prefix: string, options: BenchOptions, waves: number): Promise<number[]> {
-  const store = RemindersStore.open(join(options.dataDir, 'lateness-reminders.sqlite'));
-  store.saveContact({ contactId: 'biro-17', region: '17', role: 'coordinator', name: 'Biro Pemerintahan Bengkulu', webhookUrl: 'http://127.0.0.1:9/wa', dailyDigest: false });
-  const policies = new ReminderPolicies(store);
   const events = SqliteEventStore.open(join(options.dataDir, 'lateness-events.sqlite'));
+  const { registry, processor, contacts } = await registryOn(events);
+  await contacts.save('17', 'biro-17', { role: 'coordinator', name: 'Biro Pemerintahan Bengkulu', webhookUrl: 'http://127.0.0.1:9/wa', dailyDigest: false }, BENCH_OPERATOR, new Date());
+  const policies = new ReminderPolicies(registry, processor);
   const schedule = new InMemorySchedule();
   const clock = new OffsetClock();
   const fireAt = new Map<string, number>();
   const probe = new LatenessProbe(clock, (id) => fireAt.get(id) ?? Number.NaN);
   const noCommands = { execute: () => Promise.reject(new Error('this benchmark records no expiry')) };
-  const dispatcher = new ReminderDispatcher(schedule, policies, store, events, [probe], noCommands, clock, 'https://sinergi.test');
+  const dispatcher = new ReminderDispatcher(schedule, policies, contacts, events, [probe], noCommands, clock, 'https://sinergi.test');
   const scheduler = new ReminderScheduler({ redisUrl: redis.url, prefix, pollMs: 100, attempts: 3, backoffMs: 100 }, schedule, policies, clock);
   const worker = new ReminderWorker({ redisUrl: redis.url, prefix, concurrency: 10, lockMs: 30_000 }, dispatcher, () => scheduler.reconcileNow());
   scheduler.start();
@@ -239,8 +255,8 @@ async function ourLateness(redis: PrivateRedis, prefix: string, options: BenchOp
   await worker.stop();
   await scheduler.queue.obliterate({ force: true });
   await scheduler.stop();
+  await registry.close();
   await events.close();
-  store.close();
   return probe.latenessMs;
 }
 
@@ -250,8 +266,9 @@ async function run(options: BenchOptions): Promise<BenchResult> {
   const waves = options.large ? 100 : 40;
   const redis = await PrivateRedis.start();
   try {
-    const store = RemindersStore.open(join(options.dataDir, 'reminders.sqlite'));
-    const policies = new ReminderPolicies(store);
+    const events = SqliteEventStore.open(join(options.dataDir, 'policy-events.sqlite'));
+    const { registry, processor } = await registryOn(events);
+    const policies = new ReminderPolicies(registry, processor);
     const schedule = new InMemorySchedule();
     schedule.replace(Array.from({ length: agreements }, (_, n) => schedulingAgreement(n)));
 
@@ -266,7 +283,8 @@ async function run(options: BenchOptions): Promise<BenchResult> {
       ours = { ms: ours.ms + mine.ms / rounds, jobs: mine.jobs };
       rawMs += raw / rounds;
     }
-    store.close();
+    await registry.close();
+    await events.close();
     // A true median: with an even number of rounds, the mean of the middle two (not the higher one).
     const sorted = ratios.sort((a, b) => a - b);
     const middle = Math.floor(sorted.length / 2);

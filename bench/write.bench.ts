@@ -12,7 +12,7 @@ import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
-import { BuiltInUsers } from '../src/access/built-in-users';
+import { Users } from '../src/access/users';
 import { AppModule } from '../src/app.module';
 import { SinergiConfig } from '../src/config/sinergi.config';
 import { EventStore } from '../src/core/event-store.port';
@@ -20,7 +20,6 @@ import { configureApp } from '../src/http/configure-app';
 import { validationPipe } from '../src/http/validation';
 import { SqliteEventStore, type SqliteEventStoreStats } from '../src/infrastructure/sqlite/sqlite.event-store';
 import { ReadModelsConfig } from '../src/read-models/read-models.config';
-import { RegionDirectory } from '../src/regions/region-directory';
 import { banten, Commands, monevData } from './agreement-commands';
 import type { HttpClientKind, HttpLoad, HttpLoadResult } from './http-load.worker';
 import {
@@ -254,10 +253,9 @@ async function writeBenchmark(options: BenchOptions): Promise<BenchResult> {
   configureBareApp(bare);
   const bareUrl = await listen(bare);
   // The HTTP clients act as Banten's coordinator, with a built-in API token.
-  const regions = app.get(RegionDirectory);
-  const { token } = app
-    .get(BuiltInUsers)
-    .add({ userId: banten.userId, name: 'Koordinator Banten (bench)', role: 'coordinator', region: banten.region }, (code) => regions.find(code) !== undefined);
+  const { token } = await app
+    .get(Users)
+    .add({ userId: banten.userId, name: 'Koordinator Banten (bench)', role: 'coordinator', region: banten.region }, { userId: 'bench', role: 'admin', region: 'deployment' }, new Date());
   const httpHeaders = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
   const projector = app.get(ReadModelsConfig, { strict: false }).projector;
   const clients = new HttpClients();

@@ -13,6 +13,7 @@ import { ImportsModule } from './imports/imports.module';
 import { OpenDataModule } from './open-data/open-data.module';
 import { ReadModelsModule } from './read-models/read-models.module';
 import { RegionSettingsModule } from './region-settings/region-settings.module';
+import { RegistryModule } from './registry/registry.module';
 import { RemindersModule } from './reminders/reminders.module';
 import { ReportsModule } from './reports/reports.module';
 import { WebModule } from './web/web.module';
@@ -21,6 +22,7 @@ import { WebModule } from './web/web.module';
   imports: [
     CqrsModule.forRoot(),
     EventStoreModule,
+    RegistryModule,
     AccessModule,
     AgreementsModule,
     DocumentsModule,

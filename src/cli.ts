@@ -14,6 +14,7 @@ import { startServer } from './main';
 import { startProgress } from './progress';
 import { MIGRATE_USAGE, runMigrateCommand } from './migration/migrate-command';
 import { REPORT_USAGE, runReportCommand } from './reports/report-cli';
+import { TAKEOVER_USAGE, runTakeoverCommand } from './registry/registry-cli';
 import { PROJECTOR_USAGE, REBUILD_USAGE, runProjectorCommand, runRebuildCommand } from './read-models/projections-cli';
 
 interface CliCommand {
@@ -109,6 +110,12 @@ const commands: Record<string, CliCommand> = {
     summary: `the files of the documents the steps name:\n${indented(DOCUMENTS_USAGE)}  (read back, hashed again: missing or altered ones; exit 1 then)`,
     run: async (args) => {
       process.exitCode = await runDocumentsCommand(args);
+    },
+  },
+  takeover: {
+    summary: `${TAKEOVER_USAGE}: move access.sqlite and reminders.sqlite into the event store, check nothing was lost (the server does it on start)`,
+    run: async () => {
+      process.exitCode = await runTakeoverCommand();
     },
   },
   audit: {

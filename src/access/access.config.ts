@@ -62,7 +62,17 @@ export class AccessConfig {
     readonly trustProxy: TrustedProxies = false,
     /** Writes (POST, PUT, PATCH, DELETE) one user may make within a minute before being answered 429. */
     readonly writesPerMinute = 600,
+    /**
+     * The regions whose built-in users this deployment admits (a code admits its kabupaten/kota too); every region
+     * when empty. A province's own deployment names itself, so nobody creates a built-in user of another region there.
+     */
+    readonly builtInUserRegions: readonly string[] = [],
   ) {}
+
+  /** Whether a built-in user of this region may exist here (see {@link builtInUserRegions}). */
+  admitsBuiltInUserOf(region: string): boolean {
+    return this.builtInUserRegions.length === 0 || this.builtInUserRegions.some((code) => region === code || region.startsWith(`${code}.`));
+  }
 
   static fromEnv(env: NodeJS.ProcessEnv = process.env): AccessConfig {
     const failures = Number(env.SINERGI_AUTH_FAILURES_PER_MINUTE ?? 10);
@@ -77,7 +87,11 @@ export class AccessConfig {
     if (!Number.isInteger(writes) || writes < 1) {
       throw new Error(`SINERGI_WRITES_PER_MINUTE must be a whole number of at least 1, got "${env.SINERGI_WRITES_PER_MINUTE}"`);
     }
-    return new AccessConfig(oidcFromEnv(env), failures, corsOrigins, trustedProxiesFromEnv(env.SINERGI_TRUST_PROXY), writes);
+    const builtInUserRegions = (env.SINERGI_BUILT_IN_USER_REGIONS ?? '')
+      .split(',')
+      .map((code) => code.trim())
+      .filter(Boolean);
+    return new AccessConfig(oidcFromEnv(env), failures, corsOrigins, trustedProxiesFromEnv(env.SINERGI_TRUST_PROXY), writes, builtInUserRegions);
   }
 }
 

@@ -1,7 +1,5 @@
-import { join } from 'node:path';
-import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { SinergiConfig } from '../config/sinergi.config';
 import { Clock } from '../core/clock.port';
 import { RegionDirectory } from '../regions/region-directory';
 import { AccessConfig } from './access.config';
@@ -9,21 +7,26 @@ import { ApiTokenAuthenticator } from './api-token.authenticator';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { AuthGuard } from './auth.guard';
 import { Authenticator, AuthenticatorChain } from './authenticator';
-import { BuiltInUsers } from './built-in-users';
 import { OidcAuthenticator } from './oidc.authenticator';
 import { SingleSignOn } from './single-sign-on';
 import { SsoController } from './sso.controller';
 import { UsersController } from './users.controller';
+import { Users } from './users';
 import { WriteLimiter } from './write-limiter';
-
-export const accessFileOf = (config: SinergiConfig): string => join(config.dataDir, 'access.sqlite');
+import { CommandProcessor } from '../core/command-processor';
+import { Registry } from '../registry/registry';
 
 /** Authentication (built-in API tokens, then single sign-on), the web app's sign-in by redirect, the global guard, and user management. */
 @Module({
   controllers: [UsersController, SsoController],
   providers: [
     { provide: AccessConfig, useFactory: () => AccessConfig.fromEnv() },
-    { provide: BuiltInUsers, useFactory: (config: SinergiConfig) => BuiltInUsers.open(accessFileOf(config)), inject: [SinergiConfig] },
+    {
+      provide: Users,
+      useFactory: (processor: CommandProcessor, registry: Registry, access: AccessConfig, regions: RegionDirectory) =>
+        new Users(processor, registry, access, (code) => regions.find(code) !== undefined),
+      inject: [CommandProcessor, Registry, AccessConfig, RegionDirectory],
+    },
     {
       // Null when single sign-on is not configured.
       provide: OidcAuthenticator,
@@ -33,8 +36,8 @@ export const accessFileOf = (config: SinergiConfig): string => join(config.dataD
     },
     {
       provide: Authenticator,
-      useFactory: (users: BuiltInUsers, oidc: OidcAuthenticator | null) => new AuthenticatorChain([new ApiTokenAuthenticator(users), ...(oidc ? [oidc] : [])]),
-      inject: [BuiltInUsers, OidcAuthenticator],
+      useFactory: (users: Users, oidc: OidcAuthenticator | null) => new AuthenticatorChain([new ApiTokenAuthenticator(users), ...(oidc ? [oidc] : [])]),
+      inject: [Users, OidcAuthenticator],
     },
     {
       provide: SingleSignOn,
@@ -53,12 +56,6 @@ export const accessFileOf = (config: SinergiConfig): string => join(config.dataD
     },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [AccessConfig, BuiltInUsers],
+  exports: [AccessConfig, Users],
 })
-export class AccessModule implements OnApplicationShutdown {
-  constructor(@Inject(BuiltInUsers) private readonly users: BuiltInUsers) {}
-
-  onApplicationShutdown(): void {
-    this.users.close();
-  }
-}
+export class AccessModule {}

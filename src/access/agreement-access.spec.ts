@@ -4,7 +4,7 @@ import type { AgreementEvent } from '../agreements/domain/agreement.events';
 import { activeKsb, agreementImported, banten, bengkulu, expire, expirePks, importAgreement, importPks, jabar, recordMonev, sukamara, terminate } from '../../test/support/agreement-fixtures';
 import { ReadOnlyRole, RoleNotAllowed, OperatorSeesNoAgreements, RegionNotAParty } from './access.errors';
 import { authorizeCommand, authorizeRead, canSeeAgreementOf } from './agreement-access';
-import type { Principal } from './principal';
+import { actorOf, type Principal } from './principal';
 
 const stateOf = (events: AgreementEvent[]) => events.reduce(evolveAgreement, initialAgreementState);
 const engine: Actor = { userId: 'sinergi', role: 'system', region: banten };
@@ -51,7 +51,7 @@ describe('reading an agreement between Banten and Bengkulu', () => {
   });
 
   it('never lets an auditor write, even of a party', () => {
-    expect(() => authorizeCommand(reader('auditor', banten, true), recordMonev(), stateOf(activeKsb))).toThrow(ReadOnlyRole);
+    expect(() => authorizeCommand(actorOf(reader('auditor', banten, true)), recordMonev(), stateOf(activeKsb))).toThrow(ReadOnlyRole);
   });
 });
 

@@ -1,16 +1,16 @@
 import { Authenticator, TokenRejected } from './authenticator';
-import { API_TOKEN_PREFIX, type BuiltInUsers } from './built-in-users';
 import type { Principal } from './principal';
+import { API_TOKEN_PREFIX, type Users } from './users';
 
-/** The built-in users' opaque API tokens, looked up by their SHA-256. */
+/** The built-in users' opaque API tokens, looked up by their SHA-256 in the registry folded from the log. */
 export class ApiTokenAuthenticator extends Authenticator {
-  constructor(private readonly users: BuiltInUsers) {
+  constructor(private readonly users: Users) {
     super();
   }
 
   async authenticate(token: string): Promise<Principal | undefined> {
     if (!token.startsWith(API_TOKEN_PREFIX)) return undefined;
-    const principal = this.users.principalFor(token);
+    const principal = await this.users.principalFor(token);
     if (!principal) throw new TokenRejected('the API token is unknown or revoked');
     return principal;
   }

@@ -22,11 +22,17 @@ export interface Principal {
   via: 'api-token' | 'oidc';
 }
 
-/** The actor an event records: only who acted, never how they signed in. */
+/**
+ * The actor an event records: who acted, and whether that id is a single sign-on subject (built-in ids and
+ * subjects are two namespaces: the same string names two different people).
+ */
 export function actorOf(principal: Principal): Actor {
   const { userId, role, region, opd } = principal;
-  return { userId, role, region, ...(opd ? { opd } : {}) };
+  return { userId, role, region, ...(opd ? { opd } : {}), ...(principal.via === 'oidc' ? { via: 'sso' as const } : {}) };
 }
+
+/** One string per person across both namespaces: what per-user keys (idempotency keys) are scoped by. */
+export const actorKey = (actor: Actor): string => (actor.via === 'sso' ? `sso:${actor.userId}` : actor.userId);
 
 /** Why a principal cannot be formed from what a user record or a token says; undefined when it can. */
 export function principalProblem(fields: { role: unknown; region?: string; opd?: string; national: boolean }): string | undefined {

@@ -1,10 +1,12 @@
-import { SinergiConfig } from '../config/sinergi.config';
-import { RegionDirectory } from '../regions/region-directory';
 import { parseArgs } from 'node:util';
+import { RegionDirectory } from '../regions/region-directory';
 import { UsageError, requiredOption } from '../cli-usage';
-import { accessFileOf } from './access.module';
-import { type BuiltInUser, BuiltInUsers } from './built-in-users';
+import { SystemClock } from '../core/clock.port';
+import { openCliRegistry, shellOperator } from '../registry/registry-cli';
+import type { BuiltInUser } from '../registry/registry';
+import { AccessConfig } from './access.config';
 import { type UserRole, USER_ROLES, isUserRole } from './principal';
+import { Users } from './users';
 
 export const USER_USAGE = [
   'user add --name NAME --role ROLE --region CODE [--opd OPD] [--national] [--id ID]',
@@ -12,33 +14,36 @@ export const USER_USAGE = [
   'user revoke ID',
 ];
 
-/** `sinergi user ...`: the built-in users of a single-site deployment, in SINERGI_DATA_DIR/access.sqlite. */
+/** `sinergi user ...`: the built-in users, recorded in the event store as events of their own streams. */
 export async function runUserCommand(args: readonly string[], print: (line: string) => void = console.log): Promise<number> {
   const [action, ...rest] = args;
-  const users = BuiltInUsers.open(accessFileOf(SinergiConfig.fromEnv()));
+  const cli = await openCliRegistry(print);
+  const regions = RegionDirectory.load();
+  const users = new Users(cli.processor, cli.registry, AccessConfig.fromEnv(), (code) => regions.find(code) !== undefined);
+  const now = new SystemClock().now();
   try {
     switch (action) {
       case 'add':
-        return add(users, rest, print);
+        return await add(users, rest, print, now);
       case 'list':
         printUsers(users.list(), print);
         return 0;
       case 'revoke': {
         const [userId] = rest;
         if (!userId) throw new UsageError('say which user: sinergi user revoke ID');
-        const user = users.revoke(userId);
-        print(`Revoked ${user.userId} (${user.name}) at ${user.revokedAt}: the token no longer works.`);
+        const user = await users.revoke(userId, shellOperator(), now);
+        print(`Revoked ${user.userId} (${user.name}) at ${user.revokedAt}: the token no longer works, on any node.`);
         return 0;
       }
       default:
         throw new UsageError(`usage:\n  ${USER_USAGE.map((line) => `sinergi ${line}`).join('\n  ')}`);
     }
   } finally {
-    users.close();
+    await cli.close();
   }
 }
 
-async function add(users: BuiltInUsers, args: readonly string[], print: (line: string) => void): Promise<number> {
+async function add(users: Users, args: readonly string[], print: (line: string) => void, now: Date): Promise<number> {
   const { values } = parseArgs({
     args: [...args],
     options: { name: { type: 'string' }, role: { type: 'string' }, region: { type: 'string' }, opd: { type: 'string' }, id: { type: 'string' }, national: { type: 'boolean' } },
@@ -46,8 +51,7 @@ async function add(users: BuiltInUsers, args: readonly string[], print: (line: s
   });
   const role = requiredOption(values.role, 'role');
   if (!isUserRole(role)) throw new UsageError(`--role must be one of ${USER_ROLES.join(', ')}`);
-  const regions = RegionDirectory.load();
-  const { user, token } = users.add(
+  const { user, token } = await users.add(
     {
       userId: values.id,
       name: requiredOption(values.name, 'name'),
@@ -56,11 +60,12 @@ async function add(users: BuiltInUsers, args: readonly string[], print: (line: s
       opd: values.opd,
       national: values.national === true,
     },
-    (code) => regions.find(code) !== undefined,
+    shellOperator(),
+    now,
   );
   print(`Added ${describe(user)}.`);
   print('');
-  print(`API token (shown this once; only its SHA-256 is kept): ${token}`);
+  print(`API token (shown this once; only its SHA-256 is recorded): ${token}`);
   print('Send it as the header  Authorization: Bearer <token>');
   return 0;
 }
@@ -77,7 +82,7 @@ function printUsers(users: BuiltInUser[], print: (line: string) => void): void {
     return;
   }
   for (const user of users) {
-    const status = user.revokedAt ? `revoked ${user.revokedAt}` : `active since ${user.createdAt}`;
+    const status = user.revokedAt ? `revoked ${user.revokedAt} by ${user.revokedBy?.userId}` : `active since ${user.createdAt}, added by ${user.createdBy.userId}`;
     print(`${describe(user)}  [${status}]`);
   }
 }

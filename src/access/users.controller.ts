@@ -1,13 +1,17 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { Clock } from '../core/clock.port';
 import { AllowedRoles, CurrentPrincipal } from '../http/request-actor';
-import { RegionDirectory } from '../regions/region-directory';
-import { type BuiltInUser, BuiltInUsers } from './built-in-users';
-import { type Principal, USER_ROLES, type UserRole } from './principal';
+import type { BuiltInUser } from '../registry/registry';
+import { actorOf, type Principal, USER_ROLES, type UserRole } from './principal';
+import { Users } from './users';
 
 export class NewUserDto {
-  /** Chosen id (an e-mail address, an NIP); generated when left out. */
+  /**
+   * Chosen id (an e-mail address, an NIP); generated when left out. A built-in id never names a person of the
+   * single sign-on, even when the strings are equal: the events of each record which kind of id acted.
+   */
   @IsOptional()
   @IsString()
   @Length(1, 200)
@@ -48,8 +52,8 @@ export interface NewUserResponse {
 @Controller()
 export class UsersController {
   constructor(
-    private readonly users: BuiltInUsers,
-    private readonly regions: RegionDirectory,
+    private readonly users: Users,
+    private readonly clock: Clock,
   ) {}
 
   /** The user the bearer token speaks for, with role, region, OPD and scope. */
@@ -64,18 +68,18 @@ export class UsersController {
     return this.users.list();
   }
 
-  /** A new user with an API token; the token is in this answer and nowhere else. */
+  /** A new user with an API token; the token is in this answer and nowhere else. The admin is recorded as its creator. */
   @Post('users')
   @AllowedRoles('admin')
-  add(@Body() body: NewUserDto): NewUserResponse {
-    return this.users.add(body, (code) => this.regions.find(code) !== undefined);
+  add(@CurrentPrincipal() principal: Principal, @Body() body: NewUserDto): Promise<NewUserResponse> {
+    return this.users.add(body, actorOf(principal), this.clock.now());
   }
 
-  /** The user's token stops working at once. */
+  /** The user's token stops working at once, on every node. */
   @Post('users/:userId/revocation')
   @HttpCode(200)
   @AllowedRoles('admin')
-  revoke(@Param('userId') userId: string): BuiltInUser {
-    return this.users.revoke(userId);
+  revoke(@CurrentPrincipal() principal: Principal, @Param('userId') userId: string): Promise<BuiltInUser> {
+    return this.users.revoke(userId, actorOf(principal), this.clock.now());
   }
 }

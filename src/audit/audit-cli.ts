@@ -236,13 +236,13 @@ function historyLine(entry: AuditEntry): string {
   return `#${entry.revision} ${entry.type} [${entry.subject}]  occurred ${entry.occurredAt}  recorded ${entry.recordedAt}  by ${who}${reason}`;
 }
 
-/** `sent D-7 follow-up-due due 2026-06-30 to dinkes (Dinas Kesehatan) by email dinkes@... claimed ... settled ...` */
+/** `sent D-7 follow-up-due due 2026-06-30 to dinkes of 17 (contact version 12) by email claimed ... settled ...` */
 function reminderLine({ identity, outcome, attempts, claimedAt, settledAt, error }: DeliveryRecord): string {
-  const { step, kind, dueOn, contactId, contactName, channel, address, digestId } = identity;
+  const { step, kind, dueOn, contactId, contactRegion, contactVersion, channel, digestId } = identity;
   const settled = settledAt ? `  settled ${settledAt}` : '';
   const why = error ? `  error: ${error}` : '';
   const digest = digestId ? `  in ${digestId}` : '';
-  return `${outcome} ${step} ${kind} due ${dueOn} to ${contactId} (${contactName}) by ${channel} ${address}  attempts ${attempts}  claimed ${claimedAt}${settled}${digest}${why}`;
+  return `${outcome} ${step} ${kind} due ${dueOn} to ${contactId} of ${contactRegion} (contact version ${contactVersion}) by ${channel}  attempts ${attempts}  claimed ${claimedAt}${settled}${digest}${why}`;
 }
 
 function pointInTimeOf({ date, revision, basis }: AuditOptions): PointInTime {

@@ -5,13 +5,14 @@ import { Clock } from '../core/clock.port';
 import { EventStore } from '../core/event-store.port';
 import { DocumentsModule } from '../documents/documents.module';
 import { ReadModelsModule } from '../read-models/read-models.module';
+import { AdministrationTrailController } from './administration-trail';
 import { AuditController } from './audit.controller';
 import { auditQueryHandlers } from './audit.queries';
 import { CheckpointKey, checkpointKeySettingsFromEnv, checkpointSecondsFromEnv, LogCheckpoints } from './log-checkpoints';
 
 @Module({
   imports: [CqrsModule, ReadModelsModule, DocumentsModule],
-  controllers: [AuditController],
+  controllers: [AuditController, AdministrationTrailController],
   providers: [
     ...auditQueryHandlers,
     {

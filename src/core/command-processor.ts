@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Decider } from './decider';
 import { newEventId } from './event-id';
 import { DomainError, LifecycleError } from './domain-error';
@@ -16,6 +17,12 @@ export interface CommandContext {
   idempotencyKey?: string;
   /** What the idempotency key was given for (see EventMetadata); a key given again for another request is refused. */
   requestSha256?: string;
+}
+
+/** The context of a command that comes with no request of its own (a service call, the CLI, a takeover). */
+export function commandContextOf(actor: Actor, at: Date, reason?: string): CommandContext {
+  const commandId = randomUUID();
+  return { actor, occurredAt: at.toISOString(), correlationId: commandId, causationId: commandId, ...(reason ? { reason } : {}) };
 }
 
 export interface CommandResult {

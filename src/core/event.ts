@@ -6,6 +6,11 @@ export interface Actor {
   role: Role;
   region: string;
   opd?: string;
+  /**
+   * `sso`: `userId` is a subject of the deployment's single sign-on. Absent: a built-in user of Sinergi (or the
+   * engine). The two kinds of id live apart, so a built-in user can never pass for a person of the identity provider.
+   */
+  via?: 'sso';
 }
 
 export interface EventMetadata {

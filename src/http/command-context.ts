@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { actorOf } from '../access/principal';
+import { actorKey, actorOf } from '../access/principal';
 import type { CommandContext } from '../core/command-processor';
 import { Clock } from '../core/clock.port';
 import { canonicalJson } from '../core/hash-chain';
@@ -31,7 +31,7 @@ export class CommandContextFactory {
     const commandId = randomUUID();
     const key = request.header('idempotency-key')?.trim();
     // Keys are the user's own: another user's key replays nothing of theirs (a replay skips the access rules).
-    const idempotencyKey = key ? `${encodeURIComponent(actor.userId)}/${key}` : undefined;
+    const idempotencyKey = key ? `${encodeURIComponent(actorKey(actor))}/${key}` : undefined;
     return {
       actor,
       occurredAt,

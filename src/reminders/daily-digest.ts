@@ -8,7 +8,8 @@ import { type DigestItem, digestMessage } from './reminder-message';
 import { isSuperseded, jobIdOf, planReminders } from './reminder-plan';
 import type { ReminderPolicies } from './reminder-policies';
 import { type DeliveryRecord, deliveriesOf, reminderStreamId } from './reminder.events';
-import type { Contact, RemindersStore } from './reminders.store';
+import type { ContactDirectory } from '../regions/contact-directory';
+import type { Contact } from '../regions/contacts';
 
 /** What a digest job carries: whose digest, and which day's. */
 export interface DigestJobData {
@@ -30,7 +31,7 @@ export type DigestResult =
   | { outcome: 'no-contact' }
   | { outcome: 'digest'; due: number; sent: number; skipped: number; unconfirmed: number };
 
-/** Whether a recipient of a deadline is this contact, by the same rule as {@link RemindersStore.contactsFor}. */
+/** Whether a recipient of a deadline is this contact, by the same rule as {@link ContactDirectory.contactsFor}. */
 function standsFor(contact: Contact, recipient: Recipient): boolean {
   return (
     recipient.region === contact.region &&
@@ -50,7 +51,7 @@ export class DailyDigest {
   constructor(
     private readonly source: DeadlineSchedule,
     private readonly policies: ReminderPolicies,
-    private readonly contacts: RemindersStore,
+    private readonly contacts: ContactDirectory,
     private readonly events: EventStore,
     private readonly channels: readonly ReminderChannel[],
     private readonly clock: Clock,
@@ -60,7 +61,7 @@ export class DailyDigest {
   ) {}
 
   async send(job: DigestJobData, attempt: { number: number; last: boolean }): Promise<DigestResult> {
-    const contact = this.contacts.contact(job.contactId);
+    const contact = this.contacts.byId(job.contactId);
     if (!contact) return { outcome: 'no-contact' };
     const due = await this.dueFor(contact);
     const recorded = new Map<string, Map<string, DeliveryRecord>>();
@@ -72,13 +73,12 @@ export class DailyDigest {
     let skipped = 0;
     let unconfirmed = 0;
     for (const channel of this.channels) {
-      const address = channel.addressOf(contact);
-      if (!address) continue;
+      if (!channel.addressOf(contact)) continue;
       const digestId = digestDeliveryIdOf(contact.contactId, job.day, channel.name);
       const claimed: { item: DigestItem; deliveryId: string; attempt: number; streamId: string }[] = [];
       for (const item of due) {
         const { reminder } = item;
-        const target = { reminder, contact, channel: channel.name, address, digestId };
+        const target = { reminder, contact, channel: channel.name, digestId };
         const claim = await claimDelivery(this.events, this.clock, target, recorded.get(reminder.agreementId));
         if (claim === 'done') {
           skipped++;
@@ -118,7 +118,7 @@ export class DailyDigest {
         for (const { deliveryId, attempt: deliveryAttempt, streamId } of claimed) {
           await this.record(
             streamId,
-            { type: 'ReminderSent', data: { deliveryId, attempt: deliveryAttempt, channel: channel.name, address, messageId, digestId } },
+            { type: 'ReminderSent', data: { deliveryId, attempt: deliveryAttempt, channel: channel.name, messageId, digestId } },
             `sent|${deliveryId}|${deliveryAttempt}`,
           );
         }
@@ -128,7 +128,7 @@ export class DailyDigest {
         for (const { deliveryId, attempt: deliveryAttempt, streamId } of claimed) {
           await this.record(
             streamId,
-            { type: 'ReminderDeliveryFailed', data: { deliveryId, attempt: deliveryAttempt, channel: channel.name, address, error: reason, givenUp: attempt.last } },
+            { type: 'ReminderDeliveryFailed', data: { deliveryId, attempt: deliveryAttempt, channel: channel.name, error: reason, givenUp: attempt.last } },
             `failed|${deliveryId}|${deliveryAttempt}`,
           );
         }

@@ -11,7 +11,8 @@ export interface WatchedDelivery {
   deliveryId: string;
   agreementId: string;
   channel: string;
-  address: string;
+  /** Who, by reference (the address stays in the region's contacts stream). */
+  contactId: string;
   at: string;
   error?: string;
 }
@@ -70,17 +71,18 @@ export class DeliveryWatch {
   private apply(agreementId: string, event: ReminderEvent, at: string): void {
     switch (event.type) {
       case 'ReminderClaimed': {
-        const { deliveryId, channel, address } = event.data;
-        this.claimed.set(deliveryId, { deliveryId, agreementId, channel, address, at });
+        const { deliveryId, channel, contactId } = event.data;
+        this.claimed.set(deliveryId, { deliveryId, agreementId, channel, contactId, at });
         break;
       }
       case 'ReminderSent':
         this.claimed.delete(event.data.deliveryId);
         break;
       case 'ReminderDeliveryFailed': {
-        const { deliveryId, channel, address, error, givenUp } = event.data;
+        const { deliveryId, channel, error, givenUp } = event.data;
+        const contactId = this.claimed.get(deliveryId)?.contactId ?? '';
         this.claimed.delete(deliveryId);
-        if (givenUp) this.givenUp.set(deliveryId, { deliveryId, agreementId, channel, address, at, error });
+        if (givenUp) this.givenUp.set(deliveryId, { deliveryId, agreementId, channel, contactId, at, error });
         break;
       }
       default:

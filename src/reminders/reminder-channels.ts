@@ -4,7 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import nodemailer from 'nodemailer';
 import type { Clock } from '../core/clock.port';
 import { type OutboundTargets, TargetRefused } from '../outbound/outbound-targets';
-import type { Contact } from './reminders.store';
+import type { Contact } from '../regions/contacts';
 import type { ReminderChannelName } from './reminder.events';
 import type { ReminderMessage } from './reminder-message';
 
@@ -103,6 +103,8 @@ export class WebhookChannel extends ReminderChannel {
   }
 
   async deliver({ deliveryId, contact, message, payload }: Delivery): Promise<string> {
+    // Never unsigned when the receiver expects a signature: a node without the deployment's key holds the webhook back.
+    if (contact.hasWebhookSecret && !contact.webhookSecret) throw new Error('the webhook secret cannot be opened on this node: give it the deployment key (SINERGI_SECRETS_KEY)');
     const body = JSON.stringify({ id: deliveryId, subject: message.subject, text: message.text, link: message.link, ...payload });
     const timestamp = Math.floor(this.clock.now().getTime() / 1000);
     const status = await this.post(contact.webhookUrl ?? '', body, {

@@ -20,7 +20,8 @@ import {
   type ReminderEvent,
   reminderStreamId,
 } from './reminder.events';
-import type { Contact, RemindersStore } from './reminders.store';
+import type { ContactDirectory } from '../regions/contact-directory';
+import type { Contact } from '../regions/contacts';
 
 /** What a reminder job carries: enough to find its reminder again in the schedule, nothing to trust blindly. */
 export interface ReminderJobData {
@@ -68,7 +69,7 @@ export class ReminderDispatcher {
   constructor(
     private readonly source: DeadlineSchedule,
     private readonly policies: ReminderPolicies,
-    private readonly contacts: RemindersStore,
+    private readonly contacts: ContactDirectory,
     private readonly events: EventStore,
     private readonly channels: readonly ReminderChannel[],
     private readonly commands: Pick<CommandBus, 'execute'>,
@@ -116,9 +117,8 @@ export class ReminderDispatcher {
           continue;
         }
         for (const channel of this.channels) {
-          const address = channel.addressOf(contact);
-          if (!address) continue;
-          const claim = await claimDelivery(this.events, this.clock, { reminder, contact, channel: channel.name, address }, recorded);
+          if (!channel.addressOf(contact)) continue;
+          const claim = await claimDelivery(this.events, this.clock, { reminder, contact, channel: channel.name }, recorded);
           if (claim === 'done') {
             skipped++;
             continue;
@@ -137,13 +137,13 @@ export class ReminderDispatcher {
               message,
               payload: { agreementId: reminder.agreementId, deadlineId: reminder.deadlineId, kind: reminder.kind, dueOn: reminder.dueOn, step: reminder.step, escalation: reminder.escalation },
             });
-            await this.record(streamId, { type: 'ReminderSent', data: { deliveryId, attempt: deliveryAttempt, channel: channel.name, address, messageId } }, `sent|${deliveryId}|${deliveryAttempt}`);
+            await this.record(streamId, { type: 'ReminderSent', data: { deliveryId, attempt: deliveryAttempt, channel: channel.name, messageId } }, `sent|${deliveryId}|${deliveryAttempt}`);
             sent++;
           } catch (error) {
             const reason = error instanceof Error ? error.message : String(error);
             await this.record(
               streamId,
-              { type: 'ReminderDeliveryFailed', data: { deliveryId, attempt: deliveryAttempt, channel: channel.name, address, error: reason, givenUp: attempt.last } },
+              { type: 'ReminderDeliveryFailed', data: { deliveryId, attempt: deliveryAttempt, channel: channel.name, error: reason, givenUp: attempt.last } },
               `failed|${deliveryId}|${deliveryAttempt}`,
             );
             failures.push(`${deliveryId}: ${reason}`);
@@ -174,10 +174,10 @@ export const deliveryIdOf = (reminder: PlannedReminder, contact: Contact, channe
 export async function claimDelivery(
   events: EventStore,
   clock: Clock,
-  target: { reminder: PlannedReminder; contact: Contact; channel: ReminderChannelName; address: string; digestId?: string },
+  target: { reminder: PlannedReminder; contact: Contact; channel: ReminderChannelName; digestId?: string },
   recorded: ReadonlyMap<string, DeliveryRecord> | undefined,
 ): Promise<{ deliveryId: string; attempt: number; streamId: string } | 'done' | 'unconfirmed'> {
-  const { reminder, contact, channel, address, digestId } = target;
+  const { reminder, contact, channel, digestId } = target;
   const deliveryId = deliveryIdOf(reminder, contact, channel);
   const before = recorded?.get(deliveryId);
   if (before?.outcome === 'sent' || before?.outcome === 'given-up') return 'done';
@@ -192,9 +192,9 @@ export async function claimDelivery(
     step: reminder.step,
     escalation: reminder.escalation,
     contactId: contact.contactId,
-    contactName: contact.name,
+    contactRegion: contact.region,
+    contactVersion: contact.version,
     channel,
-    address,
     ...(digestId ? { digestId } : {}),
   };
   const streamId = reminderStreamId(reminder.agreementId);

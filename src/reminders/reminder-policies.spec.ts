@@ -2,17 +2,21 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_REMINDER_POLICY } from '../agreements/domain/policy';
-import { InvalidPolicyOverride, ReminderPolicies } from './reminder-policies';
-import { RemindersStore } from './reminders.store';
+import { SqliteEventStore } from '../infrastructure/sqlite/sqlite.event-store';
+import { coordinatorOf, registryNode, type RegistryNode } from '../../test/support/registry-node';
+import { InvalidPolicyOverride, type PolicyOverride, ReminderPolicies } from './reminder-policies';
 
 describe('the reminder policy of a region', () => {
   let dir: string;
-  let store: RemindersStore;
+  let file: string;
+  let store: SqliteEventStore;
+  let node: RegistryNode;
   let policies: ReminderPolicies;
+  const at = new Date('2026-01-05T03:00:00.000Z');
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sinergi-policy-'));
-    const file = join(dir, 'policy.json');
+    file = join(dir, 'policy.json');
     writeFileSync(
       file,
       JSON.stringify({
@@ -21,12 +25,14 @@ describe('the reminder policy of a region', () => {
         },
       }),
     );
-    store = RemindersStore.open(join(dir, 'reminders.sqlite'));
-    policies = new ReminderPolicies(store, file);
+    store = SqliteEventStore.open(join(dir, 'events.sqlite'));
+    node = await registryNode(store);
+    policies = new ReminderPolicies(node.registry, node.processor, file);
   });
 
-  afterEach(() => {
-    store.close();
+  afterEach(async () => {
+    await node.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -46,9 +52,9 @@ describe('the reminder policy of a region', () => {
     expect(bengkulu.agreement.offerAnswerDays.value).toBe(45);
   });
 
-  it('takes the API over the config file, keeps what the API leaves alone, and gets a new version', () => {
+  it('takes the API over the config file, keeps what the API leaves alone, and gets a new version', async () => {
     const before = policies.of('17').version;
-    const after = policies.override('17', { rules: { 'follow-up-due': { remindOnDueDay: false } } }, 'biro-17', '2026-01-05T03:00:00.000Z');
+    const after = await policies.override('17', { rules: { 'follow-up-due': { remindOnDueDay: false } } }, coordinatorOf('17'), at);
     expect(after.overriddenBy).toEqual(['config-file', 'api']);
     expect(after.reminders.rules['follow-up-due']).toMatchObject({ remindDaysBefore: [14, 7, 1], remindOnDueDay: false });
     expect(after.reminders.sendAtHour).toBe(7);
@@ -56,15 +62,40 @@ describe('the reminder policy of a region', () => {
     expect(policies.changes).toBe(1);
   });
 
-  it('keeps API overrides across restarts', () => {
-    policies.override('36', { catchUpDays: 3 }, 'biro-36', '2026-01-05T03:00:00.000Z');
-    expect(new ReminderPolicies(store).of('36').reminders.catchUpDays).toBe(3);
+  it('is an event of the region, with who changed it and when', async () => {
+    await policies.override('36', { catchUpDays: 3 }, coordinatorOf('36'), at);
+    const [changed] = await store.readStream('region-policy-36');
+    expect(changed).toMatchObject({ type: 'ReminderPolicyChanged', data: { region: '36', override: { catchUpDays: 3 } } });
+    expect(changed.metadata).toMatchObject({ actor: coordinatorOf('36'), occurredAt: at.toISOString() });
   });
 
-  it('refuses an override it cannot apply', () => {
-    expect(() => policies.override('36', { sendAtHour: 24 }, 'biro-36', 'now')).toThrow(InvalidPolicyOverride);
-    expect(() => policies.override('36', { rules: { 'follow-up-due': { escalation: { afterDays: 7, everyDays: 7, times: 100 } } } }, 'biro-36', 'now')).toThrow(
-      InvalidPolicyOverride,
-    );
+  it('is the same on a node that folds the log afresh (a restart, or another node)', async () => {
+    await policies.override('36', { catchUpDays: 3 }, coordinatorOf('36'), at);
+    const other = await registryNode(store);
+    try {
+      expect(new ReminderPolicies(other.registry, other.processor).of('36').reminders.catchUpDays).toBe(3);
+    } finally {
+      await other.close();
+    }
+  });
+
+  describe('an override that would break the engine or flood the queue', () => {
+    const refused: [string, unknown, string][] = [
+      ['a rule set to null', { rules: { monev: null } }, 'rules.monev'],
+      ['an unknown deadline kind', { rules: { 'tea-break': { remindOnDueDay: true } } }, 'rules.tea-break'],
+      ['a field that would stop the expiry being recorded', { rules: { 'ksb-end': { recordExpiryOnDueDay: false } } }, 'rules.ksb-end.recordExpiryOnDueDay'],
+      ['escalations every 0 days', { rules: { 'follow-up-due': { escalation: { afterDays: 7, everyDays: 0, times: 8 } } } }, 'rules.follow-up-due.escalation.everyDays'],
+      ['too many escalations', { rules: { 'follow-up-due': { escalation: { afterDays: 7, everyDays: 7, times: 100 } } } }, 'rules.follow-up-due.escalation.times'],
+      ['too many reminders before the day', { rules: { monev: { remindDaysBefore: Array.from({ length: 11 }, (_, i) => i + 1) } } }, 'rules.monev.remindDaysBefore'],
+      ['an hour that does not exist', { sendAtHour: 24 }, 'sendAtHour'],
+      ['a duration beyond its bounds', { durations: { ksbMaxTermMonths: 600 } }, 'durations.ksbMaxTermMonths'],
+      ['an unknown top-level field', { stopEverything: true }, 'stopEverything'],
+    ];
+    it.each(refused)('refuses %s, naming the field, and records nothing', async (_what, override, field) => {
+      const attempt = policies.override('36', override as PolicyOverride, coordinatorOf('36'), at);
+      await expect(attempt).rejects.toThrow(InvalidPolicyOverride);
+      await expect(attempt).rejects.toMatchObject({ field });
+      expect(await store.headPosition()).toBe(0);
+    });
   });
 });

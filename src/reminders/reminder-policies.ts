@@ -1,27 +1,22 @@
 import { readFileSync } from 'node:fs';
+import { plainToInstance } from 'class-transformer';
+import { type ValidationError, validateSync } from 'class-validator';
+import { type CommandProcessor, commandContextOf } from '../core/command-processor';
 import { InvalidInput } from '../core/domain-error';
+import type { Actor } from '../core/event';
 import {
   type AgreementPolicy,
   DEFAULT_POLICY,
-  POLICY_DURATIONS,
-  type PolicyDuration,
   DEFAULT_REMINDER_POLICY,
+  POLICY_DURATIONS,
   type ReminderDeadlineKind,
   type ReminderPolicy,
-  type ReminderRule,
 } from '../agreements/domain/policy';
-import type { RemindersStore } from './reminders.store';
+import { PolicyOverrideDto } from '../regions/policy-override.dto';
+import { type PolicyOverride, regionPolicyDecider, regionPolicyStreamId } from '../regions/region-policy';
+import type { Registry } from '../registry/registry';
 
-/** What a region may change: the reminder rules, the hour they go out, and every duration of the lifecycle. */
-export interface PolicyOverride {
-  /** In the region's own time zone. */
-  sendAtHour?: number;
-  /** The name `sendAtHour` had while every region was on Jakarta time: overrides saved then still count. */
-  sendAtHourWib?: number;
-  catchUpDays?: number;
-  rules?: Partial<Record<ReminderDeadlineKind, Partial<Omit<ReminderRule, 'basis' | 'note'>> & { note?: string }>>;
-  durations?: Partial<Record<PolicyDuration, number>>;
-}
+export type { PolicyOverride } from '../regions/region-policy';
 
 /** A region's policy: the defaults, then the config file's entry, then what the region set through the API. */
 export interface EffectivePolicy {
@@ -40,42 +35,41 @@ const KINDS = Object.keys(DEFAULT_REMINDER_POLICY.rules) as ReminderDeadlineKind
 /**
  * The reminder policy of each region. Every entry of DOMAIN.md's table is a default with its basis (law or
  * practice); a region overrides entries in the config file (`SINERGI_POLICY_FILE`: `{ "regions": { "36": {...} } }`)
- * or through the API, and the scheduler reschedules whatever the change affects.
+ * or through the API, which records the change in the region's stream (`region-policy-<region>`): every node reads
+ * it from the registry, and the scheduler reschedules whatever the change affects.
  */
 export class ReminderPolicies {
   private readonly fromFile: Map<string, PolicyOverride>;
-  private readonly fromApi = new Map<string, PolicyOverride>();
-  private readonly cache = new Map<string, EffectivePolicy>();
-  private revision = 0;
+  private readonly cache = new Map<string, { position: number | undefined; policy: EffectivePolicy }>();
 
   constructor(
-    private readonly store: RemindersStore,
+    private readonly registry: Registry,
+    private readonly processor: CommandProcessor,
     policyFile?: string,
   ) {
     this.fromFile = new Map(policyFile ? Object.entries(readPolicyFile(policyFile)) : []);
-    for (const { region, override } of store.policyOverrides()) this.fromApi.set(region, JSON.parse(override) as PolicyOverride);
   }
 
-  /** Bumped by every override saved through the API: the scheduler replans when it changes. */
+  /** Moves with every override recorded through the API, on any node: the scheduler replans when it changes. */
   get changes(): number {
-    return this.revision;
+    return this.registry.policyChanges;
   }
 
   of(region: string): EffectivePolicy {
-    let policy = this.cache.get(region);
-    if (!policy) {
-      policy = effectivePolicy(region, this.fromFile.get(region), this.fromApi.get(region));
-      this.cache.set(region, policy);
-    }
+    const recorded = this.registry.policyOverride(region);
+    const cached = this.cache.get(region);
+    if (cached && cached.position === recorded?.position) return cached.policy;
+    const policy = effectivePolicy(region, this.fromFile.get(region), recorded?.override);
+    this.cache.set(region, { position: recorded?.position, policy });
     return policy;
   }
 
-  override(region: string, override: PolicyOverride, by: string, at: string): EffectivePolicy {
-    validateOverride(override);
-    this.store.savePolicyOverride(region, JSON.stringify(override), by, at);
-    this.fromApi.set(region, override);
-    this.cache.delete(region);
-    this.revision++;
+  /** Records the region's new override (validated as the API's DTO is); the effective policy follows from it. */
+  async override(region: string, override: PolicyOverride, by: Actor, at: Date): Promise<EffectivePolicy> {
+    validateOverride(override, 'override');
+    const command = { type: 'ChangeReminderPolicy' as const, data: { region, override } };
+    const result = await this.processor.handle(regionPolicyDecider, regionPolicyStreamId(region), command, commandContextOf(by, at));
+    await this.registry.caughtUpTo(result.position);
     return this.of(region);
   }
 }
@@ -109,44 +103,27 @@ function effectivePolicy(region: string, fromFile: PolicyOverride | undefined, f
   return { region, version, reminders, agreement, overriddenBy };
 }
 
-function validateOverride(override: PolicyOverride): void {
-  const days = (value: unknown, field: string) => {
-    if (value !== undefined && (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 3650)) {
-      throw new InvalidPolicyOverride(`${field} must be a whole number of days from 0 to 3650`, field);
-    }
-  };
-  for (const field of ['sendAtHour', 'sendAtHourWib'] as const) {
-    const hour = override[field];
-    if (hour !== undefined && (!Number.isInteger(hour) || hour < 0 || hour > 23)) throw new InvalidPolicyOverride(`${field} must be an hour from 0 to 23`, field);
+/** The same rules as the API's body (`PolicyOverrideDto`), for the config file and any caller: the first broken rule, by field. */
+export function validateOverride(override: unknown, source: string): void {
+  const errors = validateSync(plainToInstance(PolicyOverrideDto, override ?? {}), { whitelist: true, forbidNonWhitelisted: true });
+  const first = firstProblem(errors);
+  if (first) throw new InvalidPolicyOverride(`${source}: ${first.field}: ${first.message}`, first.field);
+}
+
+function firstProblem(errors: readonly ValidationError[], prefix = ''): { field: string; message: string } | undefined {
+  for (const error of errors) {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    const message = Object.values(error.constraints ?? {})[0];
+    if (message) return { field, message };
+    const nested = firstProblem(error.children ?? [], field);
+    if (nested) return nested;
   }
-  days(override.catchUpDays, 'catchUpDays');
-  for (const [name, value] of Object.entries(override.durations ?? {})) {
-    if (!(POLICY_DURATIONS as readonly string[]).includes(name)) throw new InvalidPolicyOverride(`unknown duration ${name}`, `durations.${name}`);
-    const { unit, basis, bounds } = DEFAULT_POLICY[name as PolicyDuration];
-    if (!Number.isInteger(value) || value < bounds.min || value > bounds.max) {
-      const why = basis === 'law' ? 'as far as the law allows' : 'a sane range';
-      throw new InvalidPolicyOverride(`durations.${name} must be a whole number of ${unit} from ${bounds.min} to ${bounds.max} (${why})`, `durations.${name}`);
-    }
-  }
-  for (const [kind, rule] of Object.entries(override.rules ?? {})) {
-    if (!KINDS.includes(kind as ReminderDeadlineKind)) throw new InvalidPolicyOverride(`unknown deadline kind ${kind}`, `rules.${kind}`);
-    if (rule.remindDaysBefore !== undefined) {
-      if (!Array.isArray(rule.remindDaysBefore)) throw new InvalidPolicyOverride('remindDaysBefore must be a list of days', `rules.${kind}.remindDaysBefore`);
-      rule.remindDaysBefore.forEach((d, i) => days(d, `rules.${kind}.remindDaysBefore.${i}`));
-    }
-    if (rule.escalation) {
-      days(rule.escalation.afterDays, `rules.${kind}.escalation.afterDays`);
-      days(rule.escalation.everyDays, `rules.${kind}.escalation.everyDays`);
-      if (!Number.isInteger(rule.escalation.times) || rule.escalation.times < 0 || rule.escalation.times > 52) {
-        throw new InvalidPolicyOverride('escalation.times must be from 0 to 52', `rules.${kind}.escalation.times`);
-      }
-    }
-  }
+  return undefined;
 }
 
 function readPolicyFile(file: string): Record<string, PolicyOverride> {
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as { regions?: Record<string, PolicyOverride> };
-  for (const override of Object.values(parsed.regions ?? {})) validateOverride(override);
+  for (const [region, override] of Object.entries(parsed.regions ?? {})) validateOverride(override, `${file}: regions.${region}`);
   return parsed.regions ?? {};
 }
 

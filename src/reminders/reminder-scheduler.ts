@@ -8,7 +8,7 @@ import type { DeadlineSchedule } from './deadline-source';
 import type { DigestRequests, ReminderJobData } from './reminder-dispatcher';
 import { fireInstant, type PlannedReminder, planReminders } from './reminder-plan';
 import type { ReminderPolicies } from './reminder-policies';
-import type { Contact } from './reminders.store';
+import type { Contact } from '../regions/contacts';
 
 export const REMINDER_QUEUE = 'reminders';
 
@@ -43,6 +43,20 @@ export const ADD_BULK_CONCURRENCY = 4;
 export const ADD_BULK_SIZE = 1_000;
 /** How many ids one pipelined look-up into the delayed set asks about. */
 const LOOKUP_BATCH = 5_000;
+
+/**
+ * The most timers one agreement may hold in the shared Redis (which runs with noeviction: a full Redis stops
+ * reminders for every region). The policy bounds each deadline's reminders; this bounds their sum. Expiries come
+ * first, then the soonest reminders: the later ones are planned by a later reconcile, once the early ones are done.
+ */
+export const MAX_JOBS_PER_AGREEMENT = 2_000;
+
+function withinJobCap(agreementId: string, planned: PlannedReminder[]): PlannedReminder[] {
+  if (planned.length <= MAX_JOBS_PER_AGREEMENT) return planned;
+  logger.warn(`agreement ${agreementId} plans ${planned.length} reminder jobs; only the first ${MAX_JOBS_PER_AGREEMENT} are queued for now`);
+  const firstExpiries = [...planned].sort((a, b) => Number(b.action === 'expire') - Number(a.action === 'expire') || a.fireAt - b.fireAt);
+  return firstExpiries.slice(0, MAX_JOBS_PER_AGREEMENT);
+}
 
 /**
  * Keeps BullMQ's delayed jobs equal to the reminder plan derived from the deadline schedule: adds what is missing,
@@ -184,11 +198,9 @@ export class ReminderScheduler implements DigestRequests {
     const today = this.source.today();
     const desired = new Map<string, Map<string, PlannedReminder>>();
     for (const agreement of agreements) {
-      const jobs = new Map<string, PlannedReminder>();
-      for (const deadline of agreement.deadlines) {
-        for (const reminder of planReminders(deadline, (region) => this.policies.of(region).reminders, today)) jobs.set(reminder.jobId, reminder);
-      }
-      desired.set(agreement.agreementId, jobs);
+      const planned: PlannedReminder[] = [];
+      for (const deadline of agreement.deadlines) planned.push(...planReminders(deadline, (region) => this.policies.of(region).reminders, today));
+      desired.set(agreement.agreementId, new Map(withinJobCap(agreement.agreementId, planned).map((reminder) => [reminder.jobId, reminder])));
     }
     return desired;
   }

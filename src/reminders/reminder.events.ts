@@ -15,10 +15,15 @@ export interface DeliveryIdentity {
   dueOn: string;
   step: string;
   escalation: boolean;
+  /**
+   * Who was reminded, by reference: the contact, its region, and the position of the `ContactSaved` that gave the
+   * address used (in `contacts-<region>`). The address and name stay in the region's own stream, out of the
+   * agreement's record that every party reads and the hash chain keeps forever.
+   */
   contactId: string;
-  contactName: string;
+  contactRegion: string;
+  contactVersion: number;
   channel: ReminderChannelName;
-  address: string;
   /** The daily digest that carried this reminder (`digest|<contactId>|<day>|<channel>`); absent when it went out alone. */
   digestId?: string;
 }
@@ -27,11 +32,11 @@ export interface DeliveryIdentity {
 export type ReminderClaimed = { type: 'ReminderClaimed'; data: DeliveryIdentity & { attempt: number } };
 export type ReminderSent = {
   type: 'ReminderSent';
-  data: { deliveryId: string; attempt: number; channel: ReminderChannelName; address: string; messageId: string; digestId?: string };
+  data: { deliveryId: string; attempt: number; channel: ReminderChannelName; messageId: string; digestId?: string };
 };
 export type ReminderDeliveryFailed = {
   type: 'ReminderDeliveryFailed';
-  data: { deliveryId: string; attempt: number; channel: ReminderChannelName; address: string; error: string; givenUp: boolean };
+  data: { deliveryId: string; attempt: number; channel: ReminderChannelName; error: string; givenUp: boolean };
 };
 export type ReminderEvent = ReminderClaimed | ReminderSent | ReminderDeliveryFailed;
 

@@ -11,10 +11,13 @@ import { CurrentPrincipal } from '../http/request-actor';
 import { RegionCodePipe, readScope } from '../read-models/http/read-models.controller';
 import { documentsOfRegion } from '../read-models/queries/agreement-views';
 import { ReadModelReader } from '../read-models/read-model.reader';
-import type { EffectivePolicy, PolicyOverride } from './reminder-policies';
+import { actorOf } from '../access/principal';
+import { ContactDirectory } from '../regions/contact-directory';
+import { CONTACT_ROLES, type Contact, type ContactRole } from '../regions/contacts';
+import { PolicyOverrideDto } from '../regions/policy-override.dto';
+import type { EffectivePolicy } from './reminder-policies';
 import { deliveriesOf, type DeliveryRecord, reminderStreamId } from './reminder.events';
 import { checkContactAddresses } from './contact-addresses';
-import { CONTACT_ROLES, type Contact, type ContactRole } from './reminders.store';
 import { RemindersRuntime } from './reminders.runtime';
 
 export class ContactDto {
@@ -80,7 +83,8 @@ function requireManager(principal: Principal, region: string): void {
   throw new ForbiddenException(`only an admin or a coordinator of region ${region} manages its reminders`);
 }
 
-const shown = ({ webhookSecret, ...contact }: Contact) => ({ ...contact, hasWebhookSecret: Boolean(webhookSecret) });
+/** A contact as the API shows it: whether it has a webhook secret, never the secret. */
+const shown = ({ webhookSecret: _secret, ...contact }: Contact): Omit<Contact, 'webhookSecret'> => contact;
 
 /** The OPD and coordinator directory, the regions' reminder policies, and the reminders an agreement was sent. */
 @ApiTags('reminders')
@@ -88,44 +92,54 @@ const shown = ({ webhookSecret, ...contact }: Contact) => ({ ...contact, hasWebh
 export class RemindersController {
   constructor(
     private readonly runtime: RemindersRuntime,
+    private readonly contactDirectory: ContactDirectory,
     private readonly events: EventStore,
     private readonly clock: Clock,
     private readonly queries: QueryBus,
     private readonly reader: ReadModelReader,
   ) {}
 
+  /** The region's contacts: those of that region only. */
   @Get('regions/:region/contacts')
-  contacts(@CurrentPrincipal() principal: Principal, @Param('region') region: string) {
+  contacts(@CurrentPrincipal() principal: Principal, @Param('region', RegionCodePipe) region: string) {
     requireManager(principal, region);
-    return this.runtime.store.contactsOfRegion(region).map(shown);
+    return this.contactDirectory.ofRegion(region).map(shown);
   }
 
+  /** Creates or replaces a contact of the region; an id that belongs to another region's contact is refused (409). */
   @Put('regions/:region/contacts/:contactId')
-  async saveContact(@CurrentPrincipal() principal: Principal, @Param('region') region: string, @Param('contactId') contactId: string, @Body() body: ContactDto) {
+  async saveContact(
+    @CurrentPrincipal() principal: Principal,
+    @Param('region', RegionCodePipe) region: string,
+    @Param('contactId') contactId: string,
+    @Body() body: ContactDto,
+  ) {
     requireManager(principal, region);
     await checkContactAddresses(body, this.runtime.webhookTargets);
-    const contact: Contact = { ...body, contactId, region, dailyDigest: body.dailyDigest ?? false };
-    this.runtime.store.saveContact(contact);
+    const contact = await this.contactDirectory.save(region, contactId, { ...body, dailyDigest: body.dailyDigest ?? false }, actorOf(principal), this.clock.now());
     return shown(contact);
   }
 
+  /** Removes a contact of the region; another region's contact is not found here (404). */
   @Post('regions/:region/contacts/:contactId/removal')
   @HttpCode(204)
-  removeContact(@CurrentPrincipal() principal: Principal, @Param('region') region: string, @Param('contactId') contactId: string): void {
+  async removeContact(@CurrentPrincipal() principal: Principal, @Param('region', RegionCodePipe) region: string, @Param('contactId') contactId: string): Promise<void> {
     requireManager(principal, region);
-    this.runtime.store.removeContact(contactId);
+    await this.contactDirectory.remove(region, contactId, actorOf(principal), this.clock.now());
   }
 
+  /** The region's effective policy: read by its own users, national auditors and the deployment's admins. */
   @Get('regions/:region/reminder-policy')
-  policy(@Param('region') region: string): EffectivePolicy {
+  policy(@CurrentPrincipal() principal: Principal, @Param('region', RegionCodePipe) region: string): EffectivePolicy {
+    if (principal.role !== 'admin') readScope(principal, region);
     return this.runtime.policies.of(region);
   }
 
-  /** Overrides entries of the region's policy; what the change affects is rescheduled on the next reconcile. */
+  /** Replaces the region's override of the policy; what the change affects is rescheduled on the next reconcile. */
   @Put('regions/:region/reminder-policy')
-  override(@CurrentPrincipal() principal: Principal, @Param('region') region: string, @Body() body: PolicyOverride): EffectivePolicy {
+  override(@CurrentPrincipal() principal: Principal, @Param('region', RegionCodePipe) region: string, @Body() body: PolicyOverrideDto): Promise<EffectivePolicy> {
     requireManager(principal, region);
-    return this.runtime.policies.override(region, body, principal.userId, this.clock.now().toISOString());
+    return this.runtime.policies.override(region, body, actorOf(principal), this.clock.now());
   }
 
   /** Every reminder delivery of the agreement: who, which deadline, which channel, when, and its outcome. */

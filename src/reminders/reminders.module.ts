@@ -1,16 +1,17 @@
-import { join } from 'node:path';
 import { Global, Inject, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { SinergiConfig } from '../config/sinergi.config';
 import { Clock } from '../core/clock.port';
+import { CommandProcessor } from '../core/command-processor';
 import { EventStore } from '../core/event-store.port';
+import { ContactDirectory } from '../regions/contact-directory';
+import { Registry } from '../registry/registry';
 import { ReadModelReader } from '../read-models/read-model.reader';
 import { ReadModelsModule } from '../read-models/read-models.module';
 import { RegionPolicies } from '../regions/region-policies.port';
 import { RemindersController } from './reminders.controller';
 import { ReminderPolicies } from './reminder-policies';
 import { RemindersRuntime } from './reminders.runtime';
-import { RemindersStore } from './reminders.store';
 
 /**
  * Reminders derived from the deadline schedule, carried by BullMQ timers, delivered by mail and webhook. Global: the
@@ -21,11 +22,10 @@ import { RemindersStore } from './reminders.store';
   imports: [ReadModelsModule],
   controllers: [RemindersController],
   providers: [
-    { provide: RemindersStore, useFactory: (config: SinergiConfig) => RemindersStore.open(join(config.dataDir, 'reminders.sqlite')), inject: [SinergiConfig] },
     {
       provide: ReminderPolicies,
-      useFactory: (store: RemindersStore, config: SinergiConfig) => new ReminderPolicies(store, config.reminders.policyFile),
-      inject: [RemindersStore, SinergiConfig],
+      useFactory: (registry: Registry, processor: CommandProcessor, config: SinergiConfig) => new ReminderPolicies(registry, processor, config.reminders.policyFile),
+      inject: [Registry, CommandProcessor, SinergiConfig],
     },
     {
       provide: RegionPolicies,
@@ -36,15 +36,15 @@ import { RemindersStore } from './reminders.store';
       provide: RemindersRuntime,
       useFactory: (
         config: SinergiConfig,
-        store: RemindersStore,
         policies: ReminderPolicies,
         regionPolicies: RegionPolicies,
+        contacts: ContactDirectory,
         reader: ReadModelReader,
         events: EventStore,
         commands: CommandBus,
         clock: Clock,
-      ) => new RemindersRuntime(config, store, policies, regionPolicies, reader, events, commands, clock),
-      inject: [SinergiConfig, RemindersStore, ReminderPolicies, RegionPolicies, ReadModelReader, EventStore, CommandBus, Clock],
+      ) => new RemindersRuntime(config, policies, regionPolicies, contacts, reader, events, commands, clock),
+      inject: [SinergiConfig, ReminderPolicies, RegionPolicies, ContactDirectory, ReadModelReader, EventStore, CommandBus, Clock],
     },
   ],
   exports: [RemindersRuntime, RegionPolicies],

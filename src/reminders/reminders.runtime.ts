@@ -6,6 +6,7 @@ import type { EventStore } from '../core/event-store.port';
 import type { ReadModelReader } from '../read-models/read-model.reader';
 import { OutboundTargets } from '../outbound/outbound-targets';
 import type { RegionPolicies } from '../regions/region-policies.port';
+import type { ContactDirectory } from '../regions/contact-directory';
 import { DailyDigest } from './daily-digest';
 import { DeadlineSource } from './deadline-source';
 import { DeliveryWatch } from './delivery-watch';
@@ -15,7 +16,6 @@ import { ReminderDispatcher } from './reminder-dispatcher';
 import type { ReminderPolicies } from './reminder-policies';
 import { ReminderScheduler } from './reminder-scheduler';
 import { ReminderWorker } from './reminder-worker';
-import type { RemindersStore } from './reminders.store';
 
 const logger = new Logger('Reminders');
 
@@ -35,8 +35,9 @@ export interface ReminderGauges {
 }
 
 /**
- * The reminder pipeline of this process: directory and policies always (they are managed through the API even
- * when nothing is sent; the module provides them), and the scheduler, worker and channels when Redis is configured.
+ * The reminder pipeline of this process: contacts and policies always (they are managed through the API even
+ * when nothing is sent; both are events, read from the registry), and the scheduler, worker and channels when
+ * Redis is configured.
  */
 export class RemindersRuntime {
   readonly source: DeadlineSource;
@@ -52,9 +53,9 @@ export class RemindersRuntime {
 
   constructor(
     private readonly config: SinergiConfig,
-    readonly store: RemindersStore,
     readonly policies: ReminderPolicies,
     regionPolicies: RegionPolicies,
+    readonly contacts: ContactDirectory,
     reader: ReadModelReader,
     events: EventStore,
     commands: CommandBus,
@@ -72,8 +73,8 @@ export class RemindersRuntime {
     const scheduler = new ReminderScheduler({ ...redis, pollMs: settings.pollMs, attempts: settings.attempts, backoffMs: settings.backoffMs }, this.source, this.policies, clock);
     this.scheduler = scheduler;
     // A reminder for a contact who wants one message a day asks the scheduler for that day's digest.
-    this.dispatcher = new ReminderDispatcher(this.source, this.policies, this.store, events, this.channels, commands, clock, settings.publicUrl, scheduler);
-    const digest = new DailyDigest(this.source, this.policies, this.store, events, this.channels, clock, settings.publicUrl, this.dispatcher.inFlight);
+    this.dispatcher = new ReminderDispatcher(this.source, this.policies, contacts, events, this.channels, commands, clock, settings.publicUrl, scheduler);
+    const digest = new DailyDigest(this.source, this.policies, contacts, events, this.channels, clock, settings.publicUrl, this.dispatcher.inFlight);
     this.worker = new ReminderWorker(
       { ...redis, concurrency: settings.concurrency, lockMs: settings.lockMs ?? 30_000 },
       this.dispatcher,
@@ -105,7 +106,6 @@ export class RemindersRuntime {
     await this.worker?.stop();
     await this.scheduler?.stop();
     for (const channel of this.channels) channel.close();
-    this.store.close();
   }
 
   async gauges(): Promise<ReminderGauges> {

@@ -87,7 +87,19 @@ describe('a request with a single sign-on token', () => {
   it('records the actor from the verified claims', async () => {
     const { body } = await app.withToken(await tokenFor(published)).post('/agreements', bantenOffersBengkulu).expect(201);
     const events = (await app.withToken(await tokenFor(published)).get(`/agreements/${body.agreementId}/events`).expect(200)).body;
-    expect(events[0].metadata.actor).toEqual({ userId: 'siti.rahma', role: 'coordinator', region: BANTEN });
+    expect(events[0].metadata.actor).toEqual({ userId: 'siti.rahma', role: 'coordinator', region: BANTEN, via: 'sso' });
+  });
+
+  it('keeps a built-in user of the same id apart from the SSO subject: the events say which acted, and their keys do not mix', async () => {
+    const namesake = { userId: 'siti.rahma', role: 'coordinator' as const, region: BANTEN };
+    const key = 'penawaran-bengkulu-1';
+    const bySso = await app.withToken(await tokenFor(published)).post('/agreements', bantenOffersBengkulu).set('Idempotency-Key', key).expect(201);
+    const byBuiltIn = await app.as(namesake).post('/agreements', bantenOffersBengkulu).set('Idempotency-Key', key).expect(201);
+    expect(byBuiltIn.body).toMatchObject({ replayed: false });
+    expect(byBuiltIn.body.agreementId).not.toBe(bySso.body.agreementId);
+    const actorOfFirstEvent = async (agreementId: string) => (await app.as(namesake).get(`/agreements/${agreementId}/events`).expect(200)).body[0].metadata.actor;
+    expect(await actorOfFirstEvent(bySso.body.agreementId)).toEqual({ ...namesake, via: 'sso' });
+    expect(await actorOfFirstEvent(byBuiltIn.body.agreementId)).toEqual(namesake);
   });
 
   it('maps an OPD and a national scope from their claims', async () => {

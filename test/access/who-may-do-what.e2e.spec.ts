@@ -1,5 +1,5 @@
 import type { Actor } from '../../src/core/event';
-import { BuiltInUsers } from '../../src/access/built-in-users';
+import { Users } from '../../src/access/users';
 import { TestApp, type TestUser } from '../support/test-app';
 import {
   BANTEN,
@@ -111,6 +111,10 @@ describe('who may do what with the Banten–Bengkulu KSB', () => {
 
   beforeAll(async () => {
     app = await TestApp.start({ now: '2025-10-24T03:00:00.000Z' });
+    // Adding a user is an event: every user exists before the counts that show a refusal wrote nothing.
+    for (const user of [bantenCoordinator, bengkuluCoordinator, bengkuluDinkes, jabarCoordinator, bantenDinkes, bengkuluBappeda, bantenInspektorat, jabarInspektorat, bpkAuditor, operator]) {
+      await app.tokenOf(user);
+    }
     id = await activeAgreement(app);
     const a = `/agreements/${id}`;
     await app.as(bantenCoordinator).post(`${a}/pks`, writeEndpoints(a)[14].body).expect(201);
@@ -180,7 +184,7 @@ describe('who may do what with the Banten–Bengkulu KSB', () => {
 
   describe('the routes of the deployment', () => {
     it('lets only admins manage users, and adds nobody when refused', async () => {
-      const users = app.get(BuiltInUsers);
+      const users = app.get(Users);
       const before = users.list().length;
       for (const who of [bantenCoordinator, bpkAuditor, bengkuluDinkes]) {
         for (const request of [

@@ -98,12 +98,14 @@ describe('the audit trail of an agreement, through the API', () => {
 
   it('verifies the whole log, and checks a seal written down before against the same position', async () => {
     const first = (await auditor().get('/audit/verify').expect(200)).body;
-    expect(first).toMatchObject({ intact: true, eventsChecked: 5, position: 5 });
+    // The agreement's 5 steps and the users who made them (each user's UserAdded is an event too).
+    const head = await app.eventCount();
+    expect(first).toMatchObject({ intact: true, eventsChecked: head, position: head });
 
     await app.as(bantenCoordinator).post('/agreements', bantenOffersBengkulu).expect(201);
-    const later = (await auditor().get(`/audit/verify?at=5&seal=${first.seal}`).expect(200)).body;
-    expect(later).toMatchObject({ intact: true, position: 5, sealCheck: { expected: first.seal, matches: true } });
-    const wrong = (await auditor().get(`/audit/verify?at=5&seal=${'0'.repeat(64)}`).expect(200)).body;
+    const later = (await auditor().get(`/audit/verify?at=${head}&seal=${first.seal}`).expect(200)).body;
+    expect(later).toMatchObject({ intact: true, position: head, sealCheck: { expected: first.seal, matches: true } });
+    const wrong = (await auditor().get(`/audit/verify?at=${head}&seal=${'0'.repeat(64)}`).expect(200)).body;
     expect(wrong.sealCheck.matches).toBe(false);
   });
 
@@ -122,7 +124,7 @@ describe('the audit trail of an agreement, through the API', () => {
     it('is CSV on request, one row per step of every agreement', async () => {
       const response = await auditor().get(`/audit/regions/${BANTEN}/export?format=csv`).expect(200);
       expect(response.text.split('\r\n')[0]).toMatch(/^# Sinergi portfolio of region 36 at .+: \d+ agreements/);
-      expect(response.text).toContain(`${id},5,4,KSB,AgreementWithdrawn,`);
+      expect(response.text).toMatch(new RegExp(`${id},\\d+,4,KSB,AgreementWithdrawn,`));
     });
 
     it("is refused to users of another region, with the rule", async () => {

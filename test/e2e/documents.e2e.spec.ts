@@ -432,11 +432,12 @@ function amendmentOf(documentSha256: string) {
   };
 }
 
-function sendChunked(app: TestApp, as: Actor, path: string, bytes: Buffer): Promise<{ status: number }> {
+async function sendChunked(app: TestApp, as: Actor, path: string, bytes: Buffer): Promise<{ status: number }> {
+  const token = await app.tokenOf(as);
   return new Promise((resolve, reject) => {
     const request = httpRequest(`${app.url}${path}`, {
       method: 'PUT',
-      headers: { Authorization: `Bearer ${app.tokenOf(as)}`, 'Content-Type': 'application/octet-stream', 'Transfer-Encoding': 'chunked' },
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream', 'Transfer-Encoding': 'chunked' },
     });
     request.on('response', (response) => {
       response.resume();
@@ -449,11 +450,12 @@ function sendChunked(app: TestApp, as: Actor, path: string, bytes: Buffer): Prom
 }
 
 /** Sends half the file, then drops the connection, as a laptop that loses its network would. */
-function breakOffUpload(app: TestApp, as: Actor, path: string, bytes: Buffer): Promise<void> {
+async function breakOffUpload(app: TestApp, as: Actor, path: string, bytes: Buffer): Promise<void> {
+  const token = await app.tokenOf(as);
   return new Promise((resolve) => {
     const request = httpRequest(`${app.url}${path}`, {
       method: 'PUT',
-      headers: { Authorization: `Bearer ${app.tokenOf(as)}`, 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.length) },
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.length) },
     });
     request.on('error', () => undefined);
     request.write(bytes.subarray(0, bytes.length / 2), () => {

@@ -60,7 +60,7 @@ const spbePks: Record<string, string> = {
 describe('importing the agreements an office already has', () => {
   let app: TestApp;
   const upload = (user: Actor, content: Buffer, fileName: string, query = '') =>
-    request(app.url).post(`/imports${query}`).set('Authorization', `Bearer ${app.tokenOf(user)}`).attach('file', content, fileName);
+    app.signed(user, request(app.url).post(`/imports${query}`)).attach('file', content, fileName);
   const caughtUp = async () => app.get(ProjectionsStatus).caughtUp(await app.eventCount());
 
   beforeAll(async () => {

@@ -12,7 +12,7 @@ describe('saving a contact of the reminder directory', () => {
   afterAll(() => app.close());
 
   const save = (contactId: string, contact: object) =>
-    request(app.url).put(`/regions/${BENGKULU}/contacts/${contactId}`).set('Authorization', `Bearer ${app.tokenOf(bengkuluCoordinator)}`).send(contact);
+    app.signed(bengkuluCoordinator, request(app.url).put(`/regions/${BENGKULU}/contacts/${contactId}`)).send(contact);
   const directory = async () => (await app.as(bengkuluCoordinator).get(`/regions/${BENGKULU}/contacts`).expect(200)).body;
 
   it.each([

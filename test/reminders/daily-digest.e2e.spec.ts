@@ -52,7 +52,7 @@ describeNeeding('redis')('the daily digest', () => {
       ['sekretariat-dinkes', { name: 'Sekretariat Dinas Kesehatan', role: 'opd', opd: DINKES, email: staffMail }],
     ];
     for (const [id, contact] of contacts) {
-      await request(app.url).put(`/regions/${BENGKULU}/contacts/${id}`).set('Authorization', `Bearer ${app.tokenOf(bengkuluCoordinator)}`).send(contact).expect(200);
+      await request(app.url).put(`/regions/${BENGKULU}/contacts/${id}`).set('Authorization', `Bearer ${await app.tokenOf(bengkuluCoordinator)}`).send(contact).expect(200);
     }
     agreementId = await activeAgreement(app);
     app.clock.set('2026-01-05T03:00:00.000Z');

@@ -55,7 +55,7 @@ describeNeeding('redis')('reminders of a follow-up', () => {
     ];
     for (const [id, contact] of contacts) {
       const { default: request } = await import('supertest');
-      await request(app.url).put(`/regions/${BENGKULU}/contacts/${id}`).set('Authorization', `Bearer ${app.tokenOf(bengkuluCoordinator)}`).send(contact).expect(200);
+      await request(app.url).put(`/regions/${BENGKULU}/contacts/${id}`).set('Authorization', `Bearer ${await app.tokenOf(bengkuluCoordinator)}`).send(contact).expect(200);
     }
     agreementId = await activeAgreement(app);
     app.clock.set('2026-01-05T03:00:00.000Z');

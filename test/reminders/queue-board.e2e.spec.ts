@@ -60,7 +60,7 @@ describe('the queue board at /admin/queues', () => {
     itNeeding('chromium')('renders in a browser for an admin, with nothing refused by the content security policy', async () => {
       const browser = await launchChromium();
       try {
-        const context = await browser.newContext({ extraHTTPHeaders: { Authorization: `Bearer ${app.tokenOf(operator)}` } });
+        const context = await browser.newContext({ extraHTTPHeaders: { Authorization: `Bearer ${await app.tokenOf(operator)}` } });
         const page = await context.newPage();
         const refused: string[] = [];
         page.on('console', (message) => {

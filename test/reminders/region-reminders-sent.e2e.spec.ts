@@ -20,7 +20,7 @@ interface SentReminders {
   since: string;
   until: string;
   sent: number;
-  deliveries: { agreementId: string; outcome: string; settledAt: string; identity: { kind: string; channel: string; address: string; step: string } }[];
+  deliveries: { agreementId: string; outcome: string; settledAt: string; identity: { kind: string; channel: string; contactId: string; step: string } }[];
 }
 
 /**
@@ -53,7 +53,7 @@ describeNeeding('redis')('the reminders a region sent this week', () => {
       ['dinkes-wa', { name: 'Grup WA Dinkes Bengkulu', role: 'opd', opd: DINKES, webhookUrl: deadWebhook }],
     ];
     for (const [id, contact] of contacts) {
-      await request(app.url).put(`/regions/${BENGKULU}/contacts/${id}`).set('Authorization', `Bearer ${app.tokenOf(bengkuluCoordinator)}`).send(contact).expect(200);
+      await request(app.url).put(`/regions/${BENGKULU}/contacts/${id}`).set('Authorization', `Bearer ${await app.tokenOf(bengkuluCoordinator)}`).send(contact).expect(200);
     }
     agreementId = await activeAgreement(app);
     app.clock.set('2026-01-05T03:00:00.000Z');
@@ -86,7 +86,7 @@ describeNeeding('redis')('the reminders a region sent this week', () => {
           agreementId,
           outcome: 'sent',
           settledAt: '2026-06-23T02:00:00.000Z',
-          identity: expect.objectContaining({ kind: 'follow-up-due', step: 'D-7', channel: 'email', address: opdMail }),
+          identity: expect.objectContaining({ kind: 'follow-up-due', step: 'D-7', channel: 'email', contactId: 'dinkes' }),
         }),
       ],
     });

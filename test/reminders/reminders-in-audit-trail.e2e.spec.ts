@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import request from 'supertest';
 import { runAuditCommand } from '../../src/audit/audit-cli';
 import type { Actor } from '../../src/core/event';
+import { EventStore } from '../../src/core/event-store.port';
 import type { ReminderScheduler } from '../../src/reminders/reminder-scheduler';
 import { RemindersRuntime } from '../../src/reminders/reminders.runtime';
 import { BENGKULU, activeAgreement, bengkuluCoordinator } from '../e2e/http-fixtures';
@@ -42,7 +43,7 @@ describeNeeding('redis')('reminders in the audit trail of an agreement', () => {
     };
     await request(app.url)
       .put(`/regions/${BENGKULU}/contacts/dinkes`)
-      .set('Authorization', `Bearer ${app.tokenOf(bengkuluCoordinator)}`)
+      .set('Authorization', `Bearer ${await app.tokenOf(bengkuluCoordinator)}`)
       .send({ name: 'Dinas Kesehatan Provinsi Bengkulu', role: 'opd', opd: DINKES, email: opdMail })
       .expect(200);
     agreementId = await activeAgreement(app);
@@ -73,7 +74,7 @@ describeNeeding('redis')('reminders in the audit trail of an agreement', () => {
       expect.objectContaining({
         outcome: 'sent',
         attempts: 1,
-        identity: expect.objectContaining({ contactId: 'dinkes', contactName: 'Dinas Kesehatan Provinsi Bengkulu', kind: 'follow-up-due', dueOn: '2026-06-30', step: 'D-7', channel: 'email', address: opdMail }),
+        identity: expect.objectContaining({ contactId: 'dinkes', contactRegion: BENGKULU, contactVersion: expect.any(Number), kind: 'follow-up-due', dueOn: '2026-06-30', step: 'D-7', channel: 'email' }),
         claimedAt: '2026-06-23T02:00:00.000Z',
         settledAt: '2026-06-23T02:00:00.000Z',
       }),
@@ -82,6 +83,13 @@ describeNeeding('redis')('reminders in the audit trail of an agreement', () => {
       ['ReminderClaimed', 'system'],
       ['ReminderSent', 'system'],
     ]);
+  });
+
+  it("records whom it reminded by reference: the contact's address and name stay out of the agreement's record", async () => {
+    const recorded = JSON.stringify(await app.get(EventStore).readStream(reminderStream()));
+    expect(recorded).toContain('"contactId":"dinkes"');
+    expect(recorded).not.toContain(opdMail);
+    expect(recorded).not.toContain('Dinas Kesehatan Provinsi Bengkulu');
   });
 
   it('exports the reminders as JSON, with their stream’s hash chain verified beside the agreement’s', async () => {
@@ -100,11 +108,11 @@ describeNeeding('redis')('reminders in the audit trail of an agreement', () => {
     const table = lines.findIndex((line) => line.startsWith('# reminders: '));
     expect(table).toBeGreaterThan(3);
     expect(lines[table + 1]).toBe(
-      'agreementId,position,revision,type,deliveryId,deadlineId,kind,dueOn,step,escalation,contactId,contactName,channel,address,attempt,outcome,error,digestId,recordedAt,hash,previousHash',
+      'agreementId,position,revision,type,deliveryId,deadlineId,kind,dueOn,step,escalation,contactId,contactRegion,contactVersion,channel,attempt,outcome,error,digestId,recordedAt,hash,previousHash',
     );
     expect(lines.slice(table + 2)).toEqual([
-      expect.stringMatching(new RegExp(`^${agreementId},\\d+,0,ReminderClaimed,.*,follow-up-due,2026-06-30,D-7,false,dinkes,Dinas Kesehatan Provinsi Bengkulu,email,${opdMail},1,claimed,`)),
-      expect.stringMatching(new RegExp(`^${agreementId},\\d+,1,ReminderSent,.*,email,${opdMail},1,sent,`)),
+      expect.stringMatching(new RegExp(`^${agreementId},\\d+,0,ReminderClaimed,.*,follow-up-due,2026-06-30,D-7,false,dinkes,${BENGKULU},\\d+,email,1,claimed,`)),
+      expect.stringMatching(new RegExp(`^${agreementId},\\d+,1,ReminderSent,.*,dinkes,${BENGKULU},\\d+,email,1,sent,`)),
     ]);
   });
 
@@ -121,13 +129,13 @@ describeNeeding('redis')('reminders in the audit trail of an agreement', () => {
     const heading = printed.findIndex((line) => line.startsWith(`Reminders (${reminderStream()}, 2 events`));
     expect(heading).toBeGreaterThan(0);
     expect(printed.slice(0, heading).every((line) => line.startsWith('#'))).toBe(true);
-    expect(printed[heading + 1]).toMatch(/^ {2}sent D-7 follow-up-due due 2026-06-30 to dinkes \(Dinas Kesehatan Provinsi Bengkulu\) by email dinkes@bengkuluprov\.go\.id/);
+    expect(printed[heading + 1]).toMatch(/^ {2}sent D-7 follow-up-due due 2026-06-30 to dinkes of 17 \(contact version \d+\) by email /);
   });
 
   it('finds a reminder record changed behind its back: the export is no longer intact', async () => {
     const db = new Database(join(app.dataDir, 'events.sqlite'));
     try {
-      db.prepare(`UPDATE events SET data = json_set(data, '$.address', 'orang.lain@example.com') WHERE stream_id = ? AND type = 'ReminderSent'`).run(reminderStream());
+      db.prepare(`UPDATE events SET data = json_set(data, '$.channel', 'webhook') WHERE stream_id = ? AND type = 'ReminderSent'`).run(reminderStream());
     } finally {
       db.close();
     }

@@ -24,7 +24,7 @@ async function receiver(answer: (respond: (status: number, headers?: Record<stri
 
 const delivery = (webhookUrl: string): Delivery => ({
   deliveryId: 'reminder|follow-up-due|tl-1|17|D-7|dinkes|webhook',
-  contact: { contactId: 'dinkes', region: '17', role: 'opd', opd: 'Dinas Kesehatan', name: 'Dinkes', webhookUrl, webhookSecret: SECRET, dailyDigest: false },
+  contact: { contactId: 'dinkes', region: '17', role: 'opd', opd: 'Dinas Kesehatan', name: 'Dinkes', webhookUrl, webhookSecret: SECRET, hasWebhookSecret: true, dailyDigest: false, version: 1 },
   message: { subject: 'Pengingat', text: 'Tindak lanjut jatuh tempo', link: 'https://sinergi.test/' },
   payload: { kind: 'follow-up-due' },
 });

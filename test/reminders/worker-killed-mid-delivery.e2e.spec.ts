@@ -140,7 +140,7 @@ describeNeeding('redis')('a worker killed while its reminder mail is in flight',
     const { body } = await request(second?.url ?? '').get('/health').set('Authorization', `Bearer ${second?.operatorToken}`).expect(200);
     expect(body.components.reminders.unconfirmed).toEqual({
       count: 1,
-      deliveries: [expect.objectContaining({ deliveryId, agreementId, channel: 'email', address: DINKES_MAIL })],
+      deliveries: [expect.objectContaining({ deliveryId, agreementId, channel: 'email', contactId: 'dinkes' })],
     });
   });
 

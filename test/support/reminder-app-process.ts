@@ -47,7 +47,7 @@ async function main(): Promise<void> {
         case 'setup': {
           await request(app.url)
             .put(`/regions/${BENGKULU}/contacts/dinkes`)
-            .set('Authorization', `Bearer ${app.tokenOf(bengkuluCoordinator)}`)
+            .set('Authorization', `Bearer ${await app.tokenOf(bengkuluCoordinator)}`)
             .send({ name: DINKES_BENGKULU, role: 'opd', opd: DINKES_BENGKULU, email: DINKES_MAIL })
             .expect(200);
           const agreementId = await activeAgreement(app);
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   });
   const observer = { userId: `observer-${process.pid}`, role: 'auditor' as const, region: BENGKULU, national: true };
   const operator = { userId: `operator-${process.pid}`, role: 'admin' as const, region: BENGKULU };
-  send({ type: 'ready', url: app.url, token: app.tokenOf(observer), operatorToken: app.tokenOf(operator) });
+  send({ type: 'ready', url: app.url, token: await app.tokenOf(observer), operatorToken: await app.tokenOf(operator) });
 }
 
 if (require.main === module) {

@@ -7,14 +7,13 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { AccessConfig } from '../../src/access/access.config';
-import { BuiltInUsers } from '../../src/access/built-in-users';
+import { Users } from '../../src/access/users';
 import { AppModule } from '../../src/app.module';
 import { type EventStoreSelection, type RemindersSettings, SinergiConfig } from '../../src/config/sinergi.config';
 import { Clock } from '../../src/core/clock.port';
 import type { Actor } from '../../src/core/event';
 import { EventStore } from '../../src/core/event-store.port';
 import { readModelFileOf, ReadModelsConfig, type ReadModelStoreSelection } from '../../src/read-models/read-models.config';
-import { RegionDirectory } from '../../src/regions/region-directory';
 import { configureApp } from '../../src/http/configure-app';
 import { documentDirectoryOf, DocumentsConfig, type DocumentStoreSelection } from '../../src/documents/documents.config';
 
@@ -68,6 +67,9 @@ export interface TestAppOptions {
 }
 
 /** Who an API token is for, beyond the actor it records: name and scope. */
+/** Who adds the tests' users: the operator at the shell, as `sinergi user add` records it. */
+export const TEST_OPERATOR: Actor = { userId: 'cli:test', role: 'admin', region: 'deployment' };
+
 export interface TestUser extends Actor {
   name?: string;
   national?: boolean;
@@ -78,7 +80,7 @@ export interface TestUser extends Actor {
  * PostgreSQL ones), listening on an ephemeral port, with a clock the test moves.
  */
 export class TestApp {
-  private readonly tokens = new Map<string, string>();
+  private readonly tokens = new Map<string, Promise<string>>();
 
   private constructor(
     private readonly app: NestExpressApplication,
@@ -120,37 +122,42 @@ export class TestApp {
   }
 
   /**
-   * Requests made by this user with an API token of their own: the first call adds the user to the deployment's
+   * Requests made by this user with an API token of their own: the first request adds the user to the deployment's
    * built-in users, as `sinergi user add` does.
    */
   as(user: TestUser): RequestsAs {
-    return this.withToken(this.tokenOf(user));
+    const token = this.tokenOf(user);
+    return this.requests(token.then((issued) => ({ Authorization: `Bearer ${issued}` })));
   }
 
-  /** The API token of a user (added on first use). */
-  tokenOf(user: TestUser): string {
+  /** The API token of a user (added on first use, by the operator at the shell). */
+  tokenOf(user: TestUser): Promise<string> {
     let token = this.tokens.get(user.userId);
     if (!token) {
       const { role, region, opd, national } = user;
       if (role === 'system') throw new Error('no token carries the engine role');
       token = this.app
-        .get(BuiltInUsers)
-        .add({ userId: user.userId, name: user.name ?? user.userId, role, region, opd, national }, (code) =>
-          Boolean(this.app.get(RegionDirectory).find(code)),
-        ).token;
+        .get(Users)
+        .add({ userId: user.userId, name: user.name ?? user.userId, role, region, opd, national }, TEST_OPERATOR, this.clock.now())
+        .then(({ token: issued }) => issued);
       this.tokens.set(user.userId, token);
     }
     return token;
   }
 
+  /** Any request (a PUT, an upload) made by this user: sent once the user exists, with their token. */
+  signed<T extends request.Test>(user: TestUser, test: T): T {
+    return this.sentWith(test, this.tokenOf(user).then((token) => ({ Authorization: `Bearer ${token}` })));
+  }
+
   /** Requests that carry this bearer token, whatever it is. */
   withToken(token: string): RequestsAs {
-    return this.requests({ Authorization: `Bearer ${token}` });
+    return this.requests(Promise.resolve({ Authorization: `Bearer ${token}` }));
   }
 
   /** Requests without a token. */
   anonymous(): RequestsAs {
-    return this.requests({});
+    return this.requests(Promise.resolve({}));
   }
 
   /** The application's own instance of a provider. */
@@ -158,8 +165,12 @@ export class TestApp {
     return this.app.get(type as Type<T>);
   }
 
-  /** The store's head position: how many events it holds. */
-  eventCount(): Promise<number> {
+  /**
+   * The store's head position: how many events it holds. Adding a user is an event too (`UserAdded`): a test that
+   * compares counts around a user's first request adds the user first (`await app.tokenOf(user)`).
+   */
+  async eventCount(): Promise<number> {
+    await Promise.all(this.tokens.values());
     return this.app.get(EventStore).headPosition();
   }
 
@@ -168,18 +179,26 @@ export class TestApp {
     if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 
-  private requests(headers: Record<string, string>): RequestsAs {
+  /** A request sent once its headers are known (a user's token exists once the user is recorded). */
+  private sentWith<T extends request.Test>(test: T, headers: Promise<Record<string, string>>): T {
+    const end = test.end.bind(test);
+    test.end = (callback) => {
+      headers.then(
+        (known) => end.call(test.set(known), callback),
+        (error: unknown) => callback?.(error, undefined as never),
+      );
+      return test;
+    };
+    return test;
+  }
+
+  private requests(headers: Promise<Record<string, string>>): RequestsAs {
     const agent = request(this.url);
+    const withBody = (test: request.Test, body: object | undefined) => (body === undefined ? test : test.send(body));
     return {
-      get: (path) => agent.get(path).set(headers),
-      post: (path, body) => {
-        const test = agent.post(path).set(headers);
-        return body === undefined ? test : test.send(body);
-      },
-      put: (path, body) => {
-        const test = agent.put(path).set(headers);
-        return body === undefined ? test : test.send(body);
-      },
+      get: (path) => this.sentWith(agent.get(path), headers),
+      post: (path, body) => withBody(this.sentWith(agent.post(path), headers), body),
+      put: (path, body) => withBody(this.sentWith(agent.put(path), headers), body),
     };
   }
 }

@@ -55,7 +55,7 @@ export async function signIn(browser: Browser, app: TestApp, user: TestUser, opt
     if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) problems.push(`console: ${message.text()}`);
   });
   await page.goto(`${app.url}/`);
-  await page.locator('#token').fill(app.tokenOf(user));
+  await page.locator('#token').fill(await app.tokenOf(user));
   await page.locator('#signin button[type=submit]').click();
   await page.waitForFunction(() => {
     const drawn = (globalThis as unknown as PageGlobals).document.body.dataset.drawn;
