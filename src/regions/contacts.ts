@@ -1,4 +1,4 @@
-import { LifecycleError, NotFound } from '../core/domain-error';
+import { Forbidden, NotFound } from '../core/domain-error';
 import { type Decider, ignoreUnknown } from '../core/decider';
 import type { SealedSecret } from '../registry/secret-box';
 
@@ -48,8 +48,8 @@ export class UnknownContact extends NotFound {
   }
 }
 
-/** Contact ids name one contact across the deployment (deliveries refer to them): another region's id is not reused. */
-export class ContactOfAnotherRegion extends LifecycleError {
+/** Contact ids name one contact across the deployment (deliveries refer to them): another region's contact is out of reach. */
+export class ContactOfAnotherRegion extends Forbidden {
   constructor(contactId: string, region: string) {
     super(`the contact id ${contactId} belongs to another region; choose another id for a contact of region ${region}`, 'contactId');
   }

@@ -106,7 +106,7 @@ export class RemindersController {
     return this.contactDirectory.ofRegion(region).map(shown);
   }
 
-  /** Creates or replaces a contact of the region; an id that belongs to another region's contact is refused (409). */
+  /** Creates or replaces a contact of the region; an id that belongs to another region's contact is refused (403). */
   @Put('regions/:region/contacts/:contactId')
   async saveContact(
     @CurrentPrincipal() principal: Principal,

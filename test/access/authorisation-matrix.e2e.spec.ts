@@ -180,6 +180,7 @@ const RULES: Record<string, RouteRule> = {
   'GET /audit/agreements/{agreementId}/export': AUDIT_READ,
   'GET /audit/agreements/{agreementId}/bundle': AUDIT_READ,
   'GET /audit/regions/{code}/export': AUDIT_READ,
+  'GET /audit/regions/{code}/administration': { admits: ['auditor'], acrossRegions: ['national-auditor'] },
   'GET /audit/verify': { admits: ['auditor', 'admin'], acrossRegions: ['admin', 'auditor'] },
 };
 
@@ -187,11 +188,7 @@ const RULES: Record<string, RouteRule> = {
  * Holes this matrix found that are being closed elsewhere (issue 14, findings 1 and 3). Each is expected to fail
  * (`it.failing`); once it is closed the spec says so, and its line goes.
  */
-const KNOWN_HOLES = new Set<string>([
-  'PUT /regions/{region}/contacts/{contactId} with the caller region in the path, by coordinator of another region',
-  'POST /regions/{region}/contacts/{contactId}/removal with the caller region in the path, by coordinator of another region',
-  ...(['coordinator', 'dinas-officer', 'auditor'] as const).map((role) => `GET /regions/{region}/reminder-policy, by ${role} of another region`),
-]);
+const KNOWN_HOLES = new Set<string>([]);
 
 const CONTACT_ID = 'biro-pemerintahan-banten';
 

@@ -86,7 +86,7 @@ describe('signing in by redirect through the regional identity provider', () => 
     expect((await app.withToken(session.token).get('/me').expect(200)).body).toEqual(session.me);
     const { body } = await app.withToken(session.token).post('/agreements', bantenOffersBengkulu).expect(201);
     const events = (await app.withToken(session.token).get(`/agreements/${body.agreementId}/events`).expect(200)).body;
-    expect(events[0].metadata.actor).toEqual({ userId: 'siti', role: 'coordinator', region: BANTEN });
+    expect(events[0].metadata.actor).toEqual({ userId: 'siti', role: 'coordinator', region: BANTEN, via: 'sso' });
     const elsewhere = await app.withToken(session.token).get(`/regions/${BENGKULU}/portfolio`);
     expect([elsewhere.status, elsewhere.body.rule]).toEqual([403, 'RegionOutOfScope']);
   });

@@ -80,7 +80,12 @@ export interface TestUser extends Actor {
  * PostgreSQL ones), listening on an ephemeral port, with a clock the test moves.
  */
 export class TestApp {
-  private readonly tokens = new Map<string, Promise<string>>();
+  /**
+   * The tokens of the users added so far, per event store: nodes on one store (or a restart on one data directory)
+   * share them, as they share the users.
+   */
+  private static readonly tokenBooks = new Map<string, Map<string, Promise<string>>>();
+  private readonly tokens: Map<string, Promise<string>>;
 
   private constructor(
     private readonly app: NestExpressApplication,
@@ -88,7 +93,12 @@ export class TestApp {
     readonly clock: TestClock,
     readonly dataDir: string,
     private readonly ownsDataDir: boolean,
-  ) {}
+    storeKey: string,
+  ) {
+    let book = TestApp.tokenBooks.get(storeKey);
+    if (!book) TestApp.tokenBooks.set(storeKey, (book = new Map()));
+    this.tokens = book;
+  }
 
   static async start(options: TestAppOptions = {}): Promise<TestApp> {
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sinergi-e2e-'));
@@ -118,7 +128,7 @@ export class TestApp {
     configureApp(app);
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as AddressInfo;
-    return new TestApp(app, `http://127.0.0.1:${port}`, clock, dataDir, options.dataDir === undefined);
+    return new TestApp(app, `http://127.0.0.1:${port}`, clock, dataDir, options.dataDir === undefined, options.events?.adapter === 'postgres' ? options.events.url : dataDir);
   }
 
   /**
