@@ -3,9 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accessFileOf } from '../../src/access/access.module';
-import { BuiltInUsers } from '../../src/access/built-in-users';
+import { AccessConfig } from '../../src/access/access.config';
+import { Users } from '../../src/access/users';
 import { SinergiConfig } from '../../src/config/sinergi.config';
+import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite.event-store';
+import { registryNode } from '../support/registry-node';
 import { parsePrometheusText } from '../support/prometheus-text';
 import { freePort } from '../support/private-redis';
 import { waitUntil } from '../support/wait-until';
@@ -38,9 +40,13 @@ describe('a server started with SINERGI_LOG_FORMAT=json', () => {
   let url: string;
 
   beforeAll(async () => {
-    const users = BuiltInUsers.open(accessFileOf(new SinergiConfig(0, dataDir, '100kb')));
-    userToken = users.add({ userId: 'operator@sinergi', name: 'Operator', role: 'admin', region: '17' }, () => true).token;
-    users.close();
+    // The operator is added as `sinergi user add` adds one: an event in the store the server then opens.
+    const store = SqliteEventStore.open(new SinergiConfig(0, dataDir, '100kb').eventStoreFile);
+    const node = await registryNode(store);
+    const users = new Users(node.processor, node.registry, new AccessConfig(undefined), () => true);
+    userToken = (await users.add({ userId: 'operator@sinergi', name: 'Operator', role: 'admin', region: '17' }, { userId: 'cli:test', role: 'admin', region: 'deployment' }, new Date())).token;
+    await node.close();
+    await store.close();
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     server = spawn(process.execPath, ['--require', './test/support/swc-register.js', 'src/main.ts'], {

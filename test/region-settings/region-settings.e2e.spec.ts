@@ -12,6 +12,8 @@ describe("a region's settings", () => {
   let app: TestApp;
   beforeAll(async () => {
     app = await TestApp.start({ now: '2026-07-01T03:00:00.000Z' });
+    // Adding a user is an event: every user exists before the counts that show a refusal wrote nothing.
+    for (const user of [banten, jabar, dinkesBanten, bantenAuditor, operator]) await app.tokenOf(user);
   });
   afterAll(() => app.close());
 
