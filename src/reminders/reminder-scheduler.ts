@@ -46,16 +46,15 @@ const LOOKUP_BATCH = 5_000;
 
 /**
  * The most timers one agreement may hold in the shared Redis (which runs with noeviction: a full Redis stops
- * reminders for every region). The policy bounds each deadline's reminders; this bounds their sum. Expiries come
- * first, then the soonest reminders: the later ones are planned by a later reconcile, once the early ones are done.
+ * reminders for every region). The policy bounds each deadline's reminders; this bounds their sum. The soonest
+ * reminders come first: the later ones are planned by a later reconcile, once the early ones are done.
  */
 export const MAX_JOBS_PER_AGREEMENT = 2_000;
 
 function withinJobCap(agreementId: string, planned: PlannedReminder[]): PlannedReminder[] {
   if (planned.length <= MAX_JOBS_PER_AGREEMENT) return planned;
   logger.warn(`agreement ${agreementId} plans ${planned.length} reminder jobs; only the first ${MAX_JOBS_PER_AGREEMENT} are queued for now`);
-  const firstExpiries = [...planned].sort((a, b) => Number(b.action === 'expire') - Number(a.action === 'expire') || a.fireAt - b.fireAt);
-  return firstExpiries.slice(0, MAX_JOBS_PER_AGREEMENT);
+  return [...planned].sort((a, b) => a.fireAt - b.fireAt).slice(0, MAX_JOBS_PER_AGREEMENT);
 }
 
 /**
