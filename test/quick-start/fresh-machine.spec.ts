@@ -101,7 +101,7 @@ describe('a fresh clone, on a machine with Node and none of Chromium, Redis and 
       await listening(up, () => output, 150_000);
       expect(output).toContain('apt-get update && apt-get install -y redis-server');
       expect(output).toContain('Reminders: OFF');
-      const live = await fetch(`http://127.0.0.1:${port}/health`);
+      const live = await fetch(`http://127.0.0.1:${port}/health/live`);
       expect(live.status).toBe(200);
     } finally {
       await stop(up);
