@@ -102,7 +102,7 @@ function schedulingAgreement(n: number): AgreementDeadlines {
     dueOn,
     agreementId: id,
     agreementTitle: `KSB ${n}`,
-    subject: { id: subject, description: `Perihal ${subject}` },
+    subject: { id: subject, description: `Perihal ${subject}`, perihal: `Perihal ${subject}` },
     recipients,
   });
   return {
@@ -137,7 +137,7 @@ function latencyAgreement(n: number, dueOn: string): AgreementDeadlines {
         dueOn,
         agreementId: id,
         agreementTitle: `KSB ${n}`,
-        subject: { id: 'kunjungan-1', description: 'Kunjungan balasan' },
+        subject: { id: 'kunjungan-1', description: 'Kunjungan balasan', perihal: 'Penjadwalan kunjungan balasan' },
         recipients: [{ region: '17', role: 'coordinator' }],
       },
     ],
@@ -233,8 +233,7 @@ async function ourLateness(redis: PrivateRedis, prefix: string, options: BenchOp
   const clock = new OffsetClock();
   const fireAt = new Map<string, number>();
   const probe = new LatenessProbe(clock, (id) => fireAt.get(id) ?? Number.NaN);
-  const noCommands = { execute: () => Promise.reject(new Error('this benchmark records no expiry')) };
-  const dispatcher = new ReminderDispatcher(schedule, policies, contacts, events, [probe], noCommands, clock, 'https://sinergi.test');
+  const dispatcher = new ReminderDispatcher(schedule, policies, contacts, events, [probe], () => 'Biro Pemerintahan dan Otonomi Daerah Sekretariat Daerah Bengkulu', clock, 'https://sinergi.test');
   const scheduler = new ReminderScheduler({ redisUrl: redis.url, prefix, pollMs: 100, attempts: 3, backoffMs: 100 }, schedule, policies, clock);
   const worker = new ReminderWorker({ redisUrl: redis.url, prefix, concurrency: 10, lockMs: 30_000 }, dispatcher, () => scheduler.reconcileNow());
   scheduler.start();

@@ -27,7 +27,7 @@ describe('the deadline schedule of an agreement', () => {
           dueOn: '2025-10-01',
           agreementId: AGREEMENT_ID,
           agreementTitle: F.proposed().data.title,
-          subject: { id: bengkulu, description: 'answer to offer 415.4/1234-Pem/2025' },
+          subject: { id: bengkulu, description: 'answer to offer 415.4/1234-Pem/2025', perihal: 'Jawaban atas surat penawaran kerja sama nomor 415.4/1234-Pem/2025' },
           recipients: coordinatorsOf(bengkulu),
         },
       ]));
@@ -141,7 +141,7 @@ describe('the deadline schedule of an agreement', () => {
         expect.objectContaining({
           deadlineId: `${AGREEMENT_ID}/follow-up-due/tl-1`,
           dueOn: story.due,
-          subject: { id: 'tl-1', description: F.followUpAssigned().data.action },
+          subject: { id: 'tl-1', description: F.followUpAssigned().data.action, perihal: `Tindak lanjut: ${F.followUpAssigned().data.action}` },
           recipients: [
             { region: bengkulu, role: 'opd', opd: F.healthOfficeOf(bengkulu) },
             { region: bengkulu, role: 'opd-head', opd: F.healthOfficeOf(bengkulu), onEscalation: true },

@@ -33,7 +33,8 @@ export interface Deadline {
   dueOn: IsoDate;
   agreementId: string;
   agreementTitle: string;
-  subject: { id: string; description: string };
+  /** `description` is English, for logs; `perihal` is what a reminder says of it, in Indonesian. */
+  subject: { id: string; description: string; perihal: string };
   recipients: Recipient[];
 }
 
@@ -42,7 +43,7 @@ interface DueDate {
   kind: DeadlineKind;
   dueOn: IsoDate;
   subjectId: string;
-  details(): { description: string; recipients: Recipient[] };
+  details(): { description: string; perihal: string; recipients: Recipient[] };
 }
 
 /**
@@ -62,14 +63,14 @@ export const deadlinesOf = (status: AgreementStatus, policies: RegionPolicies): 
 export function pendingDeadlines(status: AgreementStatus, policy: AgreementPolicy): Deadline[] {
   return dueDates(status, policy)
     .map(({ kind, dueOn, subjectId, details }): Deadline => {
-      const { description, recipients } = details();
+      const { description, perihal, recipients } = details();
       return {
         deadlineId: `${status.agreementId}/${kind}/${subjectId}`,
         kind,
         dueOn,
         agreementId: status.agreementId,
         agreementTitle: status.title,
-        subject: { id: subjectId, description },
+        subject: { id: subjectId, description, perihal },
         recipients: distinct(recipients),
       };
     })
@@ -96,6 +97,7 @@ function dueDates(status: AgreementStatus, policy: AgreementPolicy): DueDate[] {
     for (const counterpart of status.counterparts.filter((c) => !status.offer.accepted.includes(c))) {
       add('offer-answer', dueOn, counterpart, () => ({
         description: `answer to offer ${status.offer.letterNumber}`,
+        perihal: `Jawaban atas surat penawaran kerja sama nomor ${status.offer.letterNumber}`,
         recipients: coordinators([counterpart]),
       }));
     }
@@ -112,6 +114,7 @@ function dueDates(status: AgreementStatus, policy: AgreementPolicy): DueDate[] {
       if (semesterStart(semester) <= reportsUntil) {
         add('semester-report', addDays(semesterEnd(semester), policy.semesterReportDueDays.value), `${party}/${semester.year}-S${semester.semester}`, () => ({
           description: `semester report S${semester.semester} ${semester.year} of ${party}`,
+          perihal: `Laporan pelaksanaan kerja sama semester ${semester.semester === 1 ? 'I' : 'II'} tahun ${semester.year}`,
           recipients: [...coordinators([party]), ...leadOpdsOf(activePks(), party)],
         }));
       }
@@ -121,21 +124,28 @@ function dueDates(status: AgreementStatus, policy: AgreementPolicy): DueDate[] {
     if (!status.pks.some((p) => p.validFrom)) {
       add('ksb-without-pks', addDays(signed, policy.ksbWithoutPksDays.value), 'ksb', () => ({
         description: 'no PKS signed under this KSB yet',
+        perihal: 'Penandatanganan Perjanjian Kerja Sama (PKS) pertama sebagai tindak lanjut Kesepakatan Bersama',
         recipients: coordinators(status.parties),
       }));
     }
     const monevDue = addMonths(lastMonevOn(status) ?? signed, policy.monevIntervalMonths.value);
     if (monevDue <= validUntil) {
-      add('monev', monevDue, 'ksb', () => ({ description: 'monitoring and evaluation', recipients: coordinators(status.parties) }));
+      add('monev', monevDue, 'ksb', () => ({
+        description: 'monitoring and evaluation',
+        perihal: 'Pelaksanaan monitoring dan evaluasi (monev) kerja sama',
+        recipients: coordinators(status.parties),
+      }));
     }
     add('ksb-end', validUntil, 'ksb', () => ({
       description: 'end of the KSB',
+      perihal: 'Berakhirnya masa berlaku Kesepakatan Bersama',
       recipients: [...coordinators(status.parties), ...leadOpdsOf(activePks())],
     }));
     for (const pks of status.pks) {
       if (pks.stage === 'active' && pks.validUntil) {
         add('pks-end', pks.validUntil, pks.pksId, () => ({
           description: `end of ${pks.title}`,
+          perihal: `Berakhirnya masa berlaku Perjanjian Kerja Sama "${pks.title}"`,
           recipients: [...coordinators(status.parties), ...leadOpdsOf([pks])],
         }));
       }
@@ -145,6 +155,7 @@ function dueDates(status: AgreementStatus, policy: AgreementPolicy): DueDate[] {
       if (visit.status === 'requested') {
         add('visit-scheduling', addDays(visit.requestedOn, policy.reciprocalVisitSchedulingDays.value), visit.visitId, () => ({
           description: `schedule the reciprocal visit of ${visit.visitor} to ${visit.host}`,
+          perihal: 'Penjadwalan kunjungan balasan',
           recipients: coordinators([visit.host, visit.visitor]),
         }));
       }
@@ -156,6 +167,7 @@ function dueDates(status: AgreementStatus, policy: AgreementPolicy): DueDate[] {
     const { party: region, opd } = followUp;
     add('follow-up-due', followUp.dueDate, followUp.followUpId, () => ({
       description: followUp.action,
+      perihal: `Tindak lanjut: ${followUp.action}`,
       recipients: [
         { region, role: 'opd', opd },
         { region, role: 'opd-head', opd, onEscalation: true },

@@ -56,6 +56,8 @@ export class DailyDigest {
     private readonly channels: readonly ReminderChannel[],
     private readonly clock: Clock,
     private readonly publicUrl: string,
+    /** The unit a digest to a region's people is sent in the name of. */
+    private readonly senderOf: (region: string) => string,
     /** Shared with the dispatcher: deliveries under way in this process are not unconfirmed. */
     private readonly inFlight: Set<string>,
   ) {}
@@ -95,7 +97,7 @@ export class DailyDigest {
       try {
         const message = digestMessage(
           claimed.map(({ item }) => item),
-          { day: job.day, recipientName: contact.name, publicUrl: this.publicUrl },
+          { day: job.day, recipientName: contact.name, sender: this.senderOf(contact.region), publicUrl: this.publicUrl },
         );
         const messageId = await channel.deliver({
           deliveryId: digestId,
@@ -156,7 +158,7 @@ export class DailyDigest {
         for (const reminder of plan) {
           if (reminder.fireAt > now || isSuperseded(reminder, plan, now)) continue;
           if (!reminder.recipients.some((recipient) => standsFor(contact, recipient))) continue;
-          items.push({ reminder, agreementTitle: agreement.title, subject: deadline.subject.description });
+          items.push({ reminder, agreementTitle: agreement.title, subject: deadline.subject.perihal });
         }
       }
     }

@@ -1,8 +1,4 @@
-import { Logger } from '@nestjs/common';
-import type { CommandBus } from '@nestjs/cqrs';
-import { type AgreementCommandInput, ExecuteAgreementCommand } from '../agreements/application/agreement.commands';
 import type { Clock } from '../core/clock.port';
-import { DomainError } from '../core/domain-error';
 import type { Actor } from '../core/event';
 import { SCHEMA_VERSION } from '../core/command-processor';
 import type { EventStore } from '../core/event-store.port';
@@ -54,8 +50,6 @@ export class DeliveriesFailed extends Error {
 /** The engine, as the events it records name it. */
 export const REMINDER_ENGINE: Actor = { userId: 'sinergi-reminders', role: 'system', region: 'system' };
 
-const logger = new Logger('Reminders');
-
 /**
  * Runs one reminder job. It trusts nothing the job says: the deadline must still be pending, the reminder still
  * planned under today's policy, and each delivery not yet recorded. Each delivery attempt is claimed (an event,
@@ -72,7 +66,8 @@ export class ReminderDispatcher {
     private readonly contacts: ContactDirectory,
     private readonly events: EventStore,
     private readonly channels: readonly ReminderChannel[],
-    private readonly commands: Pick<CommandBus, 'execute'>,
+    /** The unit a reminder to a region's people is sent in the name of (its Biro Pemerintahan or Bagian Kerja Sama). */
+    private readonly senderOf: (region: string) => string,
     private readonly clock: Clock,
     private readonly publicUrl: string,
     private readonly digests?: DigestRequests,
@@ -88,7 +83,7 @@ export class ReminderDispatcher {
     if (!reminder) return { outcome: 'not-planned' };
     if (reminder.fireAt > now) return { outcome: 'early', fireAt: reminder.fireAt };
     if (isSuperseded(reminder, plan, now)) return { outcome: 'superseded' };
-    return this.deliver(reminder, { title: agreement.title, subject: deadline.subject.description }, attempt);
+    return this.deliver(reminder, { title: agreement.title, subject: deadline.subject.perihal }, attempt);
   }
 
   private async deliver(
@@ -130,7 +125,13 @@ export class ReminderDispatcher {
           const { deliveryId, attempt: deliveryAttempt } = claim;
           this.inFlight.add(deliveryId);
           try {
-            const message = reminderMessage(reminder, { agreementTitle: about.title, subject: about.subject, recipientName: contact.name, publicUrl: this.publicUrl });
+            const message = reminderMessage(reminder, {
+              agreementTitle: about.title,
+              subject: about.subject,
+              recipientName: contact.name,
+              sender: this.senderOf(contact.region),
+              publicUrl: this.publicUrl,
+            });
             const messageId = await channel.deliver({
               deliveryId,
               contact,

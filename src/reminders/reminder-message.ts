@@ -1,15 +1,48 @@
+import { assertNever } from '../core/decider';
+import type { Region } from '../regions/region-directory';
 import type { PlannedReminder } from './reminder-plan';
 
+/**
+ * What each kind of deadline asks of the reader, as a sentence's subject: the obligation, never the agreement itself
+ * (a KSB does not "fall due"; what falls due is a step owed under it).
+ */
 const KIND_TEXT: Record<PlannedReminder['kind'], string> = {
-  'offer-answer': 'Jawaban atas surat penawaran kerja sama',
-  'ksb-without-pks': 'Kesepakatan Bersama yang belum ditindaklanjuti dengan Perjanjian Kerja Sama (PKS)',
-  'follow-up-due': 'Tindak lanjut',
-  'visit-scheduling': 'Penjadwalan kunjungan balasan',
-  'semester-report': 'Laporan semester pelaksanaan kerja sama',
-  monev: 'Monitoring dan evaluasi (monev) tahunan',
-  'ksb-end': 'Berakhirnya masa berlaku Kesepakatan Bersama',
-  'pks-end': 'Berakhirnya masa berlaku Perjanjian Kerja Sama',
+  'offer-answer': 'jawaban atas surat penawaran kerja sama',
+  'ksb-without-pks': 'penandatanganan Perjanjian Kerja Sama (PKS) pertama sebagai tindak lanjut Kesepakatan Bersama',
+  'follow-up-due': 'penyelesaian tindak lanjut',
+  'visit-scheduling': 'penjadwalan kunjungan balasan',
+  'semester-report': 'penyampaian laporan semester pelaksanaan kerja sama',
+  monev: 'pelaksanaan monitoring dan evaluasi (monev) kerja sama',
+  'ksb-end': 'pengambilan keputusan atas berakhirnya masa berlaku Kesepakatan Bersama (diperpanjang atau diakhiri)',
+  'pks-end': 'pengambilan keputusan atas berakhirnya masa berlaku Perjanjian Kerja Sama (diperpanjang atau diakhiri)',
 };
+
+/** Who an escalation reached besides those reminded before, as each kind's recipients are (see `projections/deadlines.ts`). */
+function escalationNote(kind: PlannedReminder['kind']): string {
+  switch (kind) {
+    case 'follow-up-due':
+      return 'Pesan ini merupakan eskalasi: batas waktunya telah terlewati, sehingga disampaikan pula kepada kepala OPD dan koordinator kerja sama daerah.';
+    case 'ksb-without-pks':
+      return 'Pesan ini merupakan eskalasi: batas waktunya telah terlewati, sehingga disampaikan kepada koordinator kerja sama seluruh pihak.';
+    case 'offer-answer':
+    case 'visit-scheduling':
+    case 'semester-report':
+    case 'monev':
+    case 'ksb-end':
+    case 'pks-end':
+      return 'Pesan ini merupakan eskalasi: batas waktunya telah terlewati.';
+    default:
+      return assertNever(kind);
+  }
+}
+
+/** The coordinating unit of a region, in whose name its people are reminded. */
+export function sendingUnitOf(region: Pick<Region, 'name' | 'level'> | undefined): string {
+  if (!region) return 'Sekretariat Sinergi';
+  return region.level === 'province' ? `Biro Pemerintahan dan Otonomi Daerah Sekretariat Daerah ${region.name}` : `Bagian Kerja Sama Sekretariat Daerah ${region.name}`;
+}
+
+const CLOSING = 'Demikian disampaikan. Atas perhatian dan kerja sama Bapak/Ibu, kami ucapkan terima kasih.';
 
 const MONTHS = ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'];
 
@@ -25,17 +58,19 @@ export interface ReminderMessage {
   link: string;
 }
 
-/** What a reminder is about and when it is due, in Indonesian: `Tindak lanjut`, `jatuh tempo dalam 7 hari, pada 30 Juni 2026`. */
+/** What a reminder asks for and by when: `penyelesaian tindak lanjut`, `paling lambat 30 Juni 2026 (7 hari lagi)`. */
 function whatAndWhen(reminder: PlannedReminder): { what: string; when: string } {
   const what = KIND_TEXT[reminder.kind];
   const daysBefore = reminder.step.startsWith('D-') ? Number(reminder.step.slice(2)) : 0;
   const when = reminder.escalation
     ? `telah melewati batas waktu ${tanggal(reminder.dueOn)}`
     : daysBefore > 0
-      ? `jatuh tempo dalam ${daysBefore} hari, pada ${tanggal(reminder.dueOn)}`
-      : `jatuh tempo hari ini, ${tanggal(reminder.dueOn)}`;
+      ? `paling lambat ${tanggal(reminder.dueOn)} (${daysBefore} hari lagi)`
+      : `paling lambat hari ini, ${tanggal(reminder.dueOn)}`;
   return { what, when };
 }
+
+const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 const agreementLink = (publicUrl: string, agreementId: string): string => `${publicUrl.replace(/\/$/, '')}/agreements/${encodeURIComponent(agreementId)}`;
 
@@ -48,27 +83,27 @@ export function reminderLink(reminder: Pick<PlannedReminder, 'kind' | 'deadlineI
 
 const FOOTER = 'Pesan ini dikirim otomatis oleh Sinergi dan tercatat dalam jejak audit.';
 
-/** The reminder in Indonesian: the agreement, the task, the due date, and where to act on it. */
+/** The reminder as an office writes it: Yth., the matter (Perihal), what is asked and by when, the closing, the unit. */
 export function reminderMessage(
   reminder: PlannedReminder,
-  context: { agreementTitle: string; subject: string; recipientName: string; publicUrl: string },
+  context: { agreementTitle: string; subject: string; recipientName: string; sender: string; publicUrl: string },
 ): ReminderMessage {
   const link = reminderLink(reminder, context.publicUrl);
   const { what, when } = whatAndWhen(reminder);
-  const subject = `${reminder.escalation ? '[ESKALASI] ' : '[Pengingat] '}${what}: ${when}`;
+  const subject = `${reminder.escalation ? '[ESKALASI] ' : '[Pengingat] '}${context.subject}`;
   const text = [
-    `Yth. ${context.recipientName},`,
+    `Yth. Bapak/Ibu ${context.recipientName}`,
     '',
-    `${what} ${when}.`,
+    `Perihal     : ${context.subject}`,
+    `Kerja sama  : ${context.agreementTitle}`,
+    `Batas waktu : ${tanggal(reminder.dueOn)}`,
     '',
-    `Kerja sama : ${context.agreementTitle}`,
-    `Perihal    : ${context.subject}`,
-    `Batas waktu: ${tanggal(reminder.dueOn)}`,
-    `Tautan     : ${link}`,
+    `Dengan hormat, bersama ini kami sampaikan bahwa ${what} ${when}. Mohon Bapak/Ibu menindaklanjutinya melalui tautan berikut: ${link}`,
     '',
-    reminder.escalation
-      ? 'Pesan ini dikirim sebagai eskalasi kepada pimpinan OPD dan koordinator kerja sama daerah.'
-      : 'Mohon segera ditindaklanjuti.',
+    ...(reminder.escalation ? [escalationNote(reminder.kind), ''] : []),
+    CLOSING,
+    '',
+    context.sender,
     '',
     FOOTER,
   ].join('\n');
@@ -82,30 +117,38 @@ export interface DigestItem {
   subject: string;
 }
 
-/** The day's reminders of one contact in one message, in Indonesian, each numbered with its agreement and link. */
-export function digestMessage(items: readonly DigestItem[], context: { day: string; recipientName: string; publicUrl: string }): ReminderMessage {
+/** The day's reminders of one contact in one message, as an office writes it, each numbered with its agreement and link. */
+export function digestMessage(
+  items: readonly DigestItem[],
+  context: { day: string; recipientName: string; sender: string; publicUrl: string },
+): ReminderMessage {
   const escalations = items.filter((item) => item.reminder.escalation).length;
-  const subject = `${escalations > 0 ? '[ESKALASI] ' : ''}[Ringkasan harian] ${items.length} pengingat Sinergi, ${tanggal(context.day)}`;
+  const subject = `${escalations > 0 ? '[ESKALASI] ' : ''}Ringkasan harian pengingat kerja sama daerah, ${tanggal(context.day)}`;
   const entries = items.flatMap(({ reminder, agreementTitle, subject: about }, index) => {
     const { what, when } = whatAndWhen(reminder);
     return [
-      `${index + 1}. ${reminder.escalation ? '[ESKALASI] ' : ''}${what} ${when}.`,
-      `   Kerja sama : ${agreementTitle}`,
-      `   Perihal    : ${about}`,
-      `   Batas waktu: ${tanggal(reminder.dueOn)}`,
-      `   Tautan     : ${reminderLink(reminder, context.publicUrl)}`,
+      `${index + 1}. ${reminder.escalation ? '[ESKALASI] ' : ''}${about}`,
+      `   Kerja sama  : ${agreementTitle}`,
+      `   ${capitalised(what)} ${when}.`,
+      ...(reminder.escalation ? [`   ${escalationNote(reminder.kind)}`] : []),
+      `   Tautan      : ${reminderLink(reminder, context.publicUrl)}`,
       '',
     ];
   });
   const text = [
-    `Yth. ${context.recipientName},`,
+    `Yth. Bapak/Ibu ${context.recipientName}`,
     '',
-    `Berikut ${items.length} pengingat Sinergi untuk Anda pada ${tanggal(context.day)}:`,
+    `Perihal     : Ringkasan harian pengingat kerja sama daerah, ${tanggal(context.day)}`,
+    '',
+    `Dengan hormat, bersama ini kami sampaikan ${items.length} pengingat untuk Bapak/Ibu pada ${tanggal(context.day)}:`,
     '',
     ...entries,
-    escalations > 0 ? `${escalations} di antaranya merupakan eskalasi: batas waktunya telah terlewati.` : 'Mohon segera ditindaklanjuti.',
+    'Bapak/Ibu menerima ringkasan harian ini karena memilih satu pesan per hari, bukan satu pesan per pengingat.',
     '',
-    'Anda menerima ringkasan harian ini karena memilih satu pesan per hari, bukan satu pesan per pengingat.',
+    CLOSING,
+    '',
+    context.sender,
+    '',
     FOOTER,
   ].join('\n');
   return { subject, text, link: `${context.publicUrl.replace(/\/$/, '')}/` };

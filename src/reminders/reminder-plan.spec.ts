@@ -8,7 +8,7 @@ const followUp: Deadline = {
   dueOn: '2026-06-30',
   agreementId: 'a1',
   agreementTitle: 'KSB Banten–Bengkulu',
-  subject: { id: 'tl-1', description: 'Menyusun alur rujukan pasien antarprovinsi' },
+  subject: { id: 'tl-1', description: 'Menyusun alur rujukan pasien antarprovinsi', perihal: 'Tindak lanjut: Menyusun alur rujukan pasien antarprovinsi' },
   recipients: [
     { region: '17', role: 'opd', opd: 'Dinas Kesehatan' },
     { region: '17', role: 'opd-head', opd: 'Dinas Kesehatan', onEscalation: true },

@@ -8,6 +8,7 @@ import { ContactDirectory } from '../regions/contact-directory';
 import { Registry } from '../registry/registry';
 import { ReadModelReader } from '../read-models/read-model.reader';
 import { ReadModelsModule } from '../read-models/read-models.module';
+import { RegionDirectory } from '../regions/region-directory';
 import { RegionPolicies } from '../regions/region-policies.port';
 import { RemindersController } from './reminders.controller';
 import { ReminderPolicies } from './reminder-policies';
@@ -43,8 +44,9 @@ import { RemindersRuntime } from './reminders.runtime';
         events: EventStore,
         commands: CommandBus,
         clock: Clock,
-      ) => new RemindersRuntime(config, policies, regionPolicies, contacts, reader, events, commands, clock),
-      inject: [SinergiConfig, ReminderPolicies, RegionPolicies, ContactDirectory, ReadModelReader, EventStore, CommandBus, Clock],
+        regions: RegionDirectory,
+      ) => new RemindersRuntime(config, policies, regionPolicies, contacts, reader, events, commands, clock, regions),
+      inject: [SinergiConfig, ReminderPolicies, RegionPolicies, ContactDirectory, ReadModelReader, EventStore, CommandBus, Clock, RegionDirectory],
     },
   ],
   exports: [RemindersRuntime, RegionPolicies],

@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock.port';
 import type { EventStore } from '../core/event-store.port';
 import type { ReadModelReader } from '../read-models/read-model.reader';
 import { OutboundTargets } from '../outbound/outbound-targets';
+import type { RegionDirectory } from '../regions/region-directory';
 import type { RegionPolicies } from '../regions/region-policies.port';
 import type { ContactDirectory } from '../regions/contact-directory';
 import { DailyDigest } from './daily-digest';
@@ -13,6 +14,7 @@ import { DeliveryWatch } from './delivery-watch';
 import { ExpiryWatch } from './expiry-watch';
 import { MailChannel, type ReminderChannel, WebhookChannel } from './reminder-channels';
 import { ReminderDispatcher } from './reminder-dispatcher';
+import { sendingUnitOf } from './reminder-message';
 import type { ReminderPolicies } from './reminder-policies';
 import { ReminderScheduler } from './reminder-scheduler';
 import { ReminderWorker } from './reminder-worker';
@@ -60,6 +62,7 @@ export class RemindersRuntime {
     events: EventStore,
     commands: CommandBus,
     clock: Clock,
+    regions: RegionDirectory,
   ) {
     const settings = config.reminders;
     this.source = new DeadlineSource(reader, regionPolicies, clock);
@@ -73,8 +76,9 @@ export class RemindersRuntime {
     const scheduler = new ReminderScheduler({ ...redis, pollMs: settings.pollMs, attempts: settings.attempts, backoffMs: settings.backoffMs }, this.source, this.policies, clock);
     this.scheduler = scheduler;
     // A reminder for a contact who wants one message a day asks the scheduler for that day's digest.
-    this.dispatcher = new ReminderDispatcher(this.source, this.policies, contacts, events, this.channels, commands, clock, settings.publicUrl, scheduler);
-    const digest = new DailyDigest(this.source, this.policies, contacts, events, this.channels, clock, settings.publicUrl, this.dispatcher.inFlight);
+    const senderOf = (code: string): string => sendingUnitOf(regions.find(code));
+    this.dispatcher = new ReminderDispatcher(this.source, this.policies, contacts, events, this.channels, senderOf, clock, settings.publicUrl, scheduler);
+    const digest = new DailyDigest(this.source, this.policies, contacts, events, this.channels, clock, settings.publicUrl, senderOf, this.dispatcher.inFlight);
     this.worker = new ReminderWorker(
       { ...redis, concurrency: settings.concurrency, lockMs: settings.lockMs ?? 30_000 },
       this.dispatcher,

@@ -77,10 +77,11 @@ describeNeeding('redis')('the daily digest', () => {
     const [digest] = mails;
     expect(digest.deliveryId).toBe('digest|dinkes|2026-06-23|email');
     expect(digest.subject).toContain('Ringkasan harian');
-    expect(digest.text).toContain('Berikut 2 pengingat Sinergi untuk Anda pada 23 Juni 2026');
+    expect(digest.text).toContain('bersama ini kami sampaikan 2 pengingat untuk Bapak/Ibu pada 23 Juni 2026');
     expect(digest.text).toContain('Menyusun alur rujukan pasien antarprovinsi');
     expect(digest.text).toContain('Menyusun standar pelayanan ambulans lintas provinsi');
-    expect(digest.text).toContain('jatuh tempo dalam 7 hari, pada 30 Juni 2026');
+    expect(digest.text).toContain('paling lambat 30 Juni 2026 (7 hari lagi)');
+    expect(digest.text).toContain('Demikian disampaikan.');
     expect(digest.text).toContain(`https://sinergi.test/agreements/${agreementId}`);
   });
 
@@ -122,7 +123,7 @@ describeNeeding('redis')('the daily digest', () => {
     await waitUntil(() => digestsTo(digestMail).length >= 2, 'the digest of 24 June');
     const next = digestsTo(digestMail)[1];
     expect(next.deliveryId).toBe('digest|dinkes|2026-06-24|email');
-    expect(next.text).toContain('Berikut 1 pengingat Sinergi untuk Anda pada 24 Juni 2026');
+    expect(next.text).toContain('bersama ini kami sampaikan 1 pengingat untuk Bapak/Ibu pada 24 Juni 2026');
     expect(next.text).toContain('Menyepakati formulir rujukan bersama');
     expect(next.text).not.toContain('Menyusun alur rujukan pasien antarprovinsi');
   });
