@@ -1,6 +1,7 @@
 import type { Deadline } from '../../projections/deadlines';
 import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../agreements/domain/policy';
 import { fireInstant, isSuperseded, jobIdOf, planReminders } from './reminder-plan';
+import { MAX_JOBS_PER_AGREEMENT, withinJobCap } from './reminder-scheduler';
 
 const followUp: Deadline = {
   deadlineId: 'a1/follow-up-due/tl-1',
@@ -92,4 +93,23 @@ describe('the reminder plan of a KSB end', () => {
   });
 
   it('has nothing left to send once the end is past the catch-up window', () => expect(planReminders(ksbEnd, byDefault, '2031-06-01')).toEqual([]));
+});
+
+describe('an agreement whose deadlines would plan more timers than the shared Redis allows one agreement', () => {
+  const manyFollowUps = Array.from({ length: 400 }, (_, n) =>
+    planReminders({ ...followUp, deadlineId: `a1/follow-up-due/tl-${n}`, dueOn: `2026-${String(1 + (n % 12)).padStart(2, '0')}-28` }, byDefault, '2026-01-05'),
+  ).flat();
+
+  it('queues at most the cap, the soonest first; the later ones wait for a later reconcile', () => {
+    expect(manyFollowUps.length).toBeGreaterThan(MAX_JOBS_PER_AGREEMENT);
+    const queued = withinJobCap('a1', manyFollowUps);
+    expect(queued).toHaveLength(MAX_JOBS_PER_AGREEMENT);
+    const latestQueued = Math.max(...queued.map((r) => r.fireAt));
+    expect(manyFollowUps.filter((r) => !queued.includes(r)).every((r) => r.fireAt >= latestQueued)).toBe(true);
+  });
+
+  it('leaves a plan within the cap as it is', () => {
+    const few = manyFollowUps.slice(0, 10);
+    expect(withinJobCap('a1', few)).toBe(few);
+  });
 });

@@ -51,7 +51,7 @@ const LOOKUP_BATCH = 5_000;
  */
 export const MAX_JOBS_PER_AGREEMENT = 2_000;
 
-function withinJobCap(agreementId: string, planned: PlannedReminder[]): PlannedReminder[] {
+export function withinJobCap(agreementId: string, planned: PlannedReminder[]): PlannedReminder[] {
   if (planned.length <= MAX_JOBS_PER_AGREEMENT) return planned;
   logger.warn(`agreement ${agreementId} plans ${planned.length} reminder jobs; only the first ${MAX_JOBS_PER_AGREEMENT} are queued for now`);
   return [...planned].sort((a, b) => a.fireAt - b.fireAt).slice(0, MAX_JOBS_PER_AGREEMENT);
