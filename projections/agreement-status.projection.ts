@@ -189,6 +189,7 @@ function evolveStatus(status: AgreementStatus | undefined, recorded: RecordedEve
     }
     case 'AgreementAmended':
       s.amendments = event.data.amendmentNo;
+      if (event.data.addedFields) s.fields = [...s.fields, ...event.data.addedFields];
       return s;
     case 'AgreementExtended':
       s.dates = { ...s.dates, validUntil: event.data.validUntil };

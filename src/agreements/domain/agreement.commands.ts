@@ -71,6 +71,8 @@ export type AmendAgreement = Command<
     documentSha256: string;
     summary: string;
     signatures: { party: string; signatory: Signatory; documentNumber: string; date: IsoDate }[];
+    addedFields?: string[];
+    scope?: string;
   }
 >;
 export type ExtendAgreement = Command<'ExtendAgreement', { validUntil: IsoDate }>;

@@ -136,13 +136,17 @@ export function decideAgreement(command: AgreementCommand, state: AgreementState
       return [{ type: 'MonevRecorded', data: command.data }];
     }
     case 'AmendAgreement': {
-      const { documentSha256, summary, signatures } = command.data;
+      const { documentSha256, summary, signatures, addedFields, scope } = command.data;
       requireActive(state, today);
       signatures.forEach((s) => requireParty(state, s.party, 'signatures'));
       const missing = state.parties.filter((p) => !signatures.some((s) => s.party === p));
       if (missing.length > 0) throw new E.AmendmentSignaturesIncomplete(missing);
+      const known = addedFields?.find((field, i) => state.fields.includes(field) || addedFields.indexOf(field) !== i);
+      if (known !== undefined) throw new E.FieldAlreadyInAgreement(known);
+      if (scope !== undefined) requireText(scope, 'scope');
       const amendmentNo = state.amendments.length + 1;
-      return [{ type: 'AgreementAmended', data: { amendmentNo, documentSha256, summary, signatures } }];
+      const changes = { ...(addedFields?.length ? { addedFields } : {}), ...(scope !== undefined ? { scope } : {}) };
+      return [{ type: 'AgreementAmended', data: { amendmentNo, documentSha256, summary, signatures, ...changes } }];
     }
     case 'ExtendAgreement': {
       const { validUntil } = command.data;

@@ -81,6 +81,11 @@ export class FieldNotInAgreement extends InvalidInput {
     super(`${field} is not a field of cooperation of this KSB`, 'field');
   }
 }
+export class FieldAlreadyInAgreement extends InvalidInput {
+  constructor(field: string) {
+    super(`${field} is already a field of cooperation of this KSB`, 'addedFields');
+  }
+}
 export class LeadOpdMissing extends InvalidInput {
   constructor(parties: string[]) {
     super(`every party names one lead OPD; missing for: ${parties.join(', ')}`, 'leadOpds');

@@ -96,6 +96,10 @@ export type AgreementAmended = Event<
     documentSha256: string;
     summary: string;
     signatures: { party: string; signatory: Signatory; documentNumber: string; date: IsoDate }[];
+    /** Fields of cooperation (urusan) the addendum adds: PKS may then be drafted in them. */
+    addedFields?: string[];
+    /** The scope as the addendum words it anew. */
+    scope?: string;
   }
 >;
 export type AgreementExtended = Event<

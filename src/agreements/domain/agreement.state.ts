@@ -252,8 +252,13 @@ export function evolveAgreement(state: AgreementState, event: AgreementEvent): A
     case 'MonevRecorded':
       return { ...state, monev: { ...state.monev, [event.data.party]: event.data } };
     case 'AgreementAmended': {
-      const { amendmentNo, documentSha256, summary } = event.data;
-      return { ...state, amendments: [...state.amendments, { amendmentNo, documentSha256, summary }] };
+      const { amendmentNo, documentSha256, summary, addedFields, scope } = event.data;
+      return {
+        ...state,
+        amendments: [...state.amendments, { amendmentNo, documentSha256, summary }],
+        fields: addedFields ? [...state.fields, ...addedFields] : state.fields,
+        scope: scope ?? state.scope,
+      };
     }
     case 'AgreementExtended':
       return { ...state, validUntil: event.data.validUntil };

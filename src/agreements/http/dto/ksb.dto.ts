@@ -326,4 +326,19 @@ export class AmendAgreementDto extends CommandDto {
   @ValidateNested({ each: true })
   @Type(() => PartySignatureDto)
   signatures!: PartySignatureDto[];
+  /** Fields of cooperation (urusan) the addendum adds: a PKS may then be drafted in them. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(200, { each: true })
+  addedFields?: string[];
+
+  /** The scope as the addendum words it anew. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(5000)
+  scope?: string;
 }

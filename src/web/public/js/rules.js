@@ -189,6 +189,9 @@ export function agreementActions(state, me) {
         fields: [
           field('documentSha256', 'file'),
           field('summary', 'textarea'),
+          // An addendum may add urusan (PKS may then be drafted in them) or word the scope anew.
+          optional('addedFields', 'list', { hint: 'hint.list' }),
+          optional('scope', 'textarea', { value: state.scope }),
           ...state.parties.flatMap((party, i) => {
             const signatory = state.signatures[party]?.signatory;
             const labelParams = { party };
