@@ -72,6 +72,7 @@ describe('importing the agreements an office already has', () => {
     const westJava = readFileSync(WEST_JAVA_FILE);
 
     it('is checked row by row in a dry run that writes nothing', async () => {
+      await app.tokenOf(jabarCoordinator);
       const before = await app.eventCount();
       const { body } = await upload(jabarCoordinator, westJava, 'kerja-sama-jawa-barat.csv', '?dryRun=true').expect(200);
       expect(body).toMatchObject({ dryRun: true, rows: 76, imported: { ksb: 76, pks: 0 }, alreadyRecorded: [], problems: [] });
@@ -252,6 +253,7 @@ describe('importing the agreements an office already has', () => {
     const file = () => csvOf([sukamaraKsb]);
 
     it('refuses dinas officers and auditors (403), and a coordinator importing for another region', async () => {
+      await Promise.all([jabarDinas, auditor, bantenCoordinator].map((user) => app.tokenOf(user)));
       const before = await app.eventCount();
       await upload(jabarDinas, file(), 'a.csv').expect(403);
       await upload(auditor, file(), 'a.csv').expect(403);

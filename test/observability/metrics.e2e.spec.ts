@@ -9,7 +9,7 @@ describe('the metrics of a running server', () => {
   let scrape: Scrape;
 
   beforeAll(async () => {
-    app = await TestApp.start();
+    app = await TestApp.start({ now: '2025-10-24T03:00:00.000Z' });
     const { body } = await app.as(bantenCoordinator).post('/agreements', bantenOffersBengkulu).expect(201);
     await app.as(bengkuluCoordinator).post(`/agreements/${body.agreementId}/acceptances`, { party: BENGKULU }).expect(200);
     // Accepted once already: the lifecycle refuses a second acceptance.
