@@ -165,7 +165,9 @@ describe.each(storePairs())('the read-model routes on $name', (pair) => {
 
   describe('GET /projections and /health', () => {
     it("show each projection's generation, position and lag", async () => {
+      await app.tokenOf(operator);
       const head = await app.eventCount();
+      await app.get(ProjectionsStatus).caughtUp(head);
       const { body } = await app.as(operator).get('/projections').expect(200);
       expect(body).toMatchObject({ projector: 'in-process' });
       expect(body.projections).toEqual([

@@ -159,6 +159,7 @@ describe('the semester report of a region', () => {
     });
 
     it("refuses another region's user and an admin with 403, and an unknown region with 404, writing nothing", async () => {
+      await Promise.all([jabar, operator, banten].map((user) => app.tokenOf(user)));
       const before = await app.eventCount();
       expect((await app.as(jabar).get('/regions/36/reports/semester?year=2026&semester=1').expect(403)).body.rule).toBe('RegionOutOfReach');
       expect((await app.as(operator).get('/regions/36/reports/semester?year=2026&semester=1').expect(403)).body.rule).toBe('OperatorSeesNoAgreements');
