@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandBus } from '@nestjs/cqrs';
 import type { AgreementImporter, ImportReport } from '../imports/agreement-importer';
@@ -153,7 +153,11 @@ export const SEED_STORY_COUNT = 2 + WEST_JAVA_PARTNERS.length;
 const westJavaNumbers = (code: string) => ({ jabar: `ILUSTRATIF 100.3.7/${code}/Pemotda/2024`, partner: `ILUSTRATIF 100/${code}/KSB/2024` });
 
 /** West Java's register of 76 KSB (seed 003: 27 with its own kab/kota, 20 with provinces, 29 elsewhere), shipped with the demo. */
-export const WEST_JAVA_REGISTER = join(__dirname, 'registers', 'kerja-sama-jawa-barat.csv');
+export const WEST_JAVA_REGISTER = [
+  join(__dirname, 'registers', 'kerja-sama-jawa-barat.csv'),
+  // A build (dist/src/demo) reads it from the source tree it was built from, as the web app reads its pages.
+  join(__dirname, '..', '..', '..', 'src', 'demo', 'registers', 'kerja-sama-jawa-barat.csv'),
+].find((path) => existsSync(path)) ?? join(__dirname, 'registers', 'kerja-sama-jawa-barat.csv');
 
 /**
  * Brings in West Java's register through the import, as its Biro Pemerintahan would on day one: the four KSB of
