@@ -37,6 +37,13 @@ const SYSTEM_PARTS = [
     neededFor: (purpose) => purpose === 'test',
     locate: postgresServerBinaries,
   },
+  {
+    name: 'prometheus-parser',
+    debianPackage: 'python3-prometheus-client',
+    neededBy: "the metrics tests (they read /metrics with the Prometheus project's own parser)",
+    neededFor: (purpose) => purpose === 'test',
+    locate: debianPythonWith('prometheus_client'),
+  },
 ];
 
 const CONSEQUENCE = {
@@ -51,6 +58,12 @@ function executable(file) {
   } catch {
     return undefined;
   }
+}
+
+/** Debian's own Python (not one of a version manager, which cannot see Debian's modules) when it has the module. */
+function debianPythonWith(module) {
+  const python = '/usr/bin/python3';
+  return () => (executable(python) && spawnSync(python, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0 ? python : undefined);
 }
 
 function onPath(program) {
@@ -76,7 +89,7 @@ function postgresServerBinaries() {
   return newest ? join(debian, newest, 'bin') : undefined;
 }
 
-/** Where a program is (`chromium`, `redis`, `postgres`: its server binaries' directory), or undefined. */
+/** Where a program is (`chromium`, `redis`, `postgres`: its server binaries' directory, `prometheus-parser`: its Python), or undefined. */
 function locateSystemPart(name) {
   const part = SYSTEM_PARTS.find((p) => p.name === name);
   if (!part) throw new Error(`no system part named ${name}`);

@@ -4,11 +4,12 @@ import { event } from '../contract/event-store.contract';
 import { BENGKULU, bantenCoordinator, bantenOffersBengkulu, bengkuluCoordinator } from '../e2e/http-fixtures';
 import { type KurrentDbStandIn, startKurrentDbStandIn } from '../support/kurrentdb-stand-in';
 import { parsePrometheusText } from '../support/prometheus-text';
+import { describeNeeding } from '../support/system-parts';
 import { TestApp, type TestUser } from '../support/test-app';
 
 const operator: TestUser = { userId: 'operator@sinergi', role: 'admin', region: BENGKULU };
 
-describe('a server on KurrentDB (the stand-in) whose global log another node also writes', () => {
+describeNeeding('prometheus-parser')('a server on KurrentDB (the stand-in) whose global log another node also writes', () => {
   let standIn: KurrentDbStandIn;
   let app: TestApp;
 

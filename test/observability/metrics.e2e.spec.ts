@@ -1,10 +1,11 @@
 import { bantenCoordinator, bantenOffersBengkulu, BENGKULU, bengkuluCoordinator } from '../e2e/http-fixtures';
 import { parsePrometheusText, type Scrape } from '../support/prometheus-text';
+import { describeNeeding } from '../support/system-parts';
 import { TestApp, type TestUser } from '../support/test-app';
 
 const operator: TestUser = { userId: 'operator@sinergi', role: 'admin', region: BENGKULU };
 
-describe('the metrics of a running server', () => {
+describeNeeding('prometheus-parser')('the metrics of a running server', () => {
   let app: TestApp;
   let scrape: Scrape;
 
@@ -23,7 +24,7 @@ describe('the metrics of a running server', () => {
 
   it('are in the Prometheus text format, every line of it', () => {
     expect(scrape.samples.length).toBeGreaterThan(50);
-    expect(scrape.types.get('sinergi_commands_total')).toBe('counter');
+    expect(scrape.types.get('sinergi_commands')).toBe('counter');
     expect(scrape.types.get('sinergi_command_duration_seconds')).toBe('histogram');
   });
 

@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { locateSystemPart } from '../../scripts/ensure-deps';
+
 /** One sample of a scrape: `name{labels} value`. */
 export interface Sample {
   name: string;
@@ -6,54 +9,41 @@ export interface Sample {
 }
 
 export interface Scrape {
-  /** Metric families by name, with their declared type. */
+  /** Metric families by name (a counter's without its `_total`), with their declared type. */
   types: Map<string, string>;
   samples: Sample[];
   /** The value of the one sample with this name whose labels include `labels`; throws when there is none. */
   value(name: string, labels?: Record<string, string>): number;
 }
 
-const NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*';
-const SAMPLE = new RegExp(`^(${NAME})(?:\\{(.*)\\})? (\\S+)(?: -?\\d+)?$`);
-const LABEL = /^([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"(?:,|$)/;
-const SUFFIXES = ['', '_total', '_bucket', '_sum', '_count', '_created'];
+/** Reads the scrape on standard input with prometheus_client's parser, and writes its families as JSON. */
+const READER = `
+import json, sys
+from prometheus_client.parser import text_string_to_metric_families
+families = [
+    {"name": f.name, "type": f.type, "samples": [{"name": s.name, "labels": s.labels, "value": repr(s.value)} for s in f.samples]}
+    for f in text_string_to_metric_families(sys.stdin.read())
+]
+json.dump(families, sys.stdout)
+`;
+
+interface Family {
+  name: string;
+  type: string;
+  samples: { name: string; labels: Record<string, string>; value: string }[];
+}
 
 /**
- * A strict reader of Prometheus' text exposition format (0.0.4), as a Prometheus server reads a scrape: every line is
- * a `# HELP`, a `# TYPE` or a sample of a declared family, each label quoted and escaped, each value a number; any
- * other line throws. (prom-client writes this format but ships no reader of it.)
+ * Prometheus' text exposition format read by the Prometheus project's own parser (prometheus_client, Debian's
+ * python3-prometheus-client): it throws on a line that is not a HELP, a TYPE or a sample. prom-client writes the
+ * format but ships no reader, and the npm readers of it merge the label sets of a histogram into one.
  */
 export function parsePrometheusText(text: string): Scrape {
-  const types = new Map<string, string>();
-  const samples: Sample[] = [];
-  for (const [index, line] of text.split('\n').entries()) {
-    if (line === '') continue;
-    const fail = (why: string) => new Error(`line ${index + 1} ${why}: ${line}`);
-    const comment = /^# (HELP|TYPE) (\S+) ?(.*)$/.exec(line);
-    if (comment) {
-      if (comment[1] === 'TYPE') {
-        if (!['counter', 'gauge', 'histogram', 'summary', 'untyped'].includes(comment[3])) throw fail('declares an unknown type');
-        types.set(comment[2], comment[3]);
-      }
-      continue;
-    }
-    const sample = SAMPLE.exec(line);
-    if (!sample) throw fail('is not a sample');
-    const [, name, labelText = '', valueText] = sample;
-    if (!SUFFIXES.some((suffix) => name.endsWith(suffix) && types.has(name.slice(0, name.length - suffix.length)))) {
-      throw fail('belongs to no declared family');
-    }
-    const value = valueText === '+Inf' ? Infinity : valueText === '-Inf' ? -Infinity : Number(valueText);
-    if (Number.isNaN(value) && valueText !== 'NaN') throw fail('has a value that is not a number');
-    const labels: Record<string, string> = {};
-    for (let rest = labelText; rest !== ''; ) {
-      const label = LABEL.exec(rest);
-      if (!label) throw fail('has a malformed label');
-      labels[label[1]] = label[2].replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
-      rest = rest.slice(label[0].length);
-    }
-    samples.push({ name, labels, value });
-  }
+  const python = locateSystemPart('prometheus-parser');
+  if (!python) throw new Error('python3-prometheus-client is not installed: node scripts/ensure-deps.js test installs it');
+  const families = JSON.parse(execFileSync(python, ['-c', READER], { input: text, encoding: 'utf8' })) as Family[];
+  const types = new Map(families.map((f) => [f.name, f.type]));
+  const samples = families.flatMap((f) => f.samples.map((s) => ({ name: s.name, labels: s.labels, value: Number(s.value.replace('inf', 'Infinity')) })));
   return {
     types,
     samples,
