@@ -1,10 +1,9 @@
 import { activityProjection } from './activity.projection';
 import { agreementStatusProjection } from './agreement-status.projection';
 import type { AnyProjection } from './projection';
-import { regionSettingsProjection } from './region-settings.projection';
 
 /** Every read model, by name: what the projector keeps live and `sinergi rebuild` can rebuild. */
-export const ALL_PROJECTIONS: readonly AnyProjection[] = [agreementStatusProjection, activityProjection, regionSettingsProjection];
+export const ALL_PROJECTIONS: readonly AnyProjection[] = [agreementStatusProjection, activityProjection];
 
 export function projectionsNamed(names: readonly string[]): AnyProjection[] {
   return names.map((name) => {

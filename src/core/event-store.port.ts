@@ -30,6 +30,16 @@ export interface Subscription {
   close(): Promise<void>;
 }
 
+/** The first string after every string that starts with `prefix`, in code-unit order: the end of a range read. */
+export function prefixEnd(prefix: string): string {
+  if (prefix === '') throw new Error('a stream prefix must not be empty');
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
+
+/** Merges events read prefix by prefix into one global order, each once (one prefix may start with another). */
+export const inGlobalOrder = (events: readonly RecordedEvent[]): RecordedEvent[] =>
+  [...new Map(events.map((event) => [event.position, event])).values()].sort((a, b) => a.position - b.position);
+
 export class WrongExpectedRevision extends Error {
   constructor(
     readonly streamId: string,
@@ -64,6 +74,14 @@ export abstract class EventStore {
 
   /** Events of every stream in global order, with position greater than `afterPosition`. */
   abstract readAll(afterPosition: number, limit: number): Promise<RecordedEvent[]>;
+
+  /**
+   * The events of every stream whose id starts with one of `prefixes`, with position up to `toPosition` inclusive,
+   * in global order: for a fold of a few kinds of streams (users, contacts ...) whose cost follows those streams,
+   * not the whole log. SQLite and PostgreSQL answer from an index on the stream id; KurrentDB filters `$all` on the
+   * server, so only the matching events cross the wire.
+   */
+  abstract readStreamsByPrefix(prefixes: readonly string[], toPosition: number): Promise<RecordedEvent[]>;
 
   /** The position of the last committed event; 0 when the store is empty. */
   abstract headPosition(): Promise<number>;

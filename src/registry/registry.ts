@@ -5,6 +5,13 @@ import { type UserEvent, type UserProfile, USER_STREAM_PREFIX } from '../access/
 import type { Principal } from '../access/principal';
 import { type Contact, type ContactEvent, type ContactRole, CONTACTS_STREAM_PREFIX } from '../regions/contacts';
 import { type PolicyOverride, type RegionPolicyEvent, REGION_POLICY_STREAM_PREFIX } from '../regions/region-policy';
+import {
+  type RegionSettings,
+  type RegionSettingsEvent,
+  REGION_SETTINGS_STREAM_PREFIX,
+  evolveRegionSettings,
+  initialRegionSettings,
+} from '../region-settings/domain/region-settings';
 import type { SealedSecret, SecretBox } from './secret-box';
 
 const logger = new Logger('Registry');
@@ -23,17 +30,18 @@ export interface RecordedOverride {
   position: number;
 }
 
-type RegistryEvent = UserEvent | ContactEvent | RegionPolicyEvent;
+type RegistryEvent = UserEvent | ContactEvent | RegionPolicyEvent | RegionSettingsEvent;
 
-const PREFIXES = [USER_STREAM_PREFIX, CONTACTS_STREAM_PREFIX, REGION_POLICY_STREAM_PREFIX];
+const PREFIXES = [USER_STREAM_PREFIX, CONTACTS_STREAM_PREFIX, REGION_POLICY_STREAM_PREFIX, REGION_SETTINGS_STREAM_PREFIX];
 export const isRegistryStream = (streamId: string): boolean => PREFIXES.some((prefix) => streamId.startsWith(prefix));
 
 /**
- * The users, reminder contacts and regions' policy overrides, folded from their streams (`user-<id>`,
- * `contacts-<region>`, `region-policy-<region>`) into memory: a read model every node builds from the same log
- * at start and keeps live through its subscription, so every node answers the same, a token check is a map lookup,
- * and a revocation recorded on any node reaches every node as soon as its subscription sees the event (PostgreSQL
- * announces each commit to every node with NOTIFY).
+ * The users, reminder contacts, regions' policy overrides and regions' settings, folded from their streams
+ * (`user-<id>`, `contacts-<region>`, `region-policy-<region>`, `region-settings-<region>`) into memory: a read model
+ * every node builds from the same log at start and keeps live through its subscription, so every node answers the
+ * same, a token check is a map lookup, and a revocation recorded on any node reaches every node as soon as its
+ * subscription sees the event (PostgreSQL announces each commit to every node with NOTIFY). At start it reads only
+ * those streams (an indexed read by stream prefix), so its start follows them, not the length of the log.
  */
 export class Registry {
   private readonly users = new Map<string, BuiltInUser>();
@@ -43,6 +51,7 @@ export class Registry {
   private readonly contactsByRegion = new Map<string, Map<string, Contact>>();
   private readonly regionOfContact = new Map<string, string>();
   private readonly overrides = new Map<string, RecordedOverride>();
+  private readonly settings = new Map<string, RegionSettings>();
   private appliedPosition = 0;
   private policyRevision = 0;
   private waiters: { position: number; resolve: () => void }[] = [];
@@ -52,12 +61,14 @@ export class Registry {
 
   constructor(private readonly secrets: SecretBox) {}
 
-  /** Folds the whole log, then follows it; resolves once it holds everything the store held when it was called. */
+  /** Folds its streams as they stand, then follows the log; resolves once it holds what the store held when called. */
   async start(store: EventStore): Promise<void> {
     this.store = store;
     const head = await store.headPosition();
+    for (const event of await store.readStreamsByPrefix(PREFIXES, head)) this.fold(event);
+    this.appliedPosition = head;
     this.subscription = store.subscribe(
-      0,
+      head,
       (event) => this.apply(event),
       (error) => {
         this.failure = error;
@@ -144,6 +155,21 @@ export class Registry {
     return this.policyRevision;
   }
 
+  // Region settings
+
+  /** A region's settings as last recorded: who signs its reports, whether it publishes open data. */
+  regionSettings(region: string): RegionSettings {
+    return this.settings.get(region) ?? { ...initialRegionSettings, region };
+  }
+
+  /** The regions that publish their agreements as open data, in code order, with the day each opted in. */
+  openDataPublishers(): { region: string; since?: string }[] {
+    return [...this.settings.values()]
+      .filter((settings) => settings.openData.published)
+      .map(({ region, openData }) => ({ region, since: openData.since }))
+      .sort((a, b) => (a.region < b.region ? -1 : 1));
+  }
+
   private apply(recorded: RecordedEvent): void {
     if (isRegistryStream(recorded.streamId)) this.fold(recorded);
     this.appliedPosition = recorded.position;
@@ -190,6 +216,11 @@ export class Registry {
       case 'ReminderPolicyChanged':
         this.overrides.set(event.data.region, { override: event.data.override, position: recorded.position });
         this.policyRevision++;
+        break;
+      case 'ReportSignatorySet':
+      case 'OpenDataPublished':
+      case 'OpenDataWithdrawn':
+        this.settings.set(event.data.region, evolveRegionSettings(this.settings.get(event.data.region) ?? initialRegionSettings, event));
         break;
       default:
         break;

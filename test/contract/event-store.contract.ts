@@ -160,6 +160,28 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
       });
     });
 
+    describe('reading streams by prefix', () => {
+      it('returns the events of every stream starting with a prefix, up to a position, in global order, each once', async () => {
+        const kind = `k${randomUUID().slice(0, 8)}`;
+        const [users, contacts] = [`${kind}user-`, `${kind}contacts-`];
+        const appended: AppendResult[] = [];
+        for (const stream of [`${users}1`, `${kind}userx-1`, `${contacts}36`, `${users}2`, `${kind}user`, `${users}1`, `agreement-${kind}user-3`]) {
+          appended.push(await store.append(stream, [event()], 'any'));
+        }
+        const head = await store.headPosition();
+        await store.append(`${users}1`, [event()], 'any');
+
+        const read = await store.readStreamsByPrefix([users, contacts], head);
+
+        expect(read.map((e) => e.position)).toEqual([0, 2, 3, 5].map((i) => appended[i].lastPosition));
+        expect(read.map((e) => [e.streamId, e.revision])).toEqual([[`${users}1`, 0], [`${contacts}36`, 0], [`${users}2`, 0], [`${users}1`, 1]]);
+        expect(read[0]).toEqual((await store.readStream(`${users}1`))[0]);
+        expect((await store.readStreamsByPrefix([users, `${users}1`], head)).map((e) => e.position)).toEqual(read.filter((e) => e.streamId.startsWith(users)).map((e) => e.position));
+        expect(await store.readStreamsByPrefix([`${kind}none-`], head)).toEqual([]);
+        expect(await store.readStreamsByPrefix([users], head + 1)).toHaveLength(4);
+      });
+    });
+
     describe('a recorded event', () => {
       it('keeps the envelope it was given and gets its stream, revision, position and recordedAt from the store', async () => {
         const s = streamName();

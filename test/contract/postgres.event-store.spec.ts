@@ -66,8 +66,27 @@ describeWithPostgres('the PostgreSQL event store, on a private server', () => {
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
           );
           expect(tables.rows.map((r) => r.table_name)).toEqual(['event_log_head', 'event_store_schema', 'events', 'idempotency_keys']);
-          expect((await client.query('SELECT version FROM event_store_schema')).rows).toEqual([{ version: 1 }]);
+          expect((await client.query('SELECT version FROM event_store_schema')).rows).toEqual([{ version: 2 }]);
           expect((await client.query('SELECT position FROM event_log_head')).rows).toEqual([{ position: '0' }]);
+        } finally {
+          await client.end();
+        }
+      });
+
+      it('of schema version 1 gets the index on stream ids that reads streams by prefix, and version 2', async () => {
+        const client = new Client({ connectionString: url });
+        await client.connect();
+        const indexes = async () =>
+          (await client.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE tablename = 'events' ORDER BY indexname")).rows.map((r) => r.indexname);
+        try {
+          await client.query('DROP INDEX events_by_stream_prefix');
+          await client.query('UPDATE event_store_schema SET version = 1');
+          expect(await indexes()).not.toContain('events_by_stream_prefix');
+
+          await open(url);
+
+          expect(await indexes()).toContain('events_by_stream_prefix');
+          expect((await client.query('SELECT version FROM event_store_schema')).rows).toEqual([{ version: 2 }]);
         } finally {
           await client.end();
         }

@@ -173,7 +173,6 @@ describe.each(storePairs())('the read-model routes on $name', (pair) => {
       expect(body.projections).toEqual([
         expect.objectContaining({ name: 'agreement-status', live: expect.objectContaining({ position: head, lag: 0, upToDate: true }), head }),
         expect.objectContaining({ name: 'activity', live: expect.objectContaining({ position: head, lag: 0, upToDate: true }), head }),
-        expect.objectContaining({ name: 'region-settings', live: expect.objectContaining({ position: head, lag: 0, upToDate: true }), head }),
       ]);
       const health = (await app.as(operator).get('/health').expect(200)).body;
       expect(health.components.projections).toMatchObject({ status: 'up', activity: { ready: true, lag: 0 } });

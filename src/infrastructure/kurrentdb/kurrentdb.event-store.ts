@@ -24,6 +24,7 @@ import {
   type AppendResult,
   EventStore,
   type ExpectedRevision,
+  inGlobalOrder,
   type ReadStreamOptions,
   type Subscription,
   WrongExpectedRevision,
@@ -38,7 +39,7 @@ export const GLOBAL_LOG_STREAM = `${RESERVED_STREAM_PREFIX}log`;
 const idempotencyStream = (key: string): string => `${RESERVED_STREAM_PREFIX}idempotency-${key}`;
 
 /** The part of the KurrentDB client this adapter uses, so that its mapping can be exercised without a server. */
-export type KurrentDbConnection = Pick<KurrentDBClient, 'readStream' | 'multiStreamAppend' | 'subscribeToAll' | 'dispose'>;
+export type KurrentDbConnection = Pick<KurrentDBClient, 'readStream' | 'readAll' | 'multiStreamAppend' | 'subscribeToAll' | 'dispose'>;
 
 export interface KurrentDbEventStoreOptions {
   /** Stamps `metadata.recordedAt`. */
@@ -172,6 +173,22 @@ export class KurrentDbEventStore extends EventStore implements RecordedEventImpo
   async readAll(afterPosition: number, limit: number): Promise<RecordedEvent[]> {
     if (limit <= 0) return [];
     return this.read(GLOBAL_LOG_STREAM, { fromRevision: BigInt(afterPosition), maxCount: limit });
+  }
+
+  /**
+   * A read of `$all` filtered on the server by stream name: only the matching events cross the wire, and they come in
+   * commit order, which is the port's global order, so the read stops at the first event past `toPosition`. (The
+   * `$ce-` category streams would spare the server its scan, but they need the system projections enabled.)
+   */
+  async readStreamsByPrefix(prefixes: readonly string[], toPosition: number): Promise<RecordedEvent[]> {
+    if (prefixes.length === 0) return [];
+    const events: RecordedEvent[] = [];
+    for await (const resolved of this.client.readAll({ fromPosition: START, filter: streamNameFilter({ prefixes: [...prefixes] }) })) {
+      const event = decodeEnvelope(dataOf(resolved));
+      if (event.position > toPosition) break;
+      events.push(event);
+    }
+    return inGlobalOrder(events);
   }
 
   async headPosition(): Promise<number> {

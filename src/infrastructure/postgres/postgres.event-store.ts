@@ -6,6 +6,8 @@ import {
   type AppendResult,
   EventStore,
   type ExpectedRevision,
+  inGlobalOrder,
+  prefixEnd,
   type ReadStreamOptions,
   type Subscription,
   WrongExpectedRevision,
@@ -16,10 +18,13 @@ import { type AppendOutcome, type CommittedGroup, GroupCommit, type GroupCommitS
 import { KnownHeads, type StreamHead } from '../known-heads';
 import { PollingSubscription, SUBSCRIPTION_BATCH } from '../polling-subscription';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 /** Announces commits to the subscriptions of every process sharing the database. */
 const COMMIT_CHANNEL = 'sinergi_event_store_commits';
+
+// Version 2: stream ids in byte order ("C"), whatever the database's collation, so that a range of them is a prefix.
+const STREAM_PREFIX_INDEX = 'CREATE INDEX events_by_stream_prefix ON events (stream_id COLLATE "C", position)';
 
 // The same columns as the SQLite store. data and metadata are JSON text, not JSONB: the text read back is the
 // text written, so an event hashes the same forever (JSONB would rewrite numbers such as -0 or 1e400).
@@ -52,6 +57,7 @@ const SCHEMA = `
     last_recorded_at TEXT    NOT NULL
   );
   INSERT INTO event_log_head (position, last_recorded_at) VALUES (0, '');
+  ${STREAM_PREFIX_INDEX};
   CREATE TABLE event_store_schema (version INTEGER NOT NULL);
   INSERT INTO event_store_schema (version) VALUES (${SCHEMA_VERSION});
 `;
@@ -166,6 +172,17 @@ export class PostgresEventStore extends EventStore implements RecordedEventImpor
       limit,
     ]);
     return rows.map(toRecordedEvent);
+  }
+
+  async readStreamsByPrefix(prefixes: readonly string[], toPosition: number): Promise<RecordedEvent[]> {
+    const reads = prefixes.map((prefix) =>
+      this.pool.query<EventRow>('SELECT * FROM events WHERE stream_id COLLATE "C" >= $1 AND stream_id COLLATE "C" < $2 AND position <= $3', [
+        prefix,
+        prefixEnd(prefix),
+        toPosition,
+      ]),
+    );
+    return inGlobalOrder((await Promise.all(reads)).flatMap(({ rows }) => rows.map(toRecordedEvent)));
   }
 
   async headPosition(): Promise<number> {
@@ -318,6 +335,10 @@ async function migrate(pool: Pool): Promise<void> {
       const version = (await client.query<{ version: number }>('SELECT version FROM event_store_schema')).rows[0].version;
       if (version > SCHEMA_VERSION) {
         throw new Error(`the event store database has schema version ${version}; this code knows up to ${SCHEMA_VERSION}`);
+      }
+      if (version < 2) {
+        await client.query(STREAM_PREFIX_INDEX);
+        await client.query('UPDATE event_store_schema SET version = 2');
       }
     } else {
       await client.query(SCHEMA);

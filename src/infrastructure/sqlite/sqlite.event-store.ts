@@ -8,6 +8,8 @@ import {
   type AppendResult,
   EventStore,
   type ExpectedRevision,
+  inGlobalOrder,
+  prefixEnd,
   type ReadStreamOptions,
   type Subscription,
   WrongExpectedRevision,
@@ -138,6 +140,8 @@ export class SqliteEventStore extends EventStore {
         'SELECT * FROM events WHERE stream_id = ? AND revision > ? AND revision <= ? ORDER BY revision',
       ),
       readAll: db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      // A range on stream_id: the (stream_id, revision) index answers it.
+      readPrefix: db.prepare<[string, string, number], EventRow>('SELECT * FROM events WHERE stream_id >= ? AND stream_id < ? AND position <= ?'),
       headPosition: db.prepare<[], number>('SELECT coalesce(max(position), 0) FROM events').pluck(),
       dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
     };
@@ -214,6 +218,10 @@ export class SqliteEventStore extends EventStore {
 
   async readAll(afterPosition: number, limit: number): Promise<RecordedEvent[]> {
     return this.readAllNow(afterPosition, limit);
+  }
+
+  async readStreamsByPrefix(prefixes: readonly string[], toPosition: number): Promise<RecordedEvent[]> {
+    return inGlobalOrder(prefixes.flatMap((prefix) => this.statements.readPrefix.all(prefix, prefixEnd(prefix), toPosition).map(toRecordedEvent)));
   }
 
   async headPosition(): Promise<number> {

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { type AgreementStatus, agreementStatusProjection } from '../../../projections/agreement-status.projection';
 import type { SqlValue } from '../../../projections/projection';
-import { regionSettingsProjection } from '../../../projections/region-settings.projection';
 import type { IsoDate } from '../../agreements/domain/dates';
 import { NotFound } from '../../core/domain-error';
 import { EventStore } from '../../core/event-store.port';
 import { type ReadModelSnapshot, ReadModelReader } from '../../read-models/read-model.reader';
-import type { RegionSettings } from '../../region-settings/domain/region-settings';
 import { type Region, RegionDirectory } from '../../regions/region-directory';
+import { Registry } from '../../registry/registry';
 import { type OpenAgreement, openAgreementOf } from '../domain/open-agreement';
 import { type OpenDataMetadata, openDataMetadata } from '../domain/open-data-metadata';
 
@@ -36,17 +35,14 @@ export class OpenDataFeed {
     private readonly reader: ReadModelReader,
     private readonly regions: RegionDirectory,
     private readonly store: EventStore,
+    private readonly registry: Registry,
   ) {}
 
-  /** The regions that publish, with the day they opted in. */
+  /** The regions that publish, with the day they opted in: the registry's fold of the regions' settings. */
   async publishers(): Promise<{ region: Region; since?: IsoDate }[]> {
-    const rows = await this.reader.read(async (snapshot) => {
-      const { main } = snapshot.tables(regionSettingsProjection);
-      return snapshot.all<{ key: string; document: string }>(`SELECT key, document FROM ${main} WHERE open_data = 1 ORDER BY key`);
-    });
-    return rows.flatMap(({ key, document }) => {
-      const region = this.regions.find(key);
-      return region ? [{ region, since: (JSON.parse(document) as RegionSettings).openData.since }] : [];
+    return this.registry.openDataPublishers().flatMap(({ region: code, since }) => {
+      const region = this.regions.find(code);
+      return region ? [{ region, since }] : [];
     });
   }
 
@@ -58,10 +54,11 @@ export class OpenDataFeed {
   }
 
   async *pages(scope: OpenDataScope): AsyncGenerator<OpenAgreement[]> {
+    const publishers = await this.publishers();
     for (let after = ''; ; ) {
       const documents = await this.reader.read(async (snapshot) => {
         const { main } = snapshot.tables(agreementStatusProjection);
-        const { condition, params } = this.inScope(snapshot, scope);
+        const { condition, params } = this.inScope(snapshot, scope, publishers);
         return snapshot.all<{ key: string; document: string }>(
           `SELECT s.key, s.document FROM ${main} s WHERE s.key > ? AND ${condition} ORDER BY s.key LIMIT ${OPEN_DATA_PAGE}`,
           after,
@@ -78,7 +75,7 @@ export class OpenDataFeed {
     const publishers = await this.publishers();
     const { firstOffer, lastPosition } = await this.reader.read(async (snapshot) => {
       const { main } = snapshot.tables(agreementStatusProjection);
-      const { condition, params } = this.inScope(snapshot, scope);
+      const { condition, params } = this.inScope(snapshot, scope, publishers);
       const [row] = await snapshot.all<{ first_offer: string | null; last_position: number | null }>(
         `SELECT min(s.offered_on) AS first_offer, max(s.last_position) AS last_position FROM ${main} s WHERE ${condition}`,
         ...params,
@@ -99,15 +96,17 @@ export class OpenDataFeed {
   }
 
   /** Agreements the region is a party to; for the nation, those of any publishing region. */
-  private inScope(snapshot: ReadModelSnapshot, scope: OpenDataScope): { condition: string; params: SqlValue[] } {
+  private inScope(
+    snapshot: ReadModelSnapshot,
+    scope: OpenDataScope,
+    publishers: readonly { region: Region }[],
+  ): { condition: string; params: SqlValue[] } {
     const { lists } = snapshot.tables(agreementStatusProjection);
-    if (scope.region) {
-      return { condition: `EXISTS (SELECT 1 FROM ${lists.parties} p WHERE p.key = s.key AND p.region = ?)`, params: [scope.region] };
-    }
-    const settings = snapshot.tables(regionSettingsProjection).main;
+    const regions = scope.region ? [scope.region] : publishers.map(({ region }) => region.code);
+    if (regions.length === 0) return { condition: '1 = 0', params: [] };
     return {
-      condition: `EXISTS (SELECT 1 FROM ${lists.parties} p JOIN ${settings} r ON r.key = p.region AND r.open_data = 1 WHERE p.key = s.key)`,
-      params: [],
+      condition: `EXISTS (SELECT 1 FROM ${lists.parties} p WHERE p.key = s.key AND p.region IN (${regions.map(() => '?').join(', ')}))`,
+      params: regions,
     };
   }
 }

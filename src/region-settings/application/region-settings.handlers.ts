@@ -6,6 +6,7 @@ import { type CommandContext, CommandProcessor, type CommandResult, foldHistory 
 import type { Decider } from '../../core/decider';
 import type { Actor } from '../../core/event';
 import { EventStore } from '../../core/event-store.port';
+import { Registry } from '../../registry/registry';
 import {
   type RegionSettings,
   type RegionSettingsCommand,
@@ -51,14 +52,20 @@ const authorizedSettingsDecider: Decider<RegionSettings, { actor: Actor; command
 
 @CommandHandler(ChangeRegionSettings)
 export class ChangeRegionSettingsHandler implements ICommandHandler<ChangeRegionSettings> {
-  constructor(private readonly processor: CommandProcessor) {}
+  constructor(
+    private readonly processor: CommandProcessor,
+    private readonly registry: Registry,
+  ) {}
 
-  execute({ command, context }: ChangeRegionSettings): Promise<CommandResult> {
-    return this.processor.handle(authorizedSettingsDecider, regionSettingsStreamId(command.data.region), { actor: context.actor, command }, context);
+  /** Resolves once the registry holds the change: the open data and the reports read it from there. */
+  async execute({ command, context }: ChangeRegionSettings): Promise<CommandResult> {
+    const result = await this.processor.handle(authorizedSettingsDecider, regionSettingsStreamId(command.data.region), { actor: context.actor, command }, context);
+    await this.registry.caughtUpTo(result.position);
+    return result;
   }
 }
 
-/** A region's settings as its stream folds to now: the source the reports and the open data rely on. */
+/** A region's settings as its stream folds to now, with every change: what its coordinators and auditors read. */
 export async function readRegionSettings(store: EventStore, region: string): Promise<RegionSettingsView> {
   const history = await store.readStream(regionSettingsStreamId(region));
   return {

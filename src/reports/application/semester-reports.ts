@@ -12,7 +12,7 @@ import { Clock } from '../../core/clock.port';
 import { foldHistory } from '../../core/command-processor';
 import { EventStore } from '../../core/event-store.port';
 import { ReadModelReader } from '../../read-models/read-model.reader';
-import { readRegionSettings } from '../../region-settings/application/region-settings.handlers';
+import { Registry } from '../../registry/registry';
 import { type Region, RegionDirectory } from '../../regions/region-directory';
 import { type Semester, reportDayOf } from '../domain/semester';
 import { type SemesterReport, semesterReport } from '../domain/semester-report';
@@ -39,6 +39,7 @@ export class SemesterReports {
     private readonly regions: RegionDirectory,
     private readonly sealer: LogSealer,
     private readonly clock: Clock,
+    private readonly registry: Registry,
   ) {}
 
   async report(code: string, semester: Semester): Promise<SemesterReport> {
@@ -47,6 +48,7 @@ export class SemesterReports {
     const asOf = reportDayOf(semester, printedOn);
     const position = await this.store.headPosition();
     const seal = await this.sealer.sealAt(position);
+    await this.registry.caughtUpTo(position);
     const regencies = region.level === 'province' ? this.regions.all().filter((r) => r.provinceCode === code && r.level !== 'province') : [];
     const idsByRegion = await this.agreementIdsOf([code, ...regencies.map((r) => r.code)]);
     const states = new Map<string, Promise<AgreementState>>();
@@ -66,7 +68,7 @@ export class SemesterReports {
       ...(region.level === 'province'
         ? { regencies: await Promise.all(regencies.map(async (r) => ({ region: r, agreements: await agreementsOf(r.code) }))) }
         : {}),
-      signatory: (await readRegionSettings(this.store, code)).reportSignatory,
+      signatory: this.registry.regionSettings(code).reportSignatory,
       source: { position, seal },
       regions: this.regions,
     });
