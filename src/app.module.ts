@@ -8,7 +8,12 @@ import { DocumentsModule } from './documents/documents.module';
 import { HealthController } from './health/health.controller';
 import { ObservabilityModule } from './observability/observability.module';
 import { ApiExceptionFilter } from './http/api-exception.filter';
+import { ConfigModule } from './config/config.module';
+import { ClockModule } from './core/clock.module';
+import { CommandProcessorModule } from './core/command-processor.module';
 import { EventStoreModule } from './infrastructure/event-store.module';
+import { MetricsModule } from './observability/metrics.module';
+import { RegionsModule } from './regions/regions.module';
 import { ImportsModule } from './imports/imports.module';
 import { OpenDataModule } from './open-data/open-data.module';
 import { ReadModelsModule } from './read-models/read-models.module';
@@ -21,7 +26,12 @@ import { WebModule } from './web/web.module';
 @Module({
   imports: [
     CqrsModule.forRoot(),
+    ConfigModule,
+    ClockModule,
+    MetricsModule,
+    RegionsModule,
     EventStoreModule,
+    CommandProcessorModule,
     RegistryModule,
     AccessModule,
     AgreementsModule,

@@ -55,6 +55,9 @@ export interface CommandObserver {
   commandSettled(type: string, outcome: CommandOutcome, seconds: number): void;
 }
 
+/** The injection token of the CommandObserver the composition gives the command processor (the metrics). */
+export const COMMAND_OBSERVER = Symbol('CommandObserver');
+
 /**
  * Load → decide → append, with optimistic concurrency. On a conflict the command is decided again on the
  * new state: if it is still valid it is appended, if not the domain error of the new state is reported.

@@ -40,6 +40,14 @@ export function prefixEnd(prefix: string): string {
 export const inGlobalOrder = (events: readonly RecordedEvent[]): RecordedEvent[] =>
   [...new Map(events.map((event) => [event.position, event])).values()].sort((a, b) => a.position - b.position);
 
+/** A count a store keeps of its own work (its commits, its retries), read when /metrics is scraped. */
+export interface EventStoreCounter {
+  /** The Prometheus name, such as `sinergi_event_store_commits_total`. */
+  name: string;
+  help: string;
+  read(): number;
+}
+
 export class WrongExpectedRevision extends Error {
   constructor(
     readonly streamId: string,
@@ -52,8 +60,9 @@ export class WrongExpectedRevision extends Error {
 }
 
 /**
- * The only source of truth. Every adapter (SQLite, KurrentDB, ...) passes the shared contract suite
- * in `test/contract/event-store.contract.ts`.
+ * The only source of truth. Every adapter (SQLite, PostgreSQL, KurrentDB, ...) passes the shared contract suite
+ * in `test/contract/event-store.contract.ts`; what they share (stamping, hashing, the revision check, recorded-at
+ * ordering) is in `recorded-events.ts`.
  */
 export abstract class EventStore {
   /**
@@ -99,4 +108,15 @@ export abstract class EventStore {
     handler: (event: RecordedEvent) => Promise<void> | void,
     onError?: (error: unknown) => void,
   ): Subscription;
+
+  /** What this store counts of its own work, for /metrics; none by default. */
+  counters(): EventStoreCounter[] {
+    return [];
+  }
+
+  /**
+   * Finishes the appends under way, stops every subscription (awaiting running handlers) and lets go of the
+   * database. Appends after it are refused; a second close does nothing.
+   */
+  abstract close(): Promise<void>;
 }

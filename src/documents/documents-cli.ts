@@ -2,7 +2,7 @@ import { SinergiConfig } from '../config/sinergi.config';
 import { SystemClock } from '../core/clock.port';
 import type { EventStore } from '../core/event-store.port';
 import { UsageError } from '../cli-usage';
-import { openEventStore } from '../infrastructure/event-store.module';
+import { openEventStore } from '../infrastructure/event-store-adapters';
 import { type ProgressOutput, startProgress, stderrProgressOutput } from '../progress';
 import { type DocumentsVerification, verifyDocuments } from './document-check';
 import type { DocumentStore } from './document-store.port';

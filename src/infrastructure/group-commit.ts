@@ -1,5 +1,5 @@
 import type { NewEvent } from '../core/event';
-import type { AppendResult, ExpectedRevision } from '../core/event-store.port';
+import type { AppendResult, EventStoreCounter, ExpectedRevision } from '../core/event-store.port';
 
 /** One append waiting for the next group. */
 export interface QueuedAppend {
@@ -39,7 +39,7 @@ interface PendingAppend {
 export class GroupCommit {
   private queue: PendingAppend[] = [];
   private writing: Promise<void> | undefined;
-  private readonly counters: GroupCommitStats = { commits: 0, appends: 0, events: 0 };
+  private readonly counts: GroupCommitStats = { commits: 0, appends: 0, events: 0 };
   private closed = false;
 
   /**
@@ -52,8 +52,18 @@ export class GroupCommit {
   ) {}
 
   get stats(): Readonly<GroupCommitStats> {
-    return { ...this.counters };
+    return { ...this.counts };
   }
+
+  /** The stats as /metrics counters (appends per commit: rate of appends over rate of commits). */
+  counters(): EventStoreCounter[] {
+    return [
+      { name: 'sinergi_event_store_commits_total', help: 'Durable commits of this process (one per group of appends)', read: () => this.counts.commits },
+      { name: 'sinergi_event_store_appends_total', help: 'Appends committed by this process', read: () => this.counts.appends },
+      { name: 'sinergi_event_store_events_total', help: 'Events written by this process', read: () => this.counts.events },
+    ];
+  }
+
 
   append(append: QueuedAppend): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new Error('the event store is closed'));
@@ -89,11 +99,11 @@ export class GroupCommit {
       return;
     }
     const { outcomes, written } = committed;
-    this.counters.commits++;
-    this.counters.events += written;
+    this.counts.commits++;
+    this.counts.events += written;
     outcomes.forEach((outcome, i) => {
       if (outcome.ok) {
-        this.counters.appends++;
+        this.counts.appends++;
         group[i].resolve(outcome.result);
       } else {
         group[i].reject(outcome.error);

@@ -6,7 +6,7 @@ import { KurrentDbEventStore } from '../infrastructure/kurrentdb/kurrentdb.event
 import { PostgresEventStore } from '../infrastructure/postgres/postgres.event-store';
 import { SqliteEventStore } from '../infrastructure/sqlite/sqlite.event-store';
 import { type MigrationProgress, type MigrationReport, migrateEventStore } from './migrate-event-store';
-import type { RecordedEventImport } from './recorded-event-import';
+import type { RecordedEventImport } from '../core/recorded-event-import';
 import { readSqliteIdempotencyKeys } from './sqlite-idempotency-keys';
 import { type Progress, type ProgressOutput, startProgress } from '../progress';
 import { copyDocuments, type DocumentCopyReport } from '../documents/copy-documents';

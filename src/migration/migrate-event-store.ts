@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '../core/event';
 import type { EventStore } from '../core/event-store.port';
 import { type VerificationResult, verifyLog } from '../audit/log-verifier';
-import type { RecordedAppend, RecordedEventImport } from './recorded-event-import';
+import type { RecordedAppend, RecordedEventImport } from '../core/recorded-event-import';
 
 export interface MigrationOptions {
   /** Events read from the source and written to the target at a time. */

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { RecordedAppend } from './recorded-event-import';
+import type { RecordedAppend } from '../core/recorded-event-import';
 
 interface IdempotencyRow {
   key: string;

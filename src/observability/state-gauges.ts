@@ -1,6 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { EventStore } from '../core/event-store.port';
-import { groupCommitStatsOf, kurrentDbAppendStatsOf } from '../infrastructure/event-store.module';
 import { ProjectionsStatus } from '../read-models/projections-status';
 import { RemindersRuntime } from '../reminders/reminders.runtime';
 import { Metrics } from './metrics';
@@ -33,15 +32,7 @@ export class StateGauges implements OnModuleInit {
     metrics.gauge('sinergi_event_store_head_position', 'Position of the last event in the log', [], async (gauge) => {
       gauge.set(await events.headPosition());
     });
-    // Appends per commit: rate(sinergi_event_store_appends_total) / rate(sinergi_event_store_commits_total).
-    const stats = () => groupCommitStatsOf(events);
-    metrics.counterOf('sinergi_event_store_commits_total', 'Durable commits of this process (one per group of appends)', () => stats()?.commits);
-    metrics.counterOf('sinergi_event_store_appends_total', 'Appends committed by this process', () => stats()?.appends);
-    metrics.counterOf('sinergi_event_store_events_total', 'Events written by this process', () => stats()?.events);
-    const kurrentDb = () => kurrentDbAppendStatsOf(events);
-    metrics.counterOf('sinergi_kurrentdb_log_conflicts_total', 'KurrentDB appends tried again: another writer moved the global log first', () => kurrentDb()?.logConflicts);
-    metrics.counterOf('sinergi_kurrentdb_stale_streams_total', 'KurrentDB appends tried again: another writer moved the stream first', () => kurrentDb()?.staleStreams);
-    metrics.counterOf('sinergi_kurrentdb_appends_given_up_total', 'KurrentDB appends given up after their last try (GlobalLogContention)', () => kurrentDb()?.gaveUp);
+    for (const counter of events.counters()) metrics.counterOf(counter.name, counter.help, counter.read);
 
     const projections = sharedWithin(SCRAPE_MS, async () => (await this.projections.report()).projections);
     metrics.gauge('sinergi_projection_lag_events', 'Events of the log a read model has not applied yet', ['projection'], async (gauge) => {

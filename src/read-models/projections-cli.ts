@@ -5,7 +5,7 @@ import { UsageError } from '../cli-usage';
 import { SinergiConfig } from '../config/sinergi.config';
 import { SystemClock } from '../core/clock.port';
 import type { EventStore } from '../core/event-store.port';
-import { openEventStore } from '../infrastructure/event-store.module';
+import { openEventStore } from '../infrastructure/event-store-adapters';
 import { Projector } from './projector';
 import { ReadModelStore } from './read-model.store';
 import { ReadModelsConfig } from './read-models.config';

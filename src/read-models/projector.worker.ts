@@ -4,7 +4,7 @@ import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { ALL_PROJECTIONS } from '../../projections/all-projections';
 import { SinergiConfig } from '../config/sinergi.config';
 import { SystemClock } from '../core/clock.port';
-import { openEventStore } from '../infrastructure/event-store.module';
+import { openEventStore } from '../infrastructure/event-store-adapters';
 import { Projector } from './projector';
 import type { ProjectorThreadMessage, ProjectorThreadSettings } from './projector-thread';
 import { ReadModelStore } from './read-model.store';

@@ -3,7 +3,7 @@ import { SinergiConfig } from '../config/sinergi.config';
 import { SystemClock } from '../core/clock.port';
 import { CommandProcessor } from '../core/command-processor';
 import type { Actor } from '../core/event';
-import { openEventStore } from '../infrastructure/event-store.module';
+import { openEventStore } from '../infrastructure/event-store-adapters';
 import { Registry } from './registry';
 import { secretsKeyFileOf } from './registry.module';
 import { SecretBox } from './secret-box';

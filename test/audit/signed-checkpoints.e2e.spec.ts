@@ -10,7 +10,7 @@ import type { Actor } from '../../src/core/event';
 import { ProjectionsStatus } from '../../src/read-models/projections-status';
 import { TestApp, type TestUser } from '../support/test-app';
 import { activeAgreement, bantenCoordinator, sha256 } from '../e2e/http-fixtures';
-import type { EventRow } from '../../src/infrastructure/sqlite/sqlite.event-store';
+import type { EventRow } from '../../src/core/recorded-events';
 
 const inspektorat: TestUser = { userId: 'inspektorat@bantenprov.go.id', role: 'auditor', region: '36' };
 const operator: Actor = { userId: 'operator@sinergi', role: 'admin', region: '36' };

@@ -6,10 +6,9 @@ import Database from 'better-sqlite3';
 import { verifyLog } from '../../src/audit/log-verifier';
 import { runAuditCommand } from '../../src/audit/audit-cli';
 import { eventHash } from '../../src/core/hash-chain';
-import type { RecordedEvent } from '../../src/core/event';
 import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite.event-store';
 import { loadDemoStore } from '../support/demo-store';
-import type { EventRow } from '../../src/infrastructure/sqlite/sqlite.event-store';
+import { type EventRow, toRecordedEvent } from '../../src/core/recorded-events';
 
 
 /**
@@ -102,7 +101,7 @@ describe('the tamper check of a store edited behind its back', () => {
       const stream = rowsOf(db, rowAt(db, 1).stream_id);
       const last = stream[stream.length - 1];
       const event = {
-        ...toRecorded(last),
+        ...toRecordedEvent(last),
         id: '00000000-0000-4000-8000-000000000001',
         revision: last.revision + 1,
         position: head + 1,
@@ -152,7 +151,7 @@ describe('the tamper check of a store edited behind its back', () => {
         const stream = rowsOf(db, rowAt(db, 1).stream_id);
         const last = stream[stream.length - 1];
         const data = JSON.stringify({ ...JSON.parse(last.data), on: '2020-01-01' });
-        const hash = eventHash({ ...toRecorded(last), data: JSON.parse(data) });
+        const hash = eventHash({ ...toRecordedEvent(last), data: JSON.parse(data) });
         db.prepare('UPDATE events SET data = ?, hash = ? WHERE position = ?').run(data, hash, last.position);
       });
       const rewritten = await verify();
@@ -213,21 +212,6 @@ const laterEvent = {
     causationId: 'c',
   },
 };
-
-function toRecorded(row: EventRow): RecordedEvent {
-  return {
-    id: row.id,
-    streamId: row.stream_id,
-    revision: row.revision,
-    position: row.position,
-    type: row.type,
-    schemaVersion: row.schema_version,
-    data: JSON.parse(row.data),
-    metadata: JSON.parse(row.metadata),
-    hash: row.hash,
-    previousHash: row.previous_hash,
-  };
-}
 
 /** Exchanges everything but the position of two rows: the events trade places in the global order. */
 function swap(db: Database.Database, first: number, second: number): void {

@@ -5,7 +5,7 @@ import type { RecordedEvent } from '../../src/core/event';
 import { WrongExpectedRevision } from '../../src/core/event-store.port';
 import { eventHash } from '../../src/core/hash-chain';
 import { PostgresEventStore } from '../../src/infrastructure/postgres/postgres.event-store';
-import { ImportOutOfOrder } from '../../src/migration/recorded-event-import';
+import { ImportOutOfOrder } from '../../src/core/recorded-event-import';
 import { type PrivatePostgres, postgresSkipped, startPrivatePostgres } from '../support/private-postgres';
 import { event, eventStoreContract, eventually, pause, streamName } from './event-store.contract';
 

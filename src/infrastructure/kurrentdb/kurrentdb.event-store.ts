@@ -18,19 +18,20 @@ import {
   WrongExpectedVersionError,
 } from '@kurrent/kurrentdb-client';
 import { type Clock, SystemClock } from '../../core/clock.port';
-import type { EventMetadata, NewEvent, RecordedEvent } from '../../core/event';
+import type { NewEvent, RecordedEvent } from '../../core/event';
 import {
   type AppendOptions,
   type AppendResult,
   EventStore,
+  type EventStoreCounter,
   type ExpectedRevision,
   inGlobalOrder,
   type ReadStreamOptions,
   type Subscription,
   WrongExpectedRevision,
 } from '../../core/event-store.port';
-import { eventHash, GENESIS_HASH } from '../../core/hash-chain';
-import { assertContinues, type RecordedAppend, type RecordedEventImport } from '../../migration/recorded-event-import';
+import { assertContinues, type RecordedAppend, type RecordedEventImport } from '../../core/recorded-event-import';
+import { appendResultOf, type ChainHead, recordedAtAfter, revisionMatches, stampEvents } from '../../core/recorded-events';
 
 /** Stream names this adapter keeps for itself. */
 export const RESERVED_STREAM_PREFIX = 'sinergi-';
@@ -76,10 +77,7 @@ const KNOWN_STREAM_HEADS = 10_000;
 const DEFAULT_MAX_ATTEMPTS = 20;
 
 /** Where a stream ends, as far as this store knows: what the next append expects and chains its hash to. */
-interface StreamHead {
-  revision: number;
-  hash: string;
-}
+type StreamHead = ChainHead;
 
 /** Where the global log ends: its last position, and the time that recordedAt must not go below. */
 interface LogHead {
@@ -200,6 +198,14 @@ export class KurrentDbEventStore extends EventStore implements RecordedEventImpo
     return { ...this.stats };
   }
 
+  counters(): EventStoreCounter[] {
+    return [
+      { name: 'sinergi_kurrentdb_log_conflicts_total', help: 'KurrentDB appends tried again: another writer moved the global log first', read: () => this.stats.logConflicts },
+      { name: 'sinergi_kurrentdb_stale_streams_total', help: 'KurrentDB appends tried again: another writer moved the stream first', read: () => this.stats.staleStreams },
+      { name: 'sinergi_kurrentdb_appends_given_up_total', help: 'KurrentDB appends given up after their last try (GlobalLogContention)', read: () => this.stats.gaveUp },
+    ];
+  }
+
   async findAppend(idempotencyKey: string): Promise<AppendResult | undefined> {
     for await (const resolved of readOrNothing(this.client, idempotencyStream(idempotencyKey), { maxCount: 1 })) {
       return { ...(dataOf(resolved) as Omit<AppendResult, 'replayed'>), replayed: false };
@@ -260,22 +266,16 @@ export class KurrentDbEventStore extends EventStore implements RecordedEventImpo
     if (events.length === 0) return this.checkOnly(streamId, expected, idempotencyKey);
     for (let attempt = 1; ; attempt++) {
       let head = await this.streamHeadFor(streamId, expected);
-      if (!matches(expected, head?.revision ?? -1)) {
+      if (!revisionMatches(expected, head?.revision ?? -1)) {
         // What this store remembers may be behind another node's appends: only the stored head can refuse.
         head = await this.readStreamHead(streamId);
-        if (!matches(expected, head?.revision ?? -1)) return this.refuse(streamId, expected, head?.revision ?? -1, idempotencyKey);
+        if (!revisionMatches(expected, head?.revision ?? -1)) return this.refuse(streamId, expected, head?.revision ?? -1, idempotencyKey);
       }
       const log = this.logHead ?? (await this.readLogHead());
       const start = log.position;
-      const recorded = stamp(streamId, events, head, start, this.recordedAt(log));
+      const recorded = stampEvents(streamId, events, head, start, recordedAtAfter(this.clock.now(), log.recordedAt));
       const current = head?.revision ?? -1;
-      const result: AppendResult = {
-        streamId,
-        firstRevision: current + 1,
-        lastRevision: current + events.length,
-        lastPosition: start + events.length,
-        replayed: false,
-      };
+      const result = appendResultOf(streamId, recorded, head);
       const requests: AppendStreamRequest[] = [
         { streamName: streamId, events: recorded.map(streamCopy), expectedState: expectedAfter(current) },
         { streamName: GLOBAL_LOG_STREAM, events: recorded.map(logCopy), expectedState: expectedAfter(start - 1) },
@@ -303,8 +303,8 @@ export class KurrentDbEventStore extends EventStore implements RecordedEventImpo
     if (prior) return { ...prior, replayed: true };
     const last = await this.lastEvent(streamId);
     const current = last?.revision ?? -1;
-    if (!matches(expected, current)) throw new WrongExpectedRevision(streamId, expected, last ? current : 'no-stream');
-    return { streamId, firstRevision: current + 1, lastRevision: current, lastPosition: last?.position ?? 0, replayed: false };
+    if (!revisionMatches(expected, current)) throw new WrongExpectedRevision(streamId, expected, last ? current : 'no-stream');
+    return appendResultOf(streamId, [], last);
   }
 
   /**
@@ -315,7 +315,7 @@ export class KurrentDbEventStore extends EventStore implements RecordedEventImpo
     if (refusal.streamName === streamId) {
       this.streamHeads.delete(streamId);
       const actual = refusal.actualState === 'no_stream' ? -1 : Number(refusal.actualState);
-      if (!matches(expected, actual)) throw new WrongExpectedRevision(streamId, expected, actual < 0 ? 'no-stream' : actual);
+      if (!revisionMatches(expected, actual)) throw new WrongExpectedRevision(streamId, expected, actual < 0 ? 'no-stream' : actual);
       this.stats.staleStreams++;
     } else {
       // The global log moved (or, for a moment, a key another node is writing: looked up again on the next try).
@@ -383,13 +383,6 @@ export class KurrentDbEventStore extends EventStore implements RecordedEventImpo
     this.streamHeads.clear();
   }
 
-  /** Never earlier than the last event's: recordedAt follows the global order even when writers' clocks disagree. */
-  private recordedAt(logHead: LogHead): string {
-    const now = this.clock.now().toISOString();
-    const latest = logHead.recordedAt;
-    return now > latest ? now : latest;
-  }
-
   private async read(streamName: string, options: { fromRevision: bigint; maxCount: number }): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
     for await (const resolved of readOrNothing(this.client, streamName, options)) events.push(decodeEnvelope(dataOf(resolved)));
@@ -433,22 +426,6 @@ async function* readOrNothing(client: KurrentDbConnection, streamName: string, o
   } catch (error) {
     if (!(error instanceof StreamNotFoundError)) throw error;
   }
-}
-
-function stamp(streamId: string, events: NewEvent[], last: StreamHead | undefined, head: number, recordedAt: string): RecordedEvent[] {
-  let previousHash = last?.hash ?? GENESIS_HASH;
-  const firstRevision = (last?.revision ?? -1) + 1;
-  return events.map((event, i) => {
-    const revision = firstRevision + i;
-    // JSON has no undefined: store and hash null, so the stored event hashes the same when read back.
-    const data = event.data === undefined ? null : event.data;
-    const metadata: EventMetadata = { ...event.metadata, recordedAt };
-    const { id, type, schemaVersion } = event;
-    const hash = eventHash({ id, streamId, revision, type, schemaVersion, data, metadata, previousHash });
-    const recorded = { id, streamId, revision, position: head + 1 + i, type, schemaVersion, data, metadata, hash, previousHash };
-    previousHash = hash;
-    return recorded;
-  });
 }
 
 /** KurrentDB's expected state for a stream whose last revision is `revision` (-1: no stream). */
@@ -514,12 +491,6 @@ function derivedId(kind: string, value: string): string {
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-function matches(expected: ExpectedRevision, current: number): boolean {
-  if (expected === 'any') return true;
-  if (expected === 'no-stream') return current === -1;
-  return expected === current;
 }
 
 function pause(ms: number): Promise<void> {

@@ -1,10 +1,11 @@
 import { Client, Pool, type PoolClient, type QueryResult } from 'pg';
 import { type Clock, SystemClock } from '../../core/clock.port';
-import type { EventMetadata, NewEvent, RecordedEvent } from '../../core/event';
+import type { NewEvent, RecordedEvent } from '../../core/event';
 import {
   type AppendOptions,
   type AppendResult,
   EventStore,
+  type EventStoreCounter,
   type ExpectedRevision,
   inGlobalOrder,
   prefixEnd,
@@ -12,8 +13,17 @@ import {
   type Subscription,
   WrongExpectedRevision,
 } from '../../core/event-store.port';
-import { eventHash, GENESIS_HASH } from '../../core/hash-chain';
-import { assertContinues, type RecordedAppend, type RecordedEventImport } from '../../migration/recorded-event-import';
+import { assertContinues, type RecordedAppend, type RecordedEventImport } from '../../core/recorded-event-import';
+import {
+  appendResultOf,
+  type EventRow,
+  type IdempotencyRow,
+  recordedAtAfter,
+  revisionMatches,
+  stampEvents,
+  toAppendResult,
+  toRecordedEvent,
+} from '../../core/recorded-events';
 import { type AppendOutcome, type CommittedGroup, GroupCommit, type GroupCommitStats, type QueuedAppend } from '../group-commit';
 import { KnownHeads, type StreamHead } from '../known-heads';
 import { PollingSubscription, SUBSCRIPTION_BATCH } from '../polling-subscription';
@@ -73,26 +83,6 @@ export interface PostgresEventStoreOptions {
 
 export type PostgresEventStoreStats = GroupCommitStats;
 
-interface EventRow {
-  position: string;
-  id: string;
-  stream_id: string;
-  revision: number;
-  type: string;
-  schema_version: number;
-  data: string;
-  metadata: string;
-  previous_hash: string;
-  hash: string;
-}
-
-interface IdempotencyRow {
-  stream_id: string;
-  first_revision: number;
-  last_revision: number;
-  last_position: string;
-}
-
 /** The log's head, locked: the last position handed out and the latest recordedAt. */
 interface LockedHead {
   position: number;
@@ -143,6 +133,10 @@ export class PostgresEventStore extends EventStore implements RecordedEventImpor
 
   get stats(): Readonly<PostgresEventStoreStats> {
     return this.groups.stats;
+  }
+
+  counters(): EventStoreCounter[] {
+    return this.groups.counters();
   }
 
   /**
@@ -252,7 +246,7 @@ export class PostgresEventStore extends EventStore implements RecordedEventImpor
   private async commitOnKnownHeads(group: readonly QueuedAppend[]): Promise<CommittedGroup | undefined> {
     const known = this.known;
     if (!known || !group.every((append) => known.heads.get(append.streamId))) return undefined;
-    const plan = new GroupPlan(knownLog(known.heads), known.position, laterOf(this.clock.now().toISOString(), known.lastRecordedAt));
+    const plan = new GroupPlan(knownLog(known.heads), known.position, recordedAtAfter(this.clock.now(), known.lastRecordedAt));
     const outcomes = plan.decide(group);
     if (plan.events.length === 0) return undefined;
     try {
@@ -277,9 +271,8 @@ export class PostgresEventStore extends EventStore implements RecordedEventImpor
   private async commitWithLookUp(group: readonly QueuedAppend[]): Promise<CommittedGroup> {
     const { head, found, plan, outcomes } = await this.inTransaction(async (client, head) => {
       const found = await lookUp(client, group);
-      // Taken under the lock and never earlier than the last event's: recordedAt follows the global order even
-      // when the clocks of several writing hosts disagree.
-      const plan = new GroupPlan(found, head.position, laterOf(this.clock.now().toISOString(), head.lastRecordedAt));
+      // Taken under the lock, so that it follows the last event of every writing host.
+      const plan = new GroupPlan(found, head.position, recordedAtAfter(this.clock.now(), head.lastRecordedAt));
       const outcomes = plan.decide(group);
       if (plan.events.length > 0) await writeGroup(client, plan);
       return { head, found, plan, outcomes };
@@ -374,8 +367,6 @@ interface KnownLog {
 /** Known streams' heads; keys and event ids are checked by the database's unique constraints instead. */
 const knownLog = (heads: KnownHeads): Log => ({ head: (streamId) => heads.get(streamId), key: () => undefined, hasEvent: () => false });
 
-const laterOf = (a: string, b: string): string => (a > b ? a : b);
-
 const UNIQUE_VIOLATION = '23505';
 
 async function lookUp(client: PoolClient, group: readonly QueuedAppend[]): Promise<LookedUp> {
@@ -445,36 +436,17 @@ class GroupPlan {
     }
     const last = this.heads.get(streamId) ?? this.log.head(streamId);
     const current = last?.revision ?? -1;
-    if (!matches(expected, current)) throw new WrongExpectedRevision(streamId, expected, last ? current : 'no-stream');
-    if (events.length === 0) {
-      return { streamId, firstRevision: current + 1, lastRevision: current, lastPosition: last?.position ?? 0, replayed: false };
-    }
+    if (!revisionMatches(expected, current)) throw new WrongExpectedRevision(streamId, expected, last ? current : 'no-stream');
+    if (events.length === 0) return appendResultOf(streamId, [], last);
     const ids = new Set(events.map((e) => e.id));
     const taken = events.find(({ id }) => this.ids.has(id) || this.log.hasEvent(id));
     if (taken || ids.size < events.length) throw new Error(`event ${taken?.id ?? 'id'} is already stored: an event id is written once`);
-    let previousHash = last?.hash ?? GENESIS_HASH;
-    const recorded = events.map((event, i): RecordedEvent => {
-      const revision = current + 1 + i;
-      // JSON has no undefined: store and hash null, so the stored event hashes the same when read back.
-      const data = event.data === undefined ? null : event.data;
-      const metadata: EventMetadata = { ...event.metadata, recordedAt: this.recordedAt };
-      const { id, type, schemaVersion } = event;
-      const hash = eventHash({ id, streamId, revision, type, schemaVersion, data, metadata, previousHash });
-      const stored = { id, streamId, revision, position: this.position + 1 + i, type, schemaVersion, data, metadata, hash, previousHash };
-      previousHash = hash;
-      return stored;
-    });
-    const result: AppendResult = {
-      streamId,
-      firstRevision: current + 1,
-      lastRevision: current + events.length,
-      lastPosition: this.position + events.length,
-      replayed: false,
-    };
+    const recorded = stampEvents(streamId, events, last, this.position, this.recordedAt);
+    const result = appendResultOf(streamId, recorded, last);
     this.events.push(...recorded);
     for (const id of ids) this.ids.add(id);
     this.position = result.lastPosition;
-    this.heads.set(streamId, { revision: result.lastRevision, hash: previousHash, position: result.lastPosition });
+    this.heads.set(streamId, { revision: result.lastRevision, hash: recorded[recorded.length - 1].hash, position: result.lastPosition });
     if (idempotencyKey !== undefined) this.keys.push({ key: idempotencyKey, result });
     return result;
   }
@@ -538,36 +510,6 @@ async function advanceHead(client: PoolClient, position: number, recordedAt: str
      SELECT pg_notify($3, position::text) FROM moved`,
     [position, recordedAt, COMMIT_CHANNEL],
   );
-}
-
-function matches(expected: ExpectedRevision, current: number): boolean {
-  if (expected === 'any') return true;
-  if (expected === 'no-stream') return current === -1;
-  return expected === current;
-}
-
-function toAppendResult(row: IdempotencyRow): Omit<AppendResult, 'replayed'> {
-  return {
-    streamId: row.stream_id,
-    firstRevision: row.first_revision,
-    lastRevision: row.last_revision,
-    lastPosition: Number(row.last_position),
-  };
-}
-
-function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
-    id: row.id,
-    streamId: row.stream_id,
-    revision: row.revision,
-    position: Number(row.position),
-    type: row.type,
-    schemaVersion: row.schema_version,
-    data: JSON.parse(row.data) as unknown,
-    metadata: JSON.parse(row.metadata) as EventMetadata,
-    hash: row.hash,
-    previousHash: row.previous_hash,
-  };
 }
 
 /**

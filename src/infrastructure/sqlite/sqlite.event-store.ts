@@ -2,11 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { type Clock, SystemClock } from '../../core/clock.port';
-import type { EventMetadata, NewEvent, RecordedEvent } from '../../core/event';
+import type { NewEvent, RecordedEvent } from '../../core/event';
 import {
   type AppendOptions,
   type AppendResult,
   EventStore,
+  type EventStoreCounter,
   type ExpectedRevision,
   inGlobalOrder,
   prefixEnd,
@@ -14,7 +15,16 @@ import {
   type Subscription,
   WrongExpectedRevision,
 } from '../../core/event-store.port';
-import { eventHash, GENESIS_HASH } from '../../core/hash-chain';
+import {
+  appendResultOf,
+  type EventRow,
+  type IdempotencyRow,
+  recordedAtAfter,
+  revisionMatches,
+  stampEvents,
+  toAppendResult,
+  toRecordedEvent,
+} from '../../core/recorded-events';
 import { type AppendOutcome, type CommittedGroup, GroupCommit, type GroupCommitStats, type QueuedAppend } from '../group-commit';
 import { KnownHeads, type StreamHead } from '../known-heads';
 import { PollingSubscription, SUBSCRIPTION_BATCH } from '../polling-subscription';
@@ -56,27 +66,6 @@ export interface SqliteEventStoreOptions {
 
 export type SqliteEventStoreStats = GroupCommitStats;
 
-/** A row of the `events` table (also read by tests that edit the file behind the store's back). */
-export interface EventRow {
-  position: number;
-  id: string;
-  stream_id: string;
-  revision: number;
-  type: string;
-  schema_version: number;
-  data: string;
-  metadata: string;
-  previous_hash: string;
-  hash: string;
-}
-
-interface IdempotencyRow {
-  stream_id: string;
-  first_revision: number;
-  last_revision: number;
-  last_position: number;
-}
-
 /**
  * What this connection knows of the file without reading it: the heads of streams it wrote or read to the end,
  * and the last recorded-at stamp. True while no other connection has committed (SQLite's `data_version`, read
@@ -92,6 +81,8 @@ interface Known {
 interface GroupWrites {
   heads: Map<string, StreamHead>;
   recordedAt: string;
+  /** The log's last position, moved by each append of the group. */
+  position: number;
 }
 
 /**
@@ -125,9 +116,9 @@ export class SqliteEventStore extends EventStore {
       head: db.prepare<[string], StreamHead>(
         'SELECT revision, hash, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
       ),
-      insertEvent: db.prepare<[string, string, number, string, number, string, string, string, string]>(
-        `INSERT INTO events (id, stream_id, revision, type, schema_version, data, metadata, previous_hash, hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      insertEvent: db.prepare<[number, string, string, number, string, number, string, string, string, string]>(
+        `INSERT INTO events (position, id, stream_id, revision, type, schema_version, data, metadata, previous_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertKey: db.prepare<[string, string, number, number, number]>(
         `INSERT INTO idempotency_keys (key, stream_id, first_revision, last_revision, last_position)
@@ -151,12 +142,10 @@ export class SqliteEventStore extends EventStore {
       "SELECT json_extract(metadata, '$.recordedAt') FROM events ORDER BY position DESC LIMIT 1",
     ).pluck();
     this.commitGroup = db.transaction((group: readonly QueuedAppend[]): CommittedGroup & { writes: GroupWrites } => {
-      // Stamped once the write lock is held, and never before the last event: with several writer processes
-      // (or a clock stepping back), recorded-at still follows the global order, which audits check.
-      const now = this.clock.now().toISOString();
+      // Stamped once the write lock is held, so that it follows the last event of every writer process.
       const known = this.knowledge();
-      const last = known.lastRecordedAt ?? lastRecordedAt.get();
-      const writes: GroupWrites = { heads: new Map(), recordedAt: last && last > now ? last : now };
+      const recordedAt = recordedAtAfter(this.clock.now(), known.lastRecordedAt ?? lastRecordedAt.get());
+      const writes: GroupWrites = { heads: new Map(), recordedAt, position: this.statements.headPosition.get() ?? 0 };
       let written = 0;
       const outcomes = group.map((append): AppendOutcome => {
         try {
@@ -191,6 +180,10 @@ export class SqliteEventStore extends EventStore {
     return this.groups.stats;
   }
 
+  counters(): EventStoreCounter[] {
+    return this.groups.counters();
+  }
+
   /**
    * Resolves once the events are durably committed. An empty `events` array writes nothing (not even the
    * idempotency key) but is still checked against `expectedRevision`; it resolves with the stream as it is:
@@ -212,7 +205,7 @@ export class SqliteEventStore extends EventStore {
     const known = this.knowledge();
     const rows = this.statements.readStream.all(streamId, after, options.toRevision ?? Number.MAX_SAFE_INTEGER);
     const last = rows[rows.length - 1];
-    if (toEnd && last) known.heads.set(streamId, { revision: last.revision, hash: last.hash, position: last.position });
+    if (toEnd && last) known.heads.set(streamId, { revision: last.revision, hash: last.hash, position: Number(last.position) });
     return rows.map(toRecordedEvent);
   }
 
@@ -292,28 +285,22 @@ export class SqliteEventStore extends EventStore {
     }
     const head = writes.heads.get(streamId) ?? this.known.heads.get(streamId) ?? this.statements.head.get(streamId);
     const current = head?.revision ?? -1;
-    if (!matches(expected, current)) {
+    if (!revisionMatches(expected, current)) {
       throw new WrongExpectedRevision(streamId, expected, head ? current : 'no-stream');
     }
-    let revision = current;
-    let previousHash = head?.hash ?? GENESIS_HASH;
-    let position = head?.position ?? 0;
-    for (const event of events) {
-      revision++;
-      // JSON has no undefined: store and hash null, so the stored event hashes the same when read back.
-      const data = event.data === undefined ? null : event.data;
-      const metadata: EventMetadata = { ...event.metadata, recordedAt: writes.recordedAt };
-      const { id, type, schemaVersion } = event;
-      const hash = eventHash({ id, streamId, revision, type, schemaVersion, data, metadata, previousHash });
-      const row = [id, streamId, revision, type, schemaVersion, JSON.stringify(data), JSON.stringify(metadata)] as const;
-      position = Number(this.statements.insertEvent.run(...row, previousHash, hash).lastInsertRowid);
-      previousHash = hash;
+    const recorded = stampEvents(streamId, events, head, writes.position, writes.recordedAt);
+    for (const e of recorded) {
+      const row = [e.position, e.id, streamId, e.revision, e.type, e.schemaVersion, JSON.stringify(e.data), JSON.stringify(e.metadata)] as const;
+      this.statements.insertEvent.run(...row, e.previousHash, e.hash);
     }
-    const result: AppendResult = { streamId, firstRevision: current + 1, lastRevision: revision, lastPosition: position, replayed: false };
-    if (idempotencyKey !== undefined && events.length > 0) {
-      this.statements.insertKey.run(idempotencyKey, streamId, result.firstRevision, result.lastRevision, position);
+    const result = appendResultOf(streamId, recorded, head);
+    const last = recorded.at(-1);
+    if (!last) return result;
+    if (idempotencyKey !== undefined) {
+      this.statements.insertKey.run(idempotencyKey, streamId, result.firstRevision, result.lastRevision, result.lastPosition);
     }
-    if (events.length > 0) writes.heads.set(streamId, { revision, hash: previousHash, position });
+    writes.position = last.position;
+    writes.heads.set(streamId, { revision: last.revision, hash: last.hash, position: last.position });
     return result;
   }
 }
@@ -329,34 +316,4 @@ function migrate(db: Database.Database): void {
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }
   }).immediate();
-}
-
-function matches(expected: ExpectedRevision, current: number): boolean {
-  if (expected === 'any') return true;
-  if (expected === 'no-stream') return current === -1;
-  return expected === current;
-}
-
-function toAppendResult(row: IdempotencyRow): Omit<AppendResult, 'replayed'> {
-  return {
-    streamId: row.stream_id,
-    firstRevision: row.first_revision,
-    lastRevision: row.last_revision,
-    lastPosition: row.last_position,
-  };
-}
-
-function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
-    id: row.id,
-    streamId: row.stream_id,
-    revision: row.revision,
-    position: row.position,
-    type: row.type,
-    schemaVersion: row.schema_version,
-    data: JSON.parse(row.data) as unknown,
-    metadata: JSON.parse(row.metadata) as EventMetadata,
-    hash: row.hash,
-    previousHash: row.previous_hash,
-  };
 }

@@ -1,5 +1,5 @@
-import type { RecordedEvent } from '../core/event';
-import type { AppendResult } from '../core/event-store.port';
+import type { RecordedEvent } from './event';
+import type { AppendResult } from './event-store.port';
 
 /** An idempotency key with the result of the append that first used it. */
 export interface RecordedAppend {
