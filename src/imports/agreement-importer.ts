@@ -43,18 +43,25 @@ export interface ImportReport {
   imported: { ksb: number; pks: number };
   /** Rows already in Sinergi (the same parties' document numbers): skipped, never written twice. */
   alreadyRecorded: number[];
+  /** Rows with at least one problem. */
+  rowsWithProblems: number;
+  /** The problems of the first rows, by row, at most `REPORTED_PROBLEMS`: a file of thousands of bad rows is fixed from the top. */
   problems: RowProblem[];
+  /** Problems found past that limit, counted only. */
+  problemsLeftOut: number;
 }
 
 /** Rows sent to the command path at once: their appends share the store's group commits. */
 const IN_FLIGHT = 64;
+/** Problems listed in a report; the rest are counted. */
+export const REPORTED_PROBLEMS = 1_000;
 
 /**
  * Brings in the agreements an office already has, from a spreadsheet, through the agreement's own command path
- * (the same rules, access checks and events as any command). A first pass reads every row and finds what is
- * wrong with it alone or with the file (duplicates, a PKS whose KSB is missing, a region that is not a party); a
- * second pass decides every valid row, and writes it unless this is a dry run. The file is read as a stream in
- * both passes: only each row's key is kept.
+ * (the same rules, access checks and events as any command). The file is read once, as a stream: each row is
+ * checked alone and against the rows before it (duplicates, a PKS whose KSB is missing or refused, a region that
+ * is not a party), then decided, and written unless this is a dry run, `IN_FLIGHT` rows at a time. What is kept
+ * while reading is each row's key and each KSB's row; the report lists the first problems and counts the rest.
  */
 @Injectable()
 export class AgreementImporter {
@@ -71,34 +78,34 @@ export class AgreementImporter {
   }
 
   async run(request: ImportRequest, limits: SpreadsheetLimits = DEFAULT_LIMITS): Promise<ImportReport> {
-    const format = await checkSpreadsheet(request.content, limits);
+    const { format, rowsEstimate } = await checkSpreadsheet(request.content, limits);
     const fileSha256 = createHash('sha256').update(request.content).digest('hex');
     const source = (row: number) => ({ kind: 'spreadsheet' as const, fileName: request.fileName, fileSha256, row });
-    const rowsOf = async function* (names: RegionNames) {
-      for await (const sheetRow of readRows(request.content, format)) yield readImportRow(sheetRow, names, source);
-    };
-
-    const checked = await this.checkRows(rowsOf(this.names), request.region);
     const report: ImportReport = {
       fileName: request.fileName,
       fileSha256,
       dryRun: request.dryRun,
-      rows: checked.rows,
+      rows: 0,
       imported: { ksb: 0, pks: 0 },
       alreadyRecorded: [],
-      problems: checked.problems,
+      rowsWithProblems: 0,
+      problems: [],
+      problemsLeftOut: 0,
     };
-    // An operator on the command line acts for the region whose register the file is.
-    const actor = request.actor.region ? request.actor : { ...request.actor, region: checked.region };
-    const valid = checked.rows - new Set(checked.problems.map((p) => p.row)).size;
+    let lastRefused = 0;
+    const refuse = (problem: RowProblem) => {
+      if (problem.row !== lastRefused) report.rowsWithProblems++;
+      lastRefused = problem.row;
+      if (report.problems.length < REPORTED_PROBLEMS) report.problems.push(problem);
+      else report.problemsLeftOut++;
+    };
     const now = this.clock.now();
-    // The dry run decides as the command path will: on the importing region's day, under its policy.
-    const decision = { today: dateInRegion(now, checked.region), policy: this.policies.agreementPolicyOf(checked.region) };
-    const dryStates = new Map<string, AgreementState>();
     const inFlight = new Set<Promise<void>>();
     // A PKS row is sent once the row before it on the same agreement (its KSB) has been decided.
     const lastOnAgreement = new Map<string, Promise<void>>();
+    const dryStates = new Map<string, AgreementState>();
     let done = 0;
+    const progressed = () => request.onProgress?.(++done, Math.max(rowsEstimate, report.rows));
     const settle = (row: ImportRow, outcome: Promise<unknown>): Promise<void> =>
       outcome.then(
         () => {
@@ -106,20 +113,26 @@ export class AgreementImporter {
         },
         (error: unknown) => {
           if (error instanceof Error && 'code' in error && ALREADY_RECORDED.has(String(error.code))) report.alreadyRecorded.push(row.row);
-          else report.problems.push(rowProblemOf(row.row, error));
+          else refuse(rowProblemOf(row.row, error));
         },
       );
 
-    // A PKS row is sent after its KSB's: chained to it when the KSB came earlier in the file, kept for the end when
-    // it comes later (the only rows held in memory).
-    const laterPks: ImportRow[] = [];
-    const decide = async (parsed: ImportRow): Promise<void> => {
+    // Whose register the file is: named by the request, or found from the rows (held until it is).
+    let importing = request.region;
+    let actor = request.actor;
+    let decision: AgreementCommand['context'] | undefined;
+    const held: ImportRow[] = [];
+    let common: string[] | undefined;
+
+    const send = async (parsed: ImportRow): Promise<void> => {
+      decision ??= { today: dateInRegion(now, importing as string), policy: this.policies.agreementPolicyOf(importing as string) };
       if (request.dryRun) {
+        // The dry run decides as the command path will: on the importing region's day, under its policy.
         await settle(parsed, this.decideDry(parsed, actor, decision, dryStates));
-        request.onProgress?.(++done, valid);
+        progressed();
         return;
       }
-      const send = () =>
+      const execute = () =>
         this.commandBus.execute(
           new ExecuteAgreementCommand(parsed.agreementId, parsed.command, {
             actor,
@@ -129,73 +142,95 @@ export class AgreementImporter {
           }),
         );
       const before = lastOnAgreement.get(parsed.agreementId);
-      const settled: Promise<void> = settle(parsed, before ? before.then(send) : send()).then(() => {
+      const settled: Promise<void> = settle(parsed, before ? before.then(execute) : execute()).then(() => {
         inFlight.delete(settled);
         if (lastOnAgreement.get(parsed.agreementId) === settled) lastOnAgreement.delete(parsed.agreementId);
-        request.onProgress?.(++done, valid);
+        progressed();
       });
       lastOnAgreement.set(parsed.agreementId, settled);
       inFlight.add(settled);
       if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
     };
-    for await (const { parsed } of rowsOf(this.names)) {
-      if (!parsed || checked.refused.has(parsed.row)) continue;
-      const ksbRow = checked.ksbRowOf.get(parsed.agreementId);
-      if (parsed.kind === 'PKS' && ksbRow !== undefined && ksbRow > parsed.row) laterPks.push(parsed);
-      else await decide(parsed);
+
+    const firstRowOf = new Map<string, number>();
+    const ksbRows = new Map<string, { row: number; valid: boolean }>();
+    // A PKS whose KSB is neither in the rows before it nor in Sinergi waits for the end of the file.
+    const laterPks: ImportRow[] = [];
+    const take = async (parsed: ImportRow): Promise<void> => {
+      const first = firstRowOf.get(parsed.key);
+      if (first !== undefined) {
+        refuse({ row: parsed.row, rule: 'DuplicateRow', message: `Baris ini sama dengan baris ${first} (nomor naskah para pihak sama). Hapus salah satunya.` });
+        return progressed();
+      }
+      firstRowOf.set(parsed.key, parsed.row);
+      const aParty = parsed.parties.includes(importing as string);
+      if (parsed.kind === 'KSB') {
+        if (!ksbRows.has(parsed.agreementId)) ksbRows.set(parsed.agreementId, { row: parsed.row, valid: aParty });
+      }
+      if (!aParty) {
+        refuse(rowProblemFor(parsed.row, 'RegionNotAParty'));
+        return progressed();
+      }
+      if (parsed.kind === 'KSB') return send(parsed);
+      const ksb = ksbRows.get(parsed.agreementId);
+      if (ksb && !ksb.valid) {
+        refuse({ row: parsed.row, column: 'Nomor KSB Pihak Pertama', rule: 'KsbRowRefused', message: `KSB induknya (baris ${ksb.row}) bermasalah. Perbaiki baris itu terlebih dahulu.` });
+        return progressed();
+      }
+      if (ksb || (await this.isRecorded(parsed.agreementId))) return send(parsed);
+      laterPks.push(parsed);
+    };
+    const found = async (region: string) => {
+      importing = region;
+      // An operator on the command line acts for the region whose register the file is.
+      if (!actor.region) actor = { ...actor, region };
+      for (const parsed of held.splice(0)) await take(parsed);
+    };
+
+    for await (const sheetRow of readRows(request.content, format)) {
+      report.rows++;
+      const { parsed, problems } = readImportRow(sheetRow, this.names, source);
+      problems.forEach(refuse);
+      if (!parsed) {
+        progressed();
+        continue;
+      }
+      if (importing) {
+        await take(parsed);
+        continue;
+      }
+      held.push(parsed);
+      common = common ? common.filter((party) => parsed.parties.includes(party)) : [...parsed.parties];
+      if (common.length === 0) throw regionUnknown();
+      if (common.length === 1) await found(common[0]);
     }
-    await Promise.all(inFlight);
-    for (const parsed of laterPks) await decide(parsed);
+    if (report.rows === 0) {
+      throw new ImportFileRejected('EmptyFile', 'Berkas hanya berisi judul kolom, tanpa baris data. Isi satu baris per KSB atau PKS di bawahnya.');
+    }
+    // A register that lists one partner only: whose it is, is the region that is Pihak Pertama on every row.
+    if (!importing && held.length > 0) await found(firstPartyOfEveryRow(held));
+    for (const parsed of laterPks) {
+      const ksb = ksbRows.get(parsed.agreementId);
+      if (ksb && !ksb.valid) {
+        refuse({ row: parsed.row, column: 'Nomor KSB Pihak Pertama', rule: 'KsbRowRefused', message: `KSB induknya (baris ${ksb.row}) bermasalah. Perbaiki baris itu terlebih dahulu.` });
+        progressed();
+      } else if (ksb) await send(parsed);
+      else {
+        refuse(rowProblemFor(parsed.row, 'AgreementNotFound'));
+        progressed();
+      }
+    }
     await Promise.all(inFlight);
     report.problems.sort((a, b) => a.row - b.row);
     report.alreadyRecorded.sort((a, b) => a - b);
     return report;
   }
 
-  /** The first pass: every row's own problems, duplicates, PKS without their KSB, rows of other regions. */
-  private async checkRows(rows: AsyncIterable<{ parsed?: ImportRow; problems: RowProblem[] }>, region: string | undefined) {
-    const problems: RowProblem[] = [];
-    const refused = new Set<number>();
-    const firstRowOf = new Map<string, number>();
-    const ksbRows = new Map<string, { row: number; valid: boolean }>();
-    const pksRows: Pick<ImportRow, 'row' | 'agreementId'>[] = [];
-    const partiesOf: Pick<ImportRow, 'row' | 'parties'>[] = [];
-    let count = 0;
-    const refuse = (problem: RowProblem) => {
-      problems.push(problem);
-      refused.add(problem.row);
-    };
-    for await (const { parsed, problems: own } of rows) {
-      count++;
-      own.forEach(refuse);
-      if (!parsed) continue;
-      const first = firstRowOf.get(parsed.key);
-      if (first !== undefined) {
-        refuse({ row: parsed.row, rule: 'DuplicateRow', message: `Baris ini sama dengan baris ${first} (nomor naskah para pihak sama). Hapus salah satunya.` });
-      } else firstRowOf.set(parsed.key, parsed.row);
-      partiesOf.push({ row: parsed.row, parties: parsed.parties });
-      if (parsed.kind === 'KSB' && !ksbRows.has(parsed.agreementId)) ksbRows.set(parsed.agreementId, { row: parsed.row, valid: !refused.has(parsed.row) });
-      if (parsed.kind === 'PKS') pksRows.push({ row: parsed.row, agreementId: parsed.agreementId });
-    }
-    if (count === 0) {
-      throw new ImportFileRejected('EmptyFile', 'Berkas hanya berisi judul kolom, tanpa baris data. Isi satu baris per KSB atau PKS di bawahnya.');
-    }
-    const importing = region ?? commonParty(partiesOf.map((p) => p.parties));
-    for (const { row, parties } of partiesOf) if (!parties.includes(importing)) refuse(rowProblemFor(row, 'RegionNotAParty'));
-    for (const pks of pksRows) {
-      if (refused.has(pks.row)) continue;
-      const ksb = ksbRows.get(pks.agreementId);
-      if (ksb && !ksb.valid) {
-        refuse({ row: pks.row, column: 'Nomor KSB Pihak Pertama', rule: 'KsbRowRefused', message: `KSB induknya (baris ${ksb.row}) bermasalah. Perbaiki baris itu terlebih dahulu.` });
-      } else if (!ksb && (await this.store.readStream(agreementStreamId(pks.agreementId), { toRevision: 0 })).length === 0) {
-        refuse(rowProblemFor(pks.row, 'AgreementNotFound'));
-      }
-    }
-    const ksbRowOf = new Map([...ksbRows].map(([agreementId, { row }]) => [agreementId, row]));
-    return { rows: count, problems, refused, region: importing, ksbRowOf };
+  private async isRecorded(agreementId: string): Promise<boolean> {
+    return (await this.store.readStream(agreementStreamId(agreementId), { toRevision: 0 })).length > 0;
   }
 
-  /** Decides a row on the agreement as the store has it, or as the rows before it in the file left it, writing nothing. */
+/** Decides a row on the agreement as the store has it, or as the rows before it in the file left it, writing nothing. */
   private async decideDry(
     row: ImportRow,
     actor: Actor,
@@ -211,16 +246,12 @@ export class AgreementImporter {
 }
 
 
-/**
- * Whose register the file is: the one region that is a party to every row, or, when a register lists one partner
- * only, the one that is Pihak Pertama on every row.
- */
-function commonParty(rows: string[][]): string {
-  const common = rows.reduce<string[] | undefined>((shared, parties) => (shared ? shared.filter((p) => parties.includes(p)) : parties), undefined) ?? [];
-  const firstEverywhere = common.filter((region) => rows.every((parties) => parties[0] === region));
-  const found = common.length === 1 ? common : firstEverywhere;
-  if (found.length !== 1) {
-    throw new ImportFileRejected('ImportingRegionUnknown', 'Tidak ada satu daerah yang menjadi pihak pada setiap baris. Sebutkan daerah pengimpor (--region KODE).');
-  }
-  return found[0];
+const regionUnknown = () =>
+  new ImportFileRejected('ImportingRegionUnknown', 'Tidak ada satu daerah yang menjadi pihak pada setiap baris. Sebutkan daerah pengimpor (--region KODE).');
+
+/** When every row names the same two parties: the one that is Pihak Pertama on every row. */
+function firstPartyOfEveryRow(rows: ImportRow[]): string {
+  const first = rows[0].parties[0];
+  if (!rows.every((row) => row.parties[0] === first)) throw regionUnknown();
+  return first;
 }

@@ -52,7 +52,7 @@ export async function runImportCommand(args: string[]): Promise<number> {
     );
     progress.finish();
     printReport(report);
-    return report.problems.length === 0 ? 0 : 1;
+    return report.rowsWithProblems === 0 ? 0 : 1;
   } catch (error) {
     if (!(error instanceof ImportFileRejected)) throw error;
     console.error(`Berkas ditolak (${error.rule}): ${error.message}`);
@@ -71,10 +71,11 @@ async function writeTemplate(format: string, out: string | undefined): Promise<n
 }
 
 function printReport(report: ImportReport): void {
-  const { rows, imported, alreadyRecorded, problems, dryRun } = report;
+  const { rows, imported, alreadyRecorded, rowsWithProblems, problems, problemsLeftOut, dryRun } = report;
   const verb = dryRun ? 'dapat diimpor' : 'diimpor';
   console.log(`${report.fileName} (SHA-256 ${report.fileSha256})`);
-  console.log(`${rows} baris: ${imported.ksb} KSB dan ${imported.pks} PKS ${verb}, ${alreadyRecorded.length} sudah tercatat, ${new Set(problems.map((p) => p.row)).size} bermasalah.`);
+  console.log(`${rows} baris: ${imported.ksb} KSB dan ${imported.pks} PKS ${verb}, ${alreadyRecorded.length} sudah tercatat, ${rowsWithProblems} bermasalah.`);
   for (const p of problems) console.log(`  baris ${p.row}${p.column ? `, kolom "${p.column}"` : ''} [${p.rule}]: ${p.message}`);
+  if (problemsLeftOut > 0) console.log(`  ... dan ${problemsLeftOut} masalah lain. Perbaiki yang di atas, lalu periksa ulang berkasnya.`);
   if (dryRun) console.log('Uji coba: tidak ada yang ditulis.');
 }

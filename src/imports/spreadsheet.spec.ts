@@ -20,8 +20,23 @@ const limits = { maxBytes: 1024 * 1024, maxExpandedBytes: 4 * 1024 * 1024 };
 
 describe('a file offered for import', () => {
   it('is an XLSX when it is a zip holding a workbook, and a CSV when it is UTF-8 text', async () => {
-    expect(await checkSpreadsheet(await zipOf({ 'xl/workbook.xml': Buffer.from('<workbook/>') }), limits)).toBe('xlsx');
-    expect(await checkSpreadsheet(Buffer.from('\uFEFFJenis;Judul\nKSB;Kerja sama\n'), limits)).toBe('csv');
+    expect(await checkSpreadsheet(await zipOf({ 'xl/workbook.xml': Buffer.from('<workbook/>') }), limits)).toEqual({ format: 'xlsx', rowsEstimate: 0 });
+    expect(await checkSpreadsheet(Buffer.from('\uFEFFJenis;Judul\nKSB;Kerja sama\nPKS;Lain\n'), limits)).toEqual({ format: 'csv', rowsEstimate: 2 });
+  });
+
+  it('counts the rows of the first worksheet, and finds a formula and its row wherever the inflated chunks cut the tags', async () => {
+    const rows = (n: number, formulaAt?: number) =>
+      Buffer.from(
+        `<worksheet><sheetData>${Array.from({ length: n }, (_, i) => `<row r="${i + 1}" spans="1:2"><c r="A${i + 1}" t="inlineStr"><is><t>${'x'.repeat(i % 700)}</t></is></c>${i + 1 === formulaAt ? `<c r="B${i + 1}"><f>TODAY()</f><v>1</v></c>` : ''}</row>`).join('')}</sheetData></worksheet>`,
+      );
+    const workbook = (sheet: Buffer) => zipOf({ 'xl/workbook.xml': Buffer.from('<workbook/>'), 'xl/worksheets/sheet1.xml': sheet });
+    expect(await checkSpreadsheet(await workbook(rows(3000)), limits)).toEqual({ format: 'xlsx', rowsEstimate: 2999 });
+    for (const at of [2, 1234, 3000]) {
+      const error = await checkSpreadsheet(await workbook(rows(3000, at)), limits).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ImportFileRejected);
+      expect((error as ImportFileRejected).rule).toBe('FormulasNotAllowed');
+      expect((error as ImportFileRejected).message).toContain(`Baris ${at} `);
+    }
   });
 
   it('is refused when it expands far beyond its size (a zip bomb), before the workbook is read', async () => {

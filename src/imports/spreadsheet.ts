@@ -38,23 +38,35 @@ export type SpreadsheetFormat = 'xlsx' | 'csv';
 
 const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toLocaleString('id-ID', { maximumFractionDigits: 1 })} MB`;
 
+/** What the checks before reading found: the kind of spreadsheet, and about how many data rows it has (for progress). */
+export interface CheckedSpreadsheet {
+  format: SpreadsheetFormat;
+  rowsEstimate: number;
+}
+
 /**
  * What kind of spreadsheet the bytes are, checked before anything is read: an XLSX (a zip holding a workbook) or
- * a CSV (UTF-8 text). Anything else, an empty file or one over the limit is refused.
+ * a CSV (UTF-8 text). Anything else, an empty file or one over the limit is refused, and so is a workbook that
+ * expands too far or holds a formula: all before a single row is written.
  */
-export async function checkSpreadsheet(content: Buffer, limits: SpreadsheetLimits = DEFAULT_LIMITS): Promise<SpreadsheetFormat> {
+export async function checkSpreadsheet(content: Buffer, limits: SpreadsheetLimits = DEFAULT_LIMITS): Promise<CheckedSpreadsheet> {
   if (content.length === 0) throw new ImportFileRejected('EmptyFile', 'Berkas kosong. Unggah berkas XLSX atau CSV yang berisi baris judul kolom dan data.');
   if (content.length > limits.maxBytes) {
     throw new ImportFileRejected('FileTooLarge', `Berkas berukuran ${megabytes(content.length)}, melebihi batas ${megabytes(limits.maxBytes)}. Bagi data ke beberapa berkas.`);
   }
   if (content.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
-    await checkWorkbookArchive(content, limits);
-    return 'xlsx';
+    return { format: 'xlsx', rowsEstimate: await checkWorkbookArchive(content, limits) };
   }
   if (!isUtf8Text(content)) {
     throw new ImportFileRejected('NotASpreadsheet', 'Berkas bukan spreadsheet XLSX atau CSV (UTF-8). Simpan data dari Excel sebagai "Excel Workbook (.xlsx)" atau "CSV UTF-8".');
   }
-  return 'csv';
+  return { format: 'csv', rowsEstimate: Math.max(0, linesOf(content) - 1) };
+}
+
+function linesOf(content: Buffer): number {
+  let lines = content[content.length - 1] === 0x0a ? 0 : 1;
+  for (let at = content.indexOf(0x0a); at >= 0; at = content.indexOf(0x0a, at + 1)) lines++;
+  return lines;
 }
 
 function isUtf8Text(content: Buffer): boolean {
@@ -69,9 +81,10 @@ function isUtf8Text(content: Buffer): boolean {
 
 /**
  * A zip that expands far beyond its size (a zip bomb) is refused before the workbook is read: every entry is
- * inflated and counted (the sizes a zip declares can lie), and reading stops at the limit.
+ * inflated and counted (the sizes a zip declares can lie), and reading stops at the limit. The first worksheet (the
+ * one read) is scanned on the way for formulas, and its rows are counted. Returns the count, the header aside.
  */
-async function checkWorkbookArchive(content: Buffer, limits: SpreadsheetLimits): Promise<void> {
+async function checkWorkbookArchive(content: Buffer, limits: SpreadsheetLimits): Promise<number> {
   const notAWorkbook = () => new ImportFileRejected('NotASpreadsheet', 'Berkas ZIP ini bukan buku kerja Excel (.xlsx). Unggah berkas XLSX atau CSV.');
   const tooLarge = () =>
     new ImportFileRejected('ArchiveTooLarge', `Isi berkas XLSX mengembang melebihi ${megabytes(limits.maxExpandedBytes)} setelah dibuka. Periksa berkasnya, atau simpan ulang datanya sebagai CSV.`);
@@ -80,6 +93,7 @@ async function checkWorkbookArchive(content: Buffer, limits: SpreadsheetLimits):
   );
   let expanded = 0;
   let hasWorkbook = false;
+  let sheet: SheetScan | undefined;
   await new Promise<void>((resolve, reject) => {
     const fail = (error: Error) => {
       zip.close();
@@ -90,22 +104,67 @@ async function checkWorkbookArchive(content: Buffer, limits: SpreadsheetLimits):
     zip.on('entry', (entry: yauzl.Entry) => {
       if (entry.fileName === 'xl/workbook.xml') hasWorkbook = true;
       if (expanded + entry.uncompressedSize > limits.maxExpandedBytes) return fail(tooLarge());
+      const scan = !sheet && /^xl\/worksheets\/[^/]+\.xml$/.test(entry.fileName) ? (sheet = new SheetScan()) : undefined;
       zip.openReadStream(entry, (error, stream) => {
         if (error || !stream) return fail(notAWorkbook());
         stream.on('data', (chunk: Buffer) => {
           expanded += chunk.length;
           if (expanded > limits.maxExpandedBytes) {
             stream.destroy();
-            fail(tooLarge());
+            return fail(tooLarge());
+          }
+          const formulaRow = scan?.take(chunk);
+          if (formulaRow !== undefined) {
+            stream.destroy();
+            fail(formulaIn(formulaRow));
           }
         });
         stream.on('error', () => fail(notAWorkbook()));
-        stream.on('end', () => zip.readEntry());
+        stream.on('end', () => {
+          const formulaRow = scan?.end();
+          if (formulaRow !== undefined) return fail(formulaIn(formulaRow));
+          zip.readEntry();
+        });
       });
     });
     zip.readEntry();
   });
   if (!hasWorkbook) throw notAWorkbook();
+  return Math.max(0, (sheet?.rows ?? 0) - 1);
+}
+
+const formulaIn = (row: number) =>
+  new ImportFileRejected('FormulasNotAllowed', `Baris ${row} berisi rumus. Salin kolomnya lalu tempel sebagai nilai (Paste Special → Values) sebelum mengimpor.`);
+
+/**
+ * Reads a worksheet's XML as it is inflated, for its rows (`<row r="N"`) and its formulas (`<f>`, `<f …>`): what a
+ * formula computes is not a recorded fact. A tag cut between two chunks is seen whole in the next.
+ */
+class SheetScan {
+  private static readonly TAGS = /<row\b[^>]*?\sr="(\d+)"|<f[\s>/]/g;
+  /** Longer than any tag looked for, so a tag cut at a chunk's end is read with the next. */
+  private static readonly OVERLAP = 512;
+  rows = 0;
+  private row = 0;
+  private tail = '';
+
+  /** The row of the first formula in the chunk, if any. */
+  take(chunk: Buffer, last = false): number | undefined {
+    const text = this.tail + chunk.toString('latin1');
+    const upTo = last ? text.length : text.length - SheetScan.OVERLAP;
+    SheetScan.TAGS.lastIndex = 0;
+    for (let match = SheetScan.TAGS.exec(text); match && match.index < upTo; match = SheetScan.TAGS.exec(text)) {
+      if (match[1] === undefined) return this.row;
+      this.rows++;
+      this.row = Number(match[1]);
+    }
+    this.tail = text.slice(Math.max(0, upTo));
+    return undefined;
+  }
+
+  end(): number | undefined {
+    return this.take(Buffer.alloc(0), true);
+  }
 }
 
 /** The rows of the file's first sheet, with the cells of the known columns, read as a stream. */
@@ -171,21 +230,18 @@ async function* xlsxRows(content: Buffer): AsyncGenerator<RawRow> {
   for await (const sheet of workbook) {
     for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
       const values = Array.isArray(row.values) ? row.values.slice(1) : [];
-      yield { row: row.number, values: Array.from(values, (value) => cellText(value, row.number)) };
+      yield { row: row.number, values: Array.from(values, cellText) };
     }
     // Only the first sheet holds the agreements; others (notes, lists) are left alone.
     return;
   }
 }
 
-/** A cell as text: dates as `YYYY-MM-DD`. A formula is refused: what it computes is not a recorded fact. */
-function cellText(value: ExcelJS.CellValue | undefined, row: number): string {
+/** A cell as text: dates as `YYYY-MM-DD`. Formulas were refused before reading (see SheetScan). */
+function cellText(value: ExcelJS.CellValue | undefined): string {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) return value.toISOString().slice(0, 10);
   if (typeof value !== 'object') return String(value);
-  if ('formula' in value || 'sharedFormula' in value) {
-    throw new ImportFileRejected('FormulasNotAllowed', `Baris ${row} berisi rumus. Salin kolomnya lalu tempel sebagai nilai (Paste Special → Values) sebelum mengimpor.`);
-  }
   if ('richText' in value) return value.richText.map((part) => part.text).join('');
   if ('text' in value) return String(value.text);
   return '';

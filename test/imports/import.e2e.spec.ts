@@ -217,6 +217,14 @@ describe('importing the agreements an office already has', () => {
       expect(body.problems.map((p: { row: number }) => p.row)).toEqual([3]);
       expect(await app.eventCount()).toBe(before + 1);
     });
+
+    it('list the first 1,000 problems of a file full of them and count the rest', async () => {
+      const rows = Array.from({ length: 1_200 }, (_, i) => bad({ Judul: '', 'Nomor KSB Pihak Kedua': `C/${i}` }));
+      const { body } = await upload(jabarCoordinator, csvOf(rows), 'judul-kosong.csv', '?dryRun=true').expect(200);
+      expect(body).toMatchObject({ rows: 1_200, rowsWithProblems: 1_200, problemsLeftOut: 200 });
+      expect(body.problems).toHaveLength(1_000);
+      expect(body.problems[999]).toMatchObject({ row: 1_001, column: 'Judul', rule: 'Required' });
+    });
   });
 
   describe('files that are not a register', () => {
@@ -239,13 +247,18 @@ describe('importing the agreements an office already has', () => {
       await refused(Buffer.alloc(10 * 1024 * 1024 + 1, 'a'), 'besar.csv', 413, 'FileTooLarge');
     });
 
-    it('refuses a sheet with formulas', async () => {
+    it('refuses a sheet with formulas, even one far below valid rows: nothing of it is written', async () => {
       const workbook = new ExcelJS.Workbook();
       const sheet = workbook.addWorksheet('Kerja Sama');
       sheet.addRow(HEADER);
-      sheet.addRow(HEADER.map((h) => sukamaraKsb[h] ?? ''));
-      sheet.getCell('O2').value = { formula: 'DATE(2029,2,5)', result: new Date('2029-02-05') } as ExcelJS.CellFormulaValue;
+      // The file is read once, row by row: the formula in its last row is found before the first row is written.
+      for (let i = 0; i < 200; i++) {
+        sheet.addRow(HEADER.map((h) => (h.startsWith('Nomor KSB') ? `${sukamaraKsb[h]}-${i}` : sukamaraKsb[h] ?? '')));
+      }
+      sheet.getCell('O202').value = { formula: 'DATE(2029,2,5)', result: new Date('2029-02-05') } as ExcelJS.CellFormulaValue;
       await refused(Buffer.from(await workbook.xlsx.writeBuffer()), 'rumus.xlsx', 400, 'FormulasNotAllowed');
+      const { body } = await upload(jabarCoordinator, Buffer.from(await workbook.xlsx.writeBuffer()), 'rumus.xlsx').expect(400);
+      expect(body.message).toContain('Baris 202');
     });
   });
 

@@ -37,7 +37,7 @@ export async function sendImport(file, { dryRun, onProgress }) {
 
 /** The report of a run: how many rows, what was (or would be) written, and every problem with where and what to do. */
 function reportView(report) {
-  const rowsWithProblems = new Set(report.problems.map((p) => p.row)).size;
+  const { rowsWithProblems } = report;
   const summary = t(report.dryRun ? 'imp.summaryDry' : 'imp.summary', {
     rows: report.rows,
     ksb: report.imported.ksb,
@@ -52,7 +52,8 @@ function reportView(report) {
       ? table([t('col.row'), t('col.column'), t('col.rule'), t('col.fix')],
         report.problems.map((p) => h('tr', { dataset: { row: String(p.row), rule: p.rule } }, h('td', {}, String(p.row)), h('td', {}, p.column ?? '–'), h('td', {}, p.rule), h('td', {}, p.message))),
         { id: 'import-problems' })
-      : null);
+      : null,
+    report.problemsLeftOut ? h('p', { class: 'muted', id: 'import-left-out' }, t('imp.leftOut', { count: report.problemsLeftOut })) : null);
 }
 
 function uploadSection() {
