@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
 import yauzl from 'yauzl';
 import { type ColumnKey, type RowCells, columnsOfHeader, IMPORT_COLUMNS } from './import-columns';
+import { SheetXmlReader, sharedStringsOf } from './sheet-xml';
 
 export type FileRule = 'NotASpreadsheet' | 'EmptyFile' | 'FileTooLarge' | 'FormulasNotAllowed' | 'ArchiveTooLarge' | 'MissingColumns' | 'ImportingRegionUnknown';
 
@@ -81,56 +81,96 @@ function isUtf8Text(content: Buffer): boolean {
 
 /**
  * A zip that expands far beyond its size (a zip bomb) is refused before the workbook is read: every entry is
- * inflated and counted (the sizes a zip declares can lie), and reading stops at the limit. The first worksheet (the
- * one read) is scanned on the way for formulas, and its rows are counted. Returns the count, the header aside.
+ * inflated and counted (the sizes a zip declares can lie), and reading stops at the limit. The worksheet that is
+ * read (the workbook's first) is scanned on the way for formulas, and its rows are counted. Returns the count, the
+ * header aside.
  */
 async function checkWorkbookArchive(content: Buffer, limits: SpreadsheetLimits): Promise<number> {
-  const notAWorkbook = () => new ImportFileRejected('NotASpreadsheet', 'Berkas ZIP ini bukan buku kerja Excel (.xlsx). Unggah berkas XLSX atau CSV.');
   const tooLarge = () =>
     new ImportFileRejected('ArchiveTooLarge', `Isi berkas XLSX mengembang melebihi ${megabytes(limits.maxExpandedBytes)} setelah dibuka. Periksa berkasnya, atau simpan ulang datanya sebagai CSV.`);
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.fromBuffer(content, { lazyEntries: true }, (error, file) => (error || !file ? reject(notAWorkbook()) : resolve(file))),
-  );
+  const archive = await WorkbookArchive.open(content);
   let expanded = 0;
-  let hasWorkbook = false;
-  let sheet: SheetScan | undefined;
-  await new Promise<void>((resolve, reject) => {
-    const fail = (error: Error) => {
-      zip.close();
-      reject(error instanceof ImportFileRejected ? error : notAWorkbook());
-    };
-    zip.on('error', fail);
-    zip.on('end', () => resolve());
-    zip.on('entry', (entry: yauzl.Entry) => {
-      if (entry.fileName === 'xl/workbook.xml') hasWorkbook = true;
-      if (expanded + entry.uncompressedSize > limits.maxExpandedBytes) return fail(tooLarge());
-      const scan = !sheet && /^xl\/worksheets\/[^/]+\.xml$/.test(entry.fileName) ? (sheet = new SheetScan()) : undefined;
-      zip.openReadStream(entry, (error, stream) => {
-        if (error || !stream) return fail(notAWorkbook());
-        stream.on('data', (chunk: Buffer) => {
-          expanded += chunk.length;
-          if (expanded > limits.maxExpandedBytes) {
-            stream.destroy();
-            return fail(tooLarge());
-          }
-          const formulaRow = scan?.take(chunk);
-          if (formulaRow !== undefined) {
-            stream.destroy();
-            fail(formulaIn(formulaRow));
-          }
-        });
-        stream.on('error', () => fail(notAWorkbook()));
-        stream.on('end', () => {
-          const formulaRow = scan?.end();
-          if (formulaRow !== undefined) return fail(formulaIn(formulaRow));
-          zip.readEntry();
-        });
+  const count = (chunk: Buffer) => {
+    expanded += chunk.length;
+    if (expanded > limits.maxExpandedBytes) throw tooLarge();
+  };
+  const sheetPath = await archive.firstSheetPath(count);
+  const scan = new SheetScan();
+  for (const entry of archive.entries.values()) {
+    if (expanded + entry.uncompressedSize > limits.maxExpandedBytes) throw tooLarge();
+    const scanned = entry.fileName === sheetPath;
+    for await (const chunk of archive.inflate(entry)) {
+      count(chunk);
+      const formulaRow = scanned ? scan.take(chunk) : undefined;
+      if (formulaRow !== undefined) throw formulaIn(formulaRow);
+    }
+    const formulaRow = scanned ? scan.end() : undefined;
+    if (formulaRow !== undefined) throw formulaIn(formulaRow);
+  }
+  return Math.max(0, scan.rows - 1);
+}
+
+const notAWorkbook = () => new ImportFileRejected('NotASpreadsheet', 'Berkas ZIP ini bukan buku kerja Excel (.xlsx). Unggah berkas XLSX atau CSV.');
+
+/** An XLSX's zip, its entries by name, read from memory in any order. */
+class WorkbookArchive {
+  private constructor(
+    private readonly zip: yauzl.ZipFile,
+    readonly entries: Map<string, yauzl.Entry>,
+  ) {}
+
+  static async open(content: Buffer): Promise<WorkbookArchive> {
+    const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+      yauzl.fromBuffer(content, { lazyEntries: true, autoClose: false }, (error, file) => (error || !file ? reject(notAWorkbook()) : resolve(file))),
+    );
+    const entries = new Map<string, yauzl.Entry>();
+    await new Promise<void>((resolve, reject) => {
+      zip.on('error', () => reject(notAWorkbook()));
+      zip.on('end', () => resolve());
+      zip.on('entry', (entry: yauzl.Entry) => {
+        entries.set(entry.fileName, entry);
+        zip.readEntry();
       });
+      zip.readEntry();
     });
-    zip.readEntry();
-  });
-  if (!hasWorkbook) throw notAWorkbook();
-  return Math.max(0, (sheet?.rows ?? 0) - 1);
+    if (!entries.has('xl/workbook.xml')) throw notAWorkbook();
+    return new WorkbookArchive(zip, entries);
+  }
+
+  async *inflate(entry: yauzl.Entry): AsyncGenerator<Buffer> {
+    const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) =>
+      this.zip.openReadStream(entry, (error, opened) => (error || !opened ? reject(notAWorkbook()) : resolve(opened))),
+    );
+    try {
+      for await (const chunk of stream) yield chunk as Buffer;
+    } catch (error) {
+      throw error instanceof ImportFileRejected ? error : notAWorkbook();
+    } finally {
+      (stream as Readable).destroy();
+    }
+  }
+
+  /** A small entry's text, or '' when the archive has none by that name. */
+  async text(path: string, count: (chunk: Buffer) => void = () => undefined): Promise<string> {
+    const entry = this.entries.get(path);
+    if (!entry) return '';
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.inflate(entry)) {
+      count(chunk);
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  /** The workbook's first sheet, as its relationships name it (ECMA-376: `sheet r:id` → `Relationship Target`). */
+  async firstSheetPath(count?: (chunk: Buffer) => void): Promise<string | undefined> {
+    const id = /<(?:\w+:)?sheet\s[^>]*?\br:id="([^"]+)"/.exec(await this.text('xl/workbook.xml', count))?.[1];
+    const relationships = await this.text('xl/_rels/workbook.xml.rels', count);
+    const target = id && [...relationships.matchAll(/<(?:\w+:)?Relationship\s[^>]*>/g)].map((m) => m[0]).find((tag) => tag.includes(`Id="${id}"`));
+    const path = target && /\bTarget="([^"]+)"/.exec(target)?.[1];
+    if (path) return path.startsWith('/') ? path.slice(1) : `xl/${path}`;
+    return [...this.entries.keys()].find((name) => /^xl\/worksheets\/[^/]+\.xml$/.test(name));
+  }
 }
 
 const formulaIn = (row: number) =>
@@ -218,31 +258,11 @@ function delimiterOf(content: Buffer): ';' | ',' {
 }
 
 async function* xlsxRows(content: Buffer): AsyncGenerator<RawRow> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([content]), {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    // Styles are what tells a date cell from a number; reading them costs half the time. A date cell comes as its
-    // serial number instead, which the date columns read (see parseDate).
-    styles: 'ignore',
-    hyperlinks: 'ignore',
-    entries: 'emit',
-  });
-  for await (const sheet of workbook) {
-    for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
-      const values = Array.isArray(row.values) ? row.values.slice(1) : [];
-      yield { row: row.number, values: Array.from(values, cellText) };
-    }
-    // Only the first sheet holds the agreements; others (notes, lists) are left alone.
-    return;
-  }
+  const archive = await WorkbookArchive.open(content);
+  const sheet = archive.entries.get((await archive.firstSheetPath()) ?? '');
+  if (!sheet) return;
+  // Only the first sheet holds the agreements; others (notes, lists) are left alone.
+  const reader = new SheetXmlReader(sharedStringsOf(await archive.text('xl/sharedStrings.xml')));
+  for await (const chunk of archive.inflate(sheet)) yield* reader.take(chunk);
 }
 
-/** A cell as text: dates as `YYYY-MM-DD`. Formulas were refused before reading (see SheetScan). */
-function cellText(value: ExcelJS.CellValue | undefined): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (typeof value !== 'object') return String(value);
-  if ('richText' in value) return value.richText.map((part) => part.text).join('');
-  if ('text' in value) return String(value.text);
-  return '';
-}

@@ -1,0 +1,44 @@
+import { SheetXmlReader, sharedStringsOf } from './sheet-xml';
+
+const SHARED = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="3" uniqueCount="3">
+<si><t>Jenis</t></si>
+<si><r><rPr><b/></rPr><t>Kab. </t></r><r><t xml:space="preserve">Sukamara &amp; sekitarnya</t></r><rPh sb="0" eb="1"><t>ふりがな</t></rPh></si>
+<si><t/></si>
+</sst>`;
+
+const SHEET = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>
+<x:row r="1" spans="1:4"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c r="C1" t="s"><x:v>1</x:v></x:c></x:row>
+<x:row r="3"><x:c r="A3" t="inlineStr"><x:is><x:t>Kerja sama &lt;lama&gt; &#8211; &#x41;</x:t></x:is></x:c><x:c r="B3"><x:v>46057</x:v></x:c><x:c t="b"><x:v>1</x:v></x:c><x:c r="AA3" t="s"><x:v>2</x:v></x:c></x:row>
+<x:row r="4"/>
+</x:sheetData></x:worksheet>`;
+
+const rowsOf = (chunks: Buffer[]) => {
+  const reader = new SheetXmlReader(sharedStringsOf(SHARED));
+  return chunks.flatMap((chunk) => reader.take(chunk));
+};
+
+describe('a worksheet read as it is inflated', () => {
+  const expected = [
+    { row: 1, values: ['Jenis', '', 'Kab. Sukamara & sekitarnya'] },
+    { row: 3, values: ['Kerja sama <lama> – A', '46057', 'true', ...Array(23).fill(''), ''] },
+    { row: 4, values: [] },
+  ];
+
+  it('gives each row its cells by column: shared and inline strings, numbers, booleans, entities, prefixed elements', () => {
+    expect(rowsOf([Buffer.from(SHEET)])).toEqual(expected);
+  });
+
+  it('reads the same wherever the chunks are cut, even inside a tag or a multi-byte character', () => {
+    const bytes = Buffer.from(SHEET);
+    for (const size of [1, 7, 64]) {
+      const chunks = Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
+      expect(rowsOf(chunks)).toEqual(expected);
+    }
+  });
+
+  it('leaves phonetic runs out of shared strings', () => {
+    expect(sharedStringsOf(SHARED)).toEqual(['Jenis', 'Kab. Sukamara & sekitarnya', '']);
+  });
+});
