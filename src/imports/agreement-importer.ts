@@ -152,6 +152,17 @@ export class AgreementImporter {
       if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
     };
 
+    // Rows ready to be sent wait for a batch: sent together, their appends make up whole group commits, as the raw
+    // ceiling's do, rather than groups cut wherever the file's chunks end.
+    const ready: ImportRow[] = [];
+    const flush = async () => {
+      for (const parsed of ready.splice(0)) await send(parsed);
+    };
+    const queue = async (parsed: ImportRow) => {
+      ready.push(parsed);
+      if (ready.length >= IN_FLIGHT) await flush();
+    };
+
     const firstRowOf = new Map<string, number>();
     const ksbRows = new Map<string, { row: number; valid: boolean }>();
     // A PKS whose KSB is neither in the rows before it nor in Sinergi waits for the end of the file.
@@ -171,13 +182,13 @@ export class AgreementImporter {
         refuse(rowProblemFor(parsed.row, 'RegionNotAParty'));
         return progressed();
       }
-      if (parsed.kind === 'KSB') return send(parsed);
+      if (parsed.kind === 'KSB') return queue(parsed);
       const ksb = ksbRows.get(parsed.agreementId);
       if (ksb && !ksb.valid) {
         refuse({ row: parsed.row, column: 'Nomor KSB Pihak Pertama', rule: 'KsbRowRefused', message: `KSB induknya (baris ${ksb.row}) bermasalah. Perbaiki baris itu terlebih dahulu.` });
         return progressed();
       }
-      if (ksb || (await this.isRecorded(parsed.agreementId))) return send(parsed);
+      if (ksb || (await this.isRecorded(parsed.agreementId))) return queue(parsed);
       laterPks.push(parsed);
     };
     const found = async (region: string) => {
@@ -214,12 +225,13 @@ export class AgreementImporter {
       if (ksb && !ksb.valid) {
         refuse({ row: parsed.row, column: 'Nomor KSB Pihak Pertama', rule: 'KsbRowRefused', message: `KSB induknya (baris ${ksb.row}) bermasalah. Perbaiki baris itu terlebih dahulu.` });
         progressed();
-      } else if (ksb) await send(parsed);
+      } else if (ksb) await queue(parsed);
       else {
         refuse(rowProblemFor(parsed.row, 'AgreementNotFound'));
         progressed();
       }
     }
+    await flush();
     await Promise.all(inFlight);
     report.problems.sort((a, b) => a.row - b.row);
     report.alreadyRecorded.sort((a, b) => a - b);
