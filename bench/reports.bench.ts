@@ -11,20 +11,17 @@ import { NestFactory } from '@nestjs/core';
 import { agreementStatusProjection } from '../projections/agreement-status.projection';
 import { addDays } from '../src/agreements/domain/dates';
 import { AppModule } from '../src/app.module';
-import { SCHEMA_VERSION } from '../src/core/command-processor';
 import { EventStore } from '../src/core/event-store.port';
 import { OPEN_DATA_PAGE } from '../src/open-data/application/open-data.feed';
-import { newEventId } from '../src/core/event-id';
 import { configureApp } from '../src/http/configure-app';
 import { ProjectionsStatus } from '../src/read-models/projections-status';
 import { ReadModelReader } from '../src/read-models/read-model.reader';
-import { regionSettingsStreamId } from '../src/region-settings/domain/region-settings';
 import { RegionDirectory } from '../src/regions/region-directory';
 import { SemesterReports } from '../src/reports/application/semester-reports';
 import { reportPdf } from '../src/reports/render/report-pdf';
 import { reportXlsx } from '../src/reports/render/report-xlsx';
 import { AgreementHistory, appendInterleaved, Random } from '../test/projections/support/generated-histories';
-import { type BenchOptions, type BenchResult, type Cell, fixed, median, progress, runBenchmark, settledMemory } from './support';
+import { type BenchOptions, type BenchResult, type Cell, everyRegionPublishes, fixed, median, progress, runBenchmark, settledMemory } from './support';
 
 const PROVINCE = '32';
 const PROVINCE_AGREEMENTS = 500;
@@ -87,20 +84,6 @@ async function generateNation(store: EventStore, regions: RegionDirectory, agree
     },
   );
   return events;
-}
-
-/** Every region opts in, as the engine would record it. */
-async function everyRegionPublishes(store: EventStore, regions: RegionDirectory): Promise<void> {
-  const actor = { userId: 'bench', role: 'admin' as const, region: PROVINCE };
-  await Promise.all(
-    regions.all().map((region) =>
-      store.append(
-        regionSettingsStreamId(region.code),
-        [{ id: newEventId(), type: 'OpenDataPublished', schemaVersion: SCHEMA_VERSION, data: { region: region.code, on: '2026-01-01' }, metadata: { actor, occurredAt: '2026-01-01T01:00:00.000Z', correlationId: 'bench', causationId: 'bench' } }],
-        'any',
-      ),
-    ),
-  );
 }
 
 /** Streams a URL to nowhere while sampling the process's RSS every 20 ms; the peak and the bytes streamed. */

@@ -1,6 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
+import { SCHEMA_VERSION } from '../src/core/command-processor';
+import { newEventId } from '../src/core/event-id';
+import type { EventStore } from '../src/core/event-store.port';
+import { regionSettingsStreamId } from '../src/region-settings/domain/region-settings';
+import type { RegionDirectory } from '../src/regions/region-directory';
 
 export type Cell = string | number;
 
@@ -243,4 +248,18 @@ export function formatTable(rows: readonly (readonly Cell[])[]): string {
     row.map((cell, i) => (numeric(cell) ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd();
   const [header, ...body] = text;
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+/** Every region opts in, as the engine would record it. */
+export async function everyRegionPublishes(store: EventStore, regions: RegionDirectory): Promise<void> {
+  const actor = { userId: 'bench', role: 'admin' as const, region: '32' };
+  await Promise.all(
+    regions.all().map((region) =>
+      store.append(
+        regionSettingsStreamId(region.code),
+        [{ id: newEventId(), type: 'OpenDataPublished', schemaVersion: SCHEMA_VERSION, data: { region: region.code, on: '2026-01-01' }, metadata: { actor, occurredAt: '2026-01-01T01:00:00.000Z', correlationId: 'bench', causationId: 'bench' } }],
+        'any',
+      ),
+    ),
+  );
 }

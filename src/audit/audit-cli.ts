@@ -192,7 +192,7 @@ async function verify(store: EventStore, checkpoints: LogCheckpoints, at: number
   if (seal !== undefined && !/^[0-9a-fA-F]{64}$/.test(seal)) throw new UsageError('--seal must be 64 hex characters');
   const began = Date.now();
   const progress = startProgress('verifying', { unit: 'events', out: output.progress });
-  const verified = await verifyAgainstCheckpoint(store, checkpoints, { upTo: at, onProgress: (checked, head) => progress.update(checked, head) });
+  const verified = await verifyAgainstCheckpoint(store, checkpoints, { upTo: at, full: true, onProgress: (checked, head) => progress.update(checked, head) });
   progress.finish();
   const result = checkedAgainstSeal(verified, seal);
   verificationReport(result, (Date.now() - began) / 1000).forEach((line) => output.print(line));

@@ -75,6 +75,14 @@ export class VerifyQuery {
   @IsOptional()
   @IsIn(['true', 'false'])
   documents?: 'true' | 'false';
+
+  /**
+   * `true`: hash every event of the log again. By default, once a checkpoint was signed, only the events after the
+   * latest one are hashed again and the stored hashes before it are checked against its signed seal.
+   */
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  full?: 'true' | 'false';
 }
 
 /** The auditor's tools: history, time travel, differences, exports, and the tamper check of the whole log. */
@@ -188,6 +196,6 @@ export class AuditController {
   @Get('verify')
   @AllowedRoles('auditor', 'admin')
   verify(@Query() query: VerifyQuery): Promise<LogVerification> {
-    return this.queries.execute(new VerifyEventLog(query.at === undefined ? undefined : Number(query.at), query.seal, query.documents !== 'false'));
+    return this.queries.execute(new VerifyEventLog(query.at === undefined ? undefined : Number(query.at), query.seal, query.documents !== 'false', query.full === 'true'));
   }
 }

@@ -129,6 +129,8 @@ export class VerifyEventLog extends Query<LogVerification> {
     readonly expectedSeal?: string,
     /** Also read back every document a step names and hash it again. */
     readonly withDocuments = true,
+    /** Hash every event again, not only those after the latest signed checkpoint. */
+    readonly full = false,
   ) {
     super();
   }
@@ -201,14 +203,14 @@ export class VerifyEventLogHandler implements IQueryHandler<VerifyEventLog> {
     private readonly documents: DocumentStore,
   ) {}
 
-  async execute({ upTo, expectedSeal, withDocuments }: VerifyEventLog): Promise<LogVerification> {
+  async execute({ upTo, expectedSeal, withDocuments, full }: VerifyEventLog): Promise<LogVerification> {
     const head = await this.store.headPosition();
-    const key = `${head}|${upTo ?? 'head'}`;
+    const key = `${head}|${upTo ?? 'head'}|${full}`;
     const now = Date.now();
     for (const [other, { at }] of this.recent) if (other !== key || now - at > VERIFICATION_MAX_AGE_MS) this.recent.delete(other);
     let entry = this.recent.get(key);
     if (!entry) {
-      const result = this.queue.then(() => verifyAgainstCheckpoint(this.store, this.checkpoints, { upTo }));
+      const result = this.queue.then(() => verifyAgainstCheckpoint(this.store, this.checkpoints, { upTo, full }));
       this.queue = result.catch(() => undefined);
       entry = { at: now, result };
       this.recent.set(key, entry);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { RecordedEvent } from '../core/event';
 import type { EventStore } from '../core/event-store.port';
 import { eventHash, GENESIS_HASH } from '../core/hash-chain';
@@ -26,19 +26,35 @@ export interface VerificationResult {
   firstBroken?: BrokenEvent;
   /** The seal at the position asked for with `sealAt` (a signed checkpoint's), when the log reaches it intact. */
   sealAt?: { position: number; seal: string };
+  /**
+   * Present when the verification started at a signed checkpoint: events after this position were hashed again;
+   * up to it, their stored hashes were chained into the checkpoint's signed seal.
+   */
+  sinceCheckpoint?: number;
+}
+
+/**
+ * Where a verification starts when not at the log's beginning: a position whose seal is known to hold (a signed
+ * checkpoint's, rechecked from the stored hashes), the recorded-at of the event there, and how to find the last event
+ * of a stream that began before it.
+ */
+export interface VerifiedPrefix {
+  position: number;
+  seal: string;
+  recordedAt: string;
+  streamHeadBefore(event: RecordedEvent): Promise<StreamHead | undefined>;
 }
 
 const BATCH = 5000;
 
-interface StreamHead {
+export interface StreamHead {
   revision: number;
   hash: string;
   position: number;
 }
 
 /** Extends a seal by one event: the seal of the log up to a position commits to every event before it, in order. */
-export const nextSeal = (seal: string, eventHashHex: string): string =>
-  createHash('sha256').update(seal).update(eventHashHex).digest('hex');
+export const nextSeal = (seal: string, eventHashHex: string): string => hash('sha256', seal + eventHashHex, 'hex');
 
 /**
  * Recomputes every stream's hash chain and the global order, stopping at the first event that was changed,
@@ -48,37 +64,40 @@ export const nextSeal = (seal: string, eventHashHex: string): string =>
  */
 export async function verifyLog(
   store: EventStore,
-  options: { upTo?: number; sealAt?: number; onProgress?: (checked: number, head: number) => void } = {},
+  options: { upTo?: number; sealAt?: number; from?: VerifiedPrefix; onProgress?: (checked: number, head: number) => void } = {},
 ): Promise<VerificationResult> {
   const head = await store.headPosition();
   const upTo = Math.min(options.upTo ?? head, head);
   const askedFor = options.upTo ?? head;
+  const { from } = options;
   const streams = new Map<string, StreamHead>();
-  let seal = GENESIS_HASH;
-  let position = 0;
-  let recordedAt = '';
-  let sealAt: VerificationResult['sealAt'] = options.sealAt === 0 ? { position: 0, seal } : undefined;
+  let seal = from?.seal ?? GENESIS_HASH;
+  let position = from?.position ?? 0;
+  let recordedAt = from?.recordedAt ?? '';
+  let sealAt: VerificationResult['sealAt'] = options.sealAt === position ? { position, seal } : undefined;
   const result = (firstBroken?: BrokenEvent): VerificationResult => ({
     intact: !firstBroken,
-    eventsChecked: position,
+    eventsChecked: position - (from?.position ?? 0),
     streams: streams.size,
     position,
     seal,
     ...(firstBroken ? { firstBroken } : {}),
     ...(sealAt ? { sealAt } : {}),
+    ...(from ? { sinceCheckpoint: from.position } : {}),
   });
 
   while (position < upTo) {
     // Let the process answer other requests between batches: a store's reads may be synchronous underneath.
-    if (position > 0) await new Promise((resolve) => setImmediate(resolve));
+    if (position > (from?.position ?? 0)) await new Promise((resolve) => setImmediate(resolve));
     const batch = await store.readAll(position, Math.min(BATCH, upTo - position));
     if (batch.length === 0) {
       return result({ breach: 'removed', position: position + 1, explanation: `events ${position + 1}..${upTo} are missing` });
     }
     for (const event of batch) {
       if (event.position > upTo) return result();
-      const broken = checkEvent(event, position, recordedAt, streams.get(event.streamId));
-      if (broken) return result(await withRevisionGapExplained(store, broken, event, streams.get(event.streamId)));
+      const streamHead = streams.get(event.streamId) ?? (from && event.revision > 0 ? await from.streamHeadBefore(event) : undefined);
+      const broken = checkEvent(event, position, recordedAt, streamHead);
+      if (broken) return result(await withRevisionGapExplained(store, broken, event, streamHead));
       streams.set(event.streamId, { revision: event.revision, hash: event.hash, position: event.position });
       seal = nextSeal(seal, event.hash);
       position = event.position;

@@ -25,6 +25,11 @@ export interface ReadStreamOptions {
   afterRevision?: number;
 }
 
+export interface StoredHash {
+  position: number;
+  hash: string;
+}
+
 export interface Subscription {
   /** Stops delivery; resolves once the handler is no longer running. */
   close(): Promise<void>;
@@ -91,6 +96,14 @@ export abstract class EventStore {
    * server, so only the matching events cross the wire.
    */
   abstract readStreamsByPrefix(prefixes: readonly string[], toPosition: number): Promise<RecordedEvent[]>;
+
+  /**
+   * The position and stored hash of the events after `afterPosition`, in global order: what a seal is computed
+   * from. Adapters that can read these two columns alone override this; the content is not hashed again.
+   */
+  async readHashes(afterPosition: number, limit: number): Promise<StoredHash[]> {
+    return (await this.readAll(afterPosition, limit)).map(({ position, hash }) => ({ position, hash }));
+  }
 
   /** The position of the last committed event; 0 when the store is empty. */
   abstract headPosition(): Promise<number>;

@@ -83,6 +83,54 @@ describe('a log with a signed checkpoint', () => {
     expect(result).toMatchObject({ intact: false, checkpointCheck: { signatureValid: true, sealMatches: false } });
   });
 
+  it('hashes again only the events after the checkpoint, the stored hashes before it chained into its seal', async () => {
+    // Adding a user is an event: the auditor exists before the head is counted.
+    await app.tokenOf(inspektorat);
+    const signed = await app.get(LogCheckpoints).signAtHead();
+    await anotherEvent();
+    const head = await app.eventCount();
+
+    const result = await verify();
+    expect(result).toMatchObject({ intact: true, position: head, sinceCheckpoint: signed?.position, eventsChecked: head - (signed?.position ?? 0) });
+    expect(result.checkpointCheck).toMatchObject({ signatureValid: true, sealMatches: true });
+    // The same seal as the whole log's pass gives.
+    const whole = (await app.as(inspektorat).get('/audit/verify?full=true').expect(200)).body;
+    expect(whole).toMatchObject({ intact: true, position: head, eventsChecked: head, seal: result.seal });
+    expect(whole.sinceCheckpoint).toBeUndefined();
+  });
+
+  it('still names an event after the checkpoint whose content was changed', async () => {
+    const signed = await app.get(LogCheckpoints).signAtHead();
+    await anotherEvent();
+    const changed = await app.eventCount();
+    const db = new Database(join(app.dataDir, 'events.sqlite'));
+    db.prepare("UPDATE events SET data = json_set(data, '$.note', 'diubah') WHERE position = ?").run(changed);
+    db.close();
+    await anotherEvent();
+
+    expect(changed).toBeGreaterThan(signed?.position ?? Number.MAX_SAFE_INTEGER);
+    expect(await verify()).toMatchObject({ intact: false, firstBroken: { position: changed, breach: 'changed' } });
+  });
+
+  it('sees a stream rewritten before the checkpoint by its seal, and a content-only edit there by the whole pass', async () => {
+    const signed = await app.get(LogCheckpoints).signAtHead();
+    await anotherEvent();
+    const db = new Database(join(app.dataDir, 'events.sqlite'));
+    db.prepare("UPDATE events SET data = json_set(data, '$.title', 'diubah') WHERE position = 1").run();
+    db.close();
+    await anotherEvent();
+    expect(await app.as(inspektorat).get('/audit/verify?full=true').expect(200).then((answer) => answer.body)).toMatchObject({
+      intact: false,
+      firstBroken: { position: 1, breach: 'changed' },
+    });
+
+    rewriteWithHashes(app.dataDir, `agreement-${agreementId}`, 1, (data) => (data.party = '32'));
+    await anotherEvent();
+    const result = await verify();
+    expect(result.intact).toBe(false);
+    expect(result.checkpointCheck).toMatchObject({ checkpoint: { position: signed?.position }, signatureValid: true, sealMatches: false });
+  });
+
   it('refuses a checkpoint whose signature was forged in the database', async () => {
     const signed = await app.get(LogCheckpoints).signAtHead();
     const forger = CheckpointKey.load({ pem: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), file: '' });

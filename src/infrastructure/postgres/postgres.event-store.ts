@@ -10,6 +10,7 @@ import {
   inGlobalOrder,
   prefixEnd,
   type ReadStreamOptions,
+  type StoredHash,
   type Subscription,
   WrongExpectedRevision,
 } from '../../core/event-store.port';
@@ -158,6 +159,14 @@ export class PostgresEventStore extends EventStore implements RecordedEventImpor
       [streamId, options.afterRevision ?? -1, options.toRevision ?? 2 ** 31 - 1],
     );
     return rows.map(toRecordedEvent);
+  }
+
+  override async readHashes(afterPosition: number, limit: number): Promise<StoredHash[]> {
+    const { rows } = await this.pool.query<{ position: string; hash: string }>('SELECT position, hash FROM events WHERE position > $1 ORDER BY position LIMIT $2', [
+      afterPosition,
+      limit,
+    ]);
+    return rows.map((row) => ({ position: Number(row.position), hash: row.hash }));
   }
 
   async readAll(afterPosition: number, limit: number): Promise<RecordedEvent[]> {

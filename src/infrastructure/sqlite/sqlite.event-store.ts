@@ -12,6 +12,7 @@ import {
   inGlobalOrder,
   prefixEnd,
   type ReadStreamOptions,
+  type StoredHash,
   type Subscription,
   WrongExpectedRevision,
 } from '../../core/event-store.port';
@@ -133,6 +134,7 @@ export class SqliteEventStore extends EventStore {
       readAll: db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
       // A range on stream_id: the (stream_id, revision) index answers it.
       readPrefix: db.prepare<[string, string, number], EventRow>('SELECT * FROM events WHERE stream_id >= ? AND stream_id < ? AND position <= ?'),
+      readHashes: db.prepare<[number, number], StoredHash>('SELECT position, hash FROM events WHERE position > ? ORDER BY position LIMIT ?'),
       headPosition: db.prepare<[], number>('SELECT coalesce(max(position), 0) FROM events').pluck(),
       dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
     };
@@ -215,6 +217,10 @@ export class SqliteEventStore extends EventStore {
 
   async readStreamsByPrefix(prefixes: readonly string[], toPosition: number): Promise<RecordedEvent[]> {
     return inGlobalOrder(prefixes.flatMap((prefix) => this.statements.readPrefix.all(prefix, prefixEnd(prefix), toPosition).map(toRecordedEvent)));
+  }
+
+  override async readHashes(afterPosition: number, limit: number): Promise<StoredHash[]> {
+    return this.statements.readHashes.all(afterPosition, limit);
   }
 
   async headPosition(): Promise<number> {

@@ -63,7 +63,7 @@ export async function renderAudit(app, me, agreementId) {
     replaceChildren(
       verifyResult,
       // Every chain may hold while the signed checkpoint does not (a rewrite with recomputed hashes): the checkpoint line says so.
-      h('p', { class: result.intact ? 'good' : 'bad', dataset: { intact: String(result.intact) } }, result.intact ? t('audit.intact', { n: result.eventsChecked }) : result.firstBroken ? t('audit.broken', { position: result.firstBroken.position }) : ''),
+      h('p', { class: result.intact ? 'good' : 'bad', dataset: { intact: String(result.intact) } }, result.intact ? t('audit.intact', { n: result.position }) : result.firstBroken ? t('audit.broken', { position: result.firstBroken.position }) : ''),
       h('p', {}, `${t('audit.seal')} (${result.position}): `, h('code', { class: 'hash', id: 'seal' }, result.seal)),
       checkpointLine(result.checkpointCheck),
     );
