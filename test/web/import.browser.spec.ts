@@ -9,6 +9,8 @@ import { type UserTab, forgetDrawn, launchChromium, open, signIn, waitUntilDrawn
 
 const WEST_JAVA_FILE = join(__dirname, '../../src/demo/registers/kerja-sama-jawa-barat.csv');
 const jabarCoordinator: Actor = { userId: 'biro-pemotda@jabarprov.go.id', role: 'coordinator', region: '32' };
+const operator: Actor = { userId: 'operator@sinergi.go.id', role: 'admin', region: '31' };
+const nationalAuditor = { userId: 'itjen@kemendagri.go.id', role: 'auditor' as const, region: '31', national: true };
 
 jest.setTimeout(90_000);
 
@@ -102,5 +104,55 @@ describeNeeding('chromium')('the Impor page of the web app', () => {
     const facts = await text('.card');
     expect(facts).toContain('Manajemen ASN, Statistik, Kajian bersama lainnya');
     expect(facts).toContain('formulir-kerja-sama-lama.csv, baris 2');
+  });
+
+  it('lets an admin choose the importing region by name, never by code', async () => {
+    const admin = await signIn(browser, app, operator);
+    await open(admin, '#/impor');
+    await waitUntilDrawn(admin, 'import');
+    const rows = readFileSync(WEST_JAVA_FILE, 'utf8').split('\r\n');
+    const one = [rows[0], rows[2].replaceAll('ILUSTRATIF 120/02/Pem.Otda/2022', 'ILUSTRATIF 120/99/Pem.Otda/2022')].join('\r\n');
+    await admin.page.locator('#import-file').setInputFiles({ name: 'satu.csv', mimeType: 'text/csv', buffer: Buffer.from(one) });
+    await admin.page.locator('#import-check').click();
+    expect(await admin.page.locator('#import-result .form-error').innerText()).toBe('Pilih daerah pengimpor dari daftar terlebih dahulu.');
+
+    const region = admin.page.locator('.card [data-picker=region] input').first();
+    await region.fill('Jawa Barat');
+    await region.press('Enter');
+    expect(await admin.page.locator('.card [data-picker=region] .chip').first().getAttribute('data-value')).toBe('32');
+    const before = await app.eventCount();
+    await admin.page.locator('#import-check').click();
+    await admin.page.locator('.import-report[data-dry-run=true]').waitFor();
+    await admin.page.locator('#import-run').click();
+    await admin.page.locator('.import-report[data-dry-run=false]').waitFor();
+    expect(await admin.page.locator('#import-summary').innerText()).toContain('1 KSB dan 0 PKS diimpor');
+    expect(await app.eventCount()).toBe(before + 1);
+    // The one-agreement form asks an admin for both parties, each by name.
+    expect(await admin.page.locator('form[data-action=recordExisting] [data-picker=region]').count()).toBe(2);
+    await admin.page.context().close();
+  });
+
+  it('lets a national auditor filter the list by region and by urusan, both chosen by name', async () => {
+    await app.get(ProjectionsStatus).caughtUp(await app.eventCount());
+    const auditor = await signIn(browser, app, nationalAuditor);
+    await open(auditor, '#/kesepakatan');
+    await waitUntilDrawn(auditor, 'agreements');
+    const filters = auditor.page.locator('form.filters');
+    const region = filters.locator('[data-picker=region] input');
+    await region.fill('Kabupaten Bogor (32.01)');
+    await region.press('Enter');
+    const field = filters.locator('[data-picker=field] input');
+    await field.fill('Potensi Daerah');
+    await field.press('Enter');
+    expect(await filters.locator('.chip').evaluateAll((chips) => chips.map((c) => (c as unknown as { dataset: { value: string } }).dataset.value))).toEqual(['potensi-daerah', '32.01']);
+    await forgetDrawn(auditor);
+    await filters.locator('button[type=submit]').click();
+    await waitUntilDrawn(auditor, 'agreements');
+    const parties = await auditor.page.locator('#agreements tbody tr td:nth-child(2)').allInnerTexts();
+    expect(parties.length).toBeGreaterThan(0);
+    for (const text of parties) expect(text).toContain('Bogor');
+    // The chosen values stay, by name, for the next search.
+    expect(await auditor.page.locator('form.filters [data-picker=region] .chip').first().innerText()).toContain('Kabupaten Bogor');
+    await auditor.page.context().close();
   });
 });

@@ -87,6 +87,12 @@ function pickerFor(spec, common, options) {
   };
 }
 
+/** A searchable picker outside an action form (a list's filters, the Impor page): regions by name, fields by label. */
+export async function searchablePicker(spec) {
+  const id = `p-${spec.name}-${Math.random().toString(36).slice(2, 7)}`;
+  return pickerFor(spec, { id, name: spec.name, required: false, 'aria-label': spec.ariaLabel }, await pickerOptions(spec.picker));
+}
+
 /** One input per field; returns the element and how to read its value (a promise: files are hashed first). */
 async function inputFor(spec, names) {
   const id = `f-${spec.name.replace(/\W/g, '-')}-${Math.random().toString(36).slice(2, 7)}`;

@@ -190,7 +190,7 @@ export function agreementActions(state, me) {
           field('documentSha256', 'file'),
           field('summary', 'textarea'),
           // An addendum may add urusan (PKS may then be drafted in them) or word the scope anew.
-          optional('addedFields', 'list', { hint: 'hint.list' }),
+          optional('addedFields', 'picker', { picker: 'field', multiple: true, free: true, hint: 'hint.fields' }),
           optional('scope', 'textarea', { value: state.scope }),
           ...state.parties.flatMap((party, i) => {
             const signatory = state.signatures[party]?.signatory;

@@ -1,6 +1,6 @@
 import { api, regions } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
-import { actionForm } from '../forms.js';
+import { actionForm, searchablePicker } from '../forms.js';
 import { t } from '../i18n.js';
 import { proposeAction } from '../rules.js';
 import { badge, date, daysText, loading, markDrawn, regionName, table } from '../ui.js';
@@ -11,17 +11,19 @@ export const SORTS = ['-updated', 'title', 'validUntil', 'nextDeadline', '-offer
 export async function renderAgreements(app, me, filters = { page: 1 }) {
   replaceChildren(app, loading());
   const query = new URLSearchParams({ pageSize: '20', page: String(filters.page ?? 1) });
-  for (const key of ['q', 'stage', 'field', 'sort']) if (filters[key]) query.set(key, filters[key]);
+  for (const key of ['q', 'stage', 'field', 'region', 'sort']) if (filters[key]) query.set(key, filters[key]);
   const [page, names] = await Promise.all([api(`/agreements?${query}`), regions()]);
 
   const q = h('input', { type: 'search', name: 'q', value: filters.q, placeholder: t('list.search'), 'aria-label': t('list.search') });
   const stage = h('select', { name: 'stage', 'aria-label': t('list.stage') }, h('option', { value: '' }, `${t('list.stage')}: ${t('list.all')}`), STAGES.map((s) => h('option', { value: s, selected: s === filters.stage }, t(`stage.${s}`))));
-  const field = h('input', { type: 'text', name: 'field', value: filters.field, placeholder: t('list.field'), 'aria-label': t('list.field') });
+  // Urusan by label, and for an auditor who reads every region, a region by name: never a code to type.
+  const field = await searchablePicker({ name: 'field', picker: 'field', free: true, value: filters.field ? [filters.field] : [], ariaLabel: t('list.field') });
+  const region = me?.national ? await searchablePicker({ name: 'region', picker: 'region', value: filters.region ? [filters.region] : [], ariaLabel: t('list.region') }) : undefined;
   const sort = h('select', { name: 'sort', 'aria-label': t('list.sort') }, SORTS.map((s) => h('option', { value: s, selected: s === filters.sort }, t(`sort.${s}`))));
-  const form = h('form', { class: 'filters', role: 'search' }, q, stage, field, sort, h('button', { class: 'btn', type: 'submit' }, t('list.filter')));
-  form.addEventListener('submit', (event) => {
+  const form = h('form', { class: 'filters', role: 'search' }, q, stage, field.control, region?.control, sort, h('button', { class: 'btn', type: 'submit' }, t('list.filter')));
+  form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    renderAgreements(app, me, { q: q.value.trim(), stage: stage.value, field: field.value.trim(), sort: sort.value, page: 1 });
+    renderAgreements(app, me, { q: q.value.trim(), stage: stage.value, field: await field.read(), region: region ? await region.read() : undefined, sort: sort.value, page: 1 });
   });
 
   const rows = page.items.map((a) =>

@@ -1,17 +1,18 @@
 import { ApiError, session } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
-import { actionForm } from '../forms.js';
+import { actionForm, searchablePicker } from '../forms.js';
 import { t } from '../i18n.js';
 import { markDrawn, table } from '../ui.js';
 
 /**
  * Sends a spreadsheet to POST /imports and follows its progress lines (`application/x-ndjson`) until the report.
- * `onProgress(done, total)` is called as rows are decided.
+ * `onProgress(done, total)` is called as rows are decided; `region` is the importing office's, named by an admin.
  */
-export async function sendImport(file, { dryRun, onProgress }) {
+export async function sendImport(file, { dryRun, onProgress, region }) {
   const body = new FormData();
   body.append('file', file, file.name);
-  const response = await fetch(`/imports?dryRun=${dryRun}`, {
+  const query = new URLSearchParams({ dryRun: String(dryRun), ...(region ? { region } : {}) });
+  const response = await fetch(`/imports?${query}`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${session.token()}`, Accept: 'application/x-ndjson' },
     body,
@@ -56,7 +57,11 @@ function reportView(report) {
     report.problemsLeftOut ? h('p', { class: 'muted', id: 'import-left-out' }, t('imp.leftOut', { count: report.problemsLeftOut })) : null);
 }
 
-function uploadSection() {
+/** An admin imports for a region, chosen by name; a coordinator for their own. */
+const importingRegionPicker = (me) =>
+  me.role === 'admin' ? searchablePicker({ name: 'region', picker: 'region', ariaLabel: t('imp.region') }) : undefined;
+
+function uploadSection(regionPicker) {
   const file = h('input', { type: 'file', id: 'import-file', accept: '.xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
   const progress = h('progress', { id: 'import-progress', max: 1, value: 0, hidden: true });
   const progressText = h('span', { class: 'muted', id: 'import-progress-text' });
@@ -69,6 +74,11 @@ function uploadSection() {
       result.replaceChildren(h('p', { class: 'form-error' }, t('imp.chooseFile')));
       return;
     }
+    const region = regionPicker ? await regionPicker.read() : undefined;
+    if (regionPicker && !region) {
+      result.replaceChildren(h('p', { class: 'form-error' }, t('imp.chooseRegion')));
+      return;
+    }
     check.disabled = run.disabled = true;
     progress.hidden = false;
     progress.value = 0;
@@ -77,6 +87,7 @@ function uploadSection() {
     try {
       const report = await sendImport(chosen, {
         dryRun,
+        region,
         onProgress: (done, total) => {
           progress.max = Math.max(total, 1);
           progress.value = done;
@@ -106,6 +117,7 @@ function uploadSection() {
     h('h2', {}, t('imp.upload')),
     h('p', { class: 'muted' }, t('imp.uploadHint')),
     h('p', {}, h('a', { href: '/imports/template', download: '' }, t('imp.templateXlsx')), ' · ', h('a', { href: '/imports/template?format=csv', download: '' }, t('imp.templateCsv'))),
+    regionPicker ? h('div', { class: 'field' }, h('label', { for: regionPicker.id }, t('imp.region')), regionPicker.control) : null,
     h('div', { class: 'field' }, h('label', { for: 'import-file' }, t('imp.file')), file),
     h('div', { class: 'buttons' }, check, run),
     h('div', { class: 'progress-row' }, progress, ' ', progressText),
@@ -129,8 +141,9 @@ async function oneAgreementSection(me) {
   const action = {
     id: 'recordExisting',
     path: '/imports',
-    fixed: { [kind]: 'KSB', [party1]: me.region },
+    fixed: { [kind]: 'KSB', ...(me.role === 'admin' ? {} : { [party1]: me.region }) },
     fields: [
+      ...(me.role === 'admin' ? [field(party1, 'picker', { picker: 'region' })] : []),
       field(party2, 'picker', { picker: 'region' }),
       field(ksbNumber1, 'text'),
       field(ksbNumber2, 'text'),
@@ -151,7 +164,7 @@ async function oneAgreementSection(me) {
     submit: async (values) => {
       const row = headers.map((header) => csvCell(Array.isArray(values[header]) ? values[header].join('; ') : String(values[header] ?? '')));
       const csv = `${headers.map(csvCell).join(';')}\n${row.join(';')}\n`;
-      const report = await sendImport(new File([csv], 'formulir-kerja-sama-lama.csv', { type: 'text/csv' }), { dryRun: false, onProgress: () => undefined });
+      const report = await sendImport(new File([csv], 'formulir-kerja-sama-lama.csv', { type: 'text/csv' }), { dryRun: false, onProgress: () => undefined, region: values[party1] });
       if (report.problems.length) throw new ApiError(400, { message: t('imp.formRefused'), errors: report.problems.map((p) => ({ field: p.column ?? '', rule: p.rule, message: p.message })) });
       return report;
     },
@@ -167,6 +180,6 @@ async function oneAgreementSection(me) {
 }
 
 export async function renderImport(app, me) {
-  replaceChildren(app, h('h1', {}, t('imp.title')), uploadSection(), await oneAgreementSection(me));
+  replaceChildren(app, h('h1', {}, t('imp.title')), uploadSection(await importingRegionPicker(me)), await oneAgreementSection(me));
   markDrawn('import');
 }
