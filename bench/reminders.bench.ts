@@ -8,7 +8,7 @@ import 'reflect-metadata';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Queue, Worker } from 'bullmq';
-import type { Deadline } from '../projections/deadlines';
+import type { Deadline } from '../projections/agreement-status/deadlines';
 import { addDays } from '../src/agreements/domain/dates';
 import { Clock } from '../src/core/clock.port';
 import { SqliteEventStore } from '../src/infrastructure/sqlite/sqlite.event-store';

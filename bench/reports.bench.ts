@@ -8,7 +8,7 @@ import { get } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
-import { agreementStatusProjection } from '../projections/agreement-status.projection';
+import { agreementStatusProjection } from '../projections/agreement-status/agreement-status.projection';
 import { addDays } from '../src/agreements/domain/dates';
 import { AppModule } from '../src/app.module';
 import { EventStore } from '../src/core/event-store.port';

@@ -1,5 +1,5 @@
-import { activityProjection } from './activity.projection';
-import { agreementStatusProjection } from './agreement-status.projection';
+import { activityProjection } from './activity/activity.projection';
+import { agreementStatusProjection } from './agreement-status/agreement-status.projection';
 import type { AnyProjection } from './projection';
 
 /** Every read model, by name: what the projector keeps live and `sinergi rebuild` can rebuild. */

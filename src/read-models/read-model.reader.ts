@@ -1,6 +1,6 @@
 import { Injectable, ServiceUnavailableException } from '@nestjs/common';
-import type { AgreementStatus } from '../../projections/agreement-status.projection';
-import { type Deadline, deadlinesOf } from '../../projections/deadlines';
+import type { AgreementStatus } from '../../projections/agreement-status/agreement-status';
+import { type Deadline, deadlinesOf } from '../../projections/agreement-status/deadlines';
 import type { AnyProjection, SqlValue } from '../../projections/projection';
 import { dateInRegion, type IsoDate } from '../agreements/domain/dates';
 import { Clock } from '../core/clock.port';

@@ -1,5 +1,5 @@
 import type { Decider } from '../core/decider';
-import type { PolicyDuration, ReminderDeadlineKind, ReminderRule } from '../agreements/domain/policy';
+import type { DeadlineKind, PolicyDuration, ReminderRule } from '../agreements/domain/policy';
 
 /** What a region may change: the reminder rules, the hour they go out, and every duration of the lifecycle. */
 export interface PolicyOverride {
@@ -8,7 +8,7 @@ export interface PolicyOverride {
   /** The name `sendAtHour` had while every region was on Jakarta time: overrides saved then still count. */
   sendAtHourWib?: number;
   catchUpDays?: number;
-  rules?: Partial<Record<ReminderDeadlineKind, Partial<Pick<ReminderRule, 'remindDaysBefore' | 'remindOnDueDay' | 'escalation' | 'note'>>>>;
+  rules?: Partial<Record<DeadlineKind, Partial<Pick<ReminderRule, 'remindDaysBefore' | 'remindOnDueDay' | 'escalation' | 'note'>>>>;
   durations?: Partial<Record<PolicyDuration, number>>;
 }
 

@@ -1,4 +1,4 @@
-import type { Recipient } from '../../projections/deadlines';
+import type { Recipient } from '../../projections/agreement-status/deadlines';
 import type { Clock } from '../core/clock.port';
 import type { EventStore } from '../core/event-store.port';
 import type { DeadlineSchedule } from './deadline-source';

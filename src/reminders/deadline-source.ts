@@ -1,5 +1,6 @@
-import { type AgreementStatus, agreementStatusProjection } from '../../projections/agreement-status.projection';
-import { type Deadline, deadlinesOf } from '../../projections/deadlines';
+import type { AgreementStatus } from '../../projections/agreement-status/agreement-status';
+import { agreementStatusProjection } from '../../projections/agreement-status/agreement-status.projection';
+import { type Deadline, deadlinesOf } from '../../projections/agreement-status/deadlines';
 import { dateInZone, WIB } from '../agreements/domain/dates';
 import type { Clock } from '../core/clock.port';
 import type { ReadModelReader } from '../read-models/read-model.reader';

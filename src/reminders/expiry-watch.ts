@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { CommandBus } from '@nestjs/cqrs';
-import { type AgreementStatus, agreementStatusProjection } from '../../projections/agreement-status.projection';
+import type { AgreementStatus } from '../../projections/agreement-status/agreement-status';
+import { agreementStatusProjection } from '../../projections/agreement-status/agreement-status.projection';
 import { type AgreementCommandInput, ExecuteAgreementCommand } from '../agreements/application/agreement.commands';
 import { dateInRegion, dateInZone, WIT } from '../agreements/domain/dates';
 import type { Clock } from '../core/clock.port';

@@ -1,10 +1,11 @@
 import type { PlannedReminder } from './reminder-plan';
-import { pendingDeadlines } from '../../projections/deadlines';
+import { pendingDeadlines } from '../../projections/agreement-status/deadlines';
 import { DEFAULT_POLICY, DEFAULT_REMINDER_POLICY } from '../agreements/domain/policy';
 import { RegionDirectory } from '../regions/region-directory';
 import * as F from '../../test/support/agreement-fixtures';
 import { recorded } from '../../test/projections/support/recorded-events';
-import { type AgreementStatus, agreementStatusProjection } from '../../projections/agreement-status.projection';
+import type { AgreementStatus } from '../../projections/agreement-status/agreement-status';
+import { agreementStatusProjection } from '../../projections/agreement-status/agreement-status.projection';
 import type { AgreementEvent } from '../agreements/domain/agreement.events';
 import { digestMessage, reminderLink, reminderMessage, sendingUnitOf } from './reminder-message';
 import { planReminders } from './reminder-plan';

@@ -1,4 +1,4 @@
-import type { Deadline } from '../../projections/deadlines';
+import type { Deadline } from '../../projections/agreement-status/deadlines';
 import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../agreements/domain/policy';
 import { fireInstant, isSuperseded, jobIdOf, planReminders } from './reminder-plan';
 import { MAX_JOBS_PER_AGREEMENT, withinJobCap } from './reminder-scheduler';

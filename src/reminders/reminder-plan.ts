@@ -1,4 +1,4 @@
-import type { Deadline, Recipient } from '../../projections/deadlines';
+import type { Deadline, Recipient } from '../../projections/agreement-status/deadlines';
 import { instantInZone, type IsoDate, timeZoneOf } from '../agreements/domain/dates';
 import type { ReminderPolicy } from '../agreements/domain/policy';
 

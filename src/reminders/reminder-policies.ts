@@ -9,7 +9,7 @@ import {
   DEFAULT_POLICY,
   DEFAULT_REMINDER_POLICY,
   POLICY_DURATIONS,
-  type ReminderDeadlineKind,
+  type DeadlineKind,
   type ReminderPolicy,
 } from '../agreements/domain/policy';
 import { PolicyOverrideDto } from '../regions/policy-override.dto';
@@ -30,7 +30,7 @@ export interface EffectivePolicy {
 
 export class InvalidPolicyOverride extends InvalidInput {}
 
-const KINDS = Object.keys(DEFAULT_REMINDER_POLICY.rules) as ReminderDeadlineKind[];
+const KINDS = Object.keys(DEFAULT_REMINDER_POLICY.rules) as DeadlineKind[];
 
 /**
  * The reminder policy of each region. Every entry of DOMAIN.md's table is a default with its basis (law or

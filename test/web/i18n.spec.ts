@@ -10,7 +10,7 @@ import { AGREEMENT_KINDS, MONEV_RECOMMENDATIONS, SIGNATORY_CAPACITIES, SIGNING_M
 import { DomainError } from '../../src/core/domain-error';
 import type { Role } from '../../src/core/event';
 import type { CounterpartCategory } from '../../src/regions/region-directory';
-import type { DeadlineKind } from '../../projections/deadlines';
+import type { DeadlineKind } from '../../src/agreements/domain/policy';
 import { STORY, bantenCoordinator, bengkuluCoordinator, bengkuluDinkes, everyOffered, rules } from './support/offered-steps';
 
 /** The browser app's dictionaries and the value lists its views keep (plain JavaScript modules; jest compiles them). */

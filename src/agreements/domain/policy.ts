@@ -88,8 +88,8 @@ export const FLOOR_POLICY: AgreementPolicy = {
   ...Object.fromEntries(POLICY_DURATIONS.map((name) => [name, { ...DEFAULT_POLICY[name], value: DEFAULT_POLICY[name].bounds.min }])),
 };
 
-/** The rows of DOMAIN.md's deadline table that reminders follow. */
-export type ReminderDeadlineKind =
+/** The deadlines of DOMAIN.md's table, one kind per row: what the read models date and reminders follow. */
+export type DeadlineKind =
   | 'offer-answer'
   | 'ksb-without-pks'
   | 'follow-up-due'
@@ -114,7 +114,7 @@ export interface ReminderRule {
 
 export interface ReminderPolicy {
   version: number;
-  rules: Record<ReminderDeadlineKind, ReminderRule>;
+  rules: Record<DeadlineKind, ReminderRule>;
   /** Reminders go out at this hour, in the reminded region's own time zone (WIB, WITA or WIT). */
   sendAtHour: number;
   /**

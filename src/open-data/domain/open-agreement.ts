@@ -1,4 +1,4 @@
-import type { AgreementStatus } from '../../../projections/agreement-status.projection';
+import type { AgreementStatus } from '../../../projections/agreement-status/agreement-status';
 import type { AgreementKind } from '../../agreements/domain/agreement.events';
 import { findFieldOfCooperation } from '../../agreements/domain/fields-of-cooperation';
 import type { IsoDate } from '../../agreements/domain/dates';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type ActivityEntry, activityProjection } from '../../../projections/activity.projection';
-import { agreementStatusProjection } from '../../../projections/agreement-status.projection';
+import { type ActivityEntry, activityProjection } from '../../../projections/activity/activity.projection';
+import { agreementStatusProjection } from '../../../projections/agreement-status/agreement-status.projection';
 import { ReadModelReader } from '../read-model.reader';
 
 export interface ActivityFeed {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type AgreementStatus, agreementStatusProjection } from '../../../projections/agreement-status.projection';
+import type { AgreementStatus } from '../../../projections/agreement-status/agreement-status';
+import { agreementStatusProjection } from '../../../projections/agreement-status/agreement-status.projection';
 import type { SqlValue } from '../../../projections/projection';
 import type { AgreementStage } from '../../agreements/domain/agreement.state';
 import { ReadModelReader } from '../read-model.reader';

@@ -1,5 +1,6 @@
-import { type AgreementStatus, agreementStatusProjection } from '../../../projections/agreement-status.projection';
-import type { Deadline } from '../../../projections/deadlines';
+import type { AgreementStatus } from '../../../projections/agreement-status/agreement-status';
+import { agreementStatusProjection } from '../../../projections/agreement-status/agreement-status.projection';
+import type { Deadline } from '../../../projections/agreement-status/deadlines';
 import type { SqlValue } from '../../../projections/projection';
 import { daysBetween, type IsoDate } from '../../agreements/domain/dates';
 import type { ReadModelSnapshot } from '../read-model.reader';

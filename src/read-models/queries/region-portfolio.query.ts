@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { agreementStatusProjection } from '../../../projections/agreement-status.projection';
+import { agreementStatusProjection } from '../../../projections/agreement-status/agreement-status.projection';
 import type { SqlValue } from '../../../projections/projection';
 import type { AgreementStage } from '../../agreements/domain/agreement.state';
 import { addDays, daysBetween, type IsoDate } from '../../agreements/domain/dates';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { FollowUpSummary } from '../../../projections/agreement-status.projection';
+import type { FollowUpSummary } from '../../../projections/agreement-status/agreement-status';
 import { isFollowUpOpen } from '../../agreements/domain/agreement.state';
 import { daysBetween, type IsoDate } from '../../agreements/domain/dates';
 import { ReadModelReader } from '../read-model.reader';

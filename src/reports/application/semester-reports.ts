@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { agreementStatusProjection } from '../../../projections/agreement-status.projection';
+import { agreementStatusProjection } from '../../../projections/agreement-status/agreement-status.projection';
 import { authorizeRegionRead } from '../../access/agreement-access';
 import type { Principal } from '../../access/principal';
 import { agreementDecider, agreementStreamId } from '../../agreements/domain/agreement.decider';

@@ -1,10 +1,11 @@
-import type { AgreementEvent } from '../src/agreements/domain/agreement.events';
-import * as F from '../test/support/agreement-fixtures';
-import { banten, bengkulu, story } from '../test/support/agreement-fixtures';
-import { AGREEMENT_ID, recorded } from '../test/projections/support/recorded-events';
-import { type AgreementPolicy, DEFAULT_POLICY, FLOOR_POLICY, type PolicyDuration } from '../src/agreements/domain/policy';
-import { type AgreementStatus, agreementStatusProjection } from './agreement-status.projection';
-import { type Deadline, type DeadlineKind, deadlinesOf, earliestDeadlineOn, pendingDeadlines } from './deadlines';
+import type { AgreementEvent } from '../../src/agreements/domain/agreement.events';
+import * as F from '../../test/support/agreement-fixtures';
+import { banten, bengkulu, story } from '../../test/support/agreement-fixtures';
+import { AGREEMENT_ID, recorded } from '../../test/projections/support/recorded-events';
+import { type AgreementPolicy, type DeadlineKind, DEFAULT_POLICY, FLOOR_POLICY, type PolicyDuration } from '../../src/agreements/domain/policy';
+import type { AgreementStatus } from './agreement-status';
+import { agreementStatusProjection } from './agreement-status.projection';
+import { type Deadline, deadlinesOf, earliestDeadlineOn, pendingDeadlines } from './deadlines';
 
 const statusAfter = (history: AgreementEvent[]): AgreementStatus =>
   recorded(history).reduce<AgreementStatus | undefined>((s, e) => agreementStatusProjection.evolve(s, e), undefined) as AgreementStatus;

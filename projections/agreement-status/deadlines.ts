@@ -1,19 +1,7 @@
-import { isFollowUpOpen } from '../src/agreements/domain/agreement.state';
-import { addDays, addMonths, type IsoDate } from '../src/agreements/domain/dates';
-import type { AgreementPolicy } from '../src/agreements/domain/policy';
-import type { RegionPolicies } from '../src/regions/region-policies.port';
-import type { AgreementStatus, PksStatus } from './agreement-status.projection';
-
-/** The deadlines of the DOMAIN.md table, one kind per row. */
-export type DeadlineKind =
-  | 'offer-answer'
-  | 'ksb-without-pks'
-  | 'follow-up-due'
-  | 'visit-scheduling'
-  | 'semester-report'
-  | 'monev'
-  | 'ksb-end'
-  | 'pks-end';
+import { isFollowUpOpen } from '../../src/agreements/domain/agreement.state';
+import { addDays, addMonths, type IsoDate } from '../../src/agreements/domain/dates';
+import type { AgreementPolicy, DeadlineKind } from '../../src/agreements/domain/policy';
+import type { AgreementStatus, PksStatus } from './agreement-status';
 
 export type RecipientRole = 'coordinator' | 'opd' | 'opd-head';
 
@@ -51,7 +39,7 @@ interface DueDate {
  * policy of its proposer as it stands now, from the facts the read model keeps. A region that changes its policy
  * moves the dates of its agreements at once, on every node, with nothing to rebuild.
  */
-export const deadlinesOf = (status: AgreementStatus, policies: RegionPolicies): Deadline[] =>
+export const deadlinesOf = (status: AgreementStatus, policies: { agreementPolicyOf(region: string): AgreementPolicy }): Deadline[] =>
   pendingDeadlines(status, policies.agreementPolicyOf(status.proposer));
 
 /**

@@ -1,7 +1,7 @@
-import { ignoreUnknown } from '../src/core/decider';
-import type { Actor } from '../src/core/event';
-import { agreementIdOf, asAgreementEvent, type RecordedAgreementEvent } from './agreement-event';
-import type { Projection } from './projection';
+import { ignoreUnknown } from '../../src/core/decider';
+import type { Actor } from '../../src/core/event';
+import { agreementIdOf, asAgreementEvent, type RecordedAgreementEvent } from '../agreement-event';
+import type { Projection } from '../projection';
 
 /** Who did what, when: one compact entry per event of an agreement stream. */
 export interface ActivityEntry {

@@ -1,9 +1,10 @@
-import type { AgreementEvent } from '../src/agreements/domain/agreement.events';
-import type { RecordedEvent } from '../src/core/event';
-import * as F from '../test/support/agreement-fixtures';
-import { banten, bengkulu, story } from '../test/support/agreement-fixtures';
-import { AGREEMENT_ID, type Envelope, recorded } from '../test/projections/support/recorded-events';
-import { type AgreementStatus, agreementStatusProjection as projection } from './agreement-status.projection';
+import type { AgreementEvent } from '../../src/agreements/domain/agreement.events';
+import type { RecordedEvent } from '../../src/core/event';
+import * as F from '../../test/support/agreement-fixtures';
+import { banten, bengkulu, story } from '../../test/support/agreement-fixtures';
+import { AGREEMENT_ID, type Envelope, recorded } from '../../test/projections/support/recorded-events';
+import type { AgreementStatus } from './agreement-status';
+import { agreementStatusProjection as projection } from './agreement-status.projection';
 
 const fold = (events: readonly RecordedEvent[], from?: AgreementStatus): AgreementStatus | undefined =>
   events.reduce<AgreementStatus | undefined>((document, event) => projection.evolve(document, event), from);

@@ -1,7 +1,7 @@
-import type { AgreementEvent, AgreementEventType } from '../src/agreements/domain/agreement.events';
-import * as F from '../test/support/agreement-fixtures';
-import { banten, bengkulu } from '../test/support/agreement-fixtures';
-import { AGREEMENT_ID, bantenCoordinator, recorded } from '../test/projections/support/recorded-events';
+import type { AgreementEvent, AgreementEventType } from '../../src/agreements/domain/agreement.events';
+import * as F from '../../test/support/agreement-fixtures';
+import { banten, bengkulu } from '../../test/support/agreement-fixtures';
+import { AGREEMENT_ID, bantenCoordinator, recorded } from '../../test/projections/support/recorded-events';
 import { activityProjection as projection } from './activity.projection';
 
 // Every event type with what it is about within the agreement; a record, so a type added later must be listed.

@@ -1,101 +1,12 @@
-import type { AgreementImported, AgreementKind, ImportSource, LeadOpd, MonevRecommendation } from '../src/agreements/domain/agreement.events';
-import {
-  type AgreementStage,
-  type DprdStatus,
-  type FollowUpStatus,
-  monthsBetween,
-  type PksStage,
-  type VisitStatus,
-} from '../src/agreements/domain/agreement.state';
-import type { IsoDate } from '../src/agreements/domain/dates';
-import { DEFAULT_POLICY, FLOOR_POLICY } from '../src/agreements/domain/policy';
-import { ignoreUnknown } from '../src/core/decider';
-import type { RecordedEvent } from '../src/core/event';
-import { agreementIdOf, asAgreementEvent, dayOf } from './agreement-event';
-import { earliestDeadlineOn } from './deadlines';
-import type { Projection } from './projection';
+import type { AgreementImported } from '../../src/agreements/domain/agreement.events';
+import { monthsBetween } from '../../src/agreements/domain/agreement.state';
+import { ignoreUnknown } from '../../src/core/decider';
+import type { RecordedEvent } from '../../src/core/event';
+import { agreementIdOf, asAgreementEvent, dayOf } from '../agreement-event';
+import type { AgreementStatus, FollowUpSummary, PksStatus, VisitSummary } from './agreement-status';
 
-export interface PksStatus {
-  pksId: string;
-  title: string;
-  field: string;
-  stage: PksStage;
-  leadOpds: LeadOpd[];
-  draftedOn: IsoDate;
-  draftVersion?: number;
-  /** DPRD approval of the latest draft, for each party whose DPRD must approve. */
-  dprd: Record<string, DprdStatus>;
-  signedBy: string[];
-  validFrom?: IsoDate;
-  validUntil?: IsoDate;
-  amendments: number;
-  endedOn?: IsoDate;
-  /** Set for a PKS signed before Sinergi and brought in. */
-  imported?: { on: IsoDate; source: ImportSource };
-}
-
-export interface FollowUpSummary {
-  followUpId: string;
-  pksId?: string;
-  party: string;
-  opd: string;
-  action: string;
-  assignedOn: IsoDate;
-  dueDate: IsoDate;
-  status: FollowUpStatus;
-  percent: number;
-  completedOn?: IsoDate;
-}
-
-export interface VisitSummary {
-  visitId: string;
-  host: string;
-  visitor: string;
-  status: VisitStatus;
-  requestedOn: IsoDate;
-  /** Planned date while scheduled; the day it was held once held. */
-  date?: IsoDate;
-}
-
-export type AgreementEnding = 'declined' | 'withdrawn' | 'terminated' | 'expired';
-
-/** Where one KSB stands, with its PKS, follow-ups and reciprocal visits: one document per agreement. */
-export interface AgreementStatus {
-  agreementId: string;
-  title: string;
-  stage: Exclude<AgreementStage, 'none'>;
-  kind: AgreementKind;
-  proposer: string;
-  counterparts: string[];
-  /** Proposer first, then counterparts. */
-  parties: string[];
-  fields: string[];
-  termMonths: number;
-  offer: { letterNumber: string; accepted: string[]; declined?: { party: string; reason: string } };
-  draft?: { version: number; approvedBy: string[] };
-  signingScheduledOn?: IsoDate;
-  signatures: { party: string; date: IsoDate }[];
-  dates: {
-    offered: IsoDate;
-    /** The day the last party signed, from which the KSB is valid. */
-    signed?: IsoDate;
-    validUntil?: IsoDate;
-    ended?: IsoDate;
-  };
-  ending?: { how: AgreementEnding; reason?: string };
-  amendments: number;
-  pks: PksStatus[];
-  followUps: FollowUpSummary[];
-  visits: VisitSummary[];
-  semesterReports: { party: string; year: number; semester: 1 | 2 }[];
-  /** Every monev, in the order recorded: the auditor's trend (a late record keeps its own date). */
-  monev: { date: IsoDate; party: string; rating: number; recommendation: MonevRecommendation }[];
-  /** Set for a KSB signed before Sinergi and brought in: `dates.offered` is then its first signature. */
-  imported?: { on: IsoDate; source: ImportSource };
-  lastEvent: { position: number; type: string; occurredAt: string };
-}
-
-function evolveStatus(status: AgreementStatus | undefined, recorded: RecordedEvent): AgreementStatus | undefined {
+/** The agreement's document after the event: a fresh copy, `status` itself is never touched. */
+export function evolveStatus(status: AgreementStatus | undefined, recorded: RecordedEvent): AgreementStatus | undefined {
   const event = asAgreementEvent(recorded);
   if (!event) return status;
   if (event.type === 'AgreementProposed') {
@@ -326,61 +237,4 @@ function updateFollowUp(s: AgreementStatus, followUpId: string, change: Partial<
 function updateVisit(s: AgreementStatus, visitId: string, change: Partial<VisitSummary>): AgreementStatus {
   s.visits = s.visits.map((v) => (v.visitId === visitId ? { ...v, ...change } : v));
   return s;
-}
-
-/**
- * The agreement-status read model: one document per agreement. Its list tables hold what region views filter on:
- * the parties (region scoping, portfolios, worklists, deadline schedules) and the fields. The open follow-ups and
- * the pending deadlines depend on the whole agreement (its title, stage, PKS, parties), so they are read from the
- * documents of a region's agreements rather than kept as rows of their own, which every event would rewrite; the
- * deadlines' dates depend on the proposer's policy, which a region may change at any time, so they are computed when
- * read (`deadlinesOf`); the column `deadline_floor_on` holds the earliest day any of them could fall on under any
- * policy a region may set (`FLOOR_POLICY`), so "what is due by then" still narrows its reads by index.
- */
-export const agreementStatusProjection: Projection<AgreementStatus> = {
-  name: 'agreement-status',
-  // The deadline floor follows from the policy's bounds: a new policy version rebuilds the column derived from them.
-  version: `3+policy.${DEFAULT_POLICY.version}`,
-  documentOf: (event) => (asAgreementEvent(event) ? agreementIdOf(event) : undefined),
-  evolve: evolveStatus,
-  schema: {
-    key: 'TEXT',
-    columns: {
-      title: 'TEXT',
-      stage: 'TEXT',
-      offered_on: 'TEXT',
-      valid_until: 'TEXT',
-      deadline_floor_on: 'TEXT',
-      next_end_on: 'TEXT',
-      last_position: 'INTEGER',
-    },
-    indexes: [['stage'], ['last_position'], ['deadline_floor_on'], ['next_end_on']],
-    lists: {
-      parties: { columns: { region: 'TEXT' }, indexes: [['region']] },
-      fields: { columns: { field: 'TEXT' }, indexes: [['field']] },
-    },
-    rowsOf: (status) => ({
-      columns: {
-        title: status.title,
-        stage: status.stage,
-        offered_on: status.dates.offered,
-        valid_until: status.dates.validUntil ?? null,
-        deadline_floor_on: earliestDeadlineOn(status, FLOOR_POLICY) ?? null,
-        next_end_on: nextEndOn(status) ?? null,
-        last_position: status.lastEvent.position,
-      },
-      lists: {
-        parties: status.parties.map((region) => ({ id: region, region })),
-        fields: [...new Set(status.fields)].map((field) => ({ id: field, field })),
-      },
-    }),
-  },
-};
-
-/** The earliest end date of the active KSB and its active PKS: where the expiry watch looks for what ends today. */
-export function nextEndOn(status: AgreementStatus): IsoDate | undefined {
-  if (status.stage !== 'active') return undefined;
-  let next = status.dates.validUntil;
-  for (const pks of status.pks) if (pks.stage === 'active' && pks.validUntil && (next === undefined || pks.validUntil < next)) next = pks.validUntil;
-  return next;
 }
