@@ -7,8 +7,8 @@ import { ALL_PROJECTIONS } from '../projections/all-projections';
 import type { AgreementEvent } from '../src/agreements/domain/agreement.events';
 import { type AgreementState, evolveAgreement, initialAgreementState } from '../src/agreements/domain/agreement.state';
 import { SqliteEventStore } from '../src/infrastructure/sqlite/sqlite.event-store';
-import { ReadModelStore } from '../src/read-models/read-model.store';
-import { rebuild } from '../src/read-models/rebuild';
+import { GenerationRegistry } from '../src/read-models/storage/generation-registry';
+import { rebuild } from '../src/read-models/projector/rebuild';
 import { sampleMemory } from './support';
 
 export interface PassResult {
@@ -44,7 +44,7 @@ async function raw(events: SqliteEventStore, total: number, sample: (position: n
 
 async function rebuildAll(events: SqliteEventStore, readModelFile: string, total: number, sample: (position: number) => void): Promise<number> {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${readModelFile}${suffix}`, { force: true });
-  const store = await ReadModelStore.open({ adapter: 'sqlite', file: readModelFile });
+  const store = await GenerationRegistry.open({ adapter: 'sqlite', file: readModelFile });
   try {
     await rebuild(events, store, ALL_PROJECTIONS, {
       progressIntervalMs: 0,

@@ -15,7 +15,7 @@ import { startProgress } from './progress';
 import { MIGRATE_USAGE, runMigrateCommand } from './migration/migrate-command';
 import { REPORT_USAGE, runReportCommand } from './reports/report-cli';
 import { TAKEOVER_USAGE, runTakeoverCommand } from './registry/registry-cli';
-import { PROJECTOR_USAGE, REBUILD_USAGE, runProjectorCommand, runRebuildCommand } from './read-models/projections-cli';
+import { PROJECTOR_USAGE, REBUILD_USAGE, runProjectorCommand, runRebuildCommand } from './read-models/projector/projections-cli';
 
 interface CliCommand {
   summary: string;

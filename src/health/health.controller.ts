@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { EventStore } from '../core/event-store.port';
 import { SinergiConfig } from '../config/sinergi.config';
 import { type AuthenticatedRequest, PublicRoute } from '../http/request-actor';
-import { ProjectionsStatus } from '../read-models/projections-status';
+import { ProjectionsStatus } from '../read-models/projector/projections-status';
 import { ObservabilityConfig } from '../observability/observability.config';
 import { RemindersRuntime } from '../reminders/reminders.runtime';
 

@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { EventStore } from '../core/event-store.port';
-import { ProjectionsStatus } from '../read-models/projections-status';
+import { ProjectionsStatus } from '../read-models/projector/projections-status';
 import { RemindersRuntime } from '../reminders/reminders.runtime';
 import { Metrics } from './metrics';
 

@@ -2,15 +2,15 @@ import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown
 import { SinergiConfig } from '../config/sinergi.config';
 import { ProjectionsController } from './http/projections.controller';
 import { ReadModelsController, RegionCodePipe } from './http/read-models.controller';
-import { ProjectorThread } from './projector-thread';
-import { ProjectionsStatus } from './projections-status';
+import { ProjectorThread } from './projector/projector-thread';
+import { ProjectionsStatus } from './projector/projections-status';
 import { ActivityFeedQuery } from './queries/activity-feed.query';
 import { AgreementListQuery } from './queries/agreement-list.query';
 import { DeadlineScheduleQuery } from './queries/deadline-schedule.query';
 import { RegionPortfolioQuery } from './queries/region-portfolio.query';
 import { WorklistQuery } from './queries/worklist.query';
-import { ReadModelReader } from './read-model.reader';
-import { ReadModelStore } from './read-model.store';
+import { ReadModelReader } from './queries/read-model.reader';
+import { GenerationRegistry } from './storage/generation-registry';
 import { ReadModelsConfig } from './read-models.config';
 
 /**
@@ -21,7 +21,7 @@ import { ReadModelsConfig } from './read-models.config';
   controllers: [ReadModelsController, ProjectionsController],
   providers: [
     { provide: ReadModelsConfig, useFactory: (config: SinergiConfig) => ReadModelsConfig.from(config), inject: [SinergiConfig] },
-    { provide: ReadModelStore, useFactory: (config: ReadModelsConfig) => ReadModelStore.open(config.store), inject: [ReadModelsConfig] },
+    { provide: GenerationRegistry, useFactory: (config: ReadModelsConfig) => GenerationRegistry.open(config.store), inject: [ReadModelsConfig] },
     {
       provide: ProjectorThread,
       useFactory: (config: SinergiConfig, readModels: ReadModelsConfig) =>
@@ -42,7 +42,7 @@ import { ReadModelsConfig } from './read-models.config';
 export class ReadModelsModule implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   constructor(
     @Inject(ProjectorThread) private readonly projector: ProjectorThread,
-    @Inject(ReadModelStore) private readonly store: ReadModelStore,
+    @Inject(GenerationRegistry) private readonly store: GenerationRegistry,
     @Inject(ReadModelsConfig) private readonly config: ReadModelsConfig,
   ) {}
 

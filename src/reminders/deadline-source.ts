@@ -3,7 +3,7 @@ import { agreementStatusProjection } from '../../projections/agreement-status/ag
 import { type Deadline, deadlinesOf } from '../../projections/agreement-status/deadlines';
 import { dateInZone, WIB } from '../agreements/domain/dates';
 import type { Clock } from '../core/clock.port';
-import type { ReadModelReader } from '../read-models/read-model.reader';
+import type { ReadModelReader } from '../read-models/queries/read-model.reader';
 import type { RegionPolicies } from '../regions/region-policies.port';
 
 export interface AgreementDeadlines {

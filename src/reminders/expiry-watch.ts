@@ -7,7 +7,7 @@ import { dateInRegion, dateInZone, WIT } from '../agreements/domain/dates';
 import type { Clock } from '../core/clock.port';
 import { DomainError } from '../core/domain-error';
 import type { Actor } from '../core/event';
-import { ReadModelNotReady, type ReadModelReader } from '../read-models/read-model.reader';
+import { ReadModelNotReady, type ReadModelReader } from '../read-models/queries/read-model.reader';
 
 /** The engine, as the expiries it records name it. */
 export const EXPIRY_ENGINE: Actor = { userId: 'sinergi-engine', role: 'system', region: 'system' };

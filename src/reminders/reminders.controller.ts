@@ -10,7 +10,7 @@ import { EventStore } from '../core/event-store.port';
 import { CurrentPrincipal } from '../http/request-actor';
 import { RegionCodePipe, readScope } from '../read-models/http/read-models.controller';
 import { documentsOfRegion } from '../read-models/queries/agreement-views';
-import { ReadModelReader } from '../read-models/read-model.reader';
+import { ReadModelReader } from '../read-models/queries/read-model.reader';
 import { actorOf } from '../access/principal';
 import { ContactDirectory } from '../regions/contact-directory';
 import { CONTACT_ROLES, type Contact, type ContactRole } from '../regions/contacts';

@@ -6,7 +6,7 @@ import { CommandProcessor } from '../core/command-processor';
 import { EventStore } from '../core/event-store.port';
 import { ContactDirectory } from '../regions/contact-directory';
 import { Registry } from '../registry/registry';
-import { ReadModelReader } from '../read-models/read-model.reader';
+import { ReadModelReader } from '../read-models/queries/read-model.reader';
 import { ReadModelsModule } from '../read-models/read-models.module';
 import { RegionDirectory } from '../regions/region-directory';
 import { RegionPolicies } from '../regions/region-policies.port';

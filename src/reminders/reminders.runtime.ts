@@ -3,7 +3,7 @@ import type { CommandBus } from '@nestjs/cqrs';
 import type { SinergiConfig } from '../config/sinergi.config';
 import type { Clock } from '../core/clock.port';
 import type { EventStore } from '../core/event-store.port';
-import type { ReadModelReader } from '../read-models/read-model.reader';
+import type { ReadModelReader } from '../read-models/queries/read-model.reader';
 import { OutboundTargets } from '../outbound/outbound-targets';
 import type { RegionDirectory } from '../regions/region-directory';
 import type { RegionPolicies } from '../regions/region-policies.port';

@@ -3,7 +3,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { parseArgs } from 'node:util';
 import { UsageError, requiredOption } from '../cli-usage';
 import { EventStore } from '../core/event-store.port';
-import { ProjectionsStatus } from '../read-models/projections-status';
+import { ProjectionsStatus } from '../read-models/projector/projections-status';
 import { RegionDirectory } from '../regions/region-directory';
 import { SemesterReports } from './application/semester-reports';
 import { REPORT_FORMATS, type ReportFormat, renderReport } from './http/reports.controller';

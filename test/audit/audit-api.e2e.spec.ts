@@ -1,5 +1,5 @@
 import type { Actor } from '../../src/core/event';
-import { ProjectionsStatus } from '../../src/read-models/projections-status';
+import { ProjectionsStatus } from '../../src/read-models/projector/projections-status';
 import { TestApp } from '../support/test-app';
 import { BANTEN, BENGKULU, bantenCoordinator, bantenOffersBengkulu, bengkuluCoordinator, sha256 } from '../e2e/http-fixtures';
 

@@ -7,7 +7,7 @@ import { CheckpointKey, checkpointSignatureValid, CHECKPOINT_STREAM, LogCheckpoi
 import { runAuditCommand } from '../../src/audit/audit-cli';
 import { eventHash } from '../../src/core/hash-chain';
 import type { Actor } from '../../src/core/event';
-import { ProjectionsStatus } from '../../src/read-models/projections-status';
+import { ProjectionsStatus } from '../../src/read-models/projector/projections-status';
 import { TestApp, type TestUser } from '../support/test-app';
 import { activeAgreement, bantenCoordinator, sha256 } from '../e2e/http-fixtures';
 import type { EventRow } from '../../src/core/recorded-events';

@@ -1,4 +1,4 @@
-import { ProjectionsStatus } from '../../src/read-models/projections-status';
+import { ProjectionsStatus } from '../../src/read-models/projector/projections-status';
 import { RemindersRuntime } from '../../src/reminders/reminders.runtime';
 import { type AppStores, storePairs } from '../support/stores';
 import { TestApp, type TestUser } from '../support/test-app';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Actor } from '../../src/core/event';
 import { importWestJavaRegister } from '../../src/demo/seed-stories';
 import { AgreementImporter } from '../../src/imports/agreement-importer';
-import { ProjectionsStatus } from '../../src/read-models/projections-status';
+import { ProjectionsStatus } from '../../src/read-models/projector/projections-status';
 import { loadDemoStore } from '../support/demo-store';
 import { TestApp } from '../support/test-app';
 

@@ -5,7 +5,7 @@ import request from 'supertest';
 import type { Actor } from '../../src/core/event';
 import type { ImportReport } from '../../src/imports/agreement-importer';
 import { agreementIdOf } from '../../src/imports/import-rows';
-import { ProjectionsStatus } from '../../src/read-models/projections-status';
+import { ProjectionsStatus } from '../../src/read-models/projector/projections-status';
 import { TestApp } from '../support/test-app';
 
 const JABAR = '32';

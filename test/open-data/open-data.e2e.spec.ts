@@ -3,7 +3,7 @@ import type { RecordedEvent } from '../../src/core/event';
 import { EventStore } from '../../src/core/event-store.port';
 import { loadSeedStories } from '../../src/demo/seed-stories';
 import { OPEN_COLUMNS, type OpenAgreement } from '../../src/open-data/domain/open-agreement';
-import { ProjectionsStatus } from '../../src/read-models/projections-status';
+import { ProjectionsStatus } from '../../src/read-models/projector/projections-status';
 import { TestApp, type TestUser } from '../support/test-app';
 
 const banten: TestUser = { userId: 'biro-pemotda@bantenprov.go.id', role: 'coordinator', region: '36' };

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ALL_PROJECTIONS } from '../../projections/all-projections';
 import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite.event-store';
-import { generationOf, ReadModelStore } from '../../src/read-models/read-model.store';
+import { generationOf, GenerationRegistry } from '../../src/read-models/storage/generation-registry';
 import { readModelFileOf, type ReadModelStoreSelection } from '../../src/read-models/read-models.config';
-import { rebuild } from '../../src/read-models/rebuild';
+import { rebuild } from '../../src/read-models/projector/rebuild';
 import { loadDemoStore } from '../support/demo-store';
 import { readModelBackends } from '../support/stores';
 import { AgreementHistory, appendInterleaved, Random } from './support/generated-histories';
@@ -28,7 +28,7 @@ function readModelEnv(location: ReadModelStoreSelection): NodeJS.ProcessEnv {
 function startProjector(dataDir: string, location: ReadModelStoreSelection): { child: ChildProcess; started: Promise<void>; output: () => string } {
   const child = spawn(
     process.execPath,
-    ['--require', join(root, 'test/support/swc-register.js'), join(root, 'src/read-models/projections-cli.ts'), 'projector', '--batch-size', '13'],
+    ['--require', join(root, 'test/support/swc-register.js'), join(root, 'src/read-models/projector/projections-cli.ts'), 'projector', '--batch-size', '13'],
     { cwd: root, env: { ...process.env, SINERGI_DATA_DIR: dataDir, ...readModelEnv(location) }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -82,7 +82,7 @@ describe('a projector killed at random moments', () => {
     it('ends with read models identical to a clean rebuild', async () => {
       // A SQLite file in the data directory is the one the projector opens by default.
       const location = await backend.fresh(dataDir);
-      const readModels = await ReadModelStore.open(location);
+      const readModels = await GenerationRegistry.open(location);
       /** How far the projections got: the least advanced generation, building or live. */
       const progress = async (): Promise<number> => {
         const generations = await readModels.generations();
@@ -137,7 +137,7 @@ describe('a projector killed at random moments', () => {
         last.child.kill('SIGTERM');
         expect(await exited).toEqual([0, null]);
 
-        const clean = await ReadModelStore.open(await backend.fresh(join(dataDir, 'clean')));
+        const clean = await GenerationRegistry.open(await backend.fresh(join(dataDir, 'clean')));
         try {
           await rebuild(events, clean, ALL_PROJECTIONS);
           expect(await dumpLive(readModels, ALL_PROJECTIONS)).toEqual(await dumpLive(clean, ALL_PROJECTIONS));

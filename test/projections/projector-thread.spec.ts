@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { ProjectionsStatus } from '../../src/read-models/projections-status';
-import { ProjectorThread } from '../../src/read-models/projector-thread';
+import { ProjectionsStatus } from '../../src/read-models/projector/projections-status';
+import { ProjectorThread } from '../../src/read-models/projector/projector-thread';
 import { bantenCoordinator, bantenOffersBengkulu } from '../e2e/http-fixtures';
 import { TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait-until';

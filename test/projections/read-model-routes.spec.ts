@@ -1,6 +1,6 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { loadSeedStories } from '../../src/demo/seed-stories';
-import { ProjectionsStatus } from '../../src/read-models/projections-status';
+import { ProjectionsStatus } from '../../src/read-models/projector/projections-status';
 import { join } from 'node:path';
 import { type AppStores, storePairs } from '../support/stores';
 import { TestApp, type TestUser } from '../support/test-app';

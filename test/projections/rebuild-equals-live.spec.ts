@@ -10,11 +10,11 @@ import { SinergiConfig } from '../../src/config/sinergi.config';
 import { Clock } from '../../src/core/clock.port';
 import { EventStore } from '../../src/core/event-store.port';
 import { loadSeedStories } from '../../src/demo/seed-stories';
-import { ProjectionsStatus } from '../../src/read-models/projections-status';
+import { ProjectionsStatus } from '../../src/read-models/projector/projections-status';
 import { RegionPortfolioQuery } from '../../src/read-models/queries/region-portfolio.query';
-import { ReadModelStore } from '../../src/read-models/read-model.store';
+import { GenerationRegistry } from '../../src/read-models/storage/generation-registry';
 import { readModelFileOf, ReadModelsConfig } from '../../src/read-models/read-models.config';
-import { rebuild } from '../../src/read-models/rebuild';
+import { rebuild } from '../../src/read-models/projector/rebuild';
 import { RegionDirectory } from '../../src/regions/region-directory';
 import { type AppStores, storePairs } from '../support/stores';
 import { TestClock } from '../support/test-app';
@@ -57,7 +57,7 @@ describe.each(storePairs())('a rebuilt read model on $name', (pair) => {
   /** Waits until the live projections have every event, then rebuilds them all and returns both. */
   async function liveThenRebuilt() {
     const events = app.get(EventStore);
-    const store = app.get(ReadModelStore);
+    const store = app.get(GenerationRegistry);
     await app.get(ProjectionsStatus).caughtUp(await events.headPosition());
     const live = await dumpLive(store, ALL_PROJECTIONS);
     const liveGenerations = (await store.generations()).map((g) => g.generation);

@@ -1,10 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { RecordedEvent } from '../../src/core/event';
-import { applyEvents, checkpointsUnchanged, commitTargets, type Target, targetOf } from '../../src/read-models/batch';
-import { GenerationWriter } from '../../src/read-models/generation-writer';
-import { LiveProjections } from '../../src/read-models/live-projections';
-import { RebuildInProgress, ReadModelStore, tablesOf } from '../../src/read-models/read-model.store';
-import { rebuild } from '../../src/read-models/rebuild';
+import { applyEvents, checkpointsUnchanged, commitTargets, type Target, targetOf } from '../../src/read-models/projector/batch';
+import { GenerationWriter } from '../../src/read-models/projector/generation-writer';
+import { LiveProjections } from '../../src/read-models/projector/live-projections';
+import { RebuildInProgress, GenerationRegistry, tablesOf } from '../../src/read-models/storage/generation-registry';
+import { rebuild } from '../../src/read-models/projector/rebuild';
 import { readModelBackends } from '../support/stores';
 import { appendTicks, deadOwner, Stores, tallyProjection, until } from './support/tally-projection';
 
@@ -121,7 +121,7 @@ describe.each(readModelBackends())('a projection runner on $name', (backend) => 
 
     it('waits while another process holds the write lock, without reporting a failure', async () => {
       const live = await start();
-      const other = await ReadModelStore.open(stores.readModelLocation);
+      const other = await GenerationRegistry.open(stores.readModelLocation);
       let release = (): void => undefined;
       const holding = other.database.write(() => new Promise<void>((resolve) => (release = resolve)));
       try {

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALL_PROJECTIONS } from '../../projections/all-projections';
 import { EventStore } from '../../src/core/event-store.port';
-import { ProjectionsStatus } from '../../src/read-models/projections-status';
-import { ReadModelStore } from '../../src/read-models/read-model.store';
-import { rebuild } from '../../src/read-models/rebuild';
+import { ProjectionsStatus } from '../../src/read-models/projector/projections-status';
+import { GenerationRegistry } from '../../src/read-models/storage/generation-registry';
+import { rebuild } from '../../src/read-models/projector/rebuild';
 import {
   BANTEN,
   BENGKULU,
@@ -71,10 +71,10 @@ describeWithPostgres('two API nodes sharing PostgreSQL stores', () => {
 
     const dir = mkdtempSync(join(tmpdir(), 'sinergi-two-nodes-'));
     // Rebuilt into a SQLite file: the same rows on either adapter, from the same events.
-    const clean = await ReadModelStore.open({ adapter: 'sqlite', file: join(dir, 'read-models.sqlite') });
+    const clean = await GenerationRegistry.open({ adapter: 'sqlite', file: join(dir, 'read-models.sqlite') });
     try {
       await rebuild(nodeA.get(EventStore), clean, ALL_PROJECTIONS);
-      const shared = await dumpLive(nodeB.get(ReadModelStore), ALL_PROJECTIONS);
+      const shared = await dumpLive(nodeB.get(GenerationRegistry), ALL_PROJECTIONS);
       expect(shared['agreement-status'].documents).toHaveLength(13);
       // One activity per agreement event; the users the nodes added are events of their own streams.
       const agreementEvents = (await nodeA.get(EventStore).readAll(0, head)).filter((event) => event.streamId.startsWith('agreement-'));

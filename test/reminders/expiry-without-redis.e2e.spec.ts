@@ -1,6 +1,6 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { ProjectionsStatus } from '../../src/read-models/projections-status';
-import { ReadModelReader } from '../../src/read-models/read-model.reader';
+import { ProjectionsStatus } from '../../src/read-models/projector/projections-status';
+import { ReadModelReader } from '../../src/read-models/queries/read-model.reader';
 import { ExpiryWatch } from '../../src/reminders/expiry-watch';
 import { RemindersRuntime } from '../../src/reminders/reminders.runtime';
 import { activeAgreement, bengkuluCoordinator } from '../e2e/http-fixtures';

@@ -1,6 +1,6 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { loadSeedStories } from '../../src/demo/seed-stories';
-import { ProjectionsStatus } from '../../src/read-models/projections-status';
+import { ProjectionsStatus } from '../../src/read-models/projector/projections-status';
 import type { SemesterReport } from '../../src/reports/domain/semester-report';
 import { TestApp, type TestUser } from '../support/test-app';
 import { binary, pdfText, squeezed, workbookCells } from './support/report-files';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { Actor } from '../../src/core/event';
-import { ProjectionsStatus } from '../../src/read-models/projections-status';
+import { ProjectionsStatus } from '../../src/read-models/projector/projections-status';
 import { TestApp } from '../support/test-app';
 import { describeNeeding } from '../support/system-parts';
 import { type UserTab, forgetDrawn, launchChromium, open, signIn, waitUntilDrawn } from './support/browser';

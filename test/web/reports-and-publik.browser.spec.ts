@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Browser } from 'playwright-core';
 import { loadSeedStories } from '../../src/demo/seed-stories';
-import { ProjectionsStatus } from '../../src/read-models/projections-status';
+import { ProjectionsStatus } from '../../src/read-models/projector/projections-status';
 import { bantenCoordinator } from '../e2e/http-fixtures';
 import { TestApp, type TestUser } from '../support/test-app';
 import { describeNeeding } from '../support/system-parts';

@@ -5,7 +5,7 @@ import type { SqlValue } from '../../../projections/projection';
 import type { IsoDate } from '../../agreements/domain/dates';
 import { NotFound } from '../../core/domain-error';
 import { EventStore } from '../../core/event-store.port';
-import { type ReadModelSnapshot, ReadModelReader } from '../../read-models/read-model.reader';
+import { type ReadModelSnapshot, ReadModelReader } from '../../read-models/queries/read-model.reader';
 import { type Region, RegionDirectory } from '../../regions/region-directory';
 import { Registry } from '../../registry/registry';
 import { type OpenAgreement, openAgreementOf } from '../domain/open-agreement';

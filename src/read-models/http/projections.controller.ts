@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { AllowedRoles } from '../../http/request-actor';
 import { ApiTags } from '@nestjs/swagger';
-import { ProjectionsStatus, type ProjectionsReport } from '../projections-status';
+import { ProjectionsStatus, type ProjectionsReport } from '../projector/projections-status';
 
 @ApiTags('read models')
 @Controller('projections')

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type ActivityEntry, activityProjection } from '../../../projections/activity/activity.projection';
 import { agreementStatusProjection } from '../../../projections/agreement-status/agreement-status.projection';
-import { ReadModelReader } from '../read-model.reader';
+import { ReadModelReader } from './read-model.reader';
 
 export interface ActivityFeed {
   region: string;

@@ -3,7 +3,7 @@ import type { AgreementStatus } from '../../../projections/agreement-status/agre
 import { agreementStatusProjection } from '../../../projections/agreement-status/agreement-status.projection';
 import type { SqlValue } from '../../../projections/projection';
 import type { AgreementStage } from '../../agreements/domain/agreement.state';
-import { ReadModelReader } from '../read-model.reader';
+import { ReadModelReader } from './read-model.reader';
 import { type AgreementStatusView, agreementStatusView } from './agreement-views';
 
 export const AGREEMENT_SORTS = ['updated', 'title', 'offeredOn', 'validUntil', 'nextDeadline'] as const;

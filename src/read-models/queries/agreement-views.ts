@@ -3,7 +3,7 @@ import { agreementStatusProjection } from '../../../projections/agreement-status
 import type { Deadline } from '../../../projections/agreement-status/deadlines';
 import type { SqlValue } from '../../../projections/projection';
 import { daysBetween, type IsoDate } from '../../agreements/domain/dates';
-import type { ReadModelSnapshot } from '../read-model.reader';
+import type { ReadModelSnapshot } from './read-model.reader';
 
 /** A pending deadline as of today: `daysLeft` is negative once it has passed. */
 export interface DeadlineView extends Deadline {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { IsoDate } from '../../agreements/domain/dates';
-import { ReadModelReader } from '../read-model.reader';
+import { ReadModelReader } from './read-model.reader';
 import { type DeadlineView, deadlineView, documentsOfRegion } from './agreement-views';
 
 export interface DeadlineScheduleFilter {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FollowUpSummary } from '../../../projections/agreement-status/agreement-status';
 import { isFollowUpOpen } from '../../agreements/domain/agreement.state';
 import { daysBetween, type IsoDate } from '../../agreements/domain/dates';
-import { ReadModelReader } from '../read-model.reader';
+import { ReadModelReader } from './read-model.reader';
 import { documentsOfRegion } from './agreement-views';
 
 /** An open follow-up with the agreement (and PKS) it serves, and where it stands as of today. */

@@ -11,7 +11,7 @@ import { LogSealer } from '../../audit/log-sealer';
 import { Clock } from '../../core/clock.port';
 import { foldHistory } from '../../core/command-processor';
 import { EventStore } from '../../core/event-store.port';
-import { ReadModelReader } from '../../read-models/read-model.reader';
+import { ReadModelReader } from '../../read-models/queries/read-model.reader';
 import { Registry } from '../../registry/registry';
 import { type Region, RegionDirectory } from '../../regions/region-directory';
 import { type Semester, reportDayOf } from '../domain/semester';

@@ -1,5 +1,5 @@
 import type { AnyProjection } from '../../../projections/projection';
-import type { ReadModelStore } from '../../../src/read-models/read-model.store';
+import type { GenerationRegistry } from '../../../src/read-models/storage/generation-registry';
 
 export interface TableDump {
   /** Rows in key order, documents parsed: the comparison is of content, not of JSON key order. */
@@ -8,7 +8,7 @@ export interface TableDump {
 }
 
 /** Everything a projection's live generation holds, without its generation number, read in one snapshot. */
-export function dumpLive(store: ReadModelStore, projections: readonly AnyProjection[]): Promise<Record<string, TableDump & { position: number }>> {
+export function dumpLive(store: GenerationRegistry, projections: readonly AnyProjection[]): Promise<Record<string, TableDump & { position: number }>> {
   return store.database.read(async (session) => {
     const dump: Record<string, TableDump & { position: number }> = {};
     for (const projection of projections) {

@@ -5,7 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Projection } from '../../../projections/projection';
 import type { NewEvent } from '../../../src/core/event';
 import { SqliteEventStore } from '../../../src/infrastructure/sqlite/sqlite.event-store';
-import { ReadModelStore } from '../../../src/read-models/read-model.store';
+import { GenerationRegistry } from '../../../src/read-models/storage/generation-registry';
 import type { ReadModelStoreSelection } from '../../../src/read-models/read-models.config';
 import type { ReadModelBackend } from '../../support/stores';
 
@@ -73,7 +73,7 @@ export class Stores {
   private constructor(
     readonly dir: string,
     readonly events: SqliteEventStore,
-    readonly readModels: ReadModelStore,
+    readonly readModels: GenerationRegistry,
     /** Where the read models are: another store opened on it is another process's connection. */
     readonly readModelLocation: ReadModelStoreSelection,
   ) {}
@@ -82,7 +82,7 @@ export class Stores {
     const dir = mkdtempSync(join(tmpdir(), 'sinergi-projections-'));
     const location = await backend.fresh(dir);
     const events = SqliteEventStore.open(join(dir, 'events.sqlite'), { pollIntervalMs: 20 });
-    return new Stores(dir, events, await ReadModelStore.open(location), location);
+    return new Stores(dir, events, await GenerationRegistry.open(location), location);
   }
 
   /** The positions the live generation's tally of the stream holds. */

@@ -1,10 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { AnyProjection } from '../../projections/projection';
-import type { EventStore } from '../core/event-store.port';
+import type { AnyProjection } from '../../../projections/projection';
+import type { EventStore } from '../../core/event-store.port';
 import { applyEvents, checkpointsUnchanged, commitTargets, type Target, targetOf } from './batch';
 import { GenerationWriter } from './generation-writer';
-import { type ReadModelStore, THIS_PROCESS, tablesOf } from './read-model.store';
-import { retryWhileTransient, type SqlSession } from './storage/read-model-database.port';
+import { type GenerationRegistry, THIS_PROCESS, tablesOf } from '../storage/generation-registry';
+import { retryWhileTransient, type SqlSession } from '../storage/read-model-database.port';
 
 export interface RebuildOptions {
   /** Events read at a time. */
@@ -55,7 +55,7 @@ interface Building {
  */
 export async function rebuild(
   events: EventStore,
-  store: ReadModelStore,
+  store: GenerationRegistry,
   projections: readonly AnyProjection[],
   options: RebuildOptions = {},
 ): Promise<RebuiltGeneration[]> {

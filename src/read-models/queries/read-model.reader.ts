@@ -1,11 +1,11 @@
 import { Injectable, ServiceUnavailableException } from '@nestjs/common';
-import type { AgreementStatus } from '../../projections/agreement-status/agreement-status';
-import { type Deadline, deadlinesOf } from '../../projections/agreement-status/deadlines';
-import type { AnyProjection, SqlValue } from '../../projections/projection';
-import { dateInRegion, type IsoDate } from '../agreements/domain/dates';
-import { Clock } from '../core/clock.port';
-import { RegionPolicies } from '../regions/region-policies.port';
-import { generationOf, type GenerationTables, ReadModelStore, tablesOf } from './read-model.store';
+import type { AgreementStatus } from '../../../projections/agreement-status/agreement-status';
+import { type Deadline, deadlinesOf } from '../../../projections/agreement-status/deadlines';
+import type { AnyProjection, SqlValue } from '../../../projections/projection';
+import { dateInRegion, type IsoDate } from '../../agreements/domain/dates';
+import { Clock } from '../../core/clock.port';
+import { RegionPolicies } from '../../regions/region-policies.port';
+import { generationOf, type GenerationTables, GenerationRegistry, tablesOf } from '../storage/generation-registry';
 
 /** Before a projection's first build has switched live there is nothing to read: 503, try again shortly. */
 export class ReadModelNotReady extends ServiceUnavailableException {
@@ -37,7 +37,7 @@ const ATTEMPTS = 3;
 @Injectable()
 export class ReadModelReader {
   constructor(
-    private readonly store: ReadModelStore,
+    private readonly store: GenerationRegistry,
     private readonly clock: Clock,
     private readonly policies: RegionPolicies,
   ) {}

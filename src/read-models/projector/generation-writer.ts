@@ -1,7 +1,7 @@
-import type { AnyProjection, DocumentKey, ListRow, SqlValue, StoredRows } from '../../projections/projection';
-import type { RecordedEvent } from '../core/event';
-import type { GenerationTables } from './read-model.store';
-import type { RowWriter, SqlRow, SqlSession } from './storage/read-model-database.port';
+import type { AnyProjection, DocumentKey, ListRow, SqlValue, StoredRows } from '../../../projections/projection';
+import type { RecordedEvent } from '../../core/event';
+import type { GenerationTables } from '../storage/generation-registry';
+import type { RowWriter, SqlRow, SqlSession } from '../storage/read-model-database.port';
 
 type StoredLists = StoredRows['lists'];
 

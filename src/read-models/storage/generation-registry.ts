@@ -1,10 +1,10 @@
 import { hostname } from 'node:os';
 import { threadId } from 'node:worker_threads';
-import type { AnyProjection, TableSchema } from '../../projections/projection';
-import type { ReadModelStoreSelection } from './read-models.config';
-import { PostgresReadModelDatabase } from './storage/postgres.read-model-database';
-import { createTableSql, type ReadModelDatabase, retryWhileTransient, type SqlSession } from './storage/read-model-database.port';
-import { SqliteReadModelDatabase } from './storage/sqlite.read-model-database';
+import type { AnyProjection, TableSchema } from '../../../projections/projection';
+import type { ReadModelStoreSelection } from '../read-models.config';
+import { PostgresReadModelDatabase } from './postgres.read-model-database';
+import { createTableSql, type ReadModelDatabase, retryWhileTransient, type SqlSession } from './read-model-database.port';
+import { SqliteReadModelDatabase } from './sqlite.read-model-database';
 
 export type GenerationState = 'building' | 'live';
 
@@ -72,7 +72,7 @@ const toGeneration = (row: GenerationRow): Generation => ({
   heartbeatAt: row.heartbeat_at,
 });
 
-export interface ReadModelStoreOptions {
+export interface GenerationRegistryOptions {
   /** How long a building generation stays leased to an owner that stopped committing. */
   leaseMs?: number;
 }
@@ -84,18 +84,18 @@ export const THIS_PROCESS = `${hostname()}:${process.pid}:${threadId}`;
  * The generation registry and each generation's tables, on the read models' database (SQLite or PostgreSQL).
  * Each method reads in a snapshot of its own, or in the transaction it is given.
  */
-export class ReadModelStore {
+export class GenerationRegistry {
   private readonly leaseMs: number;
 
   constructor(
     readonly database: ReadModelDatabase,
-    options: ReadModelStoreOptions = {},
+    options: GenerationRegistryOptions = {},
   ) {
     this.leaseMs = options.leaseMs ?? 30_000;
   }
 
   /** Connects to the store the selection names and creates the registry if it has none yet. */
-  static async open(selection: ReadModelStoreSelection, options: ReadModelStoreOptions = {}): Promise<ReadModelStore> {
+  static async open(selection: ReadModelStoreSelection, options: GenerationRegistryOptions = {}): Promise<GenerationRegistry> {
     const database =
       selection.adapter === 'sqlite' ? SqliteReadModelDatabase.open(selection.file) : await PostgresReadModelDatabase.open(selection.url, selection.schema);
     try {
@@ -104,7 +104,7 @@ export class ReadModelStore {
       await database.close();
       throw error;
     }
-    return new ReadModelStore(database, options);
+    return new GenerationRegistry(database, options);
   }
 
   close(): Promise<void> {

@@ -1,16 +1,16 @@
-import type { AnyProjection } from '../../projections/projection';
-import { ALL_PROJECTIONS, projectionsNamed } from '../../projections/all-projections';
+import type { AnyProjection } from '../../../projections/projection';
+import { ALL_PROJECTIONS, projectionsNamed } from '../../../projections/all-projections';
 import { parseArgs } from 'node:util';
-import { UsageError } from '../cli-usage';
-import { SinergiConfig } from '../config/sinergi.config';
-import { SystemClock } from '../core/clock.port';
-import type { EventStore } from '../core/event-store.port';
-import { openEventStore } from '../infrastructure/event-store-adapters';
+import { UsageError } from '../../cli-usage';
+import { SinergiConfig } from '../../config/sinergi.config';
+import { SystemClock } from '../../core/clock.port';
+import type { EventStore } from '../../core/event-store.port';
+import { openEventStore } from '../../infrastructure/event-store-adapters';
 import { Projector } from './projector';
-import { ReadModelStore } from './read-model.store';
-import { ReadModelsConfig } from './read-models.config';
+import { GenerationRegistry } from '../storage/generation-registry';
+import { ReadModelsConfig } from '../read-models.config';
 import { rebuild, type RebuildProgress } from './rebuild';
-import { type ProgressOutput, startProgress, stderrProgressOutput } from '../progress';
+import { type ProgressOutput, startProgress, stderrProgressOutput } from '../../progress';
 
 export const PROJECTOR_USAGE = 'projector [--batch-size N]';
 export const REBUILD_USAGE = `rebuild [${ALL_PROJECTIONS.map((p) => p.name).join(' | ')}] [--batch-size N]`;
@@ -41,12 +41,12 @@ function batchSizeOf(value: string | undefined): number | undefined {
   return size;
 }
 
-async function withStores<T>(run: (events: EventStore, store: ReadModelStore, where: string) => Promise<T>): Promise<T> {
+async function withStores<T>(run: (events: EventStore, store: GenerationRegistry, where: string) => Promise<T>): Promise<T> {
   const config = SinergiConfig.fromEnv();
   const readModels = ReadModelsConfig.from(config);
   const events = await openEventStore(config, new SystemClock());
   try {
-    const store = await ReadModelStore.open(readModels.store);
+    const store = await GenerationRegistry.open(readModels.store);
     const { location } = readModels;
     try {
       return await run(events, store, location.adapter === 'postgres' ? `${location.location} (schema ${location.schema})` : location.location);
@@ -127,7 +127,7 @@ export async function runRebuildCommand(args: string[], print: Print = console.l
   });
 }
 
-// `node -r ./test/support/swc-register.js src/read-models/projections-cli.ts projector`: the commands without the
+// `node -r ./test/support/swc-register.js src/read-models/projector/projections-cli.ts projector`: the commands without the
 // rest of the CLI, which the crash test starts and kills many times.
 if (require.main === module) {
   const [command, ...args] = process.argv.slice(2);

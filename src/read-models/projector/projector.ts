@@ -1,8 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { AnyProjection } from '../../projections/projection';
-import type { EventStore } from '../core/event-store.port';
+import type { AnyProjection } from '../../../projections/projection';
+import type { EventStore } from '../../core/event-store.port';
 import { LiveProjections, type LiveProjectionsOptions } from './live-projections';
-import { generationOf, type ReadModelStore, RebuildInProgress, THIS_PROCESS } from './read-model.store';
+import { generationOf, type GenerationRegistry, RebuildInProgress, THIS_PROCESS } from '../storage/generation-registry';
 import { rebuild, type RebuildOptions } from './rebuild';
 
 let projectors = 0;
@@ -39,7 +39,7 @@ export class Projector {
 
   constructor(
     private readonly events: EventStore,
-    private readonly store: ReadModelStore,
+    private readonly store: GenerationRegistry,
     private readonly projections: readonly AnyProjection[],
     private readonly options: ProjectorOptions = {},
   ) {
@@ -100,7 +100,7 @@ export class Projector {
 
 /** Resolves once every projection's live generation, of its current version, has reached `position`. */
 export async function projectionsCaughtUp(
-  store: ReadModelStore,
+  store: GenerationRegistry,
   projections: readonly AnyProjection[],
   position: number,
   timeoutMs: number,
@@ -121,7 +121,7 @@ export async function projectionsCaughtUp(
 }
 
 export async function projectionStatus(
-  store: ReadModelStore,
+  store: GenerationRegistry,
   events: EventStore,
   projections: readonly AnyProjection[],
 ): Promise<ProjectionStatus[]> {

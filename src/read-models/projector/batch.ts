@@ -1,7 +1,7 @@
-import type { RecordedEvent } from '../core/event';
+import type { RecordedEvent } from '../../core/event';
 import type { GenerationWriter } from './generation-writer';
-import type { Generation, ReadModelStore } from './read-model.store';
-import type { SqlSession } from './storage/read-model-database.port';
+import type { Generation, GenerationRegistry } from '../storage/generation-registry';
+import type { SqlSession } from '../storage/read-model-database.port';
 
 /** A generation being fed: as the registry showed it when the batch began, its writer, and how far it got. */
 export interface Target {
@@ -43,7 +43,7 @@ export async function applyEvents(session: SqlSession, targets: readonly Target[
  * be committed again later.
  */
 export async function commitTargets(
-  store: ReadModelStore,
+  store: GenerationRegistry,
   targets: readonly Target[],
   unchanged: (session: SqlSession) => Promise<boolean>,
 ): Promise<boolean> {

@@ -1,9 +1,9 @@
-import type { AnyProjection } from '../../projections/projection';
-import type { RecordedEvent } from '../core/event';
-import type { EventStore, Subscription } from '../core/event-store.port';
+import type { AnyProjection } from '../../../projections/projection';
+import type { RecordedEvent } from '../../core/event';
+import type { EventStore, Subscription } from '../../core/event-store.port';
 import { applyEvents, checkpointsUnchanged, commitTargets, type Target, targetOf } from './batch';
 import { GenerationWriter } from './generation-writer';
-import { type Generation, generationOf, type ReadModelStore, tablesOf } from './read-model.store';
+import { type Generation, generationOf, type GenerationRegistry, tablesOf } from '../storage/generation-registry';
 
 const MAX_RETRY_DELAY_MS = 30_000;
 
@@ -48,7 +48,7 @@ export class LiveProjections {
   private failures = 0;
 
   constructor(
-    private readonly store: ReadModelStore,
+    private readonly store: GenerationRegistry,
     private readonly events: EventStore,
     private readonly projections: readonly AnyProjection[],
     private readonly options: LiveProjectionsOptions = {},

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { ALL_PROJECTIONS } from '../../projections/all-projections';
-import { EventStore } from '../core/event-store.port';
+import { ALL_PROJECTIONS } from '../../../projections/all-projections';
+import { EventStore } from '../../core/event-store.port';
 import { type ProjectionStatus, projectionStatus, projectionsCaughtUp } from './projector';
 import { ProjectorThread } from './projector-thread';
-import { ReadModelStore } from './read-model.store';
-import { type ProjectorMode, ReadModelsConfig, type ReadModelStoreLocation } from './read-models.config';
+import { GenerationRegistry } from '../storage/generation-registry';
+import { type ProjectorMode, ReadModelsConfig, type ReadModelStoreLocation } from '../read-models.config';
 
 export interface ProjectionsReport {
   projector: ProjectorMode;
@@ -25,7 +25,7 @@ export class ProjectionsStatus {
   constructor(
     private readonly projector: ProjectorThread,
     private readonly config: ReadModelsConfig,
-    private readonly store: ReadModelStore,
+    private readonly store: GenerationRegistry,
     private readonly events: EventStore,
   ) {}
 

@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import { extname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
-import type { EventStoreSelection } from '../config/sinergi.config';
-import type { ReadModelStoreSelection } from './read-models.config';
+import type { EventStoreSelection } from '../../config/sinergi.config';
+import type { ReadModelStoreSelection } from '../read-models.config';
 
 /** What the thread needs to open both stores itself. */
 export interface ProjectorThreadSettings {
@@ -49,7 +49,7 @@ export class ProjectorThread {
     if (this.worker || this.stopping) return;
     const entry = join(__dirname, `projector.worker${extname(__filename)}`);
     // From the TypeScript sources (tests, benchmarks) the thread compiles them as the tests do; built, it runs JavaScript.
-    const execArgv = entry.endsWith('.ts') ? ['--require', resolve(__dirname, '../../test/support/swc-register.js')] : [];
+    const execArgv = entry.endsWith('.ts') ? ['--require', resolve(__dirname, '../../../test/support/swc-register.js')] : [];
     const worker = new Worker(entry, { workerData: this.settings, execArgv });
     this.worker = worker;
     worker.on('message', (message: ProjectorThreadMessage) => this.receive(message));

@@ -1,13 +1,13 @@
 // The projector thread (see projector-thread.ts): opens its own connections to both stores and keeps every
 // projection live until the server asks it to stop.
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
-import { ALL_PROJECTIONS } from '../../projections/all-projections';
-import { SinergiConfig } from '../config/sinergi.config';
-import { SystemClock } from '../core/clock.port';
-import { openEventStore } from '../infrastructure/event-store-adapters';
+import { ALL_PROJECTIONS } from '../../../projections/all-projections';
+import { SinergiConfig } from '../../config/sinergi.config';
+import { SystemClock } from '../../core/clock.port';
+import { openEventStore } from '../../infrastructure/event-store-adapters';
 import { Projector } from './projector';
 import type { ProjectorThreadMessage, ProjectorThreadSettings } from './projector-thread';
-import { ReadModelStore } from './read-model.store';
+import { GenerationRegistry } from '../storage/generation-registry';
 
 /** How soon the thread's own connection sees the server's commits to the SQLite file (its one way to learn of them). */
 const POLL_INTERVAL_MS = 10;
@@ -22,7 +22,7 @@ const describe = (error: unknown): string => (error instanceof Error ? error.mes
 async function main(settings: ProjectorThreadSettings): Promise<void> {
   const config = new SinergiConfig(0, settings.dataDir, '100kb', settings.eventStore);
   const events = await openEventStore(config, new SystemClock(), { pollIntervalMs: POLL_INTERVAL_MS });
-  const store = await ReadModelStore.open(settings.readModels);
+  const store = await GenerationRegistry.open(settings.readModels);
   const projector = new Projector(events, store, ALL_PROJECTIONS, {
     live: { onError: (error) => post({ type: 'log', level: 'error', message: `a batch failed; retrying: ${describe(error)}` }) },
     build: {
