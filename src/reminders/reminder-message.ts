@@ -17,7 +17,7 @@ const KIND_TEXT: Record<PlannedReminder['kind'], string> = {
   'pks-end': 'pengambilan keputusan atas berakhirnya masa berlaku Perjanjian Kerja Sama (diperpanjang atau diakhiri)',
 };
 
-/** Who an escalation reached besides those reminded before, as each kind's recipients are (see `projections/deadlines.ts`). */
+/** Who an escalation reached besides those reminded before, as each kind's recipients are (see `projections/agreement-status/deadlines.ts`). */
 function escalationNote(kind: PlannedReminder['kind']): string {
   switch (kind) {
     case 'follow-up-due':
