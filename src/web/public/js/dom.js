@@ -40,12 +40,23 @@ export function replaceChildren(parent, ...children) {
   append(parent, children);
 }
 
+/**
+ * The clock the page reads, as the engine counts days: the zone of the user's region (WIB, WITA or WIT), or on an
+ * agreement's pages the zone of its proposer, the region whose clock decides for the agreement. Set by each view.
+ */
+let clock = { name: 'WIB', iana: 'Asia/Jakarta' };
+export const useClockOf = (region) => {
+  if (region?.timeZone) clock = region.timeZone;
+};
+
+/** A calendar date as written; an instant in the page's clock, with the zone's name. */
 export const formatDate = (iso, lang) => {
   if (!iso) return '–';
   const date = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
-  const options = iso.length === 10 ? { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' } : { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Jakarta' };
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'id-ID', options).format(date);
+  const options = iso.length === 10 ? { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' } : { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: clock.iana };
+  const text = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'id-ID', options).format(date);
+  return iso.length === 10 ? text : `${text} ${clock.name}`;
 };
 
-/** Today in Jakarta, as the engine counts days. */
-export const todayInJakarta = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date());
+/** Today on the page's clock: the default of every date field. */
+export const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: clock.iana }).format(new Date());

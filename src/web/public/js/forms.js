@@ -1,5 +1,5 @@
 import { api, ApiError, fieldLabel, fieldsOfCooperation, regionLabel, regions } from './api.js';
-import { h, todayInJakarta } from './dom.js';
+import { h, today } from './dom.js';
 import { agreementOfPath, uploadChosen } from './documents.js';
 import { sha256OfFile } from './fingerprint.js';
 import { has, t } from './i18n.js';
@@ -124,7 +124,7 @@ async function inputFor(spec, names) {
       return { control, id, read: async () => (control.value === '' ? undefined : Number(control.value)) };
     }
     case 'date': {
-      const control = h('input', { ...common, type: 'date', value: spec.value ?? (spec.today ? todayInJakarta() : undefined) });
+      const control = h('input', { ...common, type: 'date', value: spec.value ?? (spec.today ? today() : undefined) });
       return { control, id, read: async () => control.value };
     }
     case 'list': {

@@ -1,5 +1,5 @@
-import { api, ApiError, fieldsOfCooperation, session, whenSignedOut } from './api.js';
-import { h, replaceChildren } from './dom.js';
+import { api, ApiError, fieldsOfCooperation, regions, session, whenSignedOut } from './api.js';
+import { h, replaceChildren, useClockOf } from './dom.js';
 import { lang, setLang, t } from './i18n.js';
 import { renderAgreement } from './views/agreement.js';
 import { renderAgreements, renderProposal } from './views/agreements.js';
@@ -84,6 +84,8 @@ async function route() {
     return;
   }
   drawShell(me);
+  // The user's region's clock, until a view of an agreement takes its proposer's.
+  useClockOf((await regions()).get(me.region));
   const [pattern, render] = routes.find(([p]) => p.test(location.hash));
   delete document.body.dataset.drawn;
   try {

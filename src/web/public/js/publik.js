@@ -1,5 +1,5 @@
 // The public infographics page (/publik): no sign-in, Indonesian only, drawn from the open data that regions publish.
-import { h, replaceChildren, todayInJakarta } from './dom.js';
+import { h, replaceChildren, today } from './dom.js';
 import { barChart, markDrawn, table } from './ui.js';
 
 const page = document.getElementById('publik');
@@ -44,11 +44,11 @@ const entries = (counts, label = (key) => key) => [...counts.entries()].sort((a,
 const kpi = (id, label, value, tone) => h('div', { class: ['card', 'kpi', tone], dataset: { kpi: id } }, h('span', { class: 'kpi-value' }, number(value)), h('span', { class: 'kpi-label' }, label));
 
 function draw(publishers, agreements, region) {
-  const today = todayInJakarta();
-  const horizon = addDays(today, 90);
+  const day = today();
+  const horizon = addDays(day, 90);
   const shown = region ? agreements.filter((a) => a.proposerCode === region || a.counterpartCodes.includes(region)) : agreements;
   const active = shown.filter((a) => a.stage === 'active');
-  const endingSoon = active.filter((a) => a.validUntil && a.validUntil >= today && a.validUntil <= horizon).sort((a, b) => (a.validUntil < b.validUntil ? -1 : 1));
+  const endingSoon = active.filter((a) => a.validUntil && a.validUntil >= day && a.validUntil <= horizon).sort((a, b) => (a.validUntil < b.validUntil ? -1 : 1));
   const publisher = publishers.find((p) => p.code === region);
   const where = publisher ? (publisher.level === 'province' ? `Provinsi ${publisher.name}` : publisher.name) : 'Nasional';
   const base = region ? `/open-data/regions/${region}` : '/open-data';

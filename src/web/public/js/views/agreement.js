@@ -1,5 +1,5 @@
 import { api, fieldLabel, ApiError, regions } from '../api.js';
-import { h, replaceChildren } from '../dom.js';
+import { h, replaceChildren, useClockOf } from '../dom.js';
 import { showDocumentStates } from '../documents.js';
 import { actionBar } from '../forms.js';
 import { t } from '../i18n.js';
@@ -115,7 +115,9 @@ export function agreementBody(state, me, names, { onChanged, readOnly = false } 
               h('td', {}, t(`rec.${m.recommendation}`)),
               h('td', {}, m.note))),
           { id: 'monev' })
-        : h('p', { class: 'muted' }, t('ag.noMonev')))
+        : h('p', { class: 'muted' }, t('ag.noMonev')),
+      // Every monev, drawn from the history once it is read.
+      h('div', { id: 'monev-trend' }))
     : null;
 
   const prints = fingerprints(state, name);
@@ -127,7 +129,7 @@ export function agreementBody(state, me, names, { onChanged, readOnly = false } 
       dl([
         [t('ag.proposer'), `${name(state.proposer)} (${state.proposer})`],
         [t('ag.counterparts'), state.counterparts.map((c) => `${name(c)} (${c})`).join(', ')],
-        [t('ag.fields'), state.fields.map(fieldLabel).join(', ')],
+        [t('ag.fields'), h('span', { id: 'fields' }, state.fields.map((f, i) => [i ? ', ' : '', h('span', { dataset: { urusan: f } }, fieldLabel(f))]))],
         [t('ag.scope'), state.scope],
         [t('ag.kind'), t(`kind.${state.kind}`)],
         [t('ag.offer'), state.imported ? null : `${state.offerLetter.number} · ${date(state.offerLetter.date)}`],
@@ -147,6 +149,37 @@ export function agreementBody(state, me, names, { onChanged, readOnly = false } 
     reports,
     h('section', { class: 'card' }, h('h2', {}, t('ag.fingerprints')), prints.length ? table(['', 'SHA-256', t('doc.state'), ''], prints.map(([what, sha]) => h('tr', { dataset: { sha256: sha } }, h('td', {}, what), h('td', {}, hash(sha)))), { id: 'fingerprints' }) : h('p', { class: 'muted' }, '–')),
   ];
+}
+
+const RATING_CHANGE = (change) => (change > 0 ? `↑ +${change}` : change < 0 ? `↓ −${-change}` : '=');
+
+/** Every monev of each party in the order of their dates, with the change in rating from the one before: the trend. */
+function monevTrend(entries, name) {
+  const byParty = new Map();
+  for (const { data } of entries.filter((e) => e.type === 'MonevRecorded')) byParty.set(data.party, [...(byParty.get(data.party) ?? []), data]);
+  if (byParty.size === 0) return [];
+  const rows = [...byParty.values()].flatMap((monevs) =>
+    monevs
+      .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+      .map((m, i) =>
+        h('tr', { dataset: { monevTrend: `${m.party}/${i + 1}` } },
+          h('td', {}, name(m.party)),
+          h('td', {}, date(m.date)),
+          h('td', {}, h('meter', { min: 0, max: 5, value: m.rating }), ` ${t(`rating.${m.rating}`)}`),
+          h('td', {}, i === 0 ? '–' : RATING_CHANGE(m.rating - monevs[i - 1].rating)),
+          h('td', {}, t(`rec.${m.recommendation}`)))),
+  );
+  return [h('h3', {}, t('ag.monevTrend')), table([t('col.party'), t('col.date'), t('col.rating'), t('col.change'), t('col.recommendation')], rows, { id: 'monev-trend-table' })];
+}
+
+/** The urusan each addendum added, told beside the addendum and beside each urusan it added. */
+function showAddedFields(entries) {
+  for (const { data } of entries.filter((e) => e.type === 'AgreementAmended' && e.subject === 'KSB' && e.data.addedFields?.length)) {
+    document.querySelector(`.facts [data-amendment="${data.amendmentNo}"]`)?.append(h('small', { class: 'muted' }, ` · ${t('ag.addsFields', { fields: data.addedFields.map(fieldLabel).join(', ') })}`));
+    for (const field of data.addedFields) {
+      document.querySelector(`#fields [data-urusan="${CSS.escape(field)}"]`)?.append(h('small', { class: 'muted' }, ` (${t('ag.addedBy', { n: data.amendmentNo })})`));
+    }
+  }
 }
 
 export function historyTable(entries) {
@@ -179,6 +212,7 @@ export async function renderAgreement(app, me, agreementId) {
     }
     throw error;
   }
+  useClockOf(names.get(view.state.proposer));
   const history = h('section', { class: 'card', id: 'history-card' }, h('h2', {}, t('ag.history')), loading());
   replaceChildren(
     app,
@@ -196,6 +230,9 @@ export async function renderAgreement(app, me, agreementId) {
   // The history comes after the first paint: it is the longest part and the least read.
   const trail = await api(`/audit/agreements/${agreementId}/history`);
   replaceChildren(history, h('h2', {}, t('ag.history')), historyTable(trail.entries));
+  const trend = document.getElementById('monev-trend');
+  if (trend) replaceChildren(trend, monevTrend(trail.entries, (code) => regionName(names, code)));
+  showAddedFields(trail.entries);
   await documentStates;
   document.body.dataset.documents = 'drawn';
 }

@@ -1,5 +1,5 @@
 import { api, regions } from '../api.js';
-import { h, replaceChildren, todayInJakarta } from '../dom.js';
+import { h, replaceChildren, today, useClockOf } from '../dom.js';
 import { t } from '../i18n.js';
 import { agreementBody, eventLabel, historyTable } from './agreement.js';
 import { date, loading, markDrawn, table } from '../ui.js';
@@ -20,9 +20,10 @@ async function download(agreementId, format) {
 export async function renderAudit(app, me, agreementId) {
   replaceChildren(app, loading());
   const [current, trail, names] = await Promise.all([api(`/agreements/${agreementId}`), api(`/audit/agreements/${agreementId}/history`), regions()]);
-  const today = todayInJakarta();
+  useClockOf(names.get(current.state.proposer));
+  const day = today();
 
-  const asOfDate = h('input', { type: 'date', id: 'as-of-date', value: today });
+  const asOfDate = h('input', { type: 'date', id: 'as-of-date', value: day });
   const asOfResult = h('div', { id: 'as-of' });
   const asOfForm = h('form', { class: 'inline' }, h('label', { for: 'as-of-date' }, t('audit.asOf')), asOfDate, h('button', { class: 'btn primary', type: 'submit' }, t('audit.show')));
   const drawAsOf = async () => {
@@ -40,7 +41,7 @@ export async function renderAudit(app, me, agreementId) {
   });
 
   const from = h('input', { type: 'date', id: 'diff-from', value: trail.entries[0]?.occurredAt.slice(0, 10) });
-  const to = h('input', { type: 'date', id: 'diff-to', value: today });
+  const to = h('input', { type: 'date', id: 'diff-to', value: day });
   const diffResult = h('div', { id: 'diff' });
   const diffForm = h('form', { class: 'inline' }, h('label', { for: 'diff-from' }, t('audit.from')), from, h('label', { for: 'diff-to' }, t('audit.to')), to, h('button', { class: 'btn', type: 'submit' }, t('audit.compare')));
   diffForm.addEventListener('submit', async (event) => {

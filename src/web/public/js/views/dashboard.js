@@ -1,5 +1,5 @@
 import { api, fieldLabel, regions } from '../api.js';
-import { h, replaceChildren, todayInJakarta } from '../dom.js';
+import { h, replaceChildren, today } from '../dom.js';
 import { t } from '../i18n.js';
 import { barChart, date, daysText, deadlineText, loading, markDrawn, regionName } from '../ui.js';
 
@@ -22,7 +22,7 @@ export async function renderDashboard(app, me) {
   const [portfolio, worklist, deadlines, agreements, names] = await Promise.all([
     api(`/regions/${region}/portfolio`),
     api(`/regions/${region}/worklist`),
-    api(`/regions/${region}/deadlines?to=${addDays(todayInJakarta(), 30)}&limit=50`),
+    api(`/regions/${region}/deadlines?to=${addDays(today(), 30)}&limit=50`),
     allAgreementsOf(region),
     regions(),
   ]);

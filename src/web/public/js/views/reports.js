@@ -1,12 +1,12 @@
 import { api, ApiError, regions } from '../api.js';
-import { h, replaceChildren, todayInJakarta } from '../dom.js';
+import { h, replaceChildren, today } from '../dom.js';
 import { t } from '../i18n.js';
 import { loading, markDrawn, regionName, table } from '../ui.js';
 
-/** The semester currently running, in Jakarta: the default of the form. */
+/** The semester currently running on the user's region's clock: the default of the form. */
 function currentSemester() {
-  const today = todayInJakarta();
-  return { year: Number(today.slice(0, 4)), semester: Number(today.slice(5, 7)) <= 6 ? 1 : 2 };
+  const day = today();
+  return { year: Number(day.slice(0, 4)), semester: Number(day.slice(5, 7)) <= 6 ? 1 : 2 };
 }
 
 /** `#/laporan?tahun=2026&semester=1`: the semester a reminder links to, or the current one. */
