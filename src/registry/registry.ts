@@ -32,8 +32,9 @@ export interface RecordedOverride {
 
 type RegistryEvent = UserEvent | ContactEvent | RegionPolicyEvent | RegionSettingsEvent;
 
-const PREFIXES = [USER_STREAM_PREFIX, CONTACTS_STREAM_PREFIX, REGION_POLICY_STREAM_PREFIX, REGION_SETTINGS_STREAM_PREFIX];
-export const isRegistryStream = (streamId: string): boolean => PREFIXES.some((prefix) => streamId.startsWith(prefix));
+/** The streams the registry folds, by the prefix of their names. */
+export const REGISTRY_STREAM_PREFIXES = [USER_STREAM_PREFIX, CONTACTS_STREAM_PREFIX, REGION_POLICY_STREAM_PREFIX, REGION_SETTINGS_STREAM_PREFIX];
+export const isRegistryStream = (streamId: string): boolean => REGISTRY_STREAM_PREFIXES.some((prefix) => streamId.startsWith(prefix));
 
 /**
  * The users, reminder contacts, regions' policy overrides and regions' settings, folded from their streams
@@ -65,7 +66,7 @@ export class Registry {
   async start(store: EventStore): Promise<void> {
     this.store = store;
     const head = await store.headPosition();
-    for (const event of await store.readStreamsByPrefix(PREFIXES, head)) this.fold(event);
+    for (const event of await store.readStreamsByPrefix(REGISTRY_STREAM_PREFIXES, head)) this.fold(event);
     this.appliedPosition = head;
     this.subscription = store.subscribe(
       head,
