@@ -5,6 +5,7 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { get } from 'node:http';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
@@ -18,24 +19,30 @@ import { ProjectionsStatus } from '../src/read-models/projector/projections-stat
 import { ReadModelReader } from '../src/read-models/queries/read-model.reader';
 import { RegionDirectory } from '../src/regions/region-directory';
 import { SemesterReports } from '../src/reports/application/semester-reports';
-import { reportPdf } from '../src/reports/render/report-pdf';
-import { reportXlsx } from '../src/reports/render/report-xlsx';
+import { ReportRenderThread } from '../src/reports/render/render-thread';
 import { AgreementHistory, appendInterleaved, Random } from '../test/projections/support/generated-histories';
 import { type BenchOptions, type BenchResult, type Cell, everyRegionPublishes, fixed, median, progress, runBenchmark, settledMemory } from './support';
 
 const PROVINCE = '32';
 const PROVINCE_AGREEMENTS = 500;
 const PROVINCE_EVENTS = 20_000;
-const ROUNDS = 3;
+const ROUNDS = 5;
 
-/** Wall time and this process's CPU time: on a machine shared with other work the CPU time is the steadier figure. */
-const elapsed = async <T>(work: () => Promise<T>): Promise<{ wallMs: number; cpuMs: number }> => {
+interface Timed {
+  wallMs: number;
+  cpuMs: number;
+}
+
+/** Wall time and this process's CPU time (every thread's): on a machine shared with other work the CPU time is the steadier figure. */
+const elapsed = async <T>(work: () => Promise<T>): Promise<Timed & { value: T }> => {
   const cpu = process.cpuUsage();
   const begin = performance.now();
-  await work();
+  const value = await work();
   const used = process.cpuUsage(cpu);
-  return { wallMs: performance.now() - begin, cpuMs: (used.user + used.system) / 1000 };
+  return { value, wallMs: performance.now() - begin, cpuMs: (used.user + used.system) / 1000 };
 };
+
+const sum = (a: Timed, b: Timed): Timed => ({ wallMs: a.wallMs + b.wallMs, cpuMs: a.cpuMs + b.cpuMs });
 
 /** West Java and its partners: 500 agreements whose lives add up to about 20,000 events. */
 async function generateProvince(store: EventStore, regions: RegionDirectory): Promise<{ events: number; agreements: number }> {
@@ -126,23 +133,38 @@ async function reportsBenchmark(options: BenchOptions): Promise<BenchResult> {
         return rows.map((row) => JSON.parse(row.document) as unknown);
       });
     const semester = { year: 2025, semester: 2 as const };
-    const raw: { wallMs: number; cpuMs: number }[] = [];
-    const pdf: { wallMs: number; cpuMs: number }[] = [];
-    const xlsx: { wallMs: number; cpuMs: number }[] = [];
-    let pages = 0;
+    const thread = app.get(ReportRenderThread);
+    /** As the API makes it: the report folded from the log and sealed, then laid out on the render thread. */
+    const made = async (format: 'pdf' | 'xlsx') => {
+      const folded = await elapsed(() => reports.report(PROVINCE, semester));
+      const rendered = await elapsed(() => thread.render(folded.value, format));
+      return { fold: folded, render: rendered, total: sum(folded, rendered), bytes: rendered.value.length };
+    };
+    const raw: Timed[] = [];
+    const folds: Timed[] = [];
+    const runs = { pdf: { render: [] as Timed[], total: [] as Timed[], bytes: 0 }, xlsx: { render: [] as Timed[], total: [] as Timed[], bytes: 0 } };
     for (let round = 1; round <= ROUNDS; round++) {
       raw.push(await elapsed(readRows));
-      pdf.push(await elapsed(async () => (pages = (await reportPdf(await reports.report(PROVINCE, semester))).length)));
-      xlsx.push(await elapsed(async () => reportXlsx(await reports.report(PROVINCE, semester))));
-      const [r, p, x] = [raw, pdf, xlsx].map((runs) => runs[round - 1]);
-      progress(`round ${round}: rows ${fixed(r.wallMs, 0)} ms, PDF ${fixed(p.wallMs, 0)} ms (CPU ${fixed(p.cpuMs, 0)}), XLSX ${fixed(x.wallMs, 0)} ms (CPU ${fixed(x.cpuMs, 0)})`);
+      for (const format of ['pdf', 'xlsx'] as const) {
+        const { fold, render, total, bytes } = await made(format);
+        folds.push(fold);
+        runs[format].render.push(render);
+        runs[format].total.push(total);
+        runs[format].bytes = bytes;
+      }
+      const [r, p, x] = [raw, runs.pdf.total, runs.xlsx.total].map((timed) => timed[round - 1]);
+      progress(
+        `round ${round}: rows ${fixed(r.wallMs, 0)} ms, PDF ${fixed(p.wallMs, 0)} ms (CPU ${fixed(p.cpuMs, 0)}), XLSX ${fixed(x.wallMs, 0)} ms (CPU ${fixed(x.cpuMs, 0)}); ` +
+          `load average ${loadavg()[0].toFixed(1)}`,
+      );
     }
-    const wall = (runs: { wallMs: number }[]) => median(runs.map((run) => run.wallMs));
-    const cpu = (runs: { cpuMs: number }[]) => median(runs.map((run) => run.cpuMs));
+    const wall = (timed: Timed[]) => median(timed.map((t) => t.wallMs));
+    const cpu = (timed: Timed[]) => median(timed.map((t) => t.cpuMs));
     const rawMs = wall(raw);
-    const pdfMs = wall(pdf);
-    const xlsxMs = wall(xlsx);
+    const pdfMs = wall(runs.pdf.total);
+    const xlsxMs = wall(runs.xlsx.total);
     const slower = Math.max(pdfMs, xlsxMs);
+    const load = loadavg()[0];
 
     progress(`open data: generating ${nationAgreements.toLocaleString('en-US')} agreements`);
     const nationEvents = await generateNation(store, regions, nationAgreements);
@@ -157,13 +179,22 @@ async function reportsBenchmark(options: BenchOptions): Promise<BenchResult> {
       'reports.semester_agreements': generated.agreements,
       'reports.semester_events': generated.events,
       'reports.semester_rows_ms': rawMs,
+      'reports.semester_fold_ms': wall(folds),
       'reports.semester_pdf_ms': pdfMs,
       'reports.semester_xlsx_ms': xlsxMs,
       'reports.semester_ms': slower,
       'reports.semester_ratio': slower / rawMs,
       'reports.semester_rows_cpu_ms': cpu(raw),
-      'reports.semester_pdf_cpu_ms': cpu(pdf),
-      'reports.semester_xlsx_cpu_ms': cpu(xlsx),
+      'reports.semester_fold_cpu_ms': cpu(folds),
+      'reports.semester_pdf_cpu_ms': cpu(runs.pdf.total),
+      'reports.semester_xlsx_cpu_ms': cpu(runs.xlsx.total),
+      'reports.semester_pdf_render_cpu_ms': cpu(runs.pdf.render),
+      'reports.semester_xlsx_render_cpu_ms': cpu(runs.xlsx.render),
+      'reports.semester_pdf_first_ms': runs.pdf.total[0].wallMs,
+      'reports.semester_pdf_first_cpu_ms': runs.pdf.total[0].cpuMs,
+      'reports.semester_xlsx_first_ms': runs.xlsx.total[0].wallMs,
+      'reports.semester_xlsx_first_cpu_ms': runs.xlsx.total[0].cpuMs,
+      'reports.load_average': load,
       'open_data.agreements': listed,
       'open_data.feed_mb': feed.megabytes,
       'open_data.feed_ms': feed.ms,
@@ -173,8 +204,19 @@ async function reportsBenchmark(options: BenchOptions): Promise<BenchResult> {
     const rows: Cell[][] = [
       ['measure', 'median ms', 'CPU ms', 'ratio to rows', 'goal'],
       [`read the province's ${generated.agreements} read-model rows + JSON.parse (ceiling)`, fixed(rawMs, 1), fixed(cpu(raw), 0), '1.00×', ''],
-      [`semester report as PDF (${pages.toLocaleString('en-US')} bytes)`, fixed(pdfMs, 0), fixed(cpu(pdf), 0), `${fixed(pdfMs / rawMs, 1)}×`, `< 2,000 ms ${pdfMs < 2000 ? 'met' : 'MISSED'}`],
-      ['semester report as XLSX', fixed(xlsxMs, 0), fixed(cpu(xlsx), 0), `${fixed(xlsxMs / rawMs, 1)}×`, `< 2,000 ms ${xlsxMs < 2000 ? 'met' : 'MISSED'}`],
+      ['fold the 500 streams to the semester\'s end + seal the log (part of each report below)', fixed(wall(folds), 0), fixed(cpu(folds), 0), `${fixed(wall(folds) / rawMs, 1)}×`, ''],
+      ...(['pdf', 'xlsx'] as const).map((format): Cell[] => {
+        const ms = wall(runs[format].total);
+        const first = runs[format].total[0];
+        return [
+          `semester report as ${format.toUpperCase()} (${runs[format].bytes.toLocaleString('en-US')} bytes; laying out alone: CPU ${fixed(cpu(runs[format].render), 0)} ms; ` +
+            `first, thread and library cold: ${fixed(first.wallMs, 0)} ms, CPU ${fixed(first.cpuMs, 0)})`,
+          fixed(ms, 0),
+          fixed(cpu(runs[format].total), 0),
+          `${fixed(ms / rawMs, 1)}×`,
+          `< 2,000 ms ${ms < 2000 ? 'met' : 'MISSED'} (CPU ${cpu(runs[format].total) < 2000 ? 'met' : 'MISSED'})`,
+        ];
+      }),
       [
         `national open data CSV, ${listed.toLocaleString('en-US')} agreements (${fixed(feed.megabytes, 1)} MB)`,
         fixed(feed.ms, 0),
@@ -185,7 +227,7 @@ async function reportsBenchmark(options: BenchOptions): Promise<BenchResult> {
     ];
     const notes = [
       `Province ${PROVINCE}: ${generated.agreements} agreements, ${generated.events.toLocaleString('en-US')} events told by the real decider; ` +
-        `the report folds each agreement's stream up to the end of the semester, with its kabupaten/kota recap, and seals the log (${ROUNDS} rounds, median).`,
+        `the report folds each agreement's stream up to the end of the semester, with its kabupaten/kota recap, seals the log, and is laid out on the render thread as the API does (${ROUNDS} rounds, median; load average ${load.toFixed(1)} on ${cpus().length} cores).`,
       `Open data: ${nationEvents.toLocaleString('en-US')} more events; every region opted in; the feed streams page by page (${OPEN_DATA_PAGE} agreements a read), ` +
         'so its peak RSS stays near the idle process however many agreements it lists.',
     ];

@@ -7,6 +7,7 @@ import { ProjectionsStatus } from '../read-models/projector/projections-status';
 import { RegionDirectory } from '../regions/region-directory';
 import { SemesterReports } from './application/semester-reports';
 import { REPORT_FORMATS, type ReportFormat, renderReport } from './http/reports.controller';
+import { ReportRenderThread } from './render/render-thread';
 
 export const REPORT_USAGE = 'report semester --region CODE --year YYYY --semester 1|2 --out FILE.pdf|FILE.xlsx';
 
@@ -35,7 +36,7 @@ export async function runReportCommand(args: readonly string[], openApp: () => P
     if (!app.get(RegionDirectory).find(region)) throw new UsageError(`${region} is not an official Kemendagri region code`);
     await app.get(ProjectionsStatus).caughtUp(await app.get(EventStore).headPosition(), 60_000);
     const report = await app.get(SemesterReports).report(region, { year, semester });
-    writeFileSync(out, await renderReport(report, format));
+    writeFileSync(out, await renderReport(app.get(ReportRenderThread), report, format));
     console.log(`${out}: semester ${semester} ${year} of ${region}, as of ${report.asOf}, from log position ${report.source.position} (seal ${report.source.seal})`);
     return 0;
   } finally {

@@ -9,7 +9,7 @@ import { CurrentPrincipal } from '../../http/request-actor';
 import { RegionCodePipe } from '../../read-models/http/read-models.controller';
 import { GetSemesterReport } from '../application/semester-reports';
 import type { SemesterReport } from '../domain/semester-report';
-import { renderOffThread } from '../render/render-thread';
+import { ReportRenderThread } from '../render/render-thread';
 
 export const REPORT_FORMATS = ['pdf', 'xlsx', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -39,15 +39,9 @@ export class SemesterReportQuery {
   format?: ReportFormat;
 }
 
-/** The file a report is delivered as, for the API and the command line alike. */
-export async function renderReport(report: SemesterReport, format: ReportFormat): Promise<Buffer> {
-  switch (format) {
-    case 'pdf':
-    case 'xlsx':
-      return renderOffThread(report, format);
-    case 'json':
-      return Buffer.from(JSON.stringify(report));
-  }
+/** The file a report is delivered as, for the API and the command line alike: a PDF or workbook is laid out off the server's thread. */
+export function renderReport(thread: ReportRenderThread, report: SemesterReport, format: ReportFormat): Promise<Buffer> {
+  return format === 'json' ? Promise.resolve(Buffer.from(JSON.stringify(report))) : thread.render(report, format);
 }
 
 export const reportFileName = (report: Pick<SemesterReport, 'region' | 'year' | 'semester'>, format: ReportFormat): string =>
@@ -56,7 +50,10 @@ export const reportFileName = (report: Pick<SemesterReport, 'region' | 'year' | 
 @ApiTags('reports')
 @Controller('regions/:code/reports')
 export class ReportsController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly renderThread: ReportRenderThread,
+  ) {}
 
   /**
    * The region's report of a semester (laporan pelaksanaan kerja sama daerah), as the state stood at the end of the
@@ -73,7 +70,7 @@ export class ReportsController {
   ): Promise<void> {
     const format = query.format ?? 'pdf';
     const report = await this.queries.execute(new GetSemesterReport(code, { year: query.year, semester: query.semester }, viewer));
-    const body = await renderReport(report, format);
+    const body = await renderReport(this.renderThread, report, format);
     response.setHeader('Content-Type', CONTENT_TYPES[format]);
     if (format !== 'json') response.setHeader('Content-Disposition', `attachment; filename="${reportFileName(report, format)}"`);
     response.setHeader('Sinergi-Log-Position', String(report.source.position));

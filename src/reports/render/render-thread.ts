@@ -1,28 +1,74 @@
+import { once } from 'node:events';
 import { extname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { SemesterReport } from '../domain/semester-report';
 
-let queue: Promise<unknown> = Promise.resolve();
+/** The formats laid out on the thread. */
+export type RenderedFormat = 'pdf' | 'xlsx';
+
+/** What the server asks the thread, and what it answers. */
+export interface RenderRequest {
+  report: SemesterReport;
+  format: RenderedFormat;
+}
+export type RenderAnswer = { file: Uint8Array } | { error: string };
+
+/** How long the thread waits for the next render before it ends and gives its memory back. */
+const IDLE_MS = 60_000;
 
 /**
- * Lays out a PDF or workbook in a worker thread: a large report takes seconds of CPU, which on the server's own
- * thread would hold up every other request. One render runs at a time; the others wait their turn.
+ * Lays out PDFs and workbooks on a thread of its own: a large report takes about a second of CPU, which on the
+ * server's own thread would hold up every other request. One render runs at a time; the others wait their turn.
+ * The thread stays a minute after its last render, so that the next one finds pdfkit or exceljs loaded and compiled
+ * (loading one costs about half a render), then ends. It never keeps the process alive while idle.
  */
-export function renderOffThread(report: SemesterReport, format: 'pdf' | 'xlsx'): Promise<Buffer> {
-  const next = queue.then(() => renderInWorker(report, format));
-  queue = next.catch(() => undefined);
-  return next;
-}
+@Injectable()
+export class ReportRenderThread implements OnApplicationShutdown {
+  private worker: Worker | undefined;
+  private idle: NodeJS.Timeout | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
 
-function renderInWorker(report: SemesterReport, format: 'pdf' | 'xlsx'): Promise<Buffer> {
-  const entry = join(__dirname, `report-render.worker${extname(__filename)}`);
-  // From the TypeScript sources (tests, benchmarks) the thread compiles them as the tests do; built, it runs JavaScript.
-  const execArgv = entry.endsWith('.ts') ? ['--require', resolve(__dirname, '../../../test/support/swc-register.js')] : [];
-  return new Promise((done, fail) => {
-    const worker = new Worker(entry, { workerData: { report, format }, execArgv });
-    let file: Buffer | undefined;
-    worker.once('message', (bytes: Uint8Array) => (file = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
-    worker.once('error', fail);
-    worker.once('exit', (code) => (file ? done(file) : fail(new Error(`the report thread ended (code ${code}) without a file`))));
-  });
+  render(report: SemesterReport, format: RenderedFormat): Promise<Buffer> {
+    const next = this.queue.then(() => this.renderNow({ report, format }));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearTimeout(this.idle);
+    await this.worker?.terminate();
+  }
+
+  private async renderNow(request: RenderRequest): Promise<Buffer> {
+    clearTimeout(this.idle);
+    const worker = this.worker ?? this.start();
+    worker.ref();
+    const listening = new AbortController();
+    try {
+      const answered = once(worker, 'message', { signal: listening.signal }) as Promise<[RenderAnswer]>;
+      const ended = once(worker, 'exit', { signal: listening.signal }).then(([code]): never => {
+        throw new Error(`the report thread ended (code ${code}) without a file`);
+      });
+      worker.postMessage(request);
+      const [answer] = await Promise.race([answered, ended]);
+      if ('error' in answer) throw new Error(`the report could not be laid out: ${answer.error}`);
+      return Buffer.from(answer.file.buffer, answer.file.byteOffset, answer.file.byteLength);
+    } finally {
+      listening.abort();
+      worker.unref();
+      this.idle = setTimeout(() => void worker.terminate(), IDLE_MS).unref();
+    }
+  }
+
+  private start(): Worker {
+    const entry = join(__dirname, `report-render.worker${extname(__filename)}`);
+    // From the TypeScript sources (tests, benchmarks) the thread compiles them as the tests do; built, it runs JavaScript.
+    const execArgv = entry.endsWith('.ts') ? ['--require', resolve(__dirname, '../../../test/support/swc-register.js')] : [];
+    const worker = new Worker(entry, { execArgv });
+    worker.on('exit', () => {
+      if (this.worker === worker) this.worker = undefined;
+    });
+    return (this.worker = worker);
+  }
 }

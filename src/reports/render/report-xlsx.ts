@@ -3,6 +3,16 @@ import type { ReportTable, SemesterReport } from '../domain/semester-report';
 
 const THIN = { style: 'thin' as const };
 const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };
+/**
+ * One style object for every cell of a kind: exceljs recognises an object it has written before and skips comparing
+ * it again, which is most of what styling twenty thousand cells costs. Never changed after.
+ */
+const BODY_STYLE: Partial<ExcelJS.Style> = { border: BORDER, alignment: { wrapText: true, vertical: 'top' } };
+const HEADER_STYLE: Partial<ExcelJS.Style> = {
+  ...BODY_STYLE,
+  font: { bold: true },
+  fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EDF3' } },
+};
 
 function pageSetup(sheet: ExcelJS.Worksheet, footer: string): void {
   sheet.pageSetup = { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 };
@@ -15,21 +25,12 @@ function addTable(workbook: ExcelJS.Workbook, table: ReportTable, report: Semest
   pageSetup(sheet, report.footer);
   sheet.addRow([table.title]).font = { bold: true, size: 12 };
   sheet.addRow([]);
-  const header = sheet.addRow(table.columns);
-  header.font = { bold: true };
-  header.eachCell((cell) => {
-    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EDF3' } };
-  });
-  for (const row of table.rows) sheet.addRow(row);
-  const last = sheet.rowCount;
-  for (let r = 3; r <= last; r++) {
-    const row = sheet.getRow(r);
-    for (let c = 1; c <= table.columns.length; c++) {
-      const cell = row.getCell(c);
-      cell.border = BORDER;
-      cell.alignment = { wrapText: true, vertical: 'top' };
-    }
-  }
+  const styled = (values: readonly string[], style: Partial<ExcelJS.Style>) => {
+    const row = sheet.addRow(values);
+    for (let c = 1; c <= table.columns.length; c++) row.getCell(c).style = style;
+  };
+  styled(table.columns, HEADER_STYLE);
+  for (const row of table.rows) styled(row, BODY_STYLE);
   table.widths.forEach((width, i) => {
     sheet.getColumn(i + 1).width = Math.max(8, width * 3);
   });
@@ -58,5 +59,6 @@ export async function reportXlsx(report: SemesterReport): Promise<Buffer> {
   cover.getColumn(1).width = 28;
   cover.getColumn(2).width = 90;
   for (const table of report.tables) addTable(workbook, table, report);
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  // The fastest deflate: the sheets are repetitive XML, which even level 1 shrinks to a seventh.
+  return Buffer.from(await workbook.xlsx.writeBuffer({ zip: { compressionOptions: { level: 1 } } }));
 }
