@@ -1,5 +1,5 @@
-// Prints the text of the PDF read from stdin. pdf-parse loads pdf.js through dynamic imports, which jest's module
-// sandbox refuses, so specs run this in a Node process of its own.
+// Prints the text of the PDF read from stdin; with --pages, a JSON array of each page's text. pdf-parse loads pdf.js
+// through dynamic imports, which jest's module sandbox refuses, so specs run this in a Node process of its own.
 const { PDFParse } = require('pdf-parse');
 
 const chunks = [];
@@ -7,7 +7,8 @@ process.stdin.on('data', (chunk) => chunks.push(chunk));
 process.stdin.on('end', async () => {
   const parser = new PDFParse({ data: new Uint8Array(Buffer.concat(chunks)) });
   try {
-    process.stdout.write((await parser.getText()).text);
+    const { text, pages } = await parser.getText();
+    process.stdout.write(process.argv.includes('--pages') ? JSON.stringify(pages.map((page) => page.text)) : text);
   } finally {
     await parser.destroy();
   }

@@ -12,15 +12,20 @@ export function binary(test: request.Test): request.Test {
   });
 }
 
-/** The text of every page of a PDF, as pdf-parse extracts it. */
-export function pdfText(pdf: Buffer): Promise<string> {
+function readPdf(pdf: Buffer, args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, [join(__dirname, 'pdf-text.cjs')], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout) =>
+    const child = execFile(process.execPath, [join(__dirname, 'pdf-text.cjs'), ...args], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout) =>
       error ? reject(error) : resolve(stdout),
     );
     child.stdin?.end(pdf);
   });
 }
+
+/** The text of every page of a PDF, as pdf-parse extracts it. */
+export const pdfText = (pdf: Buffer): Promise<string> => readPdf(pdf, []);
+
+/** The text of each page of a PDF, page by page. */
+export const pdfPages = async (pdf: Buffer): Promise<string[]> => JSON.parse(await readPdf(pdf, ['--pages'])) as string[];
 
 /** Each sheet of a workbook as rows of cell texts, empty cells as ''. */
 export async function workbookCells(xlsx: Buffer): Promise<Map<string, string[][]>> {
