@@ -6,7 +6,10 @@ import type { Readable } from 'node:stream';
 import { DocumentStore, type KeepResult, isSha256Hex } from '../document-store.port';
 import { Sha256Counter } from '../sha256-counter';
 
+/** How much is gathered before one write: few system calls, and little memory held per upload. */
 const WRITE_BYTES = 1024 * 1024;
+/** How much is written before the disk is asked to start on it, while the rest of the upload arrives. */
+const FLUSH_BYTES = 2 * WRITE_BYTES;
 
 /** Where uploads are written before they are whole and checked: never read from, cleared of leftovers on open. */
 const INCOMING = '.incoming';
@@ -44,18 +47,7 @@ export class FileDocumentStore extends DocumentStore {
     const temporary = join(this.root, INCOMING, randomUUID());
     const file = await open(temporary, 'wx');
     try {
-      // Pieces are written a megabyte at a time: one system call for many of an upload's small network reads.
-      let pending: Buffer[] = [];
-      let pendingBytes = 0;
-      for await (const chunk of content) {
-        counter.update(chunk as Buffer);
-        pending.push(chunk as Buffer);
-        pendingBytes += (chunk as Buffer).length;
-        if (pendingBytes < WRITE_BYTES) continue;
-        await file.write(Buffer.concat(pending, pendingBytes));
-        [pending, pendingBytes] = [[], 0];
-      }
-      if (pending.length > 0) await file.write(Buffer.concat(pending, pendingBytes));
+      await writeAll(file, content, counter);
       counter.expect(sha256);
       await file.sync();
     } catch (error) {
@@ -98,6 +90,49 @@ export class FileDocumentStore extends DocumentStore {
   private pathOf(sha256: string): string {
     return join(this.root, sha256.slice(0, 2), sha256);
   }
+}
+
+/**
+ * Writes every byte of `content` to `file`, hashing as it goes. Pieces are gathered a megabyte at a time and written
+ * with one system call, without copying them together. The network, the writes and the disk work at the same time:
+ * the next megabyte is received while one is written, and what is written is flushed while the rest arrives, so the
+ * caller's final flush has little left to do.
+ */
+async function writeAll(file: FileHandle, content: Readable, counter: Sha256Counter): Promise<void> {
+  let writing: Promise<unknown> = Promise.resolve();
+  let flushing: Promise<unknown> = Promise.resolve();
+  let flushInFlight = false;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let unflushedBytes = 0;
+  const write = async (): Promise<void> => {
+    await writing;
+    writing = inBackground(file.writev(pending));
+    unflushedBytes += pendingBytes;
+    [pending, pendingBytes] = [[], 0];
+    if (flushInFlight || unflushedBytes < FLUSH_BYTES) return;
+    [flushInFlight, unflushedBytes] = [true, 0];
+    flushing = inBackground(writing.then(() => file.datasync()).finally(() => (flushInFlight = false)));
+  };
+  try {
+    for await (const chunk of content) {
+      counter.update(chunk as Buffer);
+      pending.push(chunk as Buffer);
+      pendingBytes += (chunk as Buffer).length;
+      if (pendingBytes >= WRITE_BYTES) await write();
+    }
+    if (pendingBytes > 0) await write();
+  } finally {
+    // Never leave a write or a flush running behind the caller's back, even when the content failed.
+    await Promise.allSettled([writing, flushing]);
+  }
+  await Promise.all([writing, flushing]);
+}
+
+/** A file operation left running while the upload goes on: its failure is heard where it is next awaited. */
+function inBackground(operation: Promise<unknown>): Promise<unknown> {
+  operation.catch(() => undefined);
+  return operation;
 }
 
 function ignoreMissing(error: NodeJS.ErrnoException): undefined {
