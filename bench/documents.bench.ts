@@ -4,6 +4,7 @@
 // same PostgreSQL database. Then 20 clients upload 10 MB each at once, while the server's memory is sampled.
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { open as openFile, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -104,8 +105,10 @@ async function postgresStorage(url: string, dataDir: string): Promise<Storage> {
 async function bareHttpReceiver(directory: string): Promise<{ url: string; close(): Promise<void> }> {
   let n = 0;
   const server = createServer(async (req, res) => {
-    const file = await openFile(join(directory, `bare-${n++}`), 'w');
-    await pipeline(req, file.createWriteStream({ autoClose: false }));
+    const path = join(directory, `bare-${n++}`);
+    await pipeline(req, createWriteStream(path));
+    // Flushing the file through another descriptor flushes the same data: fsync is per file, not per descriptor.
+    const file = await openFile(path, 'r');
     await file.sync();
     await file.close();
     res.writeHead(201).end();
