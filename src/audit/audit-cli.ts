@@ -33,7 +33,7 @@ export const AUDIT_USAGE = [
   'audit as-of AGREEMENT_ID --date YYYY-MM-DD [--basis occurred|recorded] | --revision N',
   'audit diff AGREEMENT_ID --from YYYY-MM-DD --to YYYY-MM-DD [--basis occurred|recorded]',
   'audit export AGREEMENT_ID [--format json|csv]',
-  'audit verify [--at POSITION] [--seal HEX] [--events-only]',
+  'audit verify [--at POSITION] [--seal HEX] [--events-only] [--full]',
   'audit bundle AGREEMENT_ID [--out FILE]',
   'audit key                                  the public key that signs the log\'s checkpoints (as /audit/key serves it)',
   'audit checkpoint                           sign a checkpoint of the log now',
@@ -68,6 +68,7 @@ export async function runAuditCommand(args: readonly string[], output: AuditOutp
 const AUDIT_OPTIONS = {
   json: { type: 'boolean' },
   'events-only': { type: 'boolean' },
+  full: { type: 'boolean' },
   at: { type: 'string' },
   seal: { type: 'string' },
   out: { type: 'string' },
@@ -87,7 +88,7 @@ async function run(store: EventStore, documents: DocumentStore, checkpoints: Log
   if (action === 'verify') {
     const logIntact = await verify(store, checkpoints, wholeNumber(values.at, 'at'), values.seal, output);
     if (values['events-only']) return logIntact;
-    const checked = await checkDocumentsWithProgress(store, documents, output.progress);
+    const checked = await checkDocumentsWithProgress(store, documents, output.progress, { full: values.full });
     documentsReport(checked).forEach((line) => output.print(line));
     return logIntact === 0 && checked.intact ? 0 : 1;
   }

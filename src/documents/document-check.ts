@@ -22,7 +22,7 @@ export interface AgreementDocument {
 }
 
 /** Whether the store holds the bytes of this hash: read whole and hashed again, never taken on trust. */
-export async function contentState(store: DocumentStore, sha256: string): Promise<'whole' | 'absent' | 'altered'> {
+async function contentState(store: DocumentStore, sha256: string): Promise<ContentState> {
   const content = await store.open(sha256);
   if (!content) return 'absent';
   const counter = new Sha256Counter();
@@ -30,7 +30,51 @@ export async function contentState(store: DocumentStore, sha256: string): Promis
   return counter.digest() === sha256 ? 'whole' : 'altered';
 }
 
-function stateOf(content: 'whole' | 'absent' | 'altered', everKept: boolean): DocumentState {
+type ContentState = 'whole' | 'absent' | 'altered';
+
+/**
+ * Checks documents against their hashes, reading back only what may have changed: a document stored under the same
+ * version (`DocumentStore.storedVersion`) as when it was last read back whole and matched is taken as whole without
+ * being read again. A document removed, replaced or written into since has another version and is read again, so
+ * it is still found. `full` reads every document whatever its version.
+ */
+export class DocumentReadBack {
+  /** Documents read whole and hashed this time. */
+  readBack = 0;
+  /** Documents taken as whole because they are stored as they were when they last matched. */
+  unchanged = 0;
+  private readonly matched = new Map<string, string>();
+
+  private constructor(
+    private readonly store: DocumentStore,
+    private readonly checked: ReadonlyMap<string, string>,
+  ) {}
+
+  static async of(store: DocumentStore, hashes: readonly string[], options: { full?: boolean } = {}): Promise<DocumentReadBack> {
+    return new DocumentReadBack(store, options.full ? new Map() : await store.checkedVersions(hashes));
+  }
+
+  async state(sha256: string): Promise<ContentState> {
+    // Looked at before the bytes are read: a change during the read leaves a version that is not the one remembered.
+    const stored = await this.store.storedVersion(sha256);
+    if (!stored) return 'absent';
+    if (this.checked.get(sha256) === stored.version) {
+      this.unchanged++;
+      return 'whole';
+    }
+    this.readBack++;
+    const state = await contentState(this.store, sha256);
+    if (state === 'whole' && stored.settled) this.matched.set(sha256, stored.version);
+    return state;
+  }
+
+  /** Remembers the documents read back whole this time, so that the next check need not read them again. */
+  async remember(): Promise<void> {
+    await this.store.rememberChecked(this.matched);
+  }
+}
+
+function stateOf(content: ContentState, everKept: boolean): DocumentState {
   switch (content) {
     case 'whole':
       return 'kept';
@@ -48,11 +92,14 @@ export async function agreementDocuments(
   store: DocumentStore,
 ): Promise<AgreementDocument[]> {
   const kept = keptRecordsOf(documentEvents);
+  const named = documentsNamedIn(history);
+  const readBack = await DocumentReadBack.of(store, [...named.keys()]);
   const documents: AgreementDocument[] = [];
-  for (const [sha256, namedBy] of documentsNamedIn(history)) {
+  for (const [sha256, namedBy] of named) {
     const record = kept.get(sha256);
-    documents.push({ sha256, state: stateOf(await contentState(store, sha256), record !== undefined), namedBy, ...(record ? { kept: record } : {}) });
+    documents.push({ sha256, state: stateOf(await readBack.state(sha256), record !== undefined), namedBy, ...(record ? { kept: record } : {}) });
   }
+  await readBack.remember();
   return documents;
 }
 
@@ -78,6 +125,10 @@ export interface DocumentsVerification {
   named: number;
   kept: number;
   notUploaded: number;
+  /** Documents read back and hashed this time. */
+  readBack: number;
+  /** Documents stored as they were when they last matched, taken as whole without being read (see DocumentReadBack). */
+  unchanged: number;
   missing: DocumentProblem[];
   doesNotMatch: DocumentProblem[];
 }
@@ -87,13 +138,14 @@ const DOCUMENT_STREAM_PREFIX = documentStreamId('');
 const AGREEMENT_STREAM_PREFIX = agreementStreamId('');
 
 /**
- * Checks every document any step of the log names: each is read back from the store and hashed again. A document
- * never uploaded is counted, not a breach; one that was kept and is gone, or whose bytes changed, is.
+ * Checks every document any step of the log names, through a {@link DocumentReadBack} (`full`: every one read back
+ * and hashed again). A document never uploaded is counted, not a breach; one that was kept and is gone, or whose
+ * bytes changed, is.
  */
 export async function verifyDocuments(
   events: EventStore,
   store: DocumentStore,
-  options: { onProgress?: (checked: number, named: number) => void } = {},
+  options: { full?: boolean; onProgress?: (checked: number, named: number) => void } = {},
 ): Promise<DocumentsVerification> {
   const namedBy = new Map<string, Set<string>>();
   const everKept = new Set<string>();
@@ -119,11 +171,12 @@ export async function verifyDocuments(
     }
     position = batch[batch.length - 1].position;
   }
-  const result: DocumentsVerification = { intact: true, named: namedBy.size, kept: 0, notUploaded: 0, missing: [], doesNotMatch: [] };
+  const result: DocumentsVerification = { intact: true, named: namedBy.size, kept: 0, notUploaded: 0, readBack: 0, unchanged: 0, missing: [], doesNotMatch: [] };
+  const readBack = await DocumentReadBack.of(store, [...namedBy.keys()], options);
   let checked = 0;
   for (const [sha256, agreements] of namedBy) {
     const problem = { sha256, agreementIds: [...agreements] };
-    const state = stateOf(await contentState(store, sha256), everKept.has(sha256));
+    const state = stateOf(await readBack.state(sha256), everKept.has(sha256));
     switch (state) {
       case 'kept':
         result.kept++;
@@ -140,6 +193,8 @@ export async function verifyDocuments(
     }
     options.onProgress?.(++checked, namedBy.size);
   }
+  await readBack.remember();
+  [result.readBack, result.unchanged] = [readBack.readBack, readBack.unchanged];
   result.intact = result.missing.length === 0 && result.doesNotMatch.length === 0;
   return result;
 }

@@ -12,6 +12,19 @@ export interface KeepResult extends KeptDocument {
   alreadyKept: boolean;
 }
 
+/**
+ * How the bytes of one hash are stored, told without reading them: `version` changes whenever they are rewritten,
+ * replaced or removed and put back.
+ */
+export interface StoredVersion {
+  version: string;
+  /**
+   * False while a change made now could still leave the same version (a file's times are kept at the kernel's clock
+   * tick): such a version is not remembered as checked.
+   */
+  settled: boolean;
+}
+
 /** The bytes that arrived are not the ones their SHA-256 promised: nothing was kept. */
 export class ContentDoesNotMatchHash extends Error {
   constructor(
@@ -46,6 +59,18 @@ export abstract class DocumentStore {
 
   /** The size of what is kept under this hash; undefined when nothing is. */
   abstract sizeOf(sha256: string): Promise<number | undefined>;
+
+  /** How the bytes kept under this hash are stored; undefined when nothing is. */
+  abstract storedVersion(sha256: string): Promise<StoredVersion | undefined>;
+
+  /**
+   * For each of these hashes that was read back whole and matched, the version it was stored under then (see
+   * `DocumentReadBack`). Lost or unreadable records only mean documents are read again.
+   */
+  abstract checkedVersions(hashes: readonly string[]): Promise<Map<string, string>>;
+
+  /** Records that these hashes were read back whole and matched, stored under these versions. */
+  abstract rememberChecked(versions: ReadonlyMap<string, string>): Promise<void>;
 
   /** Every hash the store keeps something under, in no particular order. */
   abstract hashes(): AsyncIterable<string>;

@@ -9,7 +9,7 @@ import type { DocumentStore } from './document-store.port';
 import { DocumentsConfig } from './documents.config';
 import { openDocumentStore } from './storage/open-document-store';
 
-export const DOCUMENTS_USAGE = ['documents check'];
+export const DOCUMENTS_USAGE = ['documents check [--full]'];
 
 /** The event store and the document store of the configuration, for a command line that needs both. */
 export async function withStores<T>(work: (events: EventStore, documents: DocumentStore) => Promise<T>): Promise<T> {
@@ -27,24 +27,33 @@ export async function withStores<T>(work: (events: EventStore, documents: Docume
   }
 }
 
-/** `sinergi documents check`: every document a step names, read back and hashed again. Exit code 1 when one kept is missing or altered. */
+/**
+ * `sinergi documents check [--full]`: every document a step names, read back and hashed again unless it is stored as
+ * it was when it last matched (`--full`: every one). Exit code 1 when one kept is missing or altered.
+ */
 export async function runDocumentsCommand(
   args: readonly string[],
   print: (line: string) => void = (line) => console.log(line),
   progress: ProgressOutput = stderrProgressOutput,
 ): Promise<number> {
-  if (args[0] !== 'check' || args.length > 1) throw new UsageError(`usage: sinergi ${DOCUMENTS_USAGE.join('\n  sinergi ')}`);
+  const [action, ...flags] = args;
+  if (action !== 'check' || flags.some((flag) => flag !== '--full')) throw new UsageError(`usage: sinergi ${DOCUMENTS_USAGE.join('\n  sinergi ')}`);
   return withStores(async (events, documents) => {
     print(`Checking the documents in ${documents.location} against the steps that name them`);
-    const result = await checkDocumentsWithProgress(events, documents, progress);
+    const result = await checkDocumentsWithProgress(events, documents, progress, { full: flags.includes('--full') });
     documentsReport(result).forEach(print);
     return result.intact ? 0 : 1;
   });
 }
 
-export async function checkDocumentsWithProgress(events: EventStore, documents: DocumentStore, out: ProgressOutput): Promise<DocumentsVerification> {
+export async function checkDocumentsWithProgress(
+  events: EventStore,
+  documents: DocumentStore,
+  out: ProgressOutput,
+  options: { full?: boolean } = {},
+): Promise<DocumentsVerification> {
   const progress = startProgress('checking documents', { unit: 'documents', out });
-  const result = await verifyDocuments(events, documents, { onProgress: (checked, named) => progress.update(checked, named) });
+  const result = await verifyDocuments(events, documents, { ...options, onProgress: (checked, named) => progress.update(checked, named) });
   progress.finish();
   return result;
 }
@@ -54,6 +63,7 @@ export function documentsReport(result: DocumentsVerification): string[] {
   const lines = [
     `${result.intact ? 'DOCUMENTS INTACT' : 'DOCUMENTS BROKEN'}: ${result.named} named by the steps, ${result.kept} kept and matching, ` +
       `${result.notUploaded} not uploaded yet, ${result.missing.length} missing, ${result.doesNotMatch.length} no longer matching.`,
+    `  ${result.readBack} read back and hashed again, ${result.unchanged} stored as they were when they last matched and not read again (\`--full\` reads every one).`,
   ];
   for (const { sha256, agreementIds } of result.missing) lines.push(`  missing: ${sha256} (agreement ${agreementIds.join(', ')}): kept once, now gone; restore it from a backup`);
   for (const { sha256, agreementIds } of result.doesNotMatch) lines.push(`  does not match: ${sha256} (agreement ${agreementIds.join(', ')}): the bytes kept were changed; restore them from a backup`);

@@ -1,10 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
-import { ContentDoesNotMatchHash, type DocumentStore } from '../../src/documents/document-store.port';
+import { DocumentReadBack } from '../../src/documents/document-check';
+import { ContentDoesNotMatchHash, type DocumentStore, type StoredVersion } from '../../src/documents/document-store.port';
 
 export interface OpenedDocumentStore {
   store: DocumentStore;
   close: () => Promise<void>;
+  /** Changes made behind the store's back, as anyone with access to where the documents are kept could make them. */
+  behindItsBack: {
+    /** Writes other bytes of the same length into the stored document, and sets back whatever can be set back. */
+    rewrite(sha256: string, bytes: Buffer): Promise<void>;
+    /** Puts other bytes in the document's place. */
+    replace(sha256: string, bytes: Buffer): Promise<void>;
+    remove(sha256: string): Promise<void>;
+  };
 }
 
 export const sha256Of = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
@@ -22,6 +31,16 @@ export async function readWhole(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** The stored version once it is settled: a change made from then on cannot keep it. */
+async function settledVersion(store: DocumentStore, sha256: string): Promise<StoredVersion> {
+  for (;;) {
+    const stored = await store.storedVersion(sha256);
+    if (!stored) throw new Error(`nothing is kept under ${sha256}`);
+    if (stored.settled) return stored;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 async function hashesOf(store: DocumentStore): Promise<string[]> {
   const all: string[] = [];
   for await (const hash of store.hashes()) all.push(hash);
@@ -36,9 +55,10 @@ export function documentStoreContract(name: string, open: () => Promise<OpenedDo
   describe(`${name} (document store contract)`, () => {
     let store: DocumentStore;
     let close: () => Promise<void>;
+    let behindItsBack: OpenedDocumentStore['behindItsBack'];
 
     beforeEach(async () => {
-      ({ store, close } = await open());
+      ({ store, close, behindItsBack } = await open());
     });
     afterEach(() => close());
 
@@ -135,6 +155,78 @@ export function documentStoreContract(name: string, open: () => Promise<OpenedDo
         upload.end(bytes.subarray(500 * 1024));
         await kept;
         expect(sha256Of(await readWhole((await store.open(sha256))!))).toBe(sha256);
+      });
+    });
+
+    describe('the version a document is stored under', () => {
+      it('stays while the document is untouched, and changes when it is rewritten, replaced or removed', async () => {
+        const bytes = randomBytes(300 * 1024);
+        const sha256 = sha256Of(bytes);
+        await store.keep(sha256, piecesOf(bytes));
+        const untouched = await settledVersion(store, sha256);
+        expect(await store.storedVersion(sha256)).toEqual(untouched);
+
+        await behindItsBack.rewrite(sha256, randomBytes(bytes.length));
+        const rewritten = await store.storedVersion(sha256);
+        expect(rewritten?.version).not.toBe(untouched.version);
+
+        await behindItsBack.replace(sha256, bytes);
+        const replaced = await store.storedVersion(sha256);
+        expect([untouched.version, rewritten?.version]).not.toContain(replaced?.version);
+
+        await behindItsBack.remove(sha256);
+        expect(await store.storedVersion(sha256)).toBeUndefined();
+        expect(await store.storedVersion('../../etc/passwd')).toBeUndefined();
+      }, 20_000);
+
+      it('is remembered as checked for the hashes asked about, and for none other', async () => {
+        const [one, other] = [sha256Of(randomBytes(8)), sha256Of(randomBytes(8))];
+
+        await store.rememberChecked(new Map([[one, 'one-version'], [other, 'other-version']]));
+        await store.rememberChecked(new Map([[one, 'newer-version']]));
+
+        expect(await store.checkedVersions([one, sha256Of(randomBytes(8))])).toEqual(new Map([[one, 'newer-version']]));
+      });
+    });
+
+    describe('a check of documents (DocumentReadBack)', () => {
+      it('reads back only what changed since it last matched, and still finds a document rewritten, replaced or removed', async () => {
+        const bytes = randomBytes(200 * 1024);
+        const sha256 = sha256Of(bytes);
+        await store.keep(sha256, piecesOf(bytes));
+        await settledVersion(store, sha256);
+        const check = async (full = false) => {
+          const readBack = await DocumentReadBack.of(store, [sha256], { full });
+          const state = await readBack.state(sha256);
+          await readBack.remember();
+          return { state, readBack: readBack.readBack, unchanged: readBack.unchanged };
+        };
+
+        expect(await check()).toEqual({ state: 'whole', readBack: 1, unchanged: 0 });
+        expect(await check()).toEqual({ state: 'whole', readBack: 0, unchanged: 1 });
+        expect(await check(true)).toEqual({ state: 'whole', readBack: 1, unchanged: 0 });
+
+        await behindItsBack.rewrite(sha256, randomBytes(bytes.length));
+        expect(await check()).toEqual({ state: 'altered', readBack: 1, unchanged: 0 });
+        await behindItsBack.replace(sha256, randomBytes(bytes.length));
+        expect(await check()).toEqual({ state: 'altered', readBack: 1, unchanged: 0 });
+        await behindItsBack.replace(sha256, bytes);
+        expect(await check()).toEqual({ state: 'whole', readBack: 1, unchanged: 0 });
+        await behindItsBack.remove(sha256);
+        expect(await check()).toEqual({ state: 'absent', readBack: 0, unchanged: 0 });
+      }, 20_000);
+
+      it('does not remember a version too fresh to be told from the next change', async () => {
+        const bytes = randomBytes(1000);
+        const sha256 = sha256Of(bytes);
+        await store.keep(sha256, piecesOf(bytes));
+        const stored = await store.storedVersion(sha256);
+        const readBack = await DocumentReadBack.of(store, [sha256]);
+
+        await readBack.state(sha256);
+        await readBack.remember();
+
+        expect(await store.checkedVersions([sha256])).toEqual(stored?.settled ? new Map([[sha256, stored.version]]) : new Map());
       });
     });
 

@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,25 @@ describe('the file document store', () => {
 
   documentStoreContract('FileDocumentStore', async () => {
     const store = await FileDocumentStore.open(root);
-    return { store, close: () => store.close() };
+    const pathOf = (sha256: string) => join(root, sha256.slice(0, 2), sha256);
+    return {
+      store,
+      close: () => store.close(),
+      behindItsBack: {
+        rewrite: async (sha256, bytes) => {
+          const { atime, mtime } = statSync(pathOf(sha256));
+          const file = await open(pathOf(sha256), 'r+');
+          await file.write(bytes, 0, bytes.length, 0);
+          await file.close();
+          utimesSync(pathOf(sha256), atime, mtime);
+        },
+        replace: async (sha256, bytes) => {
+          writeFileSync(`${pathOf(sha256)}.swap`, bytes);
+          renameSync(`${pathOf(sha256)}.swap`, pathOf(sha256));
+        },
+        remove: async (sha256) => rmSync(pathOf(sha256)),
+      },
+    };
   });
 
   describe('FileDocumentStore', () => {

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { PostgresDocumentStore } from '../../src/documents/storage/postgres.document-store';
 import { postgresSkipped, privatePostgresOfThisFile } from '../support/private-postgres';
 import { documentStoreContract, piecesOf, readWhole, sha256Of } from './document-store.contract';
@@ -16,7 +16,30 @@ describeWithPostgres('the PostgreSQL document store, on a private server', () =>
 
   documentStoreContract('PostgresDocumentStore', async () => {
     const store = await PostgresDocumentStore.open(url);
-    return { store, close: () => store.close() };
+    const pool = new Pool({ connectionString: url, max: 1 });
+    const remove = async (sha256: string) => {
+      await pool.query('DELETE FROM document_chunks WHERE sha256 = $1', [sha256]);
+      await pool.query('DELETE FROM documents WHERE sha256 = $1', [sha256]);
+    };
+    return {
+      store,
+      close: async () => {
+        await pool.end();
+        await store.close();
+      },
+      behindItsBack: {
+        rewrite: async (sha256, bytes) => {
+          const chunk = 256 * 1024;
+          await pool.query('UPDATE document_chunks SET bytes = substring($2::bytea from seq * $3 + 1 for length(bytes)) WHERE sha256 = $1', [sha256, bytes, chunk]);
+        },
+        replace: async (sha256, bytes) => {
+          await remove(sha256);
+          await pool.query('INSERT INTO documents (sha256, size, chunks) VALUES ($1, $2, 1)', [sha256, bytes.length]);
+          await pool.query('INSERT INTO document_chunks (sha256, seq, bytes) VALUES ($1, 0, $2)', [sha256, bytes]);
+        },
+        remove,
+      },
+    };
   });
 
   describe('PostgresDocumentStore', () => {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { type FileHandle, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { DocumentStore, type KeepResult, isSha256Hex } from '../document-store.port';
+import { DocumentStore, type KeepResult, isSha256Hex, type StoredVersion } from '../document-store.port';
 import { Sha256Counter } from '../sha256-counter';
 
 /** How much is gathered before one write: few system calls, and little memory held per upload. */
@@ -13,6 +13,12 @@ const FLUSH_BYTES = 2 * WRITE_BYTES;
 
 /** Where uploads are written before they are whole and checked: never read from, cleared of leftovers on open. */
 const INCOMING = '.incoming';
+
+/** The version of each document when it was last read back and matched (see `DocumentStore.checkedVersions`). */
+const CHECKED = 'checked.json';
+
+/** Longer than any clock tick a file system keeps its times at. */
+const SETTLED_AFTER_NS = 2_000_000_000n;
 
 /**
  * Documents as files under `<data dir>/documents/<first two hex digits>/<sha256>`: embedded, nothing to install.
@@ -76,6 +82,35 @@ export class FileDocumentStore extends DocumentStore {
     return stats?.size;
   }
 
+  /**
+   * The file's device, inode, size and modification and change times, in nanoseconds. Replacing the file changes its
+   * inode (or its change time), writing into it changes both times; the change time cannot be set back from user
+   * space. Only a version older than the clock's tick is settled: a change within the same tick could keep it.
+   */
+  async storedVersion(sha256: string): Promise<StoredVersion | undefined> {
+    if (!isSha256Hex(sha256)) return undefined;
+    const stats = await stat(this.pathOf(sha256), { bigint: true }).catch(ignoreMissing);
+    if (!stats) return undefined;
+    return {
+      version: [stats.dev, stats.ino, stats.size, stats.mtimeNs, stats.ctimeNs].join(':'),
+      settled: BigInt(Date.now()) * 1_000_000n - stats.ctimeNs > SETTLED_AFTER_NS,
+    };
+  }
+
+  async checkedVersions(hashes: readonly string[]): Promise<Map<string, string>> {
+    const checked = await this.readChecked();
+    return new Map(hashes.flatMap((sha256) => (checked[sha256] === undefined ? [] : [[sha256, checked[sha256]] as const])));
+  }
+
+  /** Kept in `checked.json` beside the documents, replaced whole by a rename; never flushed, since losing it costs only reads. */
+  async rememberChecked(versions: ReadonlyMap<string, string>): Promise<void> {
+    if (versions.size === 0) return;
+    const checked = { ...(await this.readChecked()), ...Object.fromEntries(versions) };
+    const temporary = join(this.root, INCOMING, randomUUID());
+    await writeFile(temporary, JSON.stringify(checked));
+    await rename(temporary, join(this.root, CHECKED));
+  }
+
   async *hashes(): AsyncIterable<string> {
     for (const shard of await readdir(this.root)) {
       if (!/^[0-9a-f]{2}$/.test(shard)) continue;
@@ -86,6 +121,17 @@ export class FileDocumentStore extends DocumentStore {
   }
 
   async close(): Promise<void> {}
+
+  private async readChecked(): Promise<Record<string, string>> {
+    const text = await readFile(join(this.root, CHECKED), 'utf8').catch(ignoreMissing);
+    try {
+      const parsed: unknown = text === undefined ? {} : JSON.parse(text);
+      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, string>) : {};
+    } catch {
+      // A record that cannot be read is as good as none: every document is read back again.
+      return {};
+    }
+  }
 
   private pathOf(sha256: string): string {
     return join(this.root, sha256.slice(0, 2), sha256);

@@ -1,7 +1,7 @@
 import { Pool, type PoolClient } from 'pg';
 import { Readable } from 'node:stream';
 import { withoutPassword } from '../../config/sinergi.config';
-import { DocumentStore, type KeepResult, isSha256Hex } from '../document-store.port';
+import { DocumentStore, type KeepResult, isSha256Hex, type StoredVersion } from '../document-store.port';
 import { Sha256Counter } from '../sha256-counter';
 
 /** Rows of bytes a document is cut into: small enough that 20 uploads at once hold little memory each. */
@@ -22,6 +22,10 @@ const SCHEMA = `
     seq    INTEGER NOT NULL,
     bytes  BYTEA   NOT NULL,
     PRIMARY KEY (sha256, seq)
+  );
+  CREATE TABLE IF NOT EXISTS document_checks (
+    sha256  TEXT PRIMARY KEY,
+    version TEXT NOT NULL
   );
 `;
 
@@ -125,6 +129,35 @@ export class PostgresDocumentStore extends DocumentStore {
     } finally {
       client.release();
     }
+  }
+
+  /**
+   * The size, the chunk count and the row version (`xmin`, the transaction that wrote it) of the `documents` row
+   * and of every chunk: an UPDATE, or a DELETE and INSERT, of any of them gives another version.
+   */
+  async storedVersion(sha256: string): Promise<StoredVersion | undefined> {
+    if (!isSha256Hex(sha256)) return undefined;
+    const found = await this.pool.query<{ version: string }>(
+      `SELECT concat_ws(':', d.size, d.chunks, d.xmin,
+                (SELECT md5(string_agg(c.seq || '@' || c.xmin, ',' ORDER BY c.seq)) FROM document_chunks c WHERE c.sha256 = d.sha256)) AS version
+         FROM documents d WHERE d.sha256 = $1`,
+      [sha256],
+    );
+    return found.rowCount === 0 ? undefined : { version: found.rows[0].version, settled: true };
+  }
+
+  async checkedVersions(hashes: readonly string[]): Promise<Map<string, string>> {
+    const found = await this.pool.query<{ sha256: string; version: string }>('SELECT sha256, version FROM document_checks WHERE sha256 = ANY($1)', [hashes]);
+    return new Map(found.rows.map((row) => [row.sha256, row.version]));
+  }
+
+  async rememberChecked(versions: ReadonlyMap<string, string>): Promise<void> {
+    if (versions.size === 0) return;
+    await this.pool.query(
+      `INSERT INTO document_checks (sha256, version) SELECT * FROM unnest($1::text[], $2::text[])
+       ON CONFLICT (sha256) DO UPDATE SET version = EXCLUDED.version`,
+      [[...versions.keys()], [...versions.values()]],
+    );
   }
 
   async *hashes(): AsyncIterable<string> {
