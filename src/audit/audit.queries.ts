@@ -217,7 +217,7 @@ export class VerifyEventLogHandler implements IQueryHandler<VerifyEventLog> {
       result.catch(() => this.recent.delete(key));
     }
     const result = checkedAgainstSeal(await entry.result, expectedSeal);
-    return withDocuments ? { ...result, documents: await verifyDocuments(this.store, this.documents) } : result;
+    return withDocuments ? { ...result, documents: await verifyDocuments(this.store, this.documents, { full }) } : result;
   }
 }
 
