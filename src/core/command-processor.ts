@@ -4,6 +4,7 @@ import { newEventId } from './event-id';
 import { DomainError, LifecycleError } from './domain-error';
 import type { Actor, DomainEvent, NewEvent, RecordedEvent } from './event';
 import { type AppendResult, EventStore, WrongExpectedRevision } from './event-store.port';
+import { tracing } from '../observability/tracing';
 
 export const SCHEMA_VERSION = 1;
 
@@ -91,28 +92,49 @@ export class CommandProcessor {
     command: Command,
     context: CommandContext,
   ): Promise<CommandResult> {
+    const type = commandTypeOf(command);
+    return tracing().inSpan(
+      `command ${type}`,
+      { 'sinergi.command.type': type, 'sinergi.stream': streamId },
+      (span) => {
+        const began = performance.now();
+        const settled = (outcome: CommandOutcome) => {
+          span.setAttributes({ 'sinergi.command.outcome': outcome });
+          this.observer?.commandSettled(type, outcome, (performance.now() - began) / 1000);
+        };
+        return this.queued(decider, streamId, command, context).then(
+          (result) => {
+            settled(result.replayed ? 'replayed' : 'appended');
+            return result;
+          },
+          (error: unknown) => {
+            settled(error instanceof DomainError ? 'refused' : 'failed');
+            throw error;
+          },
+        );
+      },
+      { expected: (error) => error instanceof DomainError },
+    );
+  }
+
+  /** Runs the command after those handed in before it on its stream: their wait is part of what a caller sees. */
+  private queued<State, Command, Event extends DomainEvent>(
+    decider: Decider<State, Command, Event>,
+    streamId: string,
+    command: Command,
+    context: CommandContext,
+  ): Promise<CommandResult> {
     const previous = this.lanes.get(streamId) ?? Promise.resolve();
     const run = previous.then(
       () => this.run(decider, streamId, command, context),
       () => this.run(decider, streamId, command, context),
     );
     const settled = run.catch(() => undefined);
-    if (this.observer) this.observe(this.observer, commandTypeOf(command), run);
     this.lanes.set(streamId, settled);
     void settled.then(() => {
       if (this.lanes.get(streamId) === settled) this.lanes.delete(streamId);
     });
     return run;
-  }
-
-  /** From the moment it was handed in: the wait behind earlier commands on its stream is part of what a caller sees. */
-  private observe(observer: CommandObserver, type: string, run: Promise<CommandResult>): void {
-    const began = performance.now();
-    const settled = (outcome: CommandOutcome) => observer.commandSettled(type, outcome, (performance.now() - began) / 1000);
-    run.then(
-      (result) => settled(result.replayed ? 'replayed' : 'appended'),
-      (error: unknown) => settled(error instanceof DomainError ? 'refused' : 'failed'),
-    );
   }
 
   private async run<State, Command, Event extends DomainEvent>(
@@ -141,11 +163,14 @@ export class CommandProcessor {
         throw error;
       }
       try {
-        const result = await this.store.append(
-          streamId,
-          events.map((event) => toNewEvent(event, context)),
-          revision < 0 ? 'no-stream' : revision,
-          { idempotencyKey: context.idempotencyKey },
+        const result = await tracing().inSpan('event-store append', { 'sinergi.stream': streamId, 'sinergi.events': events.length }, () =>
+          this.store.append(
+            streamId,
+            events.map((event) => toNewEvent(event, context)),
+            revision < 0 ? 'no-stream' : revision,
+            { idempotencyKey: context.idempotencyKey },
+          ),
+          { expected: (error) => error instanceof WrongExpectedRevision },
         );
         if (result.replayed) return this.replay(result, context);
         this.remember(streamId, decider, result.lastRevision, events.reduce(decider.evolve, state));

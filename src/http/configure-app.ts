@@ -7,7 +7,7 @@ import { SinergiConfig } from '../config/sinergi.config';
 import { mountQueueBoard } from '../reminders/queue-board';
 import { serveWebApp } from '../web/web-app';
 import { validationPipe } from './validation';
-import { accessLog } from '../observability/access-log';
+import { accessLog, inRequestSpan } from '../observability/access-log';
 import { Metrics } from '../observability/metrics';
 import { metricsTokenGate } from '../observability/metrics.controller';
 import { ObservabilityConfig } from '../observability/observability.config';
@@ -36,6 +36,7 @@ export function configureApp(app: NestExpressApplication): INestApplication {
     });
   }
   app.useBodyParser('json', { limit: config.bodyLimit });
+  app.use(inRequestSpan);
   app.useGlobalPipes(validationPipe());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(

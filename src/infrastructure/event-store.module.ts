@@ -3,6 +3,7 @@ import { Clock } from '../core/clock.port';
 import { EventStore } from '../core/event-store.port';
 import { SinergiConfig } from '../config/sinergi.config';
 import { openEventStore } from './event-store-adapters';
+import { tracing } from '../observability/tracing';
 
 /** The event store the configuration names, connected on start and closed on shutdown. */
 @Global()
@@ -14,6 +15,7 @@ export class EventStoreModule implements OnApplicationShutdown {
   constructor(@Inject(EventStore) private readonly store: EventStore) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await tracing().flush();
     await this.store.close();
   }
 }

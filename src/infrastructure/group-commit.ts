@@ -1,5 +1,6 @@
 import type { NewEvent } from '../core/event';
 import type { AppendResult, EventStoreCounter, ExpectedRevision } from '../core/event-store.port';
+import { type TraceContext, tracing } from '../observability/tracing';
 
 /** One append waiting for the next group. */
 export interface QueuedAppend {
@@ -26,6 +27,8 @@ export interface GroupCommitStats {
 
 interface PendingAppend {
   append: QueuedAppend;
+  /** Where the append was asked for: its commit's span is a child of the first append's, linked to the others. */
+  trace: TraceContext;
   resolve(result: AppendResult): void;
   reject(error: unknown): void;
 }
@@ -68,7 +71,7 @@ export class GroupCommit {
   append(append: QueuedAppend): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new Error('the event store is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ append, resolve, reject });
+      this.queue.push({ append, trace: tracing().current(), resolve, reject });
       this.writing ??= this.writeQueued();
     });
   }
@@ -93,7 +96,16 @@ export class GroupCommit {
   private async commitGroup(group: PendingAppend[]): Promise<void> {
     let committed: CommittedGroup;
     try {
-      committed = await this.commit(group.map((pending) => pending.append));
+      committed = await tracing().inSpan(
+        'event-store commit',
+        { 'sinergi.appends': group.length },
+        async (span) => {
+          const result = await this.commit(group.map((pending) => pending.append));
+          span.setAttributes({ 'sinergi.events': result.written });
+          return result;
+        },
+        { parent: group[0].trace, links: group.slice(1).map((pending) => pending.trace) },
+      );
     } catch (error) {
       for (const pending of group) pending.reject(error);
       return;

@@ -3,6 +3,7 @@ import type { Actor } from '../core/event';
 import { SCHEMA_VERSION } from '../core/command-processor';
 import type { EventStore } from '../core/event-store.port';
 import { newEventId } from '../core/event-id';
+import { tracing } from '../observability/tracing';
 import type { DeadlineSchedule } from './deadline-source';
 import type { ReminderChannel } from './reminder-channels';
 import { reminderMessage } from './reminder-message';
@@ -73,7 +74,22 @@ export class ReminderDispatcher {
     private readonly digests?: DigestRequests,
   ) {}
 
-  async dispatch(job: ReminderJobData, attempt: { number: number; last: boolean }): Promise<DispatchResult> {
+  dispatch(job: ReminderJobData, attempt: { number: number; last: boolean }): Promise<DispatchResult> {
+    const about = { 'sinergi.reminder': job.reminderId, 'sinergi.agreement': job.agreementId, 'sinergi.attempt': attempt.number };
+    return tracing().inSpan(
+      'reminder dispatch',
+      about,
+      async (span) => {
+        const result = await this.dispatchJob(job, attempt);
+        span.setAttributes({ 'sinergi.reminder.outcome': result.outcome });
+        if (result.outcome === 'delivered') span.setAttributes({ 'sinergi.deliveries.sent': result.sent, 'sinergi.deliveries.digested': result.digested });
+        return result;
+      },
+      { root: true },
+    );
+  }
+
+  private async dispatchJob(job: ReminderJobData, attempt: { number: number; last: boolean }): Promise<DispatchResult> {
     const agreement = await this.source.of(job.agreementId);
     const deadline = agreement?.deadlines.find((d) => d.deadlineId === job.deadlineId && d.dueOn === job.dueOn);
     if (!agreement || !deadline) return { outcome: 'no-longer-due' };

@@ -1,14 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AccessConfig } from '../../src/access/access.config';
-import { Users } from '../../src/access/users';
-import { SinergiConfig } from '../../src/config/sinergi.config';
-import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite.event-store';
-import { registryNode } from '../support/registry-node';
-import { freePort } from '../support/private-redis';
+import { addUsers, ServerProcess } from '../support/server-process';
 import { waitUntil } from '../support/wait-until';
 
 interface LogLine {
@@ -34,37 +28,18 @@ describe('a server started with SINERGI_LOG_FORMAT=json', () => {
   const metricsToken = randomBytes(32).toString('hex');
   const refusedToken = `sng_${randomBytes(24).toString('hex')}`;
   let userToken: string;
-  let server: ChildProcess;
-  let output = '';
+  let server: ServerProcess;
   let url: string;
 
   beforeAll(async () => {
-    // The operator is added as `sinergi user add` adds one: an event in the store the server then opens.
-    const store = SqliteEventStore.open(new SinergiConfig(0, dataDir, '100kb').eventStoreFile);
-    const node = await registryNode(store);
-    const users = new Users(node.processor, node.registry, new AccessConfig(undefined), () => true);
-    userToken = (await users.add({ userId: 'operator@sinergi', name: 'Operator', role: 'admin', region: '17' }, { userId: 'cli:test', role: 'admin', region: 'deployment' }, new Date())).token;
-    await node.close();
-    await store.close();
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, ['--require', './test/support/swc-register.js', 'src/main.ts'], {
-      cwd: join(__dirname, '../..'),
-      env: {
-        PATH: process.env.PATH,
-        PORT: String(port),
-        SINERGI_DATA_DIR: dataDir,
-        SINERGI_LOG_FORMAT: 'json',
-        SINERGI_METRICS_TOKEN: metricsToken,
-        // Nobody builds the read models: the node is alive but not ready.
-        SINERGI_PROJECTOR: 'external',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    [userToken] = await addUsers(dataDir, [{ userId: 'operator@sinergi', role: 'admin', region: '17' }]);
+    server = await ServerProcess.start(dataDir, {
+      SINERGI_LOG_FORMAT: 'json',
+      SINERGI_METRICS_TOKEN: metricsToken,
+      // Nobody builds the read models: the node is alive but not ready.
+      SINERGI_PROJECTOR: 'external',
     });
-    server.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    server.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await waitUntil(() => output.includes('listening on') || server.exitCode !== null, 'the server to listen', 60_000);
-    expect(server.exitCode).toBeNull();
+    url = server.url;
 
     const as = (token: string) => ({ headers: { Authorization: `Bearer ${token}` } });
     expect((await fetch(`${url}/me`, as(userToken))).status).toBe(200);
@@ -75,20 +50,16 @@ describe('a server started with SINERGI_LOG_FORMAT=json', () => {
     expect(scrape.status).toBe(200);
     expect(await scrape.text()).toContain('# TYPE sinergi_commands_total counter');
     expect((await fetch(`${url}/metrics`, as(`${metricsToken}0`))).status).toBe(401);
-    await waitUntil(() => (output.match(/"context":"HTTP"/g) ?? []).length >= 6, 'the access log of every request');
+    await waitUntil(() => (server.log.match(/"context":"HTTP"/g) ?? []).length >= 6, 'the access log of every request');
   }, 90_000);
 
   afterAll(async () => {
-    if (server?.exitCode === null) {
-      const exited = new Promise((resolve) => server.once('exit', resolve));
-      server.kill('SIGTERM');
-      await exited;
-    }
+    await server?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   const lines = (): LogLine[] =>
-    output
+    server.log
       .split('\n')
       .filter((line) => line !== '')
       .map((line) => JSON.parse(line) as LogLine);
@@ -109,7 +80,7 @@ describe('a server started with SINERGI_LOG_FORMAT=json', () => {
 
   it('never carries a token, nor the Authorization header', () => {
     for (const secret of [userToken, refusedToken, metricsToken, userToken.slice(4, 20), 'Bearer', 'authorization']) {
-      expect(output.toLowerCase()).not.toContain(secret.toLowerCase());
+      expect(server.log.toLowerCase()).not.toContain(secret.toLowerCase());
     }
   });
 });

@@ -1,6 +1,7 @@
 import type { AnyProjection } from '../../../projections/projection';
 import type { RecordedEvent } from '../../core/event';
 import type { EventStore, Subscription } from '../../core/event-store.port';
+import { tracing } from '../../observability/tracing';
 import { applyEvents, checkpointsUnchanged, commitTargets, type Target, targetOf } from './batch';
 import { GenerationWriter } from './generation-writer';
 import { type Generation, generationOf, type GenerationRegistry, tablesOf } from '../storage/generation-registry';
@@ -185,7 +186,22 @@ export class LiveProjections {
    * snapshot), committed unless the registry changed meanwhile (a rebuild switched a generation live, another
    * runner committed). False: read again.
    */
-  private async commit(events: readonly RecordedEvent[]): Promise<boolean> {
+  private commit(events: readonly RecordedEvent[]): Promise<boolean> {
+    const positions = { 'sinergi.events': events.length, 'sinergi.position.first': events[0].position, 'sinergi.position.last': events[events.length - 1].position };
+    // A trace of its own: the batch follows the log, not the request whose commit happened to wake it.
+    return tracing().inSpan(
+      'projector batch',
+      positions,
+      async (span) => {
+        const committed = await this.commitBatch(events);
+        span.setAttributes({ 'sinergi.committed': committed });
+        return committed;
+      },
+      { root: true },
+    );
+  }
+
+  private async commitBatch(events: readonly RecordedEvent[]): Promise<boolean> {
     let committed: boolean;
     try {
       let targets: Target[] = [];

@@ -5,6 +5,7 @@ import { ALL_PROJECTIONS } from '../../../projections/all-projections';
 import { SinergiConfig } from '../../config/sinergi.config';
 import { SystemClock } from '../../core/clock.port';
 import { openEventStore } from '../../infrastructure/event-store-adapters';
+import { tracing } from '../../observability/tracing';
 import { Projector } from './projector';
 import type { ProjectorThreadMessage, ProjectorThreadSettings } from './projector-thread';
 import { GenerationRegistry } from '../storage/generation-registry';
@@ -47,6 +48,7 @@ async function main(settings: ProjectorThreadSettings): Promise<void> {
       await projector.stop();
       await store.close();
       await events.close();
+      await tracing().flush();
       port.close();
     })();
   });
