@@ -5,6 +5,7 @@ import { canonicalJson } from '../core/hash-chain';
 import { agreementDecider, agreementStreamId } from '../agreements/domain/agreement.decider';
 import { AgreementNotFound } from '../agreements/domain/agreement.errors';
 import { type AgreementState } from '../agreements/domain/agreement.state';
+import { fieldLabelForRecord } from '../agreements/domain/fields-of-cooperation';
 import { addDays, instantInZone, type IsoDate, timeZoneOf } from '../agreements/domain/dates';
 import { type DeliveryRecord, deliveriesOf, reminderStreamId } from '../reminders/reminder.events';
 
@@ -23,6 +24,8 @@ export interface AuditEntry {
   recordedAt: string;
   reason?: string;
   data: unknown;
+  /** The fields of cooperation (urusan) the step names (a proposal's, a PKS's, an addendum's), by label. */
+  fields?: string[];
   hash: string;
   previousHash: string;
 }
@@ -92,9 +95,18 @@ export function auditEntryOf(event: RecordedEvent): AuditEntry {
     recordedAt,
     ...(reason !== undefined ? { reason } : {}),
     data: event.data,
+    ...fieldsNamedBy(event.data),
     hash: event.hash,
     previousHash: event.previousHash,
   };
+}
+
+/** The data's urusan (`fields`, `field`, `addedFields`), by label: the data itself keeps the codes it was recorded with. */
+function fieldsNamedBy(data: unknown): { fields?: string[] } {
+  if (typeof data !== 'object' || data === null) return {};
+  const { fields, field, addedFields } = data as { fields?: unknown; field?: unknown; addedFields?: unknown };
+  const named = [fields, field, addedFields].flat().filter((value): value is string => typeof value === 'string');
+  return named.length > 0 ? { fields: named.map(fieldLabelForRecord) } : {};
 }
 
 /**

@@ -15,6 +15,8 @@ export interface AgreementExport {
   /** The revision the export reaches, and the state there. */
   revision: number;
   state: AgreementState;
+  /** The agreement's fields of cooperation (urusan) there: the codes of `state.fields`, each with its label. */
+  fields: { id: string; label: string }[];
   history: AuditEntry[];
   /** The agreement stream's own hash chain. */
   verification: StreamVerification;
@@ -65,6 +67,7 @@ const COLUMNS = [
   'actorRegion',
   'actorOpd',
   'reason',
+  'fields',
   'data',
   'hash',
   'previousHash',
@@ -182,6 +185,7 @@ function rowOf(agreementId: string, entry: AuditEntry): Record<(typeof COLUMNS)[
     actorRegion: entry.actor.region,
     actorOpd: entry.actor.opd ?? '',
     reason: entry.reason ?? '',
+    fields: (entry.fields ?? []).join('; '),
     data: JSON.stringify(entry.data),
     hash: entry.hash,
     previousHash: entry.previousHash,

@@ -1,6 +1,7 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { authorizeRead, authorizeRegionRead } from '../access/agreement-access';
 import type { Principal } from '../access/principal';
+import { fieldLabelForRecord } from '../agreements/domain/fields-of-cooperation';
 import { agreementDecider, agreementStreamId } from '../agreements/domain/agreement.decider';
 import { UnknownRegion } from '../agreements/domain/agreement.errors';
 import type { IsoDate } from '../agreements/domain/dates';
@@ -283,11 +284,13 @@ export async function provenExportOf(
 
 export function exportOf(agreementId: string, history: readonly RecordedEvent[], reminderEvents: readonly RecordedEvent[], now: Date): AgreementExport {
   const reminders = reminderRecordsOf(agreementId, reminderEvents);
+  const state = foldHistory(agreementDecider, history);
   return {
     agreementId,
     exportedAt: now.toISOString(),
     revision: history[history.length - 1].revision,
-    state: foldHistory(agreementDecider, history),
+    state,
+    fields: state.fields.map((id) => ({ id, label: fieldLabelForRecord(id) })),
     history: history.map(auditEntryOf),
     verification: verifyStream(agreementStreamId(agreementId), history),
     reminders: { ...reminders, verification: verifyStream(reminders.streamId, reminderEvents) },

@@ -32,6 +32,8 @@ describe('the audit trail of an agreement, through the API', () => {
       [3, 'DraftRevised', bantenCoordinator, '2025-10-01T03:00:00.000Z', '2025-10-01T03:00:00.000Z', undefined],
       [4, 'AgreementWithdrawn', bantenCoordinator, '2025-10-02T03:00:00.000Z', '2025-10-02T03:00:00.000Z', 'Anggaran belum tersedia'],
     ]);
+    // The urusan a step names, by label (an urusan with its code): the data keeps what was recorded.
+    expect(body.entries.map((e: { fields?: string[] }) => e.fields)).toEqual([['Potensi Daerah', 'Pelayanan Publik', 'Kesehatan (1.02)'], undefined, undefined, undefined, undefined]);
   });
 
   it('gives the state as of a date by when steps happened, or by when they were recorded', async () => {
@@ -74,6 +76,9 @@ describe('the audit trail of an agreement, through the API', () => {
       verification: { streamId: `agreement-${id}`, intact: true, eventsChecked: 5 },
     });
     expect(response.body.verification.chainHead).toBe(response.body.history[4].hash);
+    expect(response.body.fields.map((f: { label: string }) => f.label)).toEqual(['Potensi Daerah', 'Pelayanan Publik', 'Kesehatan (1.02)']);
+    expect(response.body.fields.map((f: { id: string }) => f.id)).toEqual(response.body.state.fields);
+    expect(response.body.history[0].fields).toEqual(['Potensi Daerah', 'Pelayanan Publik', 'Kesehatan (1.02)']);
   });
 
   it('exports the history as CSV, one row per step, with the verification on top', async () => {
@@ -81,17 +86,18 @@ describe('the audit trail of an agreement, through the API', () => {
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
     const lines = response.text.trimEnd().split('\r\n');
     expect(lines[1]).toMatch(new RegExp(`^# agreement ${id}: hash chain intact, 5 events, chain head [0-9a-f]{64}$`));
-    expect(lines[2]).toBe('agreementId,position,revision,subject,type,occurredAt,recordedAt,actorUserId,actorRole,actorRegion,actorOpd,reason,data,hash,previousHash');
+    expect(lines[2]).toBe('agreementId,position,revision,subject,type,occurredAt,recordedAt,actorUserId,actorRole,actorRegion,actorOpd,reason,fields,data,hash,previousHash');
     expect(lines).toHaveLength(3 + 5);
-    expect(lines[7]).toContain(',AgreementWithdrawn,2025-10-02T03:00:00.000Z,2025-10-02T03:00:00.000Z,biro-pemotda@bantenprov.go.id,coordinator,36,,Anggaran belum tersedia,');
+    expect(lines[3]).toContain(',,Potensi Daerah; Pelayanan Publik; Kesehatan (1.02),"{');
+    expect(lines[7]).toContain(',AgreementWithdrawn,2025-10-02T03:00:00.000Z,2025-10-02T03:00:00.000Z,biro-pemotda@bantenprov.go.id,coordinator,36,,Anggaran belum tersedia,,');
   });
 
   it('exports the CSV for Excel with Indonesian settings on request: cells split at ";", a byte-order mark first', async () => {
     const response = await auditor().get(`/audit/agreements/${id}/export?format=csv&excel=1`).expect(200);
     expect(response.text.startsWith('\uFEFF#')).toBe(true);
     const lines = response.text.trimEnd().split('\r\n');
-    expect(lines[2]).toBe('agreementId;position;revision;subject;type;occurredAt;recordedAt;actorUserId;actorRole;actorRegion;actorOpd;reason;data;hash;previousHash');
-    expect(lines[7]).toContain(';AgreementWithdrawn;2025-10-02T03:00:00.000Z;2025-10-02T03:00:00.000Z;biro-pemotda@bantenprov.go.id;coordinator;36;;Anggaran belum tersedia;');
+    expect(lines[2]).toBe('agreementId;position;revision;subject;type;occurredAt;recordedAt;actorUserId;actorRole;actorRegion;actorOpd;reason;fields;data;hash;previousHash');
+    expect(lines[7]).toContain(';AgreementWithdrawn;2025-10-02T03:00:00.000Z;2025-10-02T03:00:00.000Z;biro-pemotda@bantenprov.go.id;coordinator;36;;Anggaran belum tersedia;;');
     const { body } = await auditor().get(`/audit/agreements/${id}/export?format=csv&excel=yes`).expect(400);
     expect(body.errors).toContainEqual(expect.objectContaining({ field: 'excel', rule: 'isIn' }));
   });

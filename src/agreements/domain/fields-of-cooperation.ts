@@ -84,3 +84,10 @@ export function findFieldOfCooperation(text: string): FieldOfCooperation | undef
 export function fieldLabel(id: string): string {
   return findFieldOfCooperation(id)?.label ?? id;
 }
+
+/** How a record for auditors names a field: an urusan by its label and code (`Kesehatan (1.02)`), a theme or free text by its label. */
+export function fieldLabelForRecord(id: string): string {
+  const field = findFieldOfCooperation(id);
+  if (!field) return id;
+  return field.group === 'tema' ? field.label : `${field.label} (${field.id})`;
+}
