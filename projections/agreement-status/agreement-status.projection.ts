@@ -18,7 +18,7 @@ import { earliestDeadlineOn } from './deadlines';
 export const agreementStatusProjection: Projection<AgreementStatus> = {
   name: 'agreement-status',
   // The deadline floor follows from the policy's bounds: a new policy version rebuilds the column derived from them.
-  version: `3+policy.${DEFAULT_POLICY.version}`,
+  version: `4+policy.${DEFAULT_POLICY.version}`,
   documentOf: (event) => (asAgreementEvent(event) ? agreementIdOf(event) : undefined),
   evolve: evolveStatus,
   schema: {
@@ -32,7 +32,8 @@ export const agreementStatusProjection: Projection<AgreementStatus> = {
       next_end_on: 'TEXT',
       last_position: 'INTEGER',
     },
-    indexes: [['stage'], ['last_position'], ['deadline_floor_on'], ['next_end_on']],
+    // (sort column, key): the list's pages are ranges of these (keyset).
+    indexes: [['stage'], ['last_position', 'key'], ['title', 'key'], ['offered_on', 'key'], ['valid_until', 'key'], ['deadline_floor_on'], ['next_end_on']],
     lists: {
       parties: { columns: { region: 'TEXT' }, indexes: [['region']] },
       fields: { columns: { field: 'TEXT' }, indexes: [['field']] },

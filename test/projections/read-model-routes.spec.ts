@@ -4,6 +4,7 @@ import { ProjectionsStatus } from '../../src/read-models/projector/projections-s
 import { join } from 'node:path';
 import { type AppStores, storePairs } from '../support/stores';
 import { TestApp, type TestUser } from '../support/test-app';
+import { bantenCoordinator, bantenOffersBengkulu } from '../e2e/http-fixtures';
 
 const jabar: TestUser = { userId: 'biro-pemotda@jabarprov.go.id', role: 'coordinator', region: '32' };
 const diskominfotik: TestUser = { userId: 'diskominfotik@jabarprov.go.id', role: 'dinas-officer', region: '32', opd: 'Diskominfotik' };
@@ -54,6 +55,58 @@ describe.each(storePairs())('the read-model routes on $name', (pair) => {
       const { body } = await auditor.get('/agreements?sort=-validUntil&pageSize=2&page=1').expect(200);
       expect(body.items.map((a: { dates: { validUntil: string } }) => a.dates.validUntil)).toEqual(['2030-10-24', '2029-02-05']);
       expect(body.total).toBe(6);
+    });
+
+    it('pages by cursor: the next and previous links walk the same order as page numbers, pinned per sort', async () => {
+      const auditor = app.as(nationalAuditor);
+      type Listed = { items: { agreementId: string; dates: { validUntil?: string } }[]; page: number; total: number; links: { next?: string; prev?: string } };
+      const get = async (path: string): Promise<Listed> => (await auditor.get(path).expect(200)).body;
+      // An offer not yet signed: no end date.
+      const today = app.clock.now().toISOString();
+      app.clock.set('2025-09-02T03:00:00.000Z');
+      await app.as(bantenCoordinator).post('/agreements', { ...bantenOffersBengkulu, counterparts: ['11'] }).expect(201);
+      app.clock.set(today);
+      await app.get(ProjectionsStatus).caughtUp(await app.eventCount());
+      for (const sort of ['-updated', 'title', '-title', 'offeredOn', 'validUntil', '-validUntil', 'nextDeadline']) {
+        const whole = await get(`/agreements?sort=${sort}&pageSize=100`);
+        expect(whole.links).toEqual({});
+        const order = whole.items.map((a) => a.agreementId);
+        const forward: Listed[] = [await get(`/agreements?sort=${sort}&pageSize=4`)];
+        while (forward.at(-1)?.links.next) forward.push(await get(forward.at(-1)?.links.next as string));
+        expect(forward.map((page) => page.page)).toEqual([1, 2]);
+        expect(forward[0].total).toBe(7);
+        expect(forward.flatMap((page) => page.items.map((a) => a.agreementId))).toEqual(order);
+        expect(forward[0].links.prev).toBeUndefined();
+        // The same pages by number.
+        expect((await get(`/agreements?sort=${sort}&pageSize=4&page=2`)).items).toEqual(forward[1].items);
+        // And back from the last page by its previous link.
+        const back = await get(forward[1].links.prev as string);
+        expect(back).toMatchObject({ page: 1, items: forward[0].items });
+        expect(back.links.prev).toBeUndefined();
+      }
+      // Agreements without an end date (not signed) come last either way; the others by date, then by id.
+      for (const sort of ['validUntil', '-validUntil']) {
+        const ends = (await get(`/agreements?sort=${sort}&pageSize=100`)).items.map((a) => a.dates.validUntil ?? null);
+        const dated = ends.filter((end) => end !== null) as string[];
+        expect(ends).toEqual([...dated, ...ends.filter((end) => end === null)]);
+        expect(dated).toEqual([...dated].sort((a, b) => (sort.startsWith('-') ? b.localeCompare(a) : a.localeCompare(b))));
+        expect(ends).toContain(null);
+      }
+      // The links keep the filters.
+      const filtered = await get('/agreements?region=32&sort=title&pageSize=3');
+      expect(filtered.links.next).toMatch(/^\/agreements\?region=32&sort=title&pageSize=3&after=[\w-]+$/);
+      expect((await get(filtered.links.next as string)).items.length).toBe(1);
+      expect((await get('/agreements?region=36&pageSize=1')).links.next).toMatch(/^\/agreements\?region=36&pageSize=1&after=/);
+    });
+
+    it('refuses a cursor of another sort, and a page given twice', async () => {
+      const auditor = app.as(nationalAuditor);
+      const { body } = await auditor.get('/agreements?sort=title&pageSize=2').expect(200);
+      const cursor = new URLSearchParams(body.links.next.split('?')[1]).get('after');
+      expect((await auditor.get(`/agreements?sort=-updated&pageSize=2&after=${cursor}`).expect(400)).body.errors).toContainEqual(expect.objectContaining({ field: 'after', rule: 'InvalidCursor' }));
+      expect((await auditor.get('/agreements?after=bm90IGEgY3Vyc29y').expect(400)).body.errors).toContainEqual(expect.objectContaining({ field: 'after', rule: 'InvalidCursor' }));
+      expect((await auditor.get(`/agreements?sort=title&page=2&after=${cursor}`).expect(400)).body.errors).toContainEqual(expect.objectContaining({ field: 'page', rule: 'OnePagePosition' }));
+      expect((await auditor.get('/agreements?after=not%20a%20cursor').expect(400)).body.errors).toContainEqual(expect.objectContaining({ field: 'after', rule: 'matches' }));
     });
 
     it("refuses another region's agreements, and an admin any", async () => {

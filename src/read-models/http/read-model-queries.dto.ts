@@ -17,6 +17,7 @@ const STAGES = Object.keys({
   withdrawn: true,
 } satisfies Record<ListedStage, true>) as ListedStage[];
 
+const CURSOR_PATTERN = /^[A-Za-z0-9_-]{1,1000}$/;
 const SORT_PATTERN = new RegExp(`^-?(${AGREEMENT_SORTS.join('|')})$`);
 
 /** `GET /agreements`: agreement status, filtered, sorted and paged. */
@@ -49,11 +50,22 @@ export class AgreementListQueryDto {
   @Matches(SORT_PATTERN, { message: `sort must be one of ${AGREEMENT_SORTS.join(', ')}, optionally prefixed with -` })
   sort?: string;
 
+  /** A page by number (read by offset); the `links` of a page lead to the next and previous ones by cursor. */
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   page?: number;
+
+  /** The page after this cursor (from `links.next`): as fast however deep. */
+  @IsOptional()
+  @Matches(CURSOR_PATTERN, { message: 'after must be a cursor from a page\'s links' })
+  after?: string;
+
+  /** The page before this cursor (from `links.prev`). */
+  @IsOptional()
+  @Matches(CURSOR_PATTERN, { message: 'before must be a cursor from a page\'s links' })
+  before?: string;
 
   @IsOptional()
   @Type(() => Number)

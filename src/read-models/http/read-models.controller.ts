@@ -2,7 +2,7 @@ import { Controller, Get, Injectable, Param, type PipeTransform, Query } from '@
 import { ApiTags } from '@nestjs/swagger';
 import { OperatorSeesNoAgreements } from '../../access/access.errors';
 import type { Principal } from '../../access/principal';
-import { Forbidden, NotFound } from '../../core/domain-error';
+import { Forbidden, InvalidInput, NotFound } from '../../core/domain-error';
 import { CurrentPrincipal } from '../../http/request-actor';
 import { RegionDirectory } from '../../regions/region-directory';
 import { type ActivityFeed, ActivityFeedQuery } from '../queries/activity-feed.query';
@@ -18,6 +18,15 @@ export class RegionNotFound extends NotFound {
     super(`${code} is not an official Kemendagri region code`, 'code');
   }
 }
+
+export class OnePagePosition extends InvalidInput {
+  constructor() {
+    super('give one of page, after and before: a page by number, or the page after or before a cursor', 'page');
+  }
+}
+
+/** A page of the list with the links to the pages next to it: the same filters and sort, and a cursor. */
+export type LinkedPage<Item> = Page<Item> & { links: { next?: string; prev?: string } };
 
 export class RegionOutOfScope extends Forbidden {
   constructor(own: string, region: string) {
@@ -62,20 +71,32 @@ export class ReadModelsController {
     private readonly activity: ActivityFeedQuery,
   ) {}
 
-  /** Where every agreement stands: stage, parties, key dates, PKS, follow-up counts, next deadline. */
+  /**
+   * Where every agreement stands: stage, parties, key dates, PKS, follow-up counts, next deadline. `links.next` and
+   * `links.prev` lead to the pages next to this one by cursor (keyset), so a deep page answers as fast as the first.
+   */
   @Get('agreements')
-  list(@CurrentPrincipal() viewer: Principal, @Query() query: AgreementListQueryDto): Promise<Page<AgreementStatusView>> {
+  async list(@CurrentPrincipal() viewer: Principal, @Query() query: AgreementListQueryDto): Promise<LinkedPage<AgreementStatusView>> {
     const sort = query.sort ?? '-updated';
-    return this.agreements.list({
+    if ([query.page, query.after, query.before].filter((given) => given !== undefined).length > 1) throw new OnePagePosition();
+    const pageSize = query.pageSize ?? 20;
+    const { next, prev, ...page } = await this.agreements.list({
       region: readScope(viewer, query.region),
       stage: query.stage,
       field: query.field,
       q: query.q,
       sort: sort.replace(/^-/, '') as AgreementSort,
       descending: sort.startsWith('-'),
-      page: query.page ?? 1,
-      pageSize: query.pageSize ?? 20,
+      page: query.after !== undefined ? { after: query.after } : query.before !== undefined ? { before: query.before } : (query.page ?? 1),
+      pageSize,
     });
+    const linkTo = (cursor: Record<string, string>): string => {
+      const same = Object.entries({ region: query.region, stage: query.stage, field: query.field, q: query.q, sort: query.sort, pageSize: String(pageSize) }).filter(
+        (entry): entry is [string, string] => entry[1] !== undefined,
+      );
+      return `/agreements?${new URLSearchParams([...same, ...Object.entries(cursor)])}`;
+    };
+    return { ...page, links: { ...(next ? { next: linkTo({ after: next }) } : {}), ...(prev ? { prev: linkTo({ before: prev }) } : {}) } };
   }
 
   /** A region's agreements by counterpart category, stage and field, and those ending within 180/90/30 days. */

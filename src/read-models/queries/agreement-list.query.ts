@@ -3,6 +3,7 @@ import type { AgreementStatus } from '../../../projections/agreement-status/agre
 import { agreementStatusProjection } from '../../../projections/agreement-status/agreement-status.projection';
 import type { SqlValue } from '../../../projections/projection';
 import type { AgreementStage } from '../../agreements/domain/agreement.state';
+import { InvalidInput } from '../../core/domain-error';
 import { ReadModelReader } from './read-model.reader';
 import { type AgreementStatusView, agreementStatusView } from './agreement-views';
 
@@ -26,7 +27,8 @@ export interface AgreementListFilter {
   q?: string;
   sort: AgreementSort;
   descending: boolean;
-  page: number;
+  /** Which page: by number (read by offset), or the page after or before the one a cursor was given with. */
+  page: number | { after: string } | { before: string };
   pageSize: number;
 }
 
@@ -37,11 +39,66 @@ export interface Page<Item> {
   total: number;
 }
 
+/** A page with the cursors of the pages next to it, when there are any. */
+export interface CursorPage<Item> extends Page<Item> {
+  next?: string;
+  prev?: string;
+}
+
+export class InvalidCursor extends InvalidInput {
+  constructor(field: 'after' | 'before', why: string) {
+    super(`${field} is not a cursor of this list (${why}): follow the links a page gives, or start again from the first page`, field);
+  }
+}
+
+/**
+ * Where a page ends, in the list's order: the sort it belongs to, the last (or first) item's sort value and id, and
+ * the page's number. Opaque to clients (base64url of JSON).
+ */
+interface Cursor {
+  sort: string;
+  value: string | number | null;
+  key: string;
+  page: number;
+}
+
+const encodeCursor = (cursor: Cursor): string => Buffer.from(JSON.stringify([cursor.sort, cursor.value, cursor.key, cursor.page])).toString('base64url');
+
+function decodeCursor(field: 'after' | 'before', text: string, sort: string): Cursor {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursor(field, 'unreadable');
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 4) throw new InvalidCursor(field, 'unreadable');
+  const [cursorSort, value, key, page] = parsed as unknown[];
+  if (cursorSort !== sort) throw new InvalidCursor(field, `it was given for sort ${String(cursorSort)}, not ${sort}`);
+  if (!(value === null || typeof value === 'string' || typeof value === 'number') || typeof key !== 'string' || !Number.isInteger(page) || (page as number) < 1) {
+    throw new InvalidCursor(field, 'unreadable');
+  }
+  return { sort, value, key, page: page as number };
+}
+
+/** One item's place in the order: its sort value (null: none, listed last either way) and its id. */
+interface Place {
+  value: string | number | null;
+  key: string;
+}
+
+/**
+ * The agreement list, filtered, sorted and paged. Pages are read by keyset: a page after (or before) a cursor starts
+ * at the cursor's place in the order, through the index on (sort column, id), so a deep page costs what the first
+ * does. The order: by the sort column, then by id in the same direction; agreements without a value (no end date yet)
+ * last either way. `page=` numbers still work, read by offset.
+ */
 @Injectable()
 export class AgreementListQuery {
   constructor(private readonly reader: ReadModelReader) {}
 
-  list(filter: AgreementListFilter): Promise<Page<AgreementStatusView>> {
+  list(filter: AgreementListFilter): Promise<CursorPage<AgreementStatusView>> {
+    const sortName = `${filter.descending ? '-' : ''}${filter.sort}`;
+    const position: Position = typeof filter.page === 'number' ? { page: filter.page } : 'after' in filter.page ? { after: decodeCursor('after', filter.page.after, sortName) } : { before: decodeCursor('before', filter.page.before, sortName) };
     return this.reader.read(async (snapshot) => {
       const { main, lists } = snapshot.tables(agreementStatusProjection);
       const joins: string[] = [];
@@ -64,35 +121,105 @@ export class AgreementListQuery {
         where.push(`lower(s.title) LIKE lower(?) ESCAPE '\\'`);
         params.push(`%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
       }
-      const from = `FROM ${main} s ${joins.join(' ')} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
-      const [{ total }] = await snapshot.all<{ total: number }>(`SELECT count(*) AS total ${from}`, ...params);
-      const offset = (filter.page - 1) * filter.pageSize;
-      const viewsOf = (rows: { document: string }[]) => rows.map((row) => agreementStatusView(JSON.parse(row.document) as AgreementStatus, snapshot));
+      const from = `FROM ${main} s ${joins.join(' ')}`;
+      const whereOf = (more: string[]): string => {
+        const all = [...where, ...more];
+        return all.length ? `WHERE ${all.join(' AND ')}` : '';
+      };
+      const [{ total }] = await snapshot.all<{ total: number }>(`SELECT count(*) AS total ${from} ${whereOf([])}`, ...params);
+      const toView = (document: string) => agreementStatusView(JSON.parse(document) as AgreementStatus, snapshot);
+
+      let items: { view: AgreementStatusView; place: Place }[];
       if (filter.sort === 'nextDeadline') {
-        const views = viewsOf(await snapshot.all<{ document: string }>(`SELECT s.document ${from}`, ...params)).sort(byNextDeadline(filter.descending));
-        return { items: views.slice(offset, offset + filter.pageSize), page: filter.page, pageSize: filter.pageSize, total };
+        // Computed for every agreement of the filter, then placed: the deadline depends on today's policies.
+        const all = (await snapshot.all<{ document: string }>(`SELECT s.document ${from} ${whereOf([])}`, ...params))
+          .map((row) => toView(row.document))
+          .map((view) => ({ view, place: { value: view.nextDeadline?.dueOn ?? null, key: view.agreementId } }));
+        const order = placeOrder(filter.descending);
+        all.sort((a, b) => order(a.place, b.place));
+        items = pageOfSorted(all, position, filter.pageSize, order);
+      } else {
+        const column = `s.${SORT_COLUMNS[filter.sort]}`;
+        const read = async (more: string[], moreParams: SqlValue[], order: string, limit: number, offset = 0) =>
+          (
+            await snapshot.all<{ key: string; sort_value: string | number | null; document: string }>(
+              `SELECT s.key, ${column} AS sort_value, s.document ${from} ${whereOf(more)} ORDER BY ${order} LIMIT ? OFFSET ?`,
+              ...params,
+              ...moreParams,
+              limit,
+              offset,
+            )
+          ).map((row) => ({ view: toView(row.document), place: { value: row.sort_value, key: row.key } }));
+        items = await pageByKeyset(read, column, filter.descending, position, filter.pageSize);
       }
-      const column = `s.${SORT_COLUMNS[filter.sort]}`;
-      // Missing values (no end date yet, no pending deadline) sort last either way.
-      const order = `${column} IS NULL, ${column} ${filter.descending ? 'DESC' : 'ASC'}, s.key`;
-      const rows = await snapshot.all<{ document: string }>(`SELECT s.document ${from} ORDER BY ${order} LIMIT ? OFFSET ?`, ...params, filter.pageSize, offset);
+      const page = 'page' in position ? position.page : 'after' in position ? position.after.page + 1 : Math.max(1, position.before.page - 1);
+      const first = items[0];
+      const last = items[items.length - 1];
+      const more = (page - 1) * filter.pageSize + items.length < total;
       return {
-        items: viewsOf(rows),
-        page: filter.page,
+        items: items.map((item) => item.view),
+        page,
         pageSize: filter.pageSize,
         total,
+        ...(last && more ? { next: encodeCursor({ sort: sortName, ...last.place, page }) } : {}),
+        ...(first && page > 1 ? { prev: encodeCursor({ sort: sortName, ...first.place, page }) } : {}),
       };
     });
   }
 }
 
-/** Without a pending deadline last either way, as the stored columns sort; then by id, so pages never overlap. */
-function byNextDeadline(descending: boolean): (a: AgreementStatusView, b: AgreementStatusView) => number {
+type Position = { page: number } | { after: Cursor } | { before: Cursor };
+type Read = (where: string[], params: SqlValue[], order: string, limit: number, offset?: number) => Promise<{ view: AgreementStatusView; place: Place }[]>;
+
+/**
+ * A page of a stored column's order, read in two runs: the agreements with a value, by (value, id) from the cursor
+ * on, then those without, by id. Each run is a range of the index on (column, key).
+ */
+async function pageByKeyset(read: Read, column: string, descending: boolean, position: Position, pageSize: number) {
+  const [dir, back] = descending ? ['DESC', 'ASC'] : ['ASC', 'DESC'];
+  const [after, before] = descending ? ['<', '>'] : ['>', '<'];
+  const valued = `${column} IS NOT NULL`;
+  const unvalued = `${column} IS NULL`;
+  // By number: read by offset, agreements without a value after the others.
+  if ('page' in position) return read([], [], `${unvalued}, ${column} ${dir}, s.key ${dir}`, pageSize, (position.page - 1) * pageSize);
+  if ('after' in position) {
+    const { value, key } = position.after;
+    if (value === null) return read([unvalued, `s.key ${after} ?`], [key], `s.key ${dir}`, pageSize);
+    const withValue = await read([valued, `(${column}, s.key) ${after} (?, ?)`], [value, key], `${column} ${dir}, s.key ${dir}`, pageSize);
+    if (withValue.length === pageSize) return withValue;
+    return [...withValue, ...(await read([unvalued], [], `s.key ${dir}`, pageSize - withValue.length))];
+  }
+  // Before a cursor: read backwards, then turned the right way round.
+  const { value, key } = position.before;
+  let rows: Awaited<ReturnType<Read>> = [];
+  if (value === null) rows = await read([unvalued, `s.key ${before} ?`], [key], `s.key ${back}`, pageSize);
+  const left = pageSize - rows.length;
+  if (left > 0) {
+    const bound = value === null ? [] : [`(${column}, s.key) ${before} (?, ?)`];
+    rows = [...rows, ...(await read([valued, ...bound], value === null ? [] : [value, key], `${column} ${back}, s.key ${back}`, left))];
+  }
+  return rows.reverse();
+}
+
+/** A page of items already in order (the computed next deadline). */
+function pageOfSorted<Item extends { place: Place }>(all: Item[], position: Position, pageSize: number, order: (a: Place, b: Place) => number): Item[] {
+  if ('page' in position) return all.slice((position.page - 1) * pageSize, position.page * pageSize);
+  if ('after' in position) {
+    const start = all.findIndex((item) => order(item.place, position.after) > 0);
+    return start < 0 ? [] : all.slice(start, start + pageSize);
+  }
+  const end = all.findIndex((item) => order(item.place, position.before) >= 0);
+  const stop = end < 0 ? all.length : end;
+  return all.slice(Math.max(0, stop - pageSize), stop);
+}
+
+/** Without a value last either way, as the stored columns sort; then by id in the same direction, so pages never overlap. */
+function placeOrder(descending: boolean): (a: Place, b: Place) => number {
+  const direction = descending ? -1 : 1;
   return (a, b) => {
-    const [x, y] = [a.nextDeadline?.dueOn, b.nextDeadline?.dueOn];
-    if (x === undefined || y === undefined) return x === y ? compare(a.agreementId, b.agreementId) : x === undefined ? 1 : -1;
-    return (descending ? compare(y, x) : compare(x, y)) || compare(a.agreementId, b.agreementId);
+    if (a.value === null || b.value === null) return a.value === b.value ? direction * compare(a.key, b.key) : a.value === null ? 1 : -1;
+    return direction * (compare(a.value, b.value) || compare(a.key, b.key));
   };
 }
 
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const compare = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -12,7 +12,8 @@ export async function renderAgreements(app, me, filters = { page: 1 }) {
   replaceChildren(app, loading());
   const query = new URLSearchParams({ pageSize: '20', page: String(filters.page ?? 1) });
   for (const key of ['q', 'stage', 'field', 'region', 'sort']) if (filters[key]) query.set(key, filters[key]);
-  const [page, names] = await Promise.all([api(`/agreements?${query}`), regions()]);
+  // The next and previous pages by the links the list gives (a cursor): as fast however deep.
+  const [page, names] = await Promise.all([api(filters.link ?? `/agreements?${query}`), regions()]);
 
   const q = h('input', { type: 'search', name: 'q', value: filters.q, placeholder: t('list.search'), 'aria-label': t('list.search') });
   const stage = h('select', { name: 'stage', 'aria-label': t('list.stage') }, h('option', { value: '' }, `${t('list.stage')}: ${t('list.all')}`), STAGES.map((s) => h('option', { value: s, selected: s === filters.stage }, t(`stage.${s}`))));
@@ -38,7 +39,7 @@ export async function renderAgreements(app, me, filters = { page: 1 }) {
       h('td', {}, a.nextDeadline ? `${t(`deadline.${a.nextDeadline.kind}`)} · ${daysText(a.nextDeadline.daysLeft)}` : '–')),
   );
   const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
-  const go = (n) => () => renderAgreements(app, me, { ...filters, page: n });
+  const go = (link) => () => renderAgreements(app, me, { ...filters, link });
   replaceChildren(
     app,
     h('div', { class: 'title-row' }, h('h1', {}, t('list.title')), proposeAction(me) ? h('a', { class: 'btn primary', href: '#/kesepakatan/baru' }, t('list.propose')) : null),
@@ -48,9 +49,9 @@ export async function renderAgreements(app, me, filters = { page: 1 }) {
       ? table([t('col.title'), t('col.parties'), t('col.stage'), t('col.signed'), t('col.validUntil'), t('col.pks'), t('col.followUps'), t('col.next')], rows, { id: 'agreements' })
       : h('p', { class: 'muted' }, t('list.empty')),
     h('nav', { class: 'pager' },
-      h('button', { class: 'btn', disabled: page.page <= 1, onclick: go(page.page - 1) }, t('list.prev')),
+      h('button', { class: 'btn', disabled: !page.links.prev, onclick: go(page.links.prev) }, t('list.prev')),
       h('span', {}, t('list.page', { page: page.page, pages })),
-      h('button', { class: 'btn', disabled: page.page >= pages, onclick: go(page.page + 1) }, t('list.next'))),
+      h('button', { class: 'btn', disabled: !page.links.next, onclick: go(page.links.next) }, t('list.next'))),
   );
   markDrawn('agreements');
 }
