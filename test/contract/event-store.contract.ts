@@ -5,7 +5,8 @@ import { eventHash, GENESIS_HASH } from '../../src/core/hash-chain';
 
 export interface OpenedStore {
   store: EventStore;
-  close: () => Promise<void>;
+  /** Opens another store on the same log (the same file, database or server), as a restart or a second node does. */
+  another: () => Promise<EventStore>;
 }
 
 /**
@@ -15,12 +16,20 @@ export interface OpenedStore {
 export function eventStoreContract(name: string, open: () => Promise<OpenedStore>): void {
   describe(`${name} (event store contract)`, () => {
     let store: EventStore;
-    let close: () => Promise<void>;
+    let another: () => Promise<EventStore>;
+    const others: EventStore[] = [];
+    const openAnother = async (): Promise<EventStore> => {
+      const other = await another();
+      others.push(other);
+      return other;
+    };
 
     beforeEach(async () => {
-      ({ store, close } = await open());
+      ({ store, another } = await open());
     });
-    afterEach(() => close());
+    afterEach(async () => {
+      await Promise.all([store, ...others.splice(0)].map((s) => s.close()));
+    });
 
     describe('a new stream', () => {
       it("is created by an append expecting 'no-stream', starting at revision 0", async () => {
@@ -213,6 +222,75 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
         expect(Date.parse(recordedAt)).toBeGreaterThanOrEqual(earliest - 1000);
         expect(Date.parse(recordedAt)).toBeLessThanOrEqual(Date.now() + 1000);
         expect(await store.readAll(result.lastPosition - 1, 1)).toEqual([recorded]);
+      });
+    });
+
+    describe('an event with undefined data', () => {
+      it('is stored as null and still hashes the same when read back', async () => {
+        const s = streamName();
+        await store.append(s, [{ ...event(), data: undefined }], 'no-stream');
+
+        const [recorded] = await store.readStream(s);
+        expect(recorded.data).toBeNull();
+        expect(recorded.hash).toBe(eventHash(recorded));
+      });
+    });
+
+    describe('an append writing an event id already stored', () => {
+      it('fails alone, writing none of its events nor its idempotency key', async () => {
+        const [a, b] = [streamName(), streamName()];
+        const taken = event();
+        const key = `duplicate-id-${randomUUID()}`;
+        await store.append(a, [taken], 'no-stream');
+        const before = await store.headPosition();
+
+        const outcomes = await Promise.allSettled([
+          store.append(b, [event(), { ...taken }], 'no-stream', { idempotencyKey: key }),
+          store.append(a, [event()], 0),
+        ]);
+
+        expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled']);
+        expect(await store.readStream(b)).toEqual([]);
+        expect(await store.findAppend(key)).toBeUndefined();
+        expect((await store.readAll(before, 10)).map((e) => [e.streamId, e.position])).toEqual([[a, before + 1]]);
+      });
+    });
+
+    describe('a closed store', () => {
+      it('commits the appends queued before close and refuses new ones; closing again does nothing', async () => {
+        const s = streamName();
+        const queued = store.append(s, [event()], 'no-stream');
+        await store.close();
+
+        expect(await queued).toMatchObject({ lastRevision: 0 });
+        await expect(store.append(s, [event()], 0)).rejects.toThrow();
+        await store.close();
+        const reopened = await openAnother();
+        expect(await reopened.readStream(s)).toHaveLength(1);
+      });
+
+      it('stops its subscriptions without reporting an error', async () => {
+        const start = await store.headPosition();
+        const seen: number[] = [];
+        const errors: unknown[] = [];
+        store.subscribe(
+          start,
+          (e) => {
+            seen.push(e.position);
+          },
+          (error) => errors.push(error),
+        );
+        await store.append(streamName(), [event()], 'no-stream');
+        await eventually(() => expect(seen).toEqual([start + 1]));
+
+        await store.close();
+        const other = await openAnother();
+        await other.append(streamName(), [event()], 'no-stream');
+        await pause(100);
+
+        expect(await other.headPosition()).toBe(start + 2);
+        expect(seen).toEqual([start + 1]);
+        expect(errors).toEqual([]);
       });
     });
 

@@ -21,10 +21,10 @@ describe(`the KurrentDB event store, on ${serverUrl ? 'the server at KURRENTDB_U
   });
   afterAll(() => standIn?.stop());
 
-  eventStoreContract('KurrentDbEventStore', async () => {
-    const store = KurrentDbEventStore.connect(url);
-    return { store, close: () => store.close() };
-  });
+  eventStoreContract('KurrentDbEventStore', async () => ({
+    store: KurrentDbEventStore.connect(url),
+    another: async () => KurrentDbEventStore.connect(url),
+  }));
 });
 
 describe('appends to KurrentDB, counted in round trips on the stand-in server', () => {

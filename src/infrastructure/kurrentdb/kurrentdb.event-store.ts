@@ -38,6 +38,17 @@ export const RESERVED_STREAM_PREFIX = 'sinergi-';
 /** Every event again, in the port's global order: its revision + 1 is the event's position. */
 export const GLOBAL_LOG_STREAM = `${RESERVED_STREAM_PREFIX}log`;
 const idempotencyStream = (key: string): string => `${RESERVED_STREAM_PREFIX}idempotency-${key}`;
+const EVENT_ID_STREAM_PREFIX = `${RESERVED_STREAM_PREFIX}event-`;
+/** One stream per event id, written expecting no stream: an event id is stored once, as the other stores' unique index. */
+const eventIdStream = (id: string): string => `${EVENT_ID_STREAM_PREFIX}${id}`;
+
+/** An append carried an event id the log already holds: nothing of it was written. */
+export class EventIdTaken extends Error {
+  constructor(id: string) {
+    super(`event ${id} is already stored: an event id is written once`);
+    this.name = 'EventIdTaken';
+  }
+}
 
 /** The part of the KurrentDB client this adapter uses, so that its mapping can be exercised without a server. */
 export type KurrentDbConnection = Pick<KurrentDBClient, 'readStream' | 'readAll' | 'multiStreamAppend' | 'subscribeToAll' | 'dispose'>;
@@ -99,7 +110,9 @@ const EMPTY_LOG: LogHead = { position: 0, recordedAt: '' };
  * - the same events to {@link GLOBAL_LOG_STREAM}, expecting its last revision: a concurrent writer makes one of
  *   the two appends fail and try again, so log revisions are handed out in commit order and position = revision + 1;
  * - with an idempotency key, a record of the result to `sinergi-idempotency-<key>`, expecting no stream, so a key
- *   is used once even by concurrent writers; `findAppend` reads it back.
+ *   is used once even by concurrent writers; `findAppend` reads it back;
+ * - for each event, a record to `sinergi-event-<id>`, expecting no stream, so an event id is stored once (the
+ *   unique index of the SQL stores).
  * Each KurrentDB event's data is the whole Sinergi envelope (JSON), so ids, recordedAt and hashes survive unchanged;
  * KurrentDB event ids are derived from the Sinergi ids (UUID v5), so a retried write carries the same ids.
  * The global log doubles the storage of the events: the price of an exact, gapless order that subscriptions to
@@ -244,6 +257,7 @@ export class KurrentDbEventStore extends EventStore implements RecordedEventImpo
         { streamName: first.streamId, events: run.map(streamCopy), expectedState: expectedAfter(first.revision - 1) },
         { streamName: GLOBAL_LOG_STREAM, events: run.map(logCopy), expectedState: expectedAfter(first.position - 2) },
         ...keys.map(idempotencyRecord),
+        ...run.map(eventIdRecord),
       ]);
     }
   }
@@ -264,6 +278,8 @@ export class KurrentDbEventStore extends EventStore implements RecordedEventImpo
     idempotencyKey: string | undefined,
   ): Promise<AppendResult> {
     if (events.length === 0) return this.checkOnly(streamId, expected, idempotencyKey);
+    const repeated = events.find((event, i) => events.findIndex((other) => other.id === event.id) !== i);
+    if (repeated) throw new EventIdTaken(repeated.id);
     for (let attempt = 1; ; attempt++) {
       let head = await this.streamHeadFor(streamId, expected);
       if (!revisionMatches(expected, head?.revision ?? -1)) {
@@ -281,6 +297,7 @@ export class KurrentDbEventStore extends EventStore implements RecordedEventImpo
         { streamName: GLOBAL_LOG_STREAM, events: recorded.map(logCopy), expectedState: expectedAfter(start - 1) },
       ];
       if (idempotencyKey !== undefined) requests.push(idempotencyRecord({ key: idempotencyKey, result }));
+      requests.push(...recorded.map(eventIdRecord));
       try {
         await this.client.multiStreamAppend(requests);
       } catch (error) {
@@ -312,6 +329,7 @@ export class KurrentDbEventStore extends EventStore implements RecordedEventImpo
    * forget what moved, refuse the append if its own stream is not where the caller expects it, or try again.
    */
   private async afterRefusal(streamId: string, expected: ExpectedRevision, refusal: WrongExpectedVersionError, attempt: number): Promise<void> {
+    if (refusal.streamName.startsWith(EVENT_ID_STREAM_PREFIX)) throw new EventIdTaken(refusal.streamName.slice(EVENT_ID_STREAM_PREFIX.length));
     if (refusal.streamName === streamId) {
       this.streamHeads.delete(streamId);
       const actual = refusal.actualState === 'no_stream' ? -1 : Number(refusal.actualState);
@@ -448,6 +466,19 @@ function idempotencyRecord({ key, result }: RecordedAppend): AppendStreamRequest
     events: [
       jsonEvent({ id: derivedId('idempotency', key), type: 'AppendRecorded', data: { streamId, firstRevision, lastRevision, lastPosition } }),
     ],
+    expectedState: NO_STREAM,
+  };
+}
+
+/**
+ * The record that `event` holds its id. Its KurrentDB id names the stream and revision too: a write repeated by the
+ * client is the same write (KurrentDB takes it as done), while the same Sinergi id appended anew is refused.
+ */
+function eventIdRecord(event: RecordedEvent): AppendStreamRequest {
+  const { id, streamId, revision } = event;
+  return {
+    streamName: eventIdStream(id),
+    events: [jsonEvent({ id: derivedId('event-id', `${streamId}:${revision}:${id}`), type: 'EventIdRecorded', data: { streamId, revision } })],
     expectedState: NO_STREAM,
   };
 }
