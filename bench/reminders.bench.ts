@@ -17,7 +17,8 @@ import { type Delivery, ReminderChannel } from '../src/reminders/reminder-channe
 import { ReminderDispatcher } from '../src/reminders/reminder-dispatcher';
 import { fireInstant } from '../src/reminders/reminder-plan';
 import { ReminderPolicies } from '../src/reminders/reminder-policies';
-import { ADD_BULK_CONCURRENCY, ADD_BULK_SIZE, REMINDER_QUEUE, ReminderScheduler } from '../src/reminders/reminder-scheduler';
+import { ADD_BULK_CONCURRENCY, ADD_BULK_SIZE, BullmqTimerQueue, REMINDER_QUEUE } from '../src/reminders/bullmq.timer-queue';
+import { ReminderScheduler } from '../src/reminders/reminder-scheduler';
 import { ReminderWorker } from '../src/reminders/reminder-worker';
 import { ContactDirectory } from '../src/regions/contact-directory';
 import { Registry } from '../src/registry/registry';
@@ -177,15 +178,16 @@ async function ourScheduling(redis: PrivateRedis, prefix: string, schedule: InMe
   // "Now" is the schedule's day, as in production: every planned reminder lies ahead and is added delayed, like raw's.
   const clock = new OffsetClock();
   clock.offset = Date.parse(`${TODAY}T00:00:00+07:00`) - Date.now();
-  const scheduler = new ReminderScheduler({ redisUrl: redis.url, prefix, pollMs: 3_600_000, attempts: 5, backoffMs: 30_000 }, schedule, policies, clock);
+  const timers = new BullmqTimerQueue({ redisUrl: redis.url, prefix, attempts: 5, backoffMs: 30_000 }, clock);
+  const scheduler = new ReminderScheduler({ pollMs: 3_600_000 }, timers, schedule, policies, clock);
   scheduler.start();
   // The first pass runs on connection: wait for it to finish, so the timed pass is the only one under way.
   for (let i = 0; scheduler.state !== 'up' && i < 2_400; i++) await new Promise((resolve) => setTimeout(resolve, 25));
-  await scheduler.queue.obliterate({ force: true });
+  await scheduler.timers.queue.obliterate({ force: true });
   const begin = performance.now();
   const report = await scheduler.reconcileNow();
   const ms = performance.now() - begin;
-  await scheduler.queue.obliterate({ force: true });
+  await scheduler.timers.queue.obliterate({ force: true });
   await scheduler.stop();
   return { ms, jobs: report.added };
 }
@@ -233,9 +235,11 @@ async function ourLateness(redis: PrivateRedis, prefix: string, options: BenchOp
   const clock = new OffsetClock();
   const fireAt = new Map<string, number>();
   const probe = new LatenessProbe(clock, (id) => fireAt.get(id) ?? Number.NaN);
-  const dispatcher = new ReminderDispatcher(schedule, policies, contacts, events, [probe], () => 'Biro Pemerintahan dan Otonomi Daerah Sekretariat Daerah Bengkulu', clock, 'https://sinergi.test');
-  const scheduler = new ReminderScheduler({ redisUrl: redis.url, prefix, pollMs: 100, attempts: 3, backoffMs: 100 }, schedule, policies, clock);
-  const worker = new ReminderWorker({ redisUrl: redis.url, prefix, concurrency: 10, lockMs: 30_000 }, dispatcher, () => scheduler.reconcileNow());
+  const sender = 'Biro Pemerintahan dan Otonomi Daerah Sekretariat Daerah Bengkulu';
+  const dispatcher = new ReminderDispatcher({ source: schedule, policies, contacts, events, channels: [probe], senderOf: () => sender, clock, publicUrl: 'https://sinergi.test' });
+  const timers = new BullmqTimerQueue({ redisUrl: redis.url, prefix, attempts: 3, backoffMs: 100 }, clock);
+  const scheduler = new ReminderScheduler({ pollMs: 100 }, timers, schedule, policies, clock);
+  const worker = new ReminderWorker({ redisUrl: redis.url, prefix, concurrency: 10, lockMs: 30_000 }, timers, dispatcher, () => scheduler.reconcileNow());
   scheduler.start();
   worker.start();
   await worker.worker.waitUntilReady();
@@ -252,7 +256,7 @@ async function ourLateness(redis: PrivateRedis, prefix: string, options: BenchOp
     while (probe.latenessMs.length < until) await new Promise((resolve) => setTimeout(resolve, 5));
   }
   await worker.stop();
-  await scheduler.queue.obliterate({ force: true });
+  await scheduler.timers.queue.obliterate({ force: true });
   await scheduler.stop();
   await registry.close();
   await events.close();

@@ -98,7 +98,7 @@ export function mountQueueBoard(app: NestExpressApplication): void {
   const board = new ExpressAdapter();
   board.setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({
-    queues: [new BullMQAdapter(scheduler.queue)],
+    queues: [new BullMQAdapter(scheduler.timers.queue)],
     // @bull-board/express 9.10.1 is typed against its own copy of @bull-board/api (9.10.1), whose classes differ from
     // 9.10.2's only by private members: the adapter is the same at run time.
     serverAdapter: board as unknown as BoardServer,

@@ -51,6 +51,21 @@ export class DeliveriesFailed extends Error {
 /** The engine, as the events it records name it. */
 export const REMINDER_ENGINE: Actor = { userId: 'sinergi-reminders', role: 'system', region: 'system' };
 
+export interface ReminderDispatcherOptions {
+  source: DeadlineSchedule;
+  policies: ReminderPolicies;
+  contacts: ContactDirectory;
+  events: EventStore;
+  channels: readonly ReminderChannel[];
+  /** The unit a reminder to a region's people is sent in the name of (its Biro Pemerintahan or Bagian Kerja Sama). */
+  senderOf: (region: string) => string;
+  clock: Clock;
+  /** Where the links of a message lead. */
+  publicUrl: string;
+  /** Where a reminder for a contact who wants one message a day goes (the scheduler); without it, it is sent alone. */
+  digests?: DigestRequests;
+}
+
 /**
  * Runs one reminder job. It trusts nothing the job says: the deadline must still be pending, the reminder still
  * planned under today's policy, and each delivery not yet recorded. Each delivery attempt is claimed (an event,
@@ -61,18 +76,29 @@ export class ReminderDispatcher {
   /** Deliveries this process has claimed and is sending right now: not unconfirmed, merely under way. */
   readonly inFlight = new Set<string>();
 
-  constructor(
-    private readonly source: DeadlineSchedule,
-    private readonly policies: ReminderPolicies,
-    private readonly contacts: ContactDirectory,
-    private readonly events: EventStore,
-    private readonly channels: readonly ReminderChannel[],
-    /** The unit a reminder to a region's people is sent in the name of (its Biro Pemerintahan or Bagian Kerja Sama). */
-    private readonly senderOf: (region: string) => string,
-    private readonly clock: Clock,
-    private readonly publicUrl: string,
-    private readonly digests?: DigestRequests,
-  ) {}
+  private readonly source: DeadlineSchedule;
+  private readonly policies: ReminderPolicies;
+  private readonly contacts: ContactDirectory;
+  private readonly events: EventStore;
+  private readonly channels: readonly ReminderChannel[];
+  private readonly senderOf: (region: string) => string;
+  private readonly clock: Clock;
+  private readonly publicUrl: string;
+  private readonly digests?: DigestRequests;
+
+  constructor(options: ReminderDispatcherOptions) {
+    ({
+      source: this.source,
+      policies: this.policies,
+      contacts: this.contacts,
+      events: this.events,
+      channels: this.channels,
+      senderOf: this.senderOf,
+      clock: this.clock,
+      publicUrl: this.publicUrl,
+      digests: this.digests,
+    } = options);
+  }
 
   dispatch(job: ReminderJobData, attempt: { number: number; last: boolean }): Promise<DispatchResult> {
     const about = { 'sinergi.reminder': job.reminderId, 'sinergi.agreement': job.agreementId, 'sinergi.attempt': attempt.number };

@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { DelayedError, type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { type BullmqTimerQueue, REMINDER_QUEUE } from './bullmq.timer-queue';
 import type { DailyDigest, DigestJobData } from './daily-digest';
 import type { ReminderDispatcher, ReminderJobData } from './reminder-dispatcher';
-import { REMINDER_QUEUE, type ReminderQueueData } from './reminder-scheduler';
+import type { ReminderQueueData } from './reminder-scheduler';
 
 const logger = new Logger('Reminders');
 
@@ -17,6 +18,8 @@ export class ReminderWorker {
 
   constructor(
     settings: { redisUrl: string; prefix: string; concurrency: number; lockMs: number },
+    /** The queue the scheduler fills: the worker waits out an early job on its terms (the application's clock). */
+    timers: Pick<BullmqTimerQueue, 'delayOf'>,
     dispatcher: ReminderDispatcher,
     onReconcile: () => Promise<unknown>,
     digest?: DailyDigest,
@@ -36,8 +39,9 @@ export class ReminderWorker {
         }
         const result = await dispatcher.dispatch(job.data as ReminderJobData, attempt);
         if (result.outcome === 'early') {
-          // Ran before its time by the application's clock (the clock was set back): wait for it again.
-          await job.moveToDelayed(Date.now() + (result.fireAt - Date.now()), token);
+          // Ran before its time by the application's clock (the clock was set back): wait for it again, that long
+          // from now on BullMQ's wall clock.
+          await job.moveToDelayed(Date.now() + timers.delayOf(result.fireAt), token);
           throw new DelayedError();
         }
         return result;

@@ -16,6 +16,7 @@ import { MailChannel, type ReminderChannel, WebhookChannel } from './reminder-ch
 import { ReminderDispatcher } from './reminder-dispatcher';
 import { sendingUnitOf } from './reminder-message';
 import type { ReminderPolicies } from './reminder-policies';
+import { BullmqTimerQueue } from './bullmq.timer-queue';
 import { ReminderScheduler } from './reminder-scheduler';
 import { ReminderWorker } from './reminder-worker';
 
@@ -43,7 +44,7 @@ export interface ReminderGauges {
  */
 export class RemindersRuntime {
   readonly source: DeadlineSource;
-  readonly scheduler?: ReminderScheduler;
+  readonly scheduler?: ReminderScheduler<BullmqTimerQueue>;
   readonly worker?: ReminderWorker;
   readonly dispatcher?: ReminderDispatcher;
   readonly deliveries: DeliveryWatch;
@@ -73,14 +74,26 @@ export class RemindersRuntime {
     if (settings.smtpUrl) this.channels.push(new MailChannel({ url: settings.smtpUrl, from: settings.mailFrom }));
     this.channels.push(new WebhookChannel(this.webhookTargets, clock));
     const redis = { redisUrl: settings.redisUrl, prefix: settings.queuePrefix };
-    const scheduler = new ReminderScheduler({ ...redis, pollMs: settings.pollMs, attempts: settings.attempts, backoffMs: settings.backoffMs }, this.source, this.policies, clock);
+    const timers = new BullmqTimerQueue({ ...redis, attempts: settings.attempts, backoffMs: settings.backoffMs }, clock);
+    const scheduler = new ReminderScheduler({ pollMs: settings.pollMs }, timers, this.source, this.policies, clock);
     this.scheduler = scheduler;
     // A reminder for a contact who wants one message a day asks the scheduler for that day's digest.
     const senderOf = (code: string): string => sendingUnitOf(regions.find(code));
-    this.dispatcher = new ReminderDispatcher(this.source, this.policies, contacts, events, this.channels, senderOf, clock, settings.publicUrl, scheduler);
+    this.dispatcher = new ReminderDispatcher({
+      source: this.source,
+      policies: this.policies,
+      contacts,
+      events,
+      channels: this.channels,
+      senderOf,
+      clock,
+      publicUrl: settings.publicUrl,
+      digests: scheduler,
+    });
     const digest = new DailyDigest(this.source, this.policies, contacts, events, this.channels, clock, settings.publicUrl, senderOf, this.dispatcher.inFlight);
     this.worker = new ReminderWorker(
       { ...redis, concurrency: settings.concurrency, lockMs: settings.lockMs ?? 30_000 },
+      timers,
       this.dispatcher,
       () => scheduler.reconcileNow(),
       digest,
@@ -99,7 +112,7 @@ export class RemindersRuntime {
     this.worker.start();
     // A daily full pass: catches whatever a missed poll or a moved clock left behind. Semester and monev reminders are
     // deadlines of the schedule like the others, with their exact dates per party, so they need no scheduler of their own.
-    void this.scheduler.queue
+    void this.scheduler.timers.queue
       .upsertJobScheduler('daily-reconcile', { pattern: '0 5 0 * * *', tz: 'Asia/Jakarta' }, { name: 'reconcile' })
       .catch((error: unknown) => logger.warn(`daily reconcile not scheduled yet: ${String(error)}`));
     logger.log(`reminders on: Redis ${redactedUrl(settings.redisUrl ?? '')}, queue prefix ${settings.queuePrefix}`);
@@ -115,7 +128,7 @@ export class RemindersRuntime {
   async gauges(): Promise<ReminderGauges> {
     if (!this.scheduler || !this.dispatcher) return { enabled: false, redisUp: false, planned: 0, unconfirmed: 0, givenUp: 0 };
     const scheduler = this.scheduler;
-    const counts = scheduler.state === 'up' ? await scheduler.queue.getJobCounts('waiting', 'active').catch(() => undefined) : undefined;
+    const counts = scheduler.state === 'up' ? await scheduler.timers.queue.getJobCounts('waiting', 'active').catch(() => undefined) : undefined;
     const { unconfirmed, givenUp } = await this.deliveries.problems(this.dispatcher.inFlight);
     return {
       enabled: true,
@@ -133,7 +146,7 @@ export class RemindersRuntime {
     const scheduler = this.scheduler;
     const counts =
       scheduler.state === 'up'
-        ? await scheduler.queue.getJobCounts('delayed', 'waiting', 'active', 'failed', 'completed').catch(() => undefined)
+        ? await scheduler.timers.queue.getJobCounts('delayed', 'waiting', 'active', 'failed', 'completed').catch(() => undefined)
         : undefined;
     return {
       status: scheduler.state === 'up' ? 'up' : 'degraded',

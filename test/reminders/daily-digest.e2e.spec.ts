@@ -1,15 +1,11 @@
-import request from 'supertest';
 import type { DeliveryRecord } from '../../src/reminders/reminder.events';
-import type { ReminderScheduler } from '../../src/reminders/reminder-scheduler';
-import { RemindersRuntime } from '../../src/reminders/reminders.runtime';
-import { BENGKULU, activeAgreement, bengkuluCoordinator } from '../e2e/http-fixtures';
-import { PrivateRedis } from '../support/private-redis';
-import { SmtpSink, WebhookReceiver, testReminders } from '../support/reminder-receivers';
-import { TestApp } from '../support/test-app';
+import { bengkuluCoordinator } from '../e2e/http-fixtures';
+import { type SmtpSink, WebhookReceiver } from '../support/reminder-receivers';
+import { DINKES, type ReminderWorld, startReminderWorld } from '../support/reminder-world';
+import type { TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait-until';
 import { describeNeeding } from '../support/system-parts';
 
-const DINKES = 'Dinas Kesehatan Provinsi Bengkulu';
 const WEBHOOK_SECRET = 'rahasia-webhook-dinkes-bengkulu';
 /** Wants one message a day, by mail and by webhook. */
 const digestMail = 'dinkes@bengkuluprov.go.id';
@@ -22,42 +18,27 @@ const staffMail = 'sekretariat.dinkes@bengkuluprov.go.id';
  * real SMTP server, a real webhook receiver, and a clock moved from day to day.
  */
 describeNeeding('redis')('the daily digest', () => {
-  let redis: PrivateRedis;
   let smtp: SmtpSink;
   let webhooks: WebhookReceiver;
   let app: TestApp;
-  let scheduler: ReminderScheduler;
   let agreementId: string;
+  let world: ReminderWorld;
+  let settle: () => Promise<void>;
 
   const digestsTo = (address: string) => smtp.to(address).filter((m) => m.deliveryId.startsWith('digest|'));
-  const settle = async () => {
-    await scheduler.caughtUp(await app.eventCount());
-    await scheduler.reconcileNow();
-  };
   const deliveries = async (): Promise<DeliveryRecord[]> =>
     (await app.as(bengkuluCoordinator).get(`/agreements/${agreementId}/reminders`).expect(200)).body as DeliveryRecord[];
-  const addFollowUp = (action: string, dueDate: string) =>
-    app.as(bengkuluCoordinator).post(`/agreements/${agreementId}/follow-ups`, { party: BENGKULU, opd: DINKES, action, dueDate }).expect(201);
 
   beforeAll(async () => {
-    [redis, smtp] = await Promise.all([PrivateRedis.start(), SmtpSink.start()]);
     webhooks = await WebhookReceiver.start(WEBHOOK_SECRET);
-    app = await TestApp.start({
-      now: '2025-10-24T05:00:00.000Z',
-      reminders: testReminders(redis.url, { smtpUrl: smtp.url }),
-    });
-    scheduler = app.get(RemindersRuntime).scheduler as ReminderScheduler;
-    const contacts: [string, object][] = [
+    world = await startReminderWorld([
       ['dinkes', { name: 'Dinas Kesehatan Provinsi Bengkulu', role: 'opd', opd: DINKES, email: digestMail, webhookUrl: `${webhooks.url}/wa`, webhookSecret: WEBHOOK_SECRET, dailyDigest: true }],
       ['sekretariat-dinkes', { name: 'Sekretariat Dinas Kesehatan', role: 'opd', opd: DINKES, email: staffMail }],
-    ];
-    for (const [id, contact] of contacts) {
-      await request(app.url).put(`/regions/${BENGKULU}/contacts/${id}`).set('Authorization', `Bearer ${await app.tokenOf(bengkuluCoordinator)}`).send(contact).expect(200);
-    }
-    agreementId = await activeAgreement(app);
+    ]);
+    ({ smtp, app, agreementId, settle } = world);
     app.clock.set('2026-01-05T03:00:00.000Z');
-    await addFollowUp('Menyusun alur rujukan pasien antarprovinsi', '2026-06-30');
-    await addFollowUp('Menyusun standar pelayanan ambulans lintas provinsi', '2026-06-30');
+    await world.addFollowUp('Menyusun alur rujukan pasien antarprovinsi', '2026-06-30');
+    await world.addFollowUp('Menyusun standar pelayanan ambulans lintas provinsi', '2026-06-30');
     await settle();
     // 23 June, 09:00 WIB: the 7-day reminders of both follow-ups are due.
     app.clock.set('2026-06-23T02:00:00.000Z');
@@ -66,8 +47,8 @@ describeNeeding('redis')('the daily digest', () => {
   });
 
   afterAll(async () => {
-    await app?.close();
-    await Promise.all([redis?.stop(), smtp?.close(), webhooks?.close()]);
+    await world?.close();
+    await webhooks?.close();
   });
 
   it('sends a digest contact ONE mail for the day, in Indonesian, listing both reminders', async () => {
@@ -113,7 +94,7 @@ describeNeeding('redis')('the daily digest', () => {
 
   it('puts a reminder that falls due after the day’s digest in the next day’s, without repeating what was sent', async () => {
     // Due 27 June: its 7-day reminder (20 June) is already due, after today's digest went out.
-    await addFollowUp('Menyepakati formulir rujukan bersama', '2026-06-27');
+    await world.addFollowUp('Menyepakati formulir rujukan bersama', '2026-06-27');
     await settle();
     await waitUntil(() => smtp.to(staffMail).length >= 3, 'the lone reminder of the new follow-up');
     expect(smtp.to(digestMail)).toHaveLength(1);

@@ -1,13 +1,12 @@
 import { RemindersRuntime } from '../../src/reminders/reminders.runtime';
-import type { ReminderScheduler } from '../../src/reminders/reminder-scheduler';
-import { BENGKULU, activeAgreement, bengkuluCoordinator, bengkuluDinkes } from '../e2e/http-fixtures';
-import { PrivateRedis } from '../support/private-redis';
-import { SmtpSink, WebhookReceiver, testReminders } from '../support/reminder-receivers';
-import { TestApp } from '../support/test-app';
+import { BENGKULU, bengkuluCoordinator, bengkuluDinkes } from '../e2e/http-fixtures';
+import type { PrivateRedis } from '../support/private-redis';
+import { type SmtpSink, WebhookReceiver } from '../support/reminder-receivers';
+import { DINKES, type ReminderWorld, startReminderWorld } from '../support/reminder-world';
+import type { TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait-until';
 import { describeNeeding } from '../support/system-parts';
 
-const DINKES = 'Dinas Kesehatan Provinsi Bengkulu';
 const WEBHOOK_SECRET = 'rahasia-webhook-dinkes-bengkulu';
 const opdMail = 'dinkes@bengkuluprov.go.id';
 const headMail = 'kadinkes@bengkuluprov.go.id';
@@ -23,15 +22,13 @@ describeNeeding('redis')('reminders of a follow-up', () => {
   let smtp: SmtpSink;
   let webhooks: WebhookReceiver;
   let app: TestApp;
-  let scheduler: ReminderScheduler;
+  let scheduler: ReminderWorld['scheduler'];
   let agreementId: string;
+  let world: ReminderWorld;
+  let settle: () => Promise<void>;
 
   const followUpMails = () => smtp.mails.filter((m) => m.deliveryId.includes('/follow-up-due/'));
   const followUpMailsTo = (address: string, step: string) => followUpMails().filter((m) => m.to.includes(address) && m.deliveryId.includes(`|${step}|`));
-  const settle = async () => {
-    await scheduler.caughtUp(await app.eventCount());
-    await scheduler.reconcileNow();
-  };
   /** Moves the clock to 09:00 WIB of a day and lets every reminder due by then run. */
   const moveTo = async (day: string, expectedMails: number) => {
     app.clock.set(`${day}T02:00:00.000Z`);
@@ -40,34 +37,21 @@ describeNeeding('redis')('reminders of a follow-up', () => {
   };
 
   beforeAll(async () => {
-    [redis, smtp] = await Promise.all([PrivateRedis.start(), SmtpSink.start()]);
     webhooks = await WebhookReceiver.start(WEBHOOK_SECRET);
-    app = await TestApp.start({
-      now: '2025-10-24T05:00:00.000Z',
-      reminders: testReminders(redis.url, { smtpUrl: smtp.url }),
-    });
-    scheduler = app.get(RemindersRuntime).scheduler as ReminderScheduler;
-    const bengkulu = app.as(bengkuluCoordinator);
-    const contacts: [string, object][] = [
+    world = await startReminderWorld([
       ['dinkes', { name: 'Dinas Kesehatan Provinsi Bengkulu', role: 'opd', opd: DINKES, email: opdMail, webhookUrl: `${webhooks.url}/wa`, webhookSecret: WEBHOOK_SECRET }],
       ['kadinkes', { name: 'Kepala Dinas Kesehatan Provinsi Bengkulu', role: 'opd-head', opd: DINKES, email: headMail }],
       ['biro', { name: 'Biro Pemerintahan dan Otda Provinsi Bengkulu', role: 'coordinator', email: coordinatorMail }],
-    ];
-    for (const [id, contact] of contacts) {
-      const { default: request } = await import('supertest');
-      await request(app.url).put(`/regions/${BENGKULU}/contacts/${id}`).set('Authorization', `Bearer ${await app.tokenOf(bengkuluCoordinator)}`).send(contact).expect(200);
-    }
-    agreementId = await activeAgreement(app);
+    ]);
+    ({ redis, smtp, app, scheduler, agreementId, settle } = world);
     app.clock.set('2026-01-05T03:00:00.000Z');
-    await bengkulu
-      .post(`/agreements/${agreementId}/follow-ups`, { party: BENGKULU, opd: DINKES, action: 'Menyusun alur rujukan pasien antarprovinsi', dueDate: '2026-06-30' })
-      .expect(201);
+    await world.addFollowUp('Menyusun alur rujukan pasien antarprovinsi', '2026-06-30');
     await settle();
   });
 
   afterAll(async () => {
-    await app?.close();
-    await Promise.all([redis?.stop(), smtp?.close(), webhooks?.close()]);
+    await world?.close();
+    await webhooks?.close();
   });
 
   it('reminds the OPD 7 days before, by mail and by signed webhook, in Indonesian', async () => {
@@ -124,7 +108,7 @@ describeNeeding('redis')('reminders of a follow-up', () => {
       .post(`/agreements/${agreementId}/follow-ups/tl-1/completion`, { note: 'Alur rujukan berlaku', evidence: ['a'.repeat(64)] })
       .expect(200);
     await settle();
-    const left = await scheduler.queue.getDelayed();
+    const left = await scheduler.timers.queue.getDelayed();
     expect(left.filter((job) => job.id?.includes('/follow-up-due/'))).toEqual([]);
     const before = followUpMails().length;
     app.clock.set('2026-07-28T02:00:00.000Z');

@@ -1,14 +1,10 @@
-import request from 'supertest';
-import type { ReminderScheduler } from '../../src/reminders/reminder-scheduler';
-import { RemindersRuntime } from '../../src/reminders/reminders.runtime';
-import { BANTEN, BENGKULU, activeAgreement, bantenCoordinator, bengkuluCoordinator } from '../e2e/http-fixtures';
-import { PrivateRedis, freePort } from '../support/private-redis';
-import { SmtpSink, testReminders } from '../support/reminder-receivers';
-import { TestApp, type TestUser } from '../support/test-app';
+import { BANTEN, BENGKULU, bantenCoordinator, bengkuluCoordinator } from '../e2e/http-fixtures';
+import { freePort } from '../support/private-redis';
+import { DINKES, type ReminderWorld, startReminderWorld } from '../support/reminder-world';
+import type { TestApp, TestUser } from '../support/test-app';
 import { waitUntil } from '../support/wait-until';
 import { describeNeeding } from '../support/system-parts';
 
-const DINKES = 'Dinas Kesehatan Provinsi Bengkulu';
 const opdMail = 'dinkes@bengkuluprov.go.id';
 const jabarCoordinator: TestUser = { userId: 'biro-pemotda@jabarprov.go.id', role: 'coordinator', region: '32' };
 const bpk: TestUser = { userId: 'bpk@bpk.go.id', role: 'auditor', region: '31', national: true };
@@ -29,38 +25,25 @@ interface SentReminders {
  * agreement, and only those who may read the region see it.
  */
 describeNeeding('redis')('the reminders a region sent this week', () => {
-  let redis: PrivateRedis;
-  let smtp: SmtpSink;
+  let world: ReminderWorld;
   let app: TestApp;
   let agreementId: string;
   const sentIn = (user: TestUser, region: string, query = '') => app.as(user).get(`/regions/${region}/reminders/sent${query}`);
 
   beforeAll(async () => {
-    [redis, smtp] = await Promise.all([PrivateRedis.start(), SmtpSink.start()]);
-    app = await TestApp.start({
-      now: '2025-10-24T05:00:00.000Z',
-      reminders: testReminders(redis.url, { smtpUrl: smtp.url, attempts: 2, backoffMs: 50 }),
-    });
-    const scheduler = app.get(RemindersRuntime).scheduler as ReminderScheduler;
-    const settle = async () => {
-      await scheduler.caughtUp(await app.eventCount());
-      await scheduler.reconcileNow();
-    };
     // Nothing listens on this port: every webhook delivery to it fails until its attempts run out.
     const deadWebhook = `http://127.0.0.1:${await freePort()}/hook`;
-    const contacts: [string, object][] = [
-      ['dinkes', { name: 'Dinas Kesehatan Provinsi Bengkulu', role: 'opd', opd: DINKES, email: opdMail }],
-      ['dinkes-wa', { name: 'Grup WA Dinkes Bengkulu', role: 'opd', opd: DINKES, webhookUrl: deadWebhook }],
-    ];
-    for (const [id, contact] of contacts) {
-      await request(app.url).put(`/regions/${BENGKULU}/contacts/${id}`).set('Authorization', `Bearer ${await app.tokenOf(bengkuluCoordinator)}`).send(contact).expect(200);
-    }
-    agreementId = await activeAgreement(app);
+    world = await startReminderWorld(
+      [
+        ['dinkes', { name: 'Dinas Kesehatan Provinsi Bengkulu', role: 'opd', opd: DINKES, email: opdMail }],
+        ['dinkes-wa', { name: 'Grup WA Dinkes Bengkulu', role: 'opd', opd: DINKES, webhookUrl: deadWebhook }],
+      ],
+      { attempts: 2, backoffMs: 50 },
+    );
+    ({ app, agreementId } = world);
+    const { smtp, settle } = world;
     app.clock.set('2026-01-05T03:00:00.000Z');
-    await app
-      .as(bengkuluCoordinator)
-      .post(`/agreements/${agreementId}/follow-ups`, { party: BENGKULU, opd: DINKES, action: 'Menyusun alur rujukan pasien antarprovinsi', dueDate: '2026-06-30' })
-      .expect(201);
+    await world.addFollowUp('Menyusun alur rujukan pasien antarprovinsi', '2026-06-30');
     await settle();
     app.clock.set('2026-06-23T02:00:00.000Z');
     await settle();
@@ -69,10 +52,7 @@ describeNeeding('redis')('the reminders a region sent this week', () => {
     await waitUntil(async () => (await outcomes()).join() === 'given-up,sent', 'the mail sent and the webhook given up');
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await Promise.all([redis?.stop(), smtp?.close()]);
-  });
+  afterAll(() => world?.close());
 
   it('counts the mail that was sent, not the webhook that was given up', async () => {
     const { body } = await sentIn(bengkuluCoordinator, BENGKULU).expect(200);

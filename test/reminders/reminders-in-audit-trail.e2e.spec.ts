@@ -1,19 +1,14 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import request from 'supertest';
 import { runAuditCommand } from '../../src/audit/audit-cli';
 import type { Actor } from '../../src/core/event';
 import { EventStore } from '../../src/core/event-store.port';
-import type { ReminderScheduler } from '../../src/reminders/reminder-scheduler';
-import { RemindersRuntime } from '../../src/reminders/reminders.runtime';
-import { BENGKULU, activeAgreement, bengkuluCoordinator } from '../e2e/http-fixtures';
-import { PrivateRedis } from '../support/private-redis';
-import { SmtpSink, testReminders } from '../support/reminder-receivers';
-import { TestApp } from '../support/test-app';
+import { BENGKULU } from '../e2e/http-fixtures';
+import { DINKES, type ReminderWorld, startReminderWorld } from '../support/reminder-world';
+import type { TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait-until';
 import { describeNeeding } from '../support/system-parts';
 
-const DINKES = 'Dinas Kesehatan Provinsi Bengkulu';
 const opdMail = 'dinkes@bengkuluprov.go.id';
 const inspektorat: Actor = { userId: 'inspektorat@bengkuluprov.go.id', role: 'auditor', region: BENGKULU };
 
@@ -23,35 +18,18 @@ const inspektorat: Actor = { userId: 'inspektorat@bengkuluprov.go.id', role: 'au
  * verified with them.
  */
 describeNeeding('redis')('reminders in the audit trail of an agreement', () => {
-  let redis: PrivateRedis;
-  let smtp: SmtpSink;
+  let world: ReminderWorld;
   let app: TestApp;
   let agreementId: string;
   const auditor = () => app.as(inspektorat);
   const reminderStream = () => `reminders-${agreementId}`;
 
   beforeAll(async () => {
-    [redis, smtp] = await Promise.all([PrivateRedis.start(), SmtpSink.start()]);
-    app = await TestApp.start({
-      now: '2025-10-24T05:00:00.000Z',
-      reminders: testReminders(redis.url, { smtpUrl: smtp.url }),
-    });
-    const scheduler = app.get(RemindersRuntime).scheduler as ReminderScheduler;
-    const settle = async () => {
-      await scheduler.caughtUp(await app.eventCount());
-      await scheduler.reconcileNow();
-    };
-    await request(app.url)
-      .put(`/regions/${BENGKULU}/contacts/dinkes`)
-      .set('Authorization', `Bearer ${await app.tokenOf(bengkuluCoordinator)}`)
-      .send({ name: 'Dinas Kesehatan Provinsi Bengkulu', role: 'opd', opd: DINKES, email: opdMail })
-      .expect(200);
-    agreementId = await activeAgreement(app);
+    world = await startReminderWorld([['dinkes', { name: 'Dinas Kesehatan Provinsi Bengkulu', role: 'opd', opd: DINKES, email: opdMail }]]);
+    ({ app, agreementId } = world);
+    const { smtp, settle } = world;
     app.clock.set('2026-01-05T03:00:00.000Z');
-    await app
-      .as(bengkuluCoordinator)
-      .post(`/agreements/${agreementId}/follow-ups`, { party: BENGKULU, opd: DINKES, action: 'Menyusun alur rujukan pasien antarprovinsi', dueDate: '2026-06-30' })
-      .expect(201);
+    await world.addFollowUp('Menyusun alur rujukan pasien antarprovinsi', '2026-06-30');
     await settle();
     app.clock.set('2026-06-23T02:00:00.000Z');
     await settle();
@@ -61,10 +39,7 @@ describeNeeding('redis')('reminders in the audit trail of an agreement', () => {
     for (let i = 0; i < 100 && !(await sent()); i++) await new Promise((resolve) => setTimeout(resolve, 25));
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await Promise.all([redis?.stop(), smtp?.close()]);
-  });
+  afterAll(() => world?.close());
 
   it('lists the reminder apart from the agreement steps: who, which deadline, which channel, when, outcome', async () => {
     const { body } = await auditor().get(`/audit/agreements/${agreementId}/history`).expect(200);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import request from 'supertest';
-import { REMINDER_QUEUE } from '../../src/reminders/reminder-scheduler';
+import { REMINDER_QUEUE } from '../../src/reminders/bullmq.timer-queue';
 import type { DeliveryRecord } from '../../src/reminders/reminder.events';
 import { PrivateRedis } from '../support/private-redis';
 import { DINKES_MAIL, type FromReminderApp, type ToReminderApp } from '../support/reminder-app-process';
