@@ -36,7 +36,7 @@ export async function loadSeedStories(bus: CommandBus, progress: (story: LoadedS
 
 /**
  * Banten–Bengkulu (seeds 000 and 001): Bengkulu offered, its governor Helmi Hasan having chosen Banten as partner,
- * and came to Serang to sign. Numbers the news does not give (offer letter, document and SKK numbers) are illustrative.
+ * and came to Serang to sign. The news gives no number: offer letter, document and SKK numbers read ILUSTRATIF.
  */
 async function bantenBengkulu(s: DemoStory): Promise<void> {
   const banten = coordinator('36');
@@ -63,11 +63,11 @@ async function bantenBengkulu(s: DemoStory): Promise<void> {
   const place = 'Pendopo Gubernur Banten, KP3B, Serang';
   await s.then(banten, '2025-10-24', {
     type: 'SignAgreement',
-    data: { party: '36', signatory: { name: 'Andra Soni', position: 'Gubernur Banten' }, documentNumber: '100.3.7/12-KSB/2025', date: '2025-10-24', place },
+    data: { party: '36', signatory: { name: 'Andra Soni', position: 'Gubernur Banten' }, documentNumber: 'ILUSTRATIF 100.3.7/12-KSB/2025', date: '2025-10-24', place },
   });
   await s.then(bengkulu, '2025-10-24', {
     type: 'SignAgreement',
-    data: { party: '17', signatory: { name: 'Helmi Hasan', position: 'Gubernur Bengkulu' }, documentNumber: '100.3.7/45/B.1/2025', date: '2025-10-24', place },
+    data: { party: '17', signatory: { name: 'Helmi Hasan', position: 'Gubernur Bengkulu' }, documentNumber: 'ILUSTRATIF 100.3.7/45/B.1/2025', date: '2025-10-24', place },
   });
   await s.then(bengkulu, '2025-10-24', {
     type: 'RequestReciprocalVisit',
@@ -91,15 +91,15 @@ async function bantenBengkulu(s: DemoStory): Promise<void> {
     data: { pksId: 'pks-1', documentSha256: sha256('Draf PKS kesehatan v1'), summary: 'Draf PKS layanan kesehatan rujukan' },
   });
   for (const [party, name, number] of [
-    ['36', 'Kepala Dinas Kesehatan Provinsi Banten', '800/310-Dinkes/2026'],
-    ['17', 'Kepala Dinas Kesehatan Provinsi Bengkulu', '440/88/Dinkes/2026'],
+    ['36', 'Kepala Dinas Kesehatan Provinsi Banten', 'ILUSTRATIF 800/310-Dinkes/2026'],
+    ['17', 'Kepala Dinas Kesehatan Provinsi Bengkulu', 'ILUSTRATIF 440/88/Dinkes/2026'],
   ] as const) {
     await s.then(dinasOfficer(party, 'Dinas Kesehatan'), '2026-03-10', {
       type: 'SignPks',
       data: {
         pksId: 'pks-1',
         party,
-        signatory: { name, position: 'Kepala Dinas Kesehatan', capacity: 'opd-head', skkNumber: `SKK-${party}/2026/07` },
+        signatory: { name, position: 'Kepala Dinas Kesehatan', capacity: 'opd-head', skkNumber: `ILUSTRATIF SKK-${party}/2026/07` },
         documentNumber: number,
         date: '2026-03-10',
       },
@@ -136,11 +136,70 @@ async function bantenBengkulu(s: DemoStory): Promise<void> {
 // The news stories name only some signatories; the others are not invented.
 const UNNAMED = '(nama tidak disebut dalam sumber berita)';
 
-const WEST_JAVA_PARTNERS = [
-  { code: '73.24', name: 'Kabupaten Luwu Timur', signatory: { name: UNNAMED, position: 'Bupati Luwu Timur' } },
-  { code: '62.08', name: 'Kabupaten Sukamara', signatory: { name: 'Kaspinor', position: 'Pj Bupati Sukamara' } },
-  { code: '72.09', name: 'Kabupaten Tojo Una-Una', signatory: { name: UNNAMED, position: 'Bupati Tojo Una-Una' } },
-  { code: '17.09', name: 'Kabupaten Bengkulu Tengah', signatory: { name: 'Heriyandi Roni', position: 'Pj Bupati Bengkulu Tengah' } },
+/** What one of the four signed with West Java on 5 February 2024, as the news tells it. */
+interface WestJavaPartner {
+  code: string;
+  name: string;
+  signatory: { name: string; position: string };
+  /** The KSB's fields, as the partner's own news names them. */
+  fields: string[];
+  scope: string;
+  /** The OPDs the news names, of West Java and of the partner, each given the follow-up the news gives them. */
+  followUps: { party: string; opd: string; action: string; dueDate: string }[];
+}
+
+// Seeds 002 and 003: every KSB of that day is on "pengembangan potensi daerah dan peningkatan pelayanan publik".
+const COMMON_FIELDS = ['potensi-daerah', 'pelayanan-publik'];
+
+/**
+ * Seed 002 names the OPDs of each party the cooperation with Bengkulu Tengah is focused on: Dinas Kominfotik,
+ * DPMPTSP, Bappeda, BKPSDM, each to identify and develop the regions' potentials and the quality of public service.
+ * The due dates are illustrative (the news gives none).
+ */
+const seed002FollowUps = (party: string) => [
+  { party, opd: 'Diskominfotik', action: 'Mengidentifikasi potensi kerja sama komunikasi, informatika dan statistik untuk pelayanan publik', dueDate: '2024-07-31' },
+  { party, opd: 'DPMPTSP', action: 'Mengidentifikasi peningkatan mutu pelayanan perizinan dan penanaman modal', dueDate: '2024-07-31' },
+  { party, opd: 'Bappeda', action: 'Mengidentifikasi potensi daerah yang dapat dikembangkan bersama', dueDate: '2024-07-31' },
+  { party, opd: 'BKPSDM', action: 'Mengidentifikasi kerja sama pengembangan sumber daya manusia aparatur', dueDate: '2024-07-31' },
+];
+
+const WEST_JAVA_PARTNERS: WestJavaPartner[] = [
+  {
+    code: '73.24',
+    name: 'Kabupaten Luwu Timur',
+    signatory: { name: UNNAMED, position: 'Bupati Luwu Timur' },
+    // Seeds 002 and 003 name the common fields only; the follow-up is "to be specified" (ditindaklanjuti secara spesifik).
+    fields: COMMON_FIELDS,
+    scope: 'Pengembangan potensi daerah dan peningkatan pelayanan publik, ditindaklanjuti secara spesifik.',
+    followUps: [],
+  },
+  {
+    code: '62.08',
+    name: 'Kabupaten Sukamara',
+    signatory: { name: 'Kaspinor', position: 'Pj Bupati Sukamara' },
+    // Seed 003, in the words of Sukamara's Pj Bupati: ASN management, bureaucratic reform, Diskominfo's coding and
+    // statistics, data management along Satu Data Indonesia, and electronic-based services (SPBE).
+    fields: [...COMMON_FIELDS, 'manajemen-asn', 'reformasi-birokrasi', 'persandian-dan-statistik', 'satu-data-indonesia', 'spbe'],
+    scope: 'Manajemen ASN, reformasi birokrasi, persandian dan statistik, Satu Data Indonesia, SPBE.',
+    // The due date is illustrative.
+    followUps: [{ party: '32', opd: 'Diskominfotik', action: 'Menyusun draf PKS persandian dan statistik', dueDate: '2024-06-28' }],
+  },
+  {
+    code: '72.09',
+    name: 'Kabupaten Tojo Una-Una',
+    signatory: { name: UNNAMED, position: 'Bupati Tojo Una-Una' },
+    fields: COMMON_FIELDS,
+    scope: 'Pengembangan potensi daerah dan peningkatan pelayanan publik, ditindaklanjuti secara spesifik.',
+    followUps: [],
+  },
+  {
+    code: '17.09',
+    name: 'Kabupaten Bengkulu Tengah',
+    signatory: { name: 'Heriyandi Roni', position: 'Pj Bupati Bengkulu Tengah' },
+    fields: COMMON_FIELDS,
+    scope: 'Pengembangan potensi daerah dan peningkatan pelayanan publik, melalui Dinas Kominfotik, DPMPTSP, Bappeda dan BKPSDM masing-masing daerah.',
+    followUps: [...seed002FollowUps('32'), ...seed002FollowUps('17.09')],
+  },
 ];
 
 /** Banten–Bengkulu, West Java with each partner, Serang–Bandung. */
@@ -173,7 +232,7 @@ export function importWestJavaRegister(importer: AgreementImporter): Promise<Imp
   });
 }
 
-async function westJava(s: DemoStory, partner: (typeof WEST_JAVA_PARTNERS)[number]): Promise<void> {
+async function westJava(s: DemoStory, partner: WestJavaPartner): Promise<void> {
   const jabar = coordinator('32');
   const other = coordinator(partner.code);
   const numbers = westJavaNumbers(partner.code);
@@ -185,8 +244,8 @@ async function westJava(s: DemoStory, partner: (typeof WEST_JAVA_PARTNERS)[numbe
     proposer: '32',
     counterparts: [partner.code],
     title: 'Pengembangan Potensi Daerah dan Peningkatan Pelayanan Publik',
-    fields: ['manajemen-asn', 'reformasi-birokrasi', 'persandian-dan-statistik', 'satu-data-indonesia', 'spbe'],
-    scope: 'Manajemen ASN, reformasi birokrasi, persandian dan statistik, Satu Data Indonesia, SPBE.',
+    fields: partner.fields,
+    scope: partner.scope,
     kind: 'voluntary',
     offerLetter: { number: `ILUSTRATIF 000.5/${partner.code}/Pemotda/2024`, date: '2024-01-08' },
     termMonths: 60,
@@ -207,12 +266,12 @@ async function westJava(s: DemoStory, partner: (typeof WEST_JAVA_PARTNERS)[numbe
     type: 'SignAgreement',
     data: { party: partner.code, signatory: partner.signatory, documentNumber: numbers.partner, date: '2024-02-05', place },
   });
-  await s.then(jabar, '2024-03-04', {
-    type: 'AssignFollowUp',
-    data: { party: '32', opd: 'Diskominfotik', action: 'Menyusun draf PKS persandian dan statistik', dueDate: '2024-06-28' },
-  });
+  for (const followUp of partner.followUps) {
+    await s.then(followUp.party === '32' ? jabar : other, '2024-03-04', { type: 'AssignFollowUp', data: followUp });
+  }
 }
 
+/** Serang–Bandung (seed 004): signed at the Pendopo Bupati Bandung on 30 January 2023; the news gives no number. */
 async function serangBandung(s: DemoStory): Promise<void> {
   const serang = coordinator('36.04');
   const bandung = coordinator('32.04');
@@ -223,7 +282,7 @@ async function serangBandung(s: DemoStory): Promise<void> {
     fields: ['inovasi', 'umkm'],
     scope: 'Inovasi daerah (Bappeda Litbang) dan pengembangan UMKM.',
     kind: 'voluntary',
-    offerLetter: { number: '415.4/2210-Pem/2022', date: '2022-12-05' },
+    offerLetter: { number: 'ILUSTRATIF 415.4/2210-Pem/2022', date: '2022-12-05' },
     termMonths: 60,
   });
   await s.then(bandung, '2022-12-19', { type: 'AcceptOffer', data: { party: '32.04' } });
@@ -236,11 +295,11 @@ async function serangBandung(s: DemoStory): Promise<void> {
   const place = 'Pendopo Bupati Bandung, Soreang';
   await s.then(serang, '2023-01-30', {
     type: 'SignAgreement',
-    data: { party: '36.04', signatory: { name: 'Ratu Tatu Chasanah', position: 'Bupati Serang' }, documentNumber: '415.4/01/KSB/2023', date: '2023-01-30', place },
+    data: { party: '36.04', signatory: { name: 'Ratu Tatu Chasanah', position: 'Bupati Serang' }, documentNumber: 'ILUSTRATIF 415.4/01/KSB/2023', date: '2023-01-30', place },
   });
   await s.then(bandung, '2023-01-30', {
     type: 'SignAgreement',
-    data: { party: '32.04', signatory: { name: 'M. Dadang Supriatna', position: 'Bupati Bandung' }, documentNumber: '119/01/KSB/2023', date: '2023-01-30', place },
+    data: { party: '32.04', signatory: { name: 'M. Dadang Supriatna', position: 'Bupati Bandung' }, documentNumber: 'ILUSTRATIF 119/01/KSB/2023', date: '2023-01-30', place },
   });
   await s.then(serang, '2023-02-13', {
     type: 'AssignFollowUp',

@@ -33,12 +33,13 @@ describe.each(storePairs())('the read-model routes on $name', (pair) => {
       expect(withBengkuluTengah).toMatchObject({
         stage: 'active',
         parties: ['32', '17.09'],
-        fields: expect.arrayContaining(['spbe']),
+        // Seed 002: the fields of that day, and a follow-up for each OPD the news names, of both parties.
+        fields: ['potensi-daerah', 'pelayanan-publik'],
         dates: { offered: '2024-01-08', signed: '2024-02-05', validUntil: '2029-02-05' },
         pks: [],
-        followUpCounts: { open: 1, overdue: 1, done: 0, cancelled: 0 },
-        // The overdue follow-up comes before the KSB's first PKS, due 180 days after signing.
-        nextDeadline: { kind: 'follow-up-due', dueOn: '2024-06-28', daysLeft: -10, overdueDays: 10 },
+        followUpCounts: { open: 8, overdue: 0, done: 0, cancelled: 0 },
+        // The follow-ups come before the KSB's first PKS, due 180 days after signing.
+        nextDeadline: { kind: 'follow-up-due', dueOn: '2024-07-31', daysLeft: 23, overdueDays: 0 },
         daysUntilEnd: 1673,
       });
     });
@@ -133,7 +134,9 @@ describe.each(storePairs())('the read-model routes on $name', (pair) => {
         byCounterpartCategory: { 'regency-same-province': 0, province: 0, 'regency-other-province': 4 },
         byStage: { active: 4 },
       });
-      expect(body.byField).toContainEqual({ field: 'spbe', agreements: 4 });
+      // Every KSB of 5 February 2024 is on potensi daerah and pelayanan publik; only Sukamara's names SPBE (seed 003).
+      expect(body.byField).toContainEqual({ field: 'potensi-daerah', agreements: 4 });
+      expect(body.byField).toContainEqual({ field: 'spbe', agreements: 1 });
       expect((await app.as(bengkulu).get('/regions/17/portfolio').expect(200)).body.byCounterpartCategory).toEqual({
         'regency-same-province': 0,
         province: 1,
@@ -163,8 +166,9 @@ describe.each(storePairs())('the read-model routes on $name', (pair) => {
     it('lists open follow-ups per OPD with their agreement and the days they are overdue', async () => {
       app.clock.set('2024-07-08T03:00:00.000Z');
       const { body } = await app.as(diskominfotik).get('/regions/32/worklist?opd=Diskominfotik').expect(200);
-      expect(body.opds).toEqual([{ opd: 'Diskominfotik', open: 4, overdue: 4 }]);
-      expect(body.items).toHaveLength(4);
+      // Sukamara's (seed 003), overdue; Bengkulu Tengah's (seed 002), due at the end of July.
+      expect(body.opds).toEqual([{ opd: 'Diskominfotik', open: 2, overdue: 1 }]);
+      expect(body.items).toHaveLength(2);
       expect(body.items[0]).toMatchObject({
         followUpId: 'tl-1',
         party: '32',

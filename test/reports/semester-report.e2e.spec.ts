@@ -88,7 +88,7 @@ describe('the semester report of a region', () => {
           'KSB',
           BANTEN_KSB,
           'Provinsi Bengkulu',
-          'Provinsi Bengkulu: 100.3.7/45/B.1/2025; Provinsi Banten: 100.3.7/12-KSB/2025',
+          'Provinsi Bengkulu: ILUSTRATIF 100.3.7/45/B.1/2025; Provinsi Banten: ILUSTRATIF 100.3.7/12-KSB/2025',
           'Potensi Daerah; Pelayanan Publik; 1.02 Kesehatan',
           '24 Oktober 2025',
           '24 Oktober 2030',
@@ -96,7 +96,7 @@ describe('the semester report of a region', () => {
           '1577',
           'Aktif',
         ],
-        expect.arrayContaining(['1.1', 'PKS', 'Provinsi Bengkulu: 440/88/Dinkes/2026; Provinsi Banten: 800/310-Dinkes/2026', '1.02 Kesehatan', 'Aktif']),
+        expect.arrayContaining(['1.1', 'PKS', 'Provinsi Bengkulu: ILUSTRATIF 440/88/Dinkes/2026; Provinsi Banten: ILUSTRATIF 800/310-Dinkes/2026', '1.02 Kesehatan', 'Aktif']),
       ]);
     });
   });

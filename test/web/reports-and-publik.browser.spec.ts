@@ -55,7 +55,7 @@ describeNeeding('chromium')('the semester report page and the public page', () =
     await banten.page.locator('#signatory-form button[type=submit]').click();
     await banten.page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.body.dataset.drawn === 'reports');
     expect(await text(banten, '#report .signatory-name')).toBe('Dra. Siti Rahmawati, M.Si.');
-    expect(await text(banten, '#report [data-table=Register]')).toContain('Provinsi Banten: 100.3.7/12-KSB/2025');
+    expect(await text(banten, '#report [data-table=Register]')).toContain('Provinsi Banten: ILUSTRATIF 100.3.7/12-KSB/2025');
 
     const [pdf] = await Promise.all([banten.page.waitForEvent('download'), banten.page.locator('#download-pdf').click()]);
     expect(pdf.suggestedFilename()).toBe('laporan-kerja-sama-36-2026-semester-1.pdf');
