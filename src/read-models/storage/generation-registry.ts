@@ -168,7 +168,9 @@ export class GenerationRegistry {
       await session.exec(
         createTableSql(this.database.dialect, {
           name: tables.main,
-          columns: { key: schema.key, document: 'TEXT', ...schema.columns },
+          // The document last: a row's columns are read without walking the large document's overflow pages, so
+          // counts, sorts and filters on them stay cheap.
+          columns: { key: schema.key, ...schema.columns, document: 'TEXT' },
           required: ['key', 'document'],
           primaryKey: ['key'],
         }),
