@@ -180,12 +180,16 @@ async function pageByKeyset(read: Read, column: string, descending: boolean, pos
   const [after, before] = descending ? ['<', '>'] : ['>', '<'];
   const valued = `${column} IS NOT NULL`;
   const unvalued = `${column} IS NULL`;
-  // By number: read by offset, agreements without a value after the others.
-  if ('page' in position) return read([], [], `${unvalued}, ${column} ${dir}, s.key ${dir}`, pageSize, (position.page - 1) * pageSize);
-  if ('after' in position) {
-    const { value, key } = position.after;
-    if (value === null) return read([unvalued, `s.key ${after} ?`], [key], `s.key ${dir}`, pageSize);
-    const withValue = await read([valued, `(${column}, s.key) ${after} (?, ?)`], [value, key], `${column} ${dir}, s.key ${dir}`, pageSize);
+  // A page by number past the first: read by offset, agreements without a value after the others.
+  if ('page' in position && position.page > 1) {
+    return read([], [], `${unvalued}, ${column} ${dir}, s.key ${dir}`, pageSize, (position.page - 1) * pageSize);
+  }
+  if (!('before' in position)) {
+    // The first page, or the page after a cursor.
+    const cursor = 'after' in position ? position.after : undefined;
+    if (cursor && cursor.value === null) return read([unvalued, `s.key ${after} ?`], [cursor.key], `s.key ${dir}`, pageSize);
+    const bound = cursor ? [`(${column}, s.key) ${after} (?, ?)`] : [];
+    const withValue = await read([valued, ...bound], cursor ? [cursor.value, cursor.key] : [], `${column} ${dir}, s.key ${dir}`, pageSize);
     if (withValue.length === pageSize) return withValue;
     return [...withValue, ...(await read([unvalued], [], `s.key ${dir}`, pageSize - withValue.length))];
   }
