@@ -167,6 +167,16 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
         expect(page.map((e) => e.position)).toEqual([before + 2, before + 3, before + 4]);
         expect(await store.readAll(before + 5, 10)).toEqual([]);
       });
+
+      it('gives the stored hashes alone, as the events hold them, for a seal', async () => {
+        const before = await store.headPosition();
+        for (let i = 0; i < 4; i++) await store.append(streamName(), [event()], 'no-stream');
+
+        const events = await store.readAll(before + 1, 2);
+        expect(await store.readHashes(before + 1, 2)).toEqual(events.map(({ position, hash }) => ({ position, hash })));
+        expect(events.map((e) => e.position)).toEqual([before + 2, before + 3]);
+        expect(await store.readHashes(before + 4, 10)).toEqual([]);
+      });
     });
 
     describe('reading streams by prefix', () => {
