@@ -14,7 +14,7 @@ import { EventStore } from '../src/core/event-store.port';
 import { AgreementImporter } from '../src/imports/agreement-importer';
 import { IMPORT_COLUMNS, type RowCells } from '../src/imports/import-columns';
 import { SqliteEventStore } from '../src/infrastructure/sqlite/sqlite.event-store';
-import { RegionDirectory } from '../src/regions/region-directory';
+import { RegionDirectory } from '../src/regions/domain/region-directory';
 import { type BenchOptions, type BenchResult, fixed, progress, runBenchmark } from './support';
 
 const IMPORTING = '32';

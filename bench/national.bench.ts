@@ -18,7 +18,7 @@ import { CheckpointKey, checkpointKeySettingsFromEnv, LogCheckpoints } from '../
 import { SystemClock } from '../src/core/clock.port';
 import { CommandProcessor, commandContextOf } from '../src/core/command-processor';
 import { SqliteEventStore } from '../src/infrastructure/sqlite/sqlite.event-store';
-import { RegionDirectory } from '../src/regions/region-directory';
+import { RegionDirectory } from '../src/regions/domain/region-directory';
 import { AgreementHistory, appendInterleaved, Random } from '../test/projections/support/generated-histories';
 import { type BenchOptions, type BenchResult, type Cell, everyRegionPublishes, fixed, percentile, progress, runBenchmark } from './support';
 

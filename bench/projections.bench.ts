@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { ALL_PROJECTIONS } from '../projections/all-projections';
 import { addDays } from '../src/agreements/domain/dates';
 import { SqliteEventStore } from '../src/infrastructure/sqlite/sqlite.event-store';
-import { RegionDirectory } from '../src/regions/region-directory';
+import { RegionDirectory } from '../src/regions/domain/region-directory';
 import { AgreementHistory, appendInterleaved, Random } from '../test/projections/support/generated-histories';
 import type { PassResult } from './projections.pass';
 import { type BenchOptions, type BenchResult, type Cell, fixed, progress, runBenchmark } from './support';

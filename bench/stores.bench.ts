@@ -13,7 +13,7 @@ import type { EventStore } from '../src/core/event-store.port';
 import { KurrentDbEventStore } from '../src/infrastructure/kurrentdb/kurrentdb.event-store';
 import { PostgresEventStore } from '../src/infrastructure/postgres/postgres.event-store';
 import { SqliteEventStore } from '../src/infrastructure/sqlite/sqlite.event-store';
-import { RegionDirectory } from '../src/regions/region-directory';
+import { RegionDirectory } from '../src/regions/domain/region-directory';
 import { DEFAULT_REGION_POLICIES } from '../src/regions/region-policies.port';
 import { startKurrentDbStandIn } from '../test/support/kurrentdb-stand-in';
 import { startPrivatePostgres } from '../test/support/private-postgres';

@@ -5,7 +5,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { loadSeedStories } from '../src/demo/seed-stories';
 import { EventStore } from '../src/core/event-store.port';
 import { ProjectionsStatus } from '../src/read-models/projector/projections-status';
-import { RegionDirectory } from '../src/regions/region-directory';
+import { RegionDirectory } from '../src/regions/domain/region-directory';
 import { appendInterleaved, westJavaPortfolio } from '../test/projections/support/generated-histories';
 import { TestApp, type TestUser } from '../test/support/test-app';
 import { launchChromium, signIn, waitUntilDrawn } from '../test/web/support/browser';

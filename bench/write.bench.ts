@@ -16,7 +16,7 @@ import { Users } from '../src/access/users';
 import { AppModule } from '../src/app.module';
 import { SinergiConfig } from '../src/config/sinergi.config';
 import { EventStore } from '../src/core/event-store.port';
-import { configureApp } from '../src/http/configure-app';
+import { configureApp } from '../src/configure-app';
 import { validationPipe } from '../src/http/validation';
 import { SqliteEventStore, type SqliteEventStoreStats } from '../src/infrastructure/sqlite/sqlite.event-store';
 import { ReadModelsConfig } from '../src/read-models/read-models.config';

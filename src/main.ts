@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { SinergiConfig } from './config/sinergi.config';
-import { configureApp } from './http/configure-app';
+import { configureApp } from './configure-app';
 import { ObservabilityConfig } from './observability/observability.config';
 
 export async function startServer(): Promise<NestExpressApplication> {

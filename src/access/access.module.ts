@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { Clock } from '../core/clock.port';
-import { RegionDirectory } from '../regions/region-directory';
+import { RegionDirectory } from '../regions/domain/region-directory';
 import { AccessConfig } from './access.config';
 import { ApiTokenAuthenticator } from './api-token.authenticator';
 import { AuthFailureLimiter } from './auth-failure-limiter';

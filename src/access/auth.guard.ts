@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
-import { ALLOWED_ROLES, type AuthenticatedRequest, PUBLIC_ROUTE } from '../http/request-actor';
+import { ALLOWED_ROLES, type AuthenticatedRequest, PUBLIC_ROUTE } from './request-actor';
 import { RoleNotAllowed } from './access.errors';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { Authenticator, IdentityProviderUnavailable, TokenRejected } from './authenticator';

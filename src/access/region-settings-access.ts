@@ -1,6 +1,6 @@
 import type { Actor } from '../core/event';
 import { ActsForAnotherRegion, RoleNotAllowed } from './access.errors';
-import { authorizeRegionRead } from './agreement-access';
+import { authorizeRegionRead } from '../agreements/application/agreement-access';
 import type { Principal } from './principal';
 
 /**

@@ -17,7 +17,7 @@ import {
 import { ApiTags } from '@nestjs/swagger';
 import { IsString, Length, Matches } from 'class-validator';
 import type { Request, Response } from 'express';
-import { PublicRoute } from '../http/request-actor';
+import { PublicRoute } from './request-actor';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { IdentityProviderUnavailable, NotASinergiUser, TokenRejected } from './authenticator';
 import { CodeRefused, type SsoBrowserSettings, type SsoSession, SingleSignOn } from './single-sign-on';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { RegionDirectory } from '../regions/region-directory';
+import { RegionDirectory } from '../regions/domain/region-directory';
 import { UsageError, requiredOption } from '../cli-usage';
 import { SystemClock } from '../core/clock.port';
 import { openCliRegistry, shellOperator } from '../registry/registry-cli';

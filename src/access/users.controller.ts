@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { Clock } from '../core/clock.port';
-import { AllowedRoles, CurrentPrincipal } from '../http/request-actor';
+import { AllowedRoles, CurrentPrincipal } from './request-actor';
 import type { BuiltInUser } from '../registry/registry';
 import { actorOf, type Principal, USER_ROLES, type UserRole } from './principal';
 import { Users } from './users';

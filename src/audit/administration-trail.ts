@@ -4,7 +4,7 @@ import type { Principal } from '../access/principal';
 import { userStreamId } from '../access/user.decider';
 import type { Actor, RecordedEvent } from '../core/event';
 import { EventStore } from '../core/event-store.port';
-import { AllowedRoles, CurrentPrincipal } from '../http/request-actor';
+import { AllowedRoles, CurrentPrincipal } from '../access/request-actor';
 import { RegionCodePipe, readScope } from '../read-models/http/read-models.controller';
 import { contactsStreamId } from '../regions/contacts';
 import { regionPolicyStreamId } from '../regions/region-policy';

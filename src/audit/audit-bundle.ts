@@ -8,8 +8,7 @@ import { documentStreamId } from '../documents/document.events';
 import type { DocumentStore } from '../documents/document-store.port';
 import { DocumentNotKept } from '../documents/documents.errors';
 import { readReminderHistory } from './agreement-audit';
-import { exportAsCsv, exportIntact } from './audit-export';
-import { exportOf } from './audit.queries';
+import { exportAsCsv, exportIntact, exportOf } from './audit-export';
 import { type VerificationResult, verifyLog } from './log-verifier';
 
 export interface AuditBundle {

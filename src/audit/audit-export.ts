@@ -1,8 +1,12 @@
-import { type CsvDialect, csvCell, csvStart, RFC_4180 } from '../core/csv';
+import { agreementDecider, agreementStreamId } from '../agreements/domain/agreement.decider';
 import type { AgreementState } from '../agreements/domain/agreement.state';
-import type { AuditEntry, ReminderRecords } from './agreement-audit';
+import { fieldLabelForRecord } from '../agreements/domain/fields-of-cooperation';
+import { foldHistory } from '../core/command-processor';
+import { type CsvDialect, csvCell, csvStart, RFC_4180 } from '../core/csv';
+import type { RecordedEvent } from '../core/event';
+import { type AuditEntry, auditEntryOf, type ReminderRecords, reminderRecordsOf } from './agreement-audit';
 import { checkpointSignatureValid, type ExportInclusion } from './log-checkpoints';
-import type { StreamVerification } from './log-verifier';
+import { type StreamVerification, verifyStream } from './log-verifier';
 import { verifyInclusion } from './merkle-tree';
 
 export type ExportFormat = 'json' | 'csv';
@@ -30,6 +34,22 @@ export interface AgreementExport {
 }
 
 /** Whether both streams of the export, the agreement's and its reminders', verified intact. */
+/** An agreement's history, its reminders and the verification of both chains, as an auditor takes them away. */
+export function exportOf(agreementId: string, history: readonly RecordedEvent[], reminderEvents: readonly RecordedEvent[], now: Date): AgreementExport {
+  const reminders = reminderRecordsOf(agreementId, reminderEvents);
+  const state = foldHistory(agreementDecider, history);
+  return {
+    agreementId,
+    exportedAt: now.toISOString(),
+    revision: history[history.length - 1].revision,
+    state,
+    fields: state.fields.map((id) => ({ id, label: fieldLabelForRecord(id) })),
+    history: history.map(auditEntryOf),
+    verification: verifyStream(agreementStreamId(agreementId), history),
+    reminders: { ...reminders, verification: verifyStream(reminders.streamId, reminderEvents) },
+  };
+}
+
 export const exportIntact = (exported: AgreementExport): boolean => exported.verification.intact && exported.reminders.verification.intact;
 
 /**

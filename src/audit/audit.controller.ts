@@ -7,7 +7,7 @@ import type { Principal } from '../access/principal';
 import { IsIsoDate } from '../agreements/http/dto/validators';
 import { AgreementIdParam } from '../agreements/http/route-decorators';
 import { CsvDialectQuery, csvDialectOf } from '../http/csv-query';
-import { AllowedRoles, CurrentPrincipal, PublicRoute } from '../http/request-actor';
+import { AllowedRoles, CurrentPrincipal, PublicRoute } from '../access/request-actor';
 import { type AgreementAsOf, type AgreementChanges, type TimeBasis, TIME_BASES } from './agreement-audit';
 import { type AgreementExport, EXPORT_FORMATS, type ExportFormat, exportAsCsv, exportIntact } from './audit-export';
 import { PointInTimeRequired } from './audit.errors';

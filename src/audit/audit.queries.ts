@@ -1,15 +1,14 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { authorizeRead, authorizeRegionRead } from '../access/agreement-access';
+import { authorizeRead, authorizeRegionRead } from '../agreements/application/agreement-access';
 import type { Principal } from '../access/principal';
-import { fieldLabelForRecord } from '../agreements/domain/fields-of-cooperation';
-import { agreementDecider, agreementStreamId } from '../agreements/domain/agreement.decider';
+import { agreementDecider } from '../agreements/domain/agreement.decider';
 import { UnknownRegion } from '../agreements/domain/agreement.errors';
 import type { IsoDate } from '../agreements/domain/dates';
 import { Clock } from '../core/clock.port';
 import { foldHistory } from '../core/command-processor';
 import type { RecordedEvent } from '../core/event';
 import { EventStore } from '../core/event-store.port';
-import { RegionDirectory } from '../regions/region-directory';
+import { RegionDirectory } from '../regions/domain/region-directory';
 import { AgreementListQuery } from '../read-models/queries/agreement-list.query';
 import { type RegionPortfolio, RegionPortfolioQuery } from '../read-models/queries/region-portfolio.query';
 import {
@@ -26,13 +25,13 @@ import {
   readReminderHistory,
   reminderRecordsOf,
 } from './agreement-audit';
-import type { AgreementExport } from './audit-export';
+import { type AgreementExport, exportOf } from './audit-export';
 import { type DocumentsVerification, verifyDocuments } from '../documents/document-check';
 import { DocumentStore } from '../documents/document-store.port';
 import { type AuditBundle, auditBundle } from './audit-bundle';
 import { DatesOutOfOrder } from './audit.errors';
 import { type CheckpointCheck, LogCheckpoints, verifyAgainstCheckpoint } from './log-checkpoints';
-import { type VerificationResult, verifyStream } from './log-verifier';
+import type { VerificationResult } from './log-verifier';
 
 export interface AuditTrail {
   agreementId: string;
@@ -280,21 +279,6 @@ export async function provenExportOf(
 ): Promise<AgreementExport> {
   const inclusion = await checkpoints.inclusionOf([...history, ...reminderEvents]);
   return { ...exportOf(agreementId, history, reminderEvents, now), ...(inclusion ? { inclusion } : {}) };
-}
-
-export function exportOf(agreementId: string, history: readonly RecordedEvent[], reminderEvents: readonly RecordedEvent[], now: Date): AgreementExport {
-  const reminders = reminderRecordsOf(agreementId, reminderEvents);
-  const state = foldHistory(agreementDecider, history);
-  return {
-    agreementId,
-    exportedAt: now.toISOString(),
-    revision: history[history.length - 1].revision,
-    state,
-    fields: state.fields.map((id) => ({ id, label: fieldLabelForRecord(id) })),
-    history: history.map(auditEntryOf),
-    verification: verifyStream(agreementStreamId(agreementId), history),
-    reminders: { ...reminders, verification: verifyStream(reminders.streamId, reminderEvents) },
-  };
 }
 
 export function checkedAgainstSeal(result: VerificationResult, expectedSeal: string | undefined): LogVerification {

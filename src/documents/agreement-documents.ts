@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { pipeline, type Readable } from 'node:stream';
-import { authorizeDocumentUpload, authorizeRead } from '../access/agreement-access';
+import { authorizeDocumentUpload, authorizeRead } from '../agreements/application/agreement-access';
 import { actorOf, type Principal } from '../access/principal';
 import { agreementDecider, agreementStreamId } from '../agreements/domain/agreement.decider';
 import { AgreementNotFound } from '../agreements/domain/agreement.errors';

@@ -2,7 +2,7 @@ import { Controller, Get, HttpStatus, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { EventStore } from '../core/event-store.port';
 import { SinergiConfig } from '../config/sinergi.config';
-import { type AuthenticatedRequest, PublicRoute } from '../http/request-actor';
+import { type AuthenticatedRequest, PublicRoute } from '../access/request-actor';
 import { ProjectionsStatus } from '../read-models/projector/projections-status';
 import { ObservabilityConfig } from '../observability/observability.config';
 import { RemindersRuntime } from '../reminders/reminders.runtime';

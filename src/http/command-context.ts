@@ -4,7 +4,7 @@ import { actorKey, actorOf } from '../access/principal';
 import type { CommandContext } from '../core/command-processor';
 import { Clock } from '../core/clock.port';
 import { canonicalJson } from '../core/hash-chain';
-import { type AuthenticatedRequest, principalOf } from './request-actor';
+import { type AuthenticatedRequest, principalOf } from '../access/request-actor';
 
 /** Fields every command body may carry besides its own data. */
 export interface CommandEnvelopeFields {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { authorizeCommand } from '../access/agreement-access';
+import { authorizeCommand } from '../agreements/application/agreement-access';
 import { ExecuteAgreementCommand } from '../agreements/application/agreement.commands';
 import type { AgreementCommand } from '../agreements/domain/agreement.commands';
 import { agreementDecider, agreementStreamId } from '../agreements/domain/agreement.decider';
@@ -12,7 +12,7 @@ import { Clock } from '../core/clock.port';
 import { foldHistory } from '../core/command-processor';
 import type { Actor } from '../core/event';
 import { EventStore } from '../core/event-store.port';
-import { RegionDirectory } from '../regions/region-directory';
+import { RegionDirectory } from '../regions/domain/region-directory';
 import { RegionNames } from '../regions/region-names';
 import { type ImportRow, type RowProblem, readImportRow } from './import-rows';
 import { ALREADY_RECORDED, rowProblemFor, rowProblemOf } from './import-messages';

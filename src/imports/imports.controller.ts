@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import multer from 'multer';
 import { actorOf } from '../access/principal';
 import { ActsForAnotherRegion } from '../access/access.errors';
-import { AllowedRoles, type AuthenticatedRequest, principalOf, PublicRoute } from '../http/request-actor';
+import { AllowedRoles, type AuthenticatedRequest, principalOf, PublicRoute } from '../access/request-actor';
 import { AgreementImporter, type ImportReport } from './agreement-importer';
 import { ImportLimits } from './import-limits';
 import { templateCsv, templateXlsx } from './import-template';

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import type { AuthenticatedRequest } from '../http/request-actor';
+import type { AuthenticatedRequest } from '../access/request-actor';
 import type { Metrics } from './metrics';
 import type { LogFormat } from './observability.config';
 import { tracing } from './tracing';

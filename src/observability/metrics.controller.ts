@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
-import { AllowedRoles } from '../http/request-actor';
+import { AllowedRoles } from '../access/request-actor';
 import { Metrics } from './metrics';
 
 /** Prometheus' text format, for an admin's token (or the scrape token, see `metricsTokenGate`). */

@@ -1,4 +1,4 @@
-import { RegionDirectory } from './region-directory';
+import { RegionDirectory } from './domain/region-directory';
 import { RegionNames } from './region-names';
 
 const names = new RegionNames(RegionDirectory.load());

@@ -1,4 +1,4 @@
-import type { Region, RegionDirectory } from './region-directory';
+import type { Region, RegionDirectory } from './domain/region-directory';
 
 export type RegionNameMatch =
   | { found: Region }

@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { RegionDirectory } from './region-directory';
+import { RegionDirectory } from './domain/region-directory';
 
 /** The regions of Indonesia (provinces, regencies and cities), read once at start. */
 @Global()

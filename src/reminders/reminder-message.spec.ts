@@ -1,7 +1,7 @@
 import type { PlannedReminder } from './reminder-plan';
 import { pendingDeadlines } from '../../projections/agreement-status/deadlines';
 import { DEFAULT_POLICY, DEFAULT_REMINDER_POLICY } from '../agreements/domain/policy';
-import { RegionDirectory } from '../regions/region-directory';
+import { RegionDirectory } from '../regions/domain/region-directory';
 import * as F from '../../test/support/agreement-fixtures';
 import { recorded } from '../../test/projections/support/recorded-events';
 import type { AgreementStatus } from '../../projections/agreement-status/agreement-status';

@@ -1,5 +1,6 @@
 import { assertNever } from '../core/decider';
-import type { Region } from '../regions/region-directory';
+import { tanggal } from '../agreements/domain/dates';
+import type { Region } from '../regions/domain/region-directory';
 import type { PlannedReminder } from './reminder-plan';
 
 /**
@@ -43,14 +44,6 @@ export function sendingUnitOf(region: Pick<Region, 'name' | 'level'> | undefined
 }
 
 const CLOSING = 'Demikian disampaikan. Atas perhatian dan kerja sama Bapak/Ibu, kami ucapkan terima kasih.';
-
-const MONTHS = ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'];
-
-/** `2026-06-30` as Indonesian readers write it: `30 Juni 2026`. */
-export function tanggal(day: string): string {
-  const [year, month, date] = day.split('-').map(Number);
-  return `${date} ${MONTHS[month - 1]} ${year}`;
-}
 
 export interface ReminderMessage {
   subject: string;

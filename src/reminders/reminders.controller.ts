@@ -7,7 +7,7 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Max, Min }
 import type { Principal } from '../access/principal';
 import { Clock } from '../core/clock.port';
 import { EventStore } from '../core/event-store.port';
-import { CurrentPrincipal } from '../http/request-actor';
+import { CurrentPrincipal } from '../access/request-actor';
 import { RegionCodePipe, readScope } from '../read-models/http/read-models.controller';
 import { documentsOfRegion } from '../read-models/queries/agreement-views';
 import { ReadModelReader } from '../read-models/queries/read-model.reader';

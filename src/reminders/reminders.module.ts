@@ -8,7 +8,7 @@ import { ContactDirectory } from '../regions/contact-directory';
 import { Registry } from '../registry/registry';
 import { ReadModelReader } from '../read-models/queries/read-model.reader';
 import { ReadModelsModule } from '../read-models/read-models.module';
-import { RegionDirectory } from '../regions/region-directory';
+import { RegionDirectory } from '../regions/domain/region-directory';
 import { RegionPolicies } from '../regions/region-policies.port';
 import { RemindersController } from './reminders.controller';
 import { ReminderPolicies } from './reminder-policies';

@@ -5,7 +5,7 @@ import type { Clock } from '../core/clock.port';
 import type { EventStore } from '../core/event-store.port';
 import type { ReadModelReader } from '../read-models/queries/read-model.reader';
 import { OutboundTargets } from '../outbound/outbound-targets';
-import type { RegionDirectory } from '../regions/region-directory';
+import type { RegionDirectory } from '../regions/domain/region-directory';
 import type { RegionPolicies } from '../regions/region-policies.port';
 import type { ContactDirectory } from '../regions/contact-directory';
 import { DailyDigest } from './daily-digest';

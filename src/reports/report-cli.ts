@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { UsageError, requiredOption } from '../cli-usage';
 import { EventStore } from '../core/event-store.port';
 import { ProjectionsStatus } from '../read-models/projector/projections-status';
-import { RegionDirectory } from '../regions/region-directory';
+import { RegionDirectory } from '../regions/domain/region-directory';
 import { SemesterReports } from './application/semester-reports';
 import { REPORT_FORMATS, type ReportFormat, renderReport } from './http/reports.controller';
 import { ReportRenderThread } from './render/render-thread';

@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { FIELDS_OF_COOPERATION, type FieldOfCooperation } from '../agreements/domain/fields-of-cooperation';
-import { PublicRoute } from '../http/request-actor';
+import { PublicRoute } from '../access/request-actor';
 
 /** The fields of cooperation (urusan with their codes, and the domain's own themes) with their labels: public data. */
 @ApiTags('regions')

@@ -1,8 +1,8 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { type TimeZone, timeZoneOf } from '../agreements/domain/dates';
-import { PublicRoute } from '../http/request-actor';
-import { type Region, RegionDirectory } from '../regions/region-directory';
+import { PublicRoute } from '../access/request-actor';
+import { type Region, RegionDirectory } from '../regions/domain/region-directory';
 
 /** A region as the screens show it: with the zone of its clock (WIB, WITA, WIT), by which the web app counts its days. */
 export interface RegionWithClock extends Region {

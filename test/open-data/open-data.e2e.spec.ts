@@ -2,7 +2,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { RecordedEvent } from '../../src/core/event';
 import { EventStore } from '../../src/core/event-store.port';
 import { loadSeedStories } from '../../src/demo/seed-stories';
-import { OPEN_COLUMNS, type OpenAgreement } from '../../src/open-data/domain/open-agreement';
+import { OPEN_COLUMNS, type OpenAgreement } from '../../src/open-data/application/open-agreement';
 import { ProjectionsStatus } from '../../src/read-models/projector/projections-status';
 import { TestApp, type TestUser } from '../support/test-app';
 

@@ -15,7 +15,7 @@ import { RegionPortfolioQuery } from '../../src/read-models/queries/region-portf
 import { GenerationRegistry } from '../../src/read-models/storage/generation-registry';
 import { readModelFileOf, ReadModelsConfig } from '../../src/read-models/read-models.config';
 import { rebuild } from '../../src/read-models/projector/rebuild';
-import { RegionDirectory } from '../../src/regions/region-directory';
+import { RegionDirectory } from '../../src/regions/domain/region-directory';
 import { type AppStores, storePairs } from '../support/stores';
 import { TestClock } from '../support/test-app';
 import { appendInterleaved, westJavaPortfolio } from './support/generated-histories';

@@ -14,7 +14,7 @@ import { Clock } from '../../src/core/clock.port';
 import type { Actor } from '../../src/core/event';
 import { EventStore } from '../../src/core/event-store.port';
 import { readModelFileOf, ReadModelsConfig, type ReadModelStoreSelection } from '../../src/read-models/read-models.config';
-import { configureApp } from '../../src/http/configure-app';
+import { configureApp } from '../../src/configure-app';
 import { documentDirectoryOf, DocumentsConfig, type DocumentStoreSelection } from '../../src/documents/documents.config';
 
 /** A clock that stands still until a test moves it. */

@@ -9,7 +9,7 @@ import type { AgreementStage, DprdStatus, FollowUpStatus, PksStage, VisitStatus 
 import { AGREEMENT_KINDS, MONEV_RECOMMENDATIONS, SIGNATORY_CAPACITIES, SIGNING_MODES } from '../../src/agreements/http/dto/validators';
 import { DomainError } from '../../src/core/domain-error';
 import type { Role } from '../../src/core/event';
-import type { CounterpartCategory } from '../../src/regions/region-directory';
+import type { CounterpartCategory } from '../../src/regions/domain/region-directory';
 import type { DeadlineKind } from '../../src/agreements/domain/policy';
 import { STORY, bantenCoordinator, bengkuluCoordinator, bengkuluDinkes, everyOffered, rules } from './support/offered-steps';
 

@@ -1,4 +1,4 @@
-import { authorizeCommand } from '../../src/access/agreement-access';
+import { authorizeCommand } from '../../src/agreements/application/agreement-access';
 import type { AgreementCommand } from '../../src/agreements/domain/agreement.commands';
 import { decideAgreement } from '../../src/agreements/domain/agreement.decide';
 import { TERMINATION_GROUNDS } from '../../src/agreements/domain/agreement.events';

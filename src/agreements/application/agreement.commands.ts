@@ -1,9 +1,9 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { authorizeCommand } from '../../access/agreement-access';
+import { authorizeCommand } from './agreement-access';
 import { type CommandContext, CommandProcessor, type CommandResult } from '../../core/command-processor';
 import type { Decider } from '../../core/decider';
 import type { Actor } from '../../core/event';
-import { RegionDirectory } from '../../regions/region-directory';
+import { RegionDirectory } from '../../regions/domain/region-directory';
 import { RegionPolicies } from '../../regions/region-policies.port';
 import type { AgreementCommand } from '../domain/agreement.commands';
 import { agreementDecider, agreementStreamId } from '../domain/agreement.decider';

@@ -1,5 +1,5 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { authorizeRead } from '../../access/agreement-access';
+import { authorizeRead } from './agreement-access';
 import type { Principal } from '../../access/principal';
 import { foldHistory } from '../../core/command-processor';
 import type { RecordedEvent } from '../../core/event';

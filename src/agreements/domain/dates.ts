@@ -81,3 +81,11 @@ export function instantInZone(date: IsoDate, zone: TimeZone, hours = 0): number 
 
 /** The day in Jakarta (WIB), for what belongs to no one region: national figures, the deployment's own logs. */
 export const dateInJakarta = (instant: Date | string | number): IsoDate => dateInZone(instant, WIB);
+
+const MONTHS = ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'];
+
+/** `2026-06-30` as Indonesian readers write it: `30 Juni 2026`. */
+export function tanggal(day: string): string {
+  const [year, month, date] = day.split('-').map(Number);
+  return `${date} ${MONTHS[month - 1]} ${year}`;
+}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { type CommandResult, IdempotencyKeyReused, asDomainEvent } from '../../core/command-processor';
 import { type CommandEnvelopeFields, CommandContextFactory } from '../../http/command-context';
-import type { AuthenticatedRequest } from '../../http/request-actor';
+import type { AuthenticatedRequest } from '../../access/request-actor';
 import { type AgreementCommandInput, ExecuteAgreementCommand } from '../application/agreement.commands';
 import { agreementIdOfStream } from '../domain/agreement.decider';
 import type { AgreementEvent } from '../domain/agreement.events';

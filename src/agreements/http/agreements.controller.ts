@@ -4,7 +4,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { RecordedEvent } from '../../core/event';
 import type { Principal } from '../../access/principal';
-import { type AuthenticatedRequest, CurrentPrincipal } from '../../http/request-actor';
+import { type AuthenticatedRequest, CurrentPrincipal } from '../../access/request-actor';
 import { type AgreementView, GetAgreement, GetAgreementHistory } from '../application/agreement.queries';
 import { AgreementCommandSender } from './agreement-command.sender';
 import { ExpiryDto, ExtensionDto, TerminationDto } from './dto/command.dto';

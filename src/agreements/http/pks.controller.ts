@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/commo
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { Principal } from '../../access/principal';
-import { type AuthenticatedRequest, CurrentPrincipal } from '../../http/request-actor';
+import { type AuthenticatedRequest, CurrentPrincipal } from '../../access/request-actor';
 import { GetPks } from '../application/agreement.queries';
 import type { Pks } from '../domain/agreement.state';
 import { AgreementCommandSender } from './agreement-command.sender';

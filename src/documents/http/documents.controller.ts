@@ -4,7 +4,7 @@ import { IsOptional, IsString } from 'class-validator';
 import type { Request, Response } from 'express';
 import type { Principal } from '../../access/principal';
 import { AgreementIdParam } from '../../agreements/http/route-decorators';
-import { CurrentPrincipal } from '../../http/request-actor';
+import { CurrentPrincipal } from '../../access/request-actor';
 import { AgreementDocuments, type KeptDocumentAnswer } from '../agreement-documents';
 import type { AgreementDocument } from '../document-check';
 

@@ -6,10 +6,10 @@ import type { IsoDate } from '../../agreements/domain/dates';
 import { NotFound } from '../../core/domain-error';
 import { EventStore } from '../../core/event-store.port';
 import { type ReadModelSnapshot, ReadModelReader } from '../../read-models/queries/read-model.reader';
-import { type Region, RegionDirectory } from '../../regions/region-directory';
+import { type Region, RegionDirectory } from '../../regions/domain/region-directory';
 import { Registry } from '../../registry/registry';
-import { type OpenAgreement, openAgreementOf } from '../domain/open-agreement';
-import { type OpenDataMetadata, openDataMetadata } from '../domain/open-data-metadata';
+import { type OpenAgreement, openAgreementOf } from './open-agreement';
+import { type OpenDataMetadata, openDataMetadata } from './open-data-metadata';
 
 /** A region that has not opted in publishes nothing: to the public its open data does not exist. */
 export class OpenDataNotPublished extends NotFound {

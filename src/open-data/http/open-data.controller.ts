@@ -5,11 +5,11 @@ import { dateInJakarta } from '../../agreements/domain/dates';
 import { Clock } from '../../core/clock.port';
 import { type CsvDialect, csvLine, csvStart } from '../../core/csv';
 import { CsvDialectQuery, csvDialectOf } from '../../http/csv-query';
-import { PublicRoute } from '../../http/request-actor';
+import { PublicRoute } from '../../access/request-actor';
 import { RegionCodePipe } from '../../read-models/http/read-models.controller';
 import { OpenDataFeed, type OpenDataScope } from '../application/open-data.feed';
-import { OPEN_COLUMNS, openAgreementCells } from '../domain/open-agreement';
-import type { OpenDataMetadata } from '../domain/open-data-metadata';
+import { OPEN_COLUMNS, openAgreementCells } from '../application/open-agreement';
+import type { OpenDataMetadata } from '../application/open-data-metadata';
 
 /** Writes chunk after chunk, waiting whenever the client is slower than the read: memory stays flat. */
 async function streamOut(response: Response, chunks: AsyncIterable<string>): Promise<void> {

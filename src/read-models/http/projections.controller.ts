@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { AllowedRoles } from '../../http/request-actor';
+import { AllowedRoles } from '../../access/request-actor';
 import { ApiTags } from '@nestjs/swagger';
 import { ProjectionsStatus, type ProjectionsReport } from '../projector/projections-status';
 

@@ -3,7 +3,7 @@ import { agreementStatusProjection } from '../../../projections/agreement-status
 import type { SqlValue } from '../../../projections/projection';
 import type { AgreementStage } from '../../agreements/domain/agreement.state';
 import { addDays, daysBetween, type IsoDate } from '../../agreements/domain/dates';
-import { type CounterpartCategory, RegionDirectory } from '../../regions/region-directory';
+import { type CounterpartCategory, RegionDirectory } from '../../regions/domain/region-directory';
 import { ReadModelReader } from './read-model.reader';
 
 export const ENDING_WITHIN_DAYS = [180, 90, 30] as const;

@@ -8,7 +8,7 @@ import { CommandDto } from '../../agreements/http/dto/command.dto';
 import { AcceptsIdempotencyKey } from '../../agreements/http/route-decorators';
 import type { CommandContext, CommandResult } from '../../core/command-processor';
 import { CommandContextFactory } from '../../http/command-context';
-import { type AuthenticatedRequest, CurrentPrincipal } from '../../http/request-actor';
+import { type AuthenticatedRequest, CurrentPrincipal } from '../../access/request-actor';
 import { RegionCodePipe } from '../../read-models/http/read-models.controller';
 import { ChangeRegionSettings, GetRegionSettings, type RegionSettingsView } from '../application/region-settings.handlers';
 import type { RegionSettingsCommand } from '../domain/region-settings';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { agreementStatusProjection } from '../../../projections/agreement-status/agreement-status.projection';
-import { authorizeRegionRead } from '../../access/agreement-access';
+import { authorizeRegionRead } from '../../agreements/application/agreement-access';
 import type { Principal } from '../../access/principal';
 import { agreementDecider, agreementStreamId } from '../../agreements/domain/agreement.decider';
 import type { AgreementState } from '../../agreements/domain/agreement.state';
@@ -13,7 +13,7 @@ import { foldHistory } from '../../core/command-processor';
 import { EventStore } from '../../core/event-store.port';
 import { ReadModelReader } from '../../read-models/queries/read-model.reader';
 import { Registry } from '../../registry/registry';
-import { type Region, RegionDirectory } from '../../regions/region-directory';
+import { type Region, RegionDirectory } from '../../regions/domain/region-directory';
 import { type Semester, reportDayOf } from '../domain/semester';
 import { type SemesterReport, semesterReport } from '../domain/semester-report';
 

@@ -1,5 +1,5 @@
 import { evolveAgreement, initialAgreementState, type AgreementState } from '../../agreements/domain/agreement.state';
-import { RegionDirectory } from '../../regions/region-directory';
+import { RegionDirectory } from '../../regions/domain/region-directory';
 import { westJavaPortfolio } from '../../../test/projections/support/generated-histories';
 import { reportDayOf, SemesterNotStarted } from './semester';
 import { semesterReport } from './semester-report';

@@ -8,11 +8,10 @@ import {
   type Pks,
   type PksStage,
 } from '../../agreements/domain/agreement.state';
-import { daysBetween, type IsoDate } from '../../agreements/domain/dates';
+import { daysBetween, type IsoDate, tanggal } from '../../agreements/domain/dates';
 import { findFieldOfCooperation } from '../../agreements/domain/fields-of-cooperation';
 import type { ReportSignatory } from '../../region-settings/domain/region-settings';
-import type { CounterpartCategory, Region, RegionDirectory } from '../../regions/region-directory';
-import { tanggal } from '../../reminders/reminder-message';
+import type { CounterpartCategory, Region, RegionDirectory } from '../../regions/domain/region-directory';
 import { type Semester, semesterRoman } from './semester';
 
 /** One table of the report, as every format prints it: the PDF, the workbook and the web page show the same cells. */

@@ -5,7 +5,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { Response } from 'express';
 import type { Principal } from '../../access/principal';
-import { CurrentPrincipal } from '../../http/request-actor';
+import { CurrentPrincipal } from '../../access/request-actor';
 import { RegionCodePipe } from '../../read-models/http/read-models.controller';
 import { GetSemesterReport } from '../application/semester-reports';
 import type { SemesterReport } from '../domain/semester-report';

@@ -11,7 +11,7 @@ import { DomainError } from '../../../src/core/domain-error';
 import type { Actor } from '../../../src/core/event';
 import type { EventStore } from '../../../src/core/event-store.port';
 import { coordinator, dinasOfficer } from '../../../src/demo/demo-story';
-import type { RegionDirectory } from '../../../src/regions/region-directory';
+import type { RegionDirectory } from '../../../src/regions/domain/region-directory';
 
 /** A small seeded generator (mulberry32): the same seed tells the same histories. */
 export class Random {

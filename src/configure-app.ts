@@ -2,15 +2,15 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
-import { AccessConfig } from '../access/access.config';
-import { SinergiConfig } from '../config/sinergi.config';
-import { mountQueueBoard } from '../reminders/queue-board';
-import { serveWebApp } from '../web/web-app';
-import { validationPipe } from './validation';
-import { accessLog, inRequestSpan } from '../observability/access-log';
-import { Metrics } from '../observability/metrics';
-import { metricsTokenGate } from '../observability/metrics.controller';
-import { ObservabilityConfig } from '../observability/observability.config';
+import { AccessConfig } from './access/access.config';
+import { SinergiConfig } from './config/sinergi.config';
+import { mountQueueBoard } from './reminders/queue-board';
+import { serveWebApp } from './web/web-app';
+import { validationPipe } from './http/validation';
+import { accessLog, inRequestSpan } from './observability/access-log';
+import { Metrics } from './observability/metrics';
+import { metricsTokenGate } from './observability/metrics.controller';
+import { ObservabilityConfig } from './observability/observability.config';
 
 /** Everything about the HTTP edge that is not a module: shared by the server and the e2e tests. */
 export function configureApp(app: NestExpressApplication): INestApplication {

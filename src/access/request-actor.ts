@@ -1,6 +1,6 @@
 import { type ExecutionContext, SetMetadata, UnauthorizedException, createParamDecorator } from '@nestjs/common';
 import type { Request } from 'express';
-import type { Principal, UserRole } from '../access/principal';
+import type { Principal, UserRole } from './principal';
 
 export const PUBLIC_ROUTE = 'sinergi:public-route';
 export const ALLOWED_ROLES = 'sinergi:allowed-roles';

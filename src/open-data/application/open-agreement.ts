@@ -3,7 +3,7 @@ import type { AgreementKind } from '../../agreements/domain/agreement.events';
 import { findFieldOfCooperation } from '../../agreements/domain/fields-of-cooperation';
 import type { IsoDate } from '../../agreements/domain/dates';
 import { assertNever } from '../../core/decider';
-import type { Region, RegionDirectory } from '../../regions/region-directory';
+import type { Region, RegionDirectory } from '../../regions/domain/region-directory';
 import { agreementStageName, regionTitle } from '../../reports/domain/semester-report';
 
 /**

@@ -1,10 +1,10 @@
-import type { Actor } from '../core/event';
-import { evolveAgreement, initialAgreementState } from '../agreements/domain/agreement.state';
-import type { AgreementEvent } from '../agreements/domain/agreement.events';
-import { activeKsb, agreementImported, banten, bengkulu, expire, expirePks, importAgreement, importPks, jabar, recordMonev, sukamara, terminate } from '../../test/support/agreement-fixtures';
-import { ReadOnlyRole, RoleNotAllowed, OperatorSeesNoAgreements, RegionNotAParty } from './access.errors';
+import type { Actor } from '../../core/event';
+import { evolveAgreement, initialAgreementState } from '../domain/agreement.state';
+import type { AgreementEvent } from '../domain/agreement.events';
+import { activeKsb, agreementImported, banten, bengkulu, expire, expirePks, importAgreement, importPks, jabar, recordMonev, sukamara, terminate } from '../../../test/support/agreement-fixtures';
+import { ReadOnlyRole, RoleNotAllowed, OperatorSeesNoAgreements, RegionNotAParty } from '../../access/access.errors';
 import { authorizeCommand, authorizeRead, canSeeAgreementOf } from './agreement-access';
-import { actorOf, type Principal } from './principal';
+import { actorOf, type Principal } from '../../access/principal';
 
 const stateOf = (events: AgreementEvent[]) => events.reduce(evolveAgreement, initialAgreementState);
 const engine: Actor = { userId: 'sinergi', role: 'system', region: banten };

@@ -1,7 +1,7 @@
-import { assertNever } from '../core/decider';
-import type { Actor } from '../core/event';
-import type { AgreementCommand, ImportAgreement, ImportPks } from '../agreements/domain/agreement.commands';
-import type { AgreementState } from '../agreements/domain/agreement.state';
+import { assertNever } from '../../core/decider';
+import type { Actor } from '../../core/event';
+import type { AgreementCommand, ImportAgreement, ImportPks } from '../domain/agreement.commands';
+import type { AgreementState } from '../domain/agreement.state';
 import {
   ActsForAnotherRegion,
   NotTheProposer,
@@ -12,8 +12,8 @@ import {
   RegionOutOfReach,
   RoleNotAllowed,
   SignatoryNotOpdHead,
-} from './access.errors';
-import type { Principal } from './principal';
+} from '../../access/access.errors';
+import type { Principal } from '../../access/principal';
 
 /**
  * May this actor send this command to the agreement in this state? Throws the rule it breaks (HTTP 403).

@@ -1,5 +1,5 @@
 import type { IsoDate } from '../../agreements/domain/dates';
-import type { Region } from '../../regions/region-directory';
+import type { Region } from '../../regions/domain/region-directory';
 import { regionTitle } from '../../reports/domain/semester-report';
 import { OPEN_COLUMNS } from './open-agreement';
 
