@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { SCHEMA_VERSION } from '../src/core/command-processor';
+import { EVENT_SCHEMA_VERSION } from '../src/core/event';
 import { newEventId } from '../src/core/event-id';
 import type { EventStore } from '../src/core/event-store.port';
 import { regionSettingsStreamId } from '../src/region-settings/domain/region-settings';
-import type { RegionDirectory } from '../src/regions/region-directory';
+import type { RegionDirectory } from '../src/regions/domain/region-directory';
 
 export type Cell = string | number;
 
@@ -257,7 +257,7 @@ export async function everyRegionPublishes(store: EventStore, regions: RegionDir
     regions.all().map((region) =>
       store.append(
         regionSettingsStreamId(region.code),
-        [{ id: newEventId(), type: 'OpenDataPublished', schemaVersion: SCHEMA_VERSION, data: { region: region.code, on: '2026-01-01' }, metadata: { actor, occurredAt: '2026-01-01T01:00:00.000Z', correlationId: 'bench', causationId: 'bench' } }],
+        [{ id: newEventId(), type: 'OpenDataPublished', schemaVersion: EVENT_SCHEMA_VERSION, data: { region: region.code, on: '2026-01-01' }, metadata: { actor, occurredAt: '2026-01-01T01:00:00.000Z', correlationId: 'bench', causationId: 'bench' } }],
         'any',
       ),
     ),

@@ -2,11 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Decider } from './decider';
 import { newEventId } from './event-id';
 import { DomainError, LifecycleError } from './domain-error';
-import type { Actor, DomainEvent, NewEvent, RecordedEvent } from './event';
+import { type Actor, type DomainEvent, EVENT_SCHEMA_VERSION, type NewEvent, type RecordedEvent } from './event';
 import { type AppendResult, EventStore, WrongExpectedRevision } from './event-store.port';
 import { tracing } from '../observability/tracing';
-
-export const SCHEMA_VERSION = 1;
 
 /** Everything about a command that is not its data: who, when in the world, and why. */
 export interface CommandContext {
@@ -254,7 +252,7 @@ function toNewEvent(event: DomainEvent, context: CommandContext): NewEvent {
   return {
     id: newEventId(),
     type: event.type,
-    schemaVersion: SCHEMA_VERSION,
+    schemaVersion: EVENT_SCHEMA_VERSION,
     data: event.data,
     metadata: {
       actor,

@@ -27,6 +27,12 @@ export interface EventMetadata {
   requestSha256?: string;
 }
 
+/**
+ * The version of the event envelope and data every event is written with (`schemaVersion` of each event); not the
+ * version of a store's database schema, which each store keeps for itself.
+ */
+export const EVENT_SCHEMA_VERSION = 1;
+
 /** A domain event as deciders produce it. */
 export interface DomainEvent<Type extends string = string, Data = unknown> {
   type: Type;

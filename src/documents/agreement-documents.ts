@@ -5,7 +5,8 @@ import { actorOf, type Principal } from '../access/principal';
 import { agreementDecider, agreementStreamId } from '../agreements/domain/agreement.decider';
 import { AgreementNotFound } from '../agreements/domain/agreement.errors';
 import { Clock } from '../core/clock.port';
-import { foldHistory, SCHEMA_VERSION } from '../core/command-processor';
+import { foldHistory } from '../core/command-processor';
+import { EVENT_SCHEMA_VERSION } from '../core/event';
 import type { RecordedEvent } from '../core/event';
 import { EventStore } from '../core/event-store.port';
 import { newEventId } from '../core/event-id';
@@ -97,7 +98,7 @@ export class AgreementDocuments {
         {
           id: commandId,
           type: record.type,
-          schemaVersion: SCHEMA_VERSION,
+          schemaVersion: EVENT_SCHEMA_VERSION,
           data: record.data,
           metadata: { actor: actorOf(uploader), occurredAt: this.clock.now().toISOString(), correlationId: commandId, causationId: commandId },
         },

@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.port';
 import type { Actor } from '../core/event';
-import { SCHEMA_VERSION } from '../core/command-processor';
+import { EVENT_SCHEMA_VERSION } from '../core/event';
 import type { EventStore } from '../core/event-store.port';
 import { newEventId } from '../core/event-id';
 import { tracing } from '../observability/tracing';
@@ -253,7 +253,7 @@ export function recordReminderEvent(events: EventStore, clock: Clock, streamId: 
       {
         id: newEventId(),
         type: event.type,
-        schemaVersion: SCHEMA_VERSION,
+        schemaVersion: EVENT_SCHEMA_VERSION,
         data: event.data,
         metadata: {
           actor: REMINDER_ENGINE,

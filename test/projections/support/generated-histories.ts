@@ -6,7 +6,7 @@ import type { AgreementEvent, LeadOpd } from '../../../src/agreements/domain/agr
 import { type AgreementState, evolveAgreement, initialAgreementState, isFollowUpOpen } from '../../../src/agreements/domain/agreement.state';
 import { addDays, addMonths, type IsoDate } from '../../../src/agreements/domain/dates';
 import { DEFAULT_POLICY } from '../../../src/agreements/domain/policy';
-import { SCHEMA_VERSION } from '../../../src/core/command-processor';
+import { EVENT_SCHEMA_VERSION } from '../../../src/core/event';
 import { DomainError } from '../../../src/core/domain-error';
 import type { Actor } from '../../../src/core/event';
 import type { EventStore } from '../../../src/core/event-store.port';
@@ -299,7 +299,7 @@ export async function appendInterleaved(
           step.events.map((event) => ({
             id: randomUUID(),
             type: event.type,
-            schemaVersion: SCHEMA_VERSION,
+            schemaVersion: EVENT_SCHEMA_VERSION,
             data: event.data,
             metadata: { actor: step.actor, occurredAt: step.occurredAt, correlationId, causationId: correlationId },
           })),
