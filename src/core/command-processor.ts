@@ -4,7 +4,7 @@ import { newEventId } from './event-id';
 import { DomainError, LifecycleError } from './domain-error';
 import { type Actor, type DomainEvent, EVENT_SCHEMA_VERSION, type NewEvent, type RecordedEvent } from './event';
 import { type AppendResult, EventStore, WrongExpectedRevision } from './event-store.port';
-import { tracing } from '../observability/tracing';
+import { tracing } from './tracing';
 
 /** Everything about a command that is not its data: who, when in the world, and why. */
 export interface CommandContext {

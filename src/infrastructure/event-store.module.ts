@@ -3,7 +3,7 @@ import { Clock } from '../core/clock.port';
 import { EventStore } from '../core/event-store.port';
 import { SinergiConfig } from '../config/sinergi.config';
 import { openEventStore } from './event-store-adapters';
-import { tracing } from '../observability/tracing';
+import { tracing } from '../core/tracing';
 
 /** The event store the configuration names, connected on start and closed on shutdown. */
 @Global()

@@ -1,6 +1,7 @@
 import type { NewEvent } from '../core/event';
 import type { AppendResult, EventStoreCounter, ExpectedRevision } from '../core/event-store.port';
-import { type TraceContext, tracing } from '../observability/tracing';
+import type { TraceContext } from '../core/tracing.port';
+import { tracing } from '../core/tracing';
 
 /** One append waiting for the next group. */
 export interface QueuedAppend {

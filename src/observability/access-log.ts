@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { AuthenticatedRequest } from '../access/request-actor';
 import type { Metrics } from './metrics';
 import type { LogFormat } from './observability.config';
-import { tracing } from './tracing';
+import { tracing } from '../core/tracing';
 
 export interface AccessLogEntry {
   method: string;

@@ -3,7 +3,7 @@ import type { Actor } from '../core/event';
 import { EVENT_SCHEMA_VERSION } from '../core/event';
 import type { EventStore } from '../core/event-store.port';
 import { newEventId } from '../core/event-id';
-import { tracing } from '../observability/tracing';
+import { tracing } from '../core/tracing';
 import type { DeadlineSchedule } from './deadline-source';
 import type { ReminderChannel } from './reminder-channels';
 import { reminderMessage } from './reminder-message';

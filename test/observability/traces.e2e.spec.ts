@@ -186,7 +186,7 @@ describe('traces, without an endpoint', () => {
     const importers = (readdirSync(src, { recursive: true }) as string[])
       .filter((file) => file.endsWith('.ts') && readFileSync(join(src, file), 'utf8').includes("from '@opentelemetry/"))
       .map((file) => file.split('\\').join('/'));
-    expect(importers).toEqual(['observability/open-telemetry-tracing.ts']);
+    expect(importers).toEqual(['core/open-telemetry-tracing.ts']);
 
     const loaded = (env: Record<string, string>) =>
       execFileSync(
@@ -195,7 +195,7 @@ describe('traces, without an endpoint', () => {
           '--require',
           join(__dirname, '../support/swc-register.js'),
           '-e',
-          `require('${src}/main'); require('${src}/observability/tracing').tracing();
+          `require('${src}/main'); require('${src}/core/tracing').tracing();
            console.log(Object.keys(require.cache).some((file) => /@opentelemetry[\\/](sdk-|exporter-)/.test(file)))`,
         ],
         { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' },

@@ -1,7 +1,7 @@
 import type { AnyProjection } from '../../../projections/projection';
 import type { RecordedEvent } from '../../core/event';
 import type { EventStore, Subscription } from '../../core/event-store.port';
-import { tracing } from '../../observability/tracing';
+import { tracing } from '../../core/tracing';
 import { applyEvents, checkpointsUnchanged, commitTargets, type Target, targetOf } from './batch';
 import { GenerationWriter } from './generation-writer';
 import { type Generation, generationOf, type GenerationRegistry, tablesOf } from '../storage/generation-registry';

@@ -5,7 +5,7 @@ import { ALL_PROJECTIONS } from '../../../projections/all-projections';
 import { SinergiConfig } from '../../config/sinergi.config';
 import { SystemClock } from '../../core/clock.port';
 import { openEventStore } from '../../infrastructure/event-store-adapters';
-import { tracing } from '../../observability/tracing';
+import { tracing } from '../../core/tracing';
 import { Projector } from './projector';
 import type { ProjectorThreadMessage, ProjectorThreadSettings } from './projector-thread';
 import { GenerationRegistry } from '../storage/generation-registry';

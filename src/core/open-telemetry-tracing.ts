@@ -2,7 +2,7 @@ import { type Context, type Link, type Span, SpanKind, SpanStatusCode, context, 
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { type SpanAttributes, type SpanOptions, type TraceContext, type TraceSpan, type Tracing, errorTypeOf } from './tracing';
+import { type SpanAttributes, type SpanOptions, type TraceContext, type TraceSpan, type Tracing, errorTypeOf } from './tracing.port';
 
 const spanOf = (span: Span): TraceSpan => ({
   setAttributes: (attributes) => span.setAttributes(attributes),
