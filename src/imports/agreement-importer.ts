@@ -185,7 +185,7 @@ export class AgreementImporter {
       if (parsed.kind === 'KSB') return queue(parsed);
       const ksb = ksbRows.get(parsed.agreementId);
       if (ksb && !ksb.valid) {
-        refuse({ row: parsed.row, column: 'Nomor KSB Pihak Pertama', rule: 'KsbRowRefused', message: `KSB induknya (baris ${ksb.row}) bermasalah. Perbaiki baris itu terlebih dahulu.` });
+        refuse(ksbRowRefused(parsed.row, ksb.row));
         return progressed();
       }
       if (ksb || (await this.isRecorded(parsed.agreementId))) return queue(parsed);
@@ -223,7 +223,7 @@ export class AgreementImporter {
     for (const parsed of laterPks) {
       const ksb = ksbRows.get(parsed.agreementId);
       if (ksb && !ksb.valid) {
-        refuse({ row: parsed.row, column: 'Nomor KSB Pihak Pertama', rule: 'KsbRowRefused', message: `KSB induknya (baris ${ksb.row}) bermasalah. Perbaiki baris itu terlebih dahulu.` });
+        refuse(ksbRowRefused(parsed.row, ksb.row));
         progressed();
       } else if (ksb) await queue(parsed);
       else {
@@ -257,6 +257,13 @@ export class AgreementImporter {
   }
 }
 
+
+const ksbRowRefused = (row: number, ksbRow: number): RowProblem => ({
+  row,
+  column: 'Nomor KSB Pihak Pertama',
+  rule: 'KsbRowRefused',
+  message: `KSB induknya (baris ${ksbRow}) bermasalah. Perbaiki baris itu terlebih dahulu.`,
+});
 
 const regionUnknown = () =>
   new ImportFileRejected('ImportingRegionUnknown', 'Tidak ada satu daerah yang menjadi pihak pada setiap baris. Sebutkan daerah pengimpor (--region KODE).');
