@@ -42,7 +42,7 @@ const SYSTEM_PARTS = [
     debianPackage: 'python3-prometheus-client',
     neededBy: "the metrics tests (they read /metrics with the Prometheus project's own parser)",
     neededFor: (purpose) => purpose === 'test',
-    locate: debianPythonWith('prometheus_client'),
+    locate: pythonWith('prometheus_client'),
   },
 ];
 
@@ -60,15 +60,19 @@ function executable(file) {
   }
 }
 
-/** Debian's own Python (not one of a version manager, which cannot see Debian's modules) when it has the module. */
-function debianPythonWith(module) {
-  const python = '/usr/bin/python3';
-  return () => (executable(python) && spawnSync(python, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0 ? python : undefined);
+/** The first `python3` on the PATH that has the module (Debian's sees Debian's modules; a version manager's may not). */
+function pythonWith(module) {
+  return () =>
+    pathDirectories()
+      .map((directory) => executable(join(directory, 'python3')))
+      .find((python) => python && spawnSync(python, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0);
 }
 
+const pathDirectories = () => (process.env.PATH ?? '').split(delimiter).filter(Boolean);
+
 function onPath(program) {
-  for (const directory of (process.env.PATH ?? '').split(delimiter)) {
-    const found = directory && executable(join(directory, program));
+  for (const directory of pathDirectories()) {
+    const found = executable(join(directory, program));
     if (found) return found;
   }
   return undefined;

@@ -5,8 +5,8 @@ import { delimiter, join, resolve } from 'node:path';
 import { freePort } from '../support/private-redis';
 
 const repository = resolve(__dirname, '../..');
-/** What a machine with Node and nothing else lacks, and the means to install it here without asking. */
-const ABSENT = /^(chromium.*|redis-.*|pg_.*|psql|initdb|postgres.*|apt|apt-get|sudo)$/;
+/** What a machine with Node and nothing else lacks (Python too), and the means to install it here without asking. */
+const ABSENT = /^(chromium.*|redis-.*|pg_.*|psql|initdb|postgres.*|python3.*|apt|apt-get|sudo)$/;
 
 interface Finished {
   code: number | null;
@@ -14,8 +14,8 @@ interface Finished {
 }
 
 /**
- * A PATH with every program of this one (node, npm, git, the shell's tools) but Chromium, Redis, PostgreSQL, apt-get
- * and sudo: a machine where `npm test` and `npm run up` can install nothing and must say what to run instead.
+ * A PATH with every program of this one (node, npm, git, the shell's tools) but Chromium, Redis, PostgreSQL, Python,
+ * apt-get and sudo: a machine where `npm test` and `npm run up` can install nothing and must say what to run instead.
  */
 function pathWithoutServers(directory: string): string {
   mkdirSync(directory);
@@ -80,8 +80,8 @@ describe('a fresh clone, on a machine with Node and none of Chromium, Redis and 
       ['test', '--', 'src/progress.spec.ts', 'test/web/single-sign-on.browser.spec.ts', 'test/contract/postgres.event-store.spec.ts'],
       { cwd: clone, env },
     );
-    expect(output).toMatch(/Missing programs, and what needs them:\n  chromium .*\n  redis-server .*\n  postgresql .*\n/);
-    expect(output).toContain('apt-get update && apt-get install -y chromium redis-server postgresql');
+    expect(output).toMatch(/Missing programs, and what needs them:\n  chromium .*\n  redis-server .*\n  postgresql .*\n  python3-prometheus-client .*\n/);
+    expect(output).toContain('apt-get update && apt-get install -y chromium redis-server postgresql python3-prometheus-client');
     expect(output).toMatch(/NOT RUN: \d+ tests skipped in all/);
     expect(output).toMatch(/Tests: +\d+ skipped, \d+ passed, \d+ total/);
     expect(code).toBe(0);
