@@ -10,6 +10,7 @@ import { SinergiConfig } from './config/sinergi.config';
 import { SEED_STORY_COUNT, importWestJavaRegister, loadSeedStories } from './demo/seed-stories';
 import { AgreementImporter } from './imports/agreement-importer';
 import { IMPORT_USAGE, runImportCommand } from './imports/import-cli';
+import { positionalsOnly } from './cli-usage';
 import { startServer } from './main';
 import { startProgress } from './progress';
 import { MIGRATE_USAGE, runMigrateCommand } from './migration/migrate-command';
@@ -25,13 +26,15 @@ interface CliCommand {
 const commands: Record<string, CliCommand> = {
   start: {
     summary: 'run the API server (PORT, SINERGI_DATA_DIR, SINERGI_EVENT_STORE)',
-    run: async () => {
+    run: async (args) => {
+      positionalsOnly(args, 0);
       await startServer();
     },
   },
   demo: {
     summary: "load the seed stories (Banten–Bengkulu, West Java ×4, Serang–Bandung) through the command path, then West Java's register of 76 KSB through the import",
-    run: async () => {
+    run: async (args) => {
+      positionalsOnly(args, 0);
       const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
       try {
         const config = app.get(SinergiConfig);
@@ -48,7 +51,9 @@ const commands: Record<string, CliCommand> = {
             ? `${stories.length} agreements were already loaded; nothing new was written.`
             : `${stories.length} agreements loaded, ${written} events written.`,
         );
-        const register = await importWestJavaRegister(app.get(AgreementImporter));
+        const importing = startProgress("importing West Java's register", { unit: 'rows' });
+        const register = await importWestJavaRegister(app.get(AgreementImporter), (done, total) => importing.update(done, total));
+        importing.finish();
         console.log(
           `West Java's register (seed 003, ${register.rows} KSB): ${register.imported.ksb} imported, ${register.alreadyRecorded.length} already recorded` +
             `${register.problems.length ? `, ${register.problems.length} refused` : ''}.`,
@@ -114,7 +119,8 @@ const commands: Record<string, CliCommand> = {
   },
   takeover: {
     summary: `${TAKEOVER_USAGE}: move access.sqlite and reminders.sqlite into the event store, check nothing was lost (the server does it on start)`,
-    run: async () => {
+    run: async (args) => {
+      positionalsOnly(args, 0);
       process.exitCode = await runTakeoverCommand();
     },
   },

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { RegionDirectory } from '../regions/domain/region-directory';
-import { UsageError, requiredOption } from '../cli-usage';
+import { UsageError, positionalsOnly, requiredOption } from '../cli-usage';
 import { SystemClock } from '../core/clock.port';
 import { openCliRegistry, shellOperator } from '../registry/registry-cli';
 import type { BuiltInUser } from '../registry/registry';
@@ -26,10 +26,11 @@ export async function runUserCommand(args: readonly string[], print: (line: stri
       case 'add':
         return await add(users, rest, print, now);
       case 'list':
+        positionalsOnly(rest, 0);
         printUsers(users.list(), print);
         return 0;
       case 'revoke': {
-        const [userId] = rest;
+        const [userId] = positionalsOnly(rest, 1);
         if (!userId) throw new UsageError('say which user: sinergi user revoke ID');
         const user = await users.revoke(userId, shellOperator(), now);
         print(`Revoked ${user.userId} (${user.name}) at ${user.revokedAt}: the token no longer works, on any node.`);

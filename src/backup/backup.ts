@@ -74,7 +74,7 @@ export async function backupDataDirectory(target: string, { config, documents, o
   let documentCopy: DocumentCopyReport;
   try {
     const progress = startProgress(`copying ${DOCUMENTS}`, { unit: 'documents', out });
-    documentCopy = await copyDocuments(source, copy, { onProgress: (done) => progress.update(done) });
+    documentCopy = await copyDocuments(source, copy, { onProgress: (done, total) => progress.update(done, total) });
     progress.finish();
   } finally {
     await source.close();
@@ -146,7 +146,7 @@ export async function restoreDataDirectory(from: string, { config, documents, ou
     const target = await openDocumentStore(documents.store);
     try {
       const progress = startProgress(`restoring ${DOCUMENTS}`, { total: manifest.documents, unit: 'documents', out });
-      const documentCopy = await copyDocuments(backup, target, { onProgress: (done) => progress.update(done) });
+      const documentCopy = await copyDocuments(backup, target, { onProgress: (done, total) => progress.update(done, total) });
       progress.finish();
       if (documentCopy.altered.length > 0) throw new BackupDoesNotVerify(`${documentCopy.altered.length} documents of the backup were altered`);
       if (!manifest.events) return { manifest, documentCopy };

@@ -222,13 +222,14 @@ export const WEST_JAVA_REGISTER = [
  * Brings in West Java's register through the import, as its Biro Pemerintahan would on day one: the four KSB of
  * seed 003 told above are already recorded, the other 72 come in from the spreadsheet (safe to re-run).
  */
-export function importWestJavaRegister(importer: AgreementImporter): Promise<ImportReport> {
+export function importWestJavaRegister(importer: AgreementImporter, onProgress?: (done: number, total: number) => void): Promise<ImportReport> {
   return importer.run({
     content: readFileSync(WEST_JAVA_REGISTER),
     fileName: 'kerja-sama-jawa-barat.csv',
     dryRun: false,
     actor: coordinator('32'),
     region: '32',
+    ...(onProgress ? { onProgress } : {}),
   });
 }
 

@@ -17,10 +17,13 @@ export interface DocumentCopyReport {
 export async function copyDocuments(
   from: DocumentStore,
   to: DocumentStore,
-  options: { onProgress?: (done: number) => void } = {},
+  options: { onProgress?: (done: number, total: number) => void } = {},
 ): Promise<DocumentCopyReport> {
   const report: DocumentCopyReport = { copied: 0, alreadyThere: 0, altered: [] };
-  for await (const sha256 of from.hashes()) {
+  // Named first, so that the progress has a total (and a time left): a name is 64 characters, a document far more.
+  const hashes: string[] = [];
+  for await (const sha256 of from.hashes()) hashes.push(sha256);
+  for (const sha256 of hashes) {
     const content = await from.open(sha256);
     if (!content) continue;
     try {
@@ -31,7 +34,7 @@ export async function copyDocuments(
       if (!(error instanceof ContentDoesNotMatchHash)) throw error;
       report.altered.push(sha256);
     }
-    options.onProgress?.(report.copied + report.alreadyThere + report.altered.length);
+    options.onProgress?.(report.copied + report.alreadyThere + report.altered.length, hashes.length);
   }
   return report;
 }

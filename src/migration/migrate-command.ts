@@ -64,7 +64,7 @@ async function migrateDocuments(directory: string, url: string, out: ProgressOut
   try {
     out.write(`Copying the documents in ${directory} to PostgreSQL, each checked against its SHA-256\n`);
     const progress = startProgress('copying documents', { unit: 'documents', out });
-    const report = await copyDocuments(source, target, { onProgress: (done) => progress.update(done) });
+    const report = await copyDocuments(source, target, { onProgress: (done, total) => progress.update(done, total) });
     progress.finish();
     out.write(
       `${report.copied} documents copied, ${report.alreadyThere} already there (a previous run), each read back and hashed on arrival.\n` +
