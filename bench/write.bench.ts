@@ -1,16 +1,20 @@
 // One-event commands through the CommandBus and through HTTP, each beside its raw ceiling in the same run:
 // durable one-transaction-per-event SQLite for the bus, a bare NestJS endpoint for HTTP. Each measurement and
 // its ceiling alternate in rounds, so that a neighbour's load on a shared machine weighs on both alike. Then a
-// long run through the bus, sampling the server's memory along the way.
+// long run through the bus, sampling the server's memory along the way. Last, what the access log, the metrics
+// and the traces cost: the same HTTP load on a server without them, with them, and with traces exported too.
 //   flags: --large, --commands N (long run), --agreements N, --client http|fetch (HTTP client, default http)
 import 'reflect-metadata';
+import { createServer } from 'node:http';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
+import { Body, ConsoleLogger, Controller, HttpCode, type LogLevel, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
 import helmet from 'helmet';
 import { Users } from '../src/access/users';
 import { AppModule } from '../src/app.module';
@@ -19,6 +23,8 @@ import { EventStore } from '../src/core/event-store.port';
 import { configureApp } from '../src/configure-app';
 import { validationPipe } from '../src/http/validation';
 import { SqliteEventStore, type SqliteEventStoreStats } from '../src/infrastructure/sqlite/sqlite.event-store';
+import { Metrics } from '../src/observability/metrics';
+import { chooseTracing } from '../src/core/tracing';
 import { ReadModelsConfig } from '../src/read-models/read-models.config';
 import { banten, Commands, monevData } from './agreement-commands';
 import type { HttpClientKind, HttpLoad, HttpLoadResult } from './http-load.worker';
@@ -235,6 +241,124 @@ class Series {
   }
 }
 
+/** The server's JSON log lines (SINERGI_LOG_FORMAT=json), written to a file as a log collector's pipe would take them. */
+class JsonLogFile extends ConsoleLogger {
+  private readonly out: WriteStream;
+
+  constructor(file: string) {
+    super({ json: true });
+    this.out = createWriteStream(file, { flags: 'a' });
+  }
+
+  protected override printAsJson(message: unknown, options: { context: string; logLevel: LogLevel; writeStreamType?: 'stdout' | 'stderr'; errorStack?: unknown }): void {
+    this.out.write(`${JSON.stringify(this.getJsonLogObject(message, options))}\n`);
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.out.end(resolve));
+  }
+}
+
+/** Metrics that count nothing: the server without its command and request metrics. */
+class UncountedMetrics extends Metrics {
+  override commandSettled(): void {}
+  override requestServed(): void {}
+}
+
+/** A server as configureApp makes it, on a data directory of its own, with active agreements and a coordinator. */
+interface VariantServer {
+  app: NestExpressApplication;
+  route: HttpRoute;
+  headers: Record<string, string>;
+  rotation: Rotation;
+  log?: JsonLogFile;
+}
+
+/**
+ * `observed`: JSON access log lines (to a file) and the command and request metrics, as a production server runs;
+ * otherwise neither (log lines below warn are dropped before they are formatted, metrics count nothing).
+ */
+async function variantServer(dataDir: string, observed: boolean, agreements: number): Promise<VariantServer> {
+  process.env.SINERGI_DATA_DIR = dataDir;
+  const builder = Test.createTestingModule({ imports: [AppModule] });
+  const moduleRef = await (observed ? builder : builder.overrideProvider(Metrics).useValue(new UncountedMetrics())).compile();
+  const log = observed ? new JsonLogFile(join(dataDir, 'server.log')) : undefined;
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: log ?? ['error', 'warn'] });
+  configureApp(app);
+  const url = await listen(app);
+  const { token } = await app
+    .get(Users)
+    .add({ userId: banten.userId, name: 'Koordinator Banten (bench)', role: 'coordinator', region: banten.region }, { userId: 'bench', role: 'admin', region: 'deployment' }, new Date());
+  const bus = app.get(CommandBus);
+  const commands = new Commands((command) => bus.execute(command));
+  const ids: string[] = [];
+  await runConcurrently(agreements, Math.min(CONCURRENT, agreements), async () => {
+    ids.push(await commands.activeAgreement());
+  });
+  return { app, route: await recordMonevRoute(url), headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, rotation: new Rotation(ids, CONCURRENT), log };
+}
+
+/** A collector's OTLP/HTTP endpoint that takes every export and keeps nothing (on this machine, as a collector beside the server). */
+async function discardingCollector(): Promise<{ url: string; requests: () => number; close(): Promise<void> }> {
+  let requests = 0;
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      requests++;
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, requests: () => requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+interface ObservabilityCost {
+  plain: Series;
+  observed: Series;
+  traced: Series;
+  exports: number;
+}
+
+/**
+ * What the access log, the metrics and the traces cost on the write path: the same HTTP RecordMonev load, 64
+ * clients, against a server without them, one with the access log and metrics, and that one again with traces
+ * exported to a local collector, in alternating rounds.
+ */
+async function observabilityCost(options: BenchOptions, sizes: Sizes, agreements: number, httpRun: (server: VariantServer, total: number) => Promise<ConcurrentRun>): Promise<ObservabilityCost> {
+  progress(`observability: two more servers (without, and with access log and metrics), ${agreements} agreements each`);
+  const plainServer = await variantServer(join(options.dataDir, 'plain'), false, agreements);
+  const observedServer = await variantServer(join(options.dataDir, 'observed'), true, agreements);
+  const collector = await discardingCollector();
+  const cost: ObservabilityCost = { plain: new Series(), observed: new Series(), traced: new Series(), exports: 0 };
+  try {
+    const { rounds } = sizes;
+    for (let round = 0; round < rounds; round++) {
+      progress(`observability round ${round + 1}/${rounds}: HTTP RecordMonev, ${CONCURRENT} clients, without / with access log and metrics / and traces`);
+      const total = share(sizes.http64, rounds, round);
+      await cost.plain.measure(() => httpRun(plainServer, total));
+      await cost.observed.measure(() => httpRun(observedServer, total));
+      process.env.OTEL_EXPORTER_OTLP_ENDPOINT = collector.url;
+      const traces = chooseTracing(process.env);
+      await cost.traced.measure(async () => {
+        const run = await httpRun(observedServer, total);
+        // The round's last spans are exported within its busy time, as a busy server's batches are.
+        await traces.flush();
+        return run;
+      });
+      delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+      chooseTracing(process.env);
+    }
+    cost.exports = collector.requests();
+    return cost;
+  } finally {
+    await plainServer.app.close();
+    await observedServer.app.close();
+    await observedServer.log?.close();
+    await collector.close();
+  }
+}
+
 async function writeBenchmark(options: BenchOptions): Promise<BenchResult> {
   const sizes: Sizes = { ...(options.large ? LARGE_SIZES : DEFAULT_SIZES) };
   if (options.commands) sizes.longRun = options.commands;
@@ -308,11 +432,11 @@ async function writeBenchmark(options: BenchOptions): Promise<BenchResult> {
       body: route.body,
       targets: (rotation) => rotation.lists().map(() => [`${bareUrl}/bare`]),
     };
-    const httpRun = async (target: HttpRoute, rotation: Rotation, total: number): Promise<ConcurrentRun> => {
+    const httpRun = async (target: HttpRoute, rotation: Rotation, total: number, headers: Record<string, string> = httpHeaders): Promise<ConcurrentRun> => {
       const result = await clients.run({
         client: clientKind,
         targets: target.targets(rotation),
-        headers: httpHeaders,
+        headers,
         body: target.body,
         warmup: Math.min(200, Math.ceil(total / 10)),
         total,
@@ -328,6 +452,8 @@ async function writeBenchmark(options: BenchOptions): Promise<BenchResult> {
       await bare64.measure(() => httpRun(bareRoute, together, share(sizes.http64, rounds, round)));
       await http64.measure(() => httpRun(route, together, share(sizes.http64, rounds, round)));
     }
+
+    const observability = await observabilityCost(options, sizes, agreementCount, (server, total) => httpRun(server.route, server.rotation, total, server.headers));
 
     const m = {
       raw: raw.measurement,
@@ -353,6 +479,8 @@ async function writeBenchmark(options: BenchOptions): Promise<BenchResult> {
       ),
       http1P99: m.http1.p99Ms / m.bare1.p99Ms,
       http64P99: m.http64.p99Ms / m.bare64.p99Ms,
+      observed: medianRatio(observability.observed.parts, observability.plain.parts),
+      traced: medianRatio(observability.traced.parts, observability.observed.parts),
     };
     const figures: Record<string, number> = {
       'write.agreements': ids.length,
@@ -374,6 +502,12 @@ async function writeBenchmark(options: BenchOptions): Promise<BenchResult> {
       // The goals hold at both concurrencies: the worse of the two.
       'write.http_ratio': Math.min(ratio.http1, ratio.http64),
       'write.http_p99_ratio': Math.max(ratio.http1P99, ratio.http64P99),
+      ...figuresOf('write.unobserved64', observability.plain.measurement, observability.plain),
+      ...figuresOf('write.observed64', observability.observed.measurement, observability.observed),
+      ...figuresOf('write.traced64', observability.traced.measurement, observability.traced),
+      // Rate with the access log and metrics over rate without; with traces too over without traces.
+      'write.observed_ratio': ratio.observed,
+      'write.traced_ratio': ratio.traced,
       'write.long_commands': m.long.operations,
       ...figuresOf('write.long', m.long, long),
       'write.rss_start_mb': start.rssMb,
@@ -413,9 +547,16 @@ async function writeBenchmark(options: BenchOptions): Promise<BenchResult> {
       row('bare NestJS POST (ceiling)', CONCURRENT, m.bare64, bare64),
       row(`HTTP ${route.label}`, CONCURRENT, m.http64, http64, x(ratio.http64), x(ratio.http64P99), httpGoal(ratio.http64, ratio.http64P99)),
       row('long run: CommandBus RecordMonev', CONCURRENT, m.long, long),
+      row(`HTTP ${route.label}, no access log, no metrics`, CONCURRENT, observability.plain.measurement, observability.plain),
+      row('  with JSON access log and metrics', CONCURRENT, observability.observed.measurement, observability.observed, `${x(ratio.observed)} of without`),
+      row('  and traces (OTLP to a local collector)', CONCURRENT, observability.traced.measurement, observability.traced, `${x(ratio.traced)} of without traces`),
     ];
     const mb = (value: number): string => `${fixed(value, 1)} MB`;
     const notes = [
+      `Observability rows: two more servers of their own (same agreements, same load), one without access log lines and with ` +
+        `metrics that count nothing, one with JSON access log lines written to a file and the metrics; traces turned on in ` +
+        `the latter for the third row, every span exported over OTLP/HTTP to a collector on this machine that discards them ` +
+        `(${observability.exports} exports). Rounds alternate the three; rate/ceiling there is against the row above.`,
       `${ids.length} active agreements, each client keeping to agreements of its own; read models projected ${projector} ` +
         `(SINERGI_PROJECTOR). HTTP clients: ${clientKind === 'http' ? 'node:http' : 'fetch (undici)'} with keep-alive, in a worker thread.`,
       `Each measurement alternates with its ceiling in ${rounds} rounds: a rate ratio is the median over rounds of rate / ceiling's ` +

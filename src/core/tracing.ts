@@ -17,21 +17,26 @@ export function tracesRequested(env: NodeJS.ProcessEnv): boolean {
 }
 
 let chosen: Tracing | undefined;
+let openTelemetry: Tracing | undefined;
 
 /**
  * This process's (or worker thread's) tracing, chosen from the environment when first asked for. Without an
  * endpoint no OpenTelemetry module is even loaded: the no-op spans cost a function call.
  */
 export function tracing(): Tracing {
-  if (!chosen) {
-    if (tracesRequested(process.env)) {
-      // Loaded here only: nothing of OpenTelemetry is required while traces are off.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { OpenTelemetryTracing } = require('./open-telemetry-tracing') as typeof import('./open-telemetry-tracing');
-      chosen = new OpenTelemetryTracing(process.env);
-    } else {
-      chosen = NO_TRACING;
-    }
+  return (chosen ??= chooseTracing(process.env));
+}
+
+/** Chooses this process's tracing from `env` now (the write benchmark measures one server with traces and without). */
+export function chooseTracing(env: NodeJS.ProcessEnv): Tracing {
+  if (tracesRequested(env)) {
+    // Loaded here only: nothing of OpenTelemetry is required while traces are off.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { OpenTelemetryTracing } = require('./open-telemetry-tracing') as typeof import('./open-telemetry-tracing');
+    openTelemetry ??= new OpenTelemetryTracing(env);
+    chosen = openTelemetry;
+  } else {
+    chosen = NO_TRACING;
   }
   return chosen;
 }

@@ -30,10 +30,9 @@ type TracedRequest = Request & { [runInSpan]?: <T>(work: () => T) => T };
  * (named by method and route pattern, with the status; no header, path or query).
  */
 export function accessLog(metrics: Metrics, format: LogFormat): Middleware {
-  const traces = tracing();
   return (request, response, next) => {
     const began = performance.now();
-    const { span, run } = traces.startRequest(`${request.method}`, { 'http.request.method': request.method });
+    const { span, run } = tracing().startRequest(`${request.method}`, { 'http.request.method': request.method });
     response.once('finish', () => {
       const durationMs = performance.now() - began;
       const route = request.route ? `${request.baseUrl}${String(request.route.path)}` : request.baseUrl || 'other';
