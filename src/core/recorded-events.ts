@@ -118,3 +118,13 @@ export function toAppendResult(row: IdempotencyRow): Omit<AppendResult, 'replaye
     lastPosition: Number(row.last_position),
   };
 }
+
+/** The first string after every string that starts with `prefix`, in code-unit order: the end of a range read. */
+export function prefixEnd(prefix: string): string {
+  if (prefix === '') throw new Error('a stream prefix must not be empty');
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
+
+/** Merges events read prefix by prefix into one global order, each once (one prefix may start with another). */
+export const inGlobalOrder = (events: readonly RecordedEvent[]): RecordedEvent[] =>
+  [...new Map(events.map((event) => [event.position, event])).values()].sort((a, b) => a.position - b.position);

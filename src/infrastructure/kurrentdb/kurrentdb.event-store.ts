@@ -25,13 +25,12 @@ import {
   EventStore,
   type EventStoreCounter,
   type ExpectedRevision,
-  inGlobalOrder,
   type ReadStreamOptions,
   type Subscription,
   WrongExpectedRevision,
 } from '../../core/event-store.port';
 import { assertContinues, type RecordedAppend, type RecordedEventImport } from '../../core/recorded-event-import';
-import { appendResultOf, type ChainHead, recordedAtAfter, revisionMatches, stampEvents } from '../../core/recorded-events';
+import { appendResultOf, type ChainHead, inGlobalOrder, recordedAtAfter, revisionMatches, stampEvents } from '../../core/recorded-events';
 
 /** Stream names this adapter keeps for itself. */
 export const RESERVED_STREAM_PREFIX = 'sinergi-';

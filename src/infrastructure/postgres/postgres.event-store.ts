@@ -7,8 +7,6 @@ import {
   EventStore,
   type EventStoreCounter,
   type ExpectedRevision,
-  inGlobalOrder,
-  prefixEnd,
   type ReadStreamOptions,
   type StoredHash,
   type Subscription,
@@ -18,6 +16,8 @@ import { assertContinues, type RecordedAppend, type RecordedEventImport } from '
 import {
   appendResultOf,
   type EventRow,
+  inGlobalOrder,
+  prefixEnd,
   type IdempotencyRow,
   recordedAtAfter,
   revisionMatches,

@@ -9,8 +9,6 @@ import {
   EventStore,
   type EventStoreCounter,
   type ExpectedRevision,
-  inGlobalOrder,
-  prefixEnd,
   type ReadStreamOptions,
   type StoredHash,
   type Subscription,
@@ -19,6 +17,8 @@ import {
 import {
   appendResultOf,
   type EventRow,
+  inGlobalOrder,
+  prefixEnd,
   type IdempotencyRow,
   recordedAtAfter,
   revisionMatches,
