@@ -80,8 +80,9 @@ export class ReminderScheduler<Timers extends TimerQueue = TimerQueue> implement
     });
   }
 
+  /** Down as soon as the queue's connection is lost, before the connection has told why. */
   get state(): SchedulerState {
-    return this.stateNow;
+    return this.stateNow === 'up' && !this.timers.reachable ? 'redis-down' : this.stateNow;
   }
 
   get plannedCount(): number {
