@@ -2,20 +2,9 @@ import type { Deadline } from '../../projections/agreement-status/deadlines';
 import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../agreements/domain/policy';
 import { fireInstant, isSuperseded, jobIdOf, planReminders } from './reminder-plan';
 import { MAX_JOBS_PER_AGREEMENT, withinJobCap } from './reminder-scheduler';
+import { followUpDeadline } from '../../test/support/follow-up-deadline';
 
-const followUp: Deadline = {
-  deadlineId: 'a1/follow-up-due/tl-1',
-  kind: 'follow-up-due',
-  dueOn: '2026-06-30',
-  agreementId: 'a1',
-  agreementTitle: 'KSB Banten–Bengkulu',
-  subject: { id: 'tl-1', description: 'Menyusun alur rujukan pasien antarprovinsi', perihal: 'Tindak lanjut: Menyusun alur rujukan pasien antarprovinsi' },
-  recipients: [
-    { region: '17', role: 'opd', opd: 'Dinas Kesehatan' },
-    { region: '17', role: 'opd-head', opd: 'Dinas Kesehatan', onEscalation: true },
-    { region: '17', role: 'coordinator', onEscalation: true },
-  ],
-};
+const followUp = followUpDeadline;
 const byDefault = (): ReminderPolicy => DEFAULT_REMINDER_POLICY;
 const steps = (today: string, policy: (region: string) => ReminderPolicy = byDefault) => planReminders(followUp, policy, today).map((r) => r.step);
 

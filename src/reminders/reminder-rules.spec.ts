@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DEFAULT_REMINDER_POLICY } from '../agreements/domain/policy';
 import { Clock } from '../core/clock.port';
 import { SqliteEventStore } from '../infrastructure/sqlite/sqlite.event-store';
+import { followUpDeadline } from '../../test/support/follow-up-deadline';
 import { coordinatorOf, registryNode, type RegistryNode } from '../../test/support/registry-node';
 import type { AgreementDeadlines, DeadlineSchedule } from './deadline-source';
 import { InMemoryTimerQueue } from './in-memory.timer-queue';
@@ -16,21 +17,7 @@ import { ReminderScheduler } from './reminder-scheduler';
 // The reminder rules on the in-memory timer queue: planning, dispatch, escalation and cancellation, without Redis.
 // The BullMQ adapter runs the same scheduler in the e2e specs of test/reminders.
 
-type Deadline = AgreementDeadlines['deadlines'][number];
-
-const followUp: Deadline = {
-  deadlineId: 'a1/follow-up-due/tl-1',
-  kind: 'follow-up-due',
-  dueOn: '2026-06-30',
-  agreementId: 'a1',
-  agreementTitle: 'KSB Banten–Bengkulu',
-  subject: { id: 'tl-1', description: 'Menyusun alur rujukan pasien antarprovinsi', perihal: 'Tindak lanjut: Menyusun alur rujukan pasien antarprovinsi' },
-  recipients: [
-    { region: '17', role: 'opd', opd: 'Dinas Kesehatan' },
-    { region: '17', role: 'opd-head', opd: 'Dinas Kesehatan', onEscalation: true },
-    { region: '17', role: 'coordinator', onEscalation: true },
-  ],
-};
+const followUp = followUpDeadline;
 
 class MovableClock extends Clock {
   constructor(public at: number) {
