@@ -1,4 +1,5 @@
 import type { ReportTable, SemesterReport } from '../../src/reports/domain/semester-report';
+import { ReportRenderThread } from '../../src/reports/render/render-thread';
 import { reportPdf } from '../../src/reports/render/report-pdf';
 import { pdfPages, squeezed } from './support/report-files';
 
@@ -85,4 +86,19 @@ describe('the semester report as a PDF', () => {
   it('starts with the heading and the details', () => {
     expect(pages[0]).toContain(`${report.heading.join('\n')}\nKeadaan per : akhir hari 30 Juni 2026`);
   });
+});
+
+/** The server lays reports out on a thread of its own, one after another, and keeps it for the next one. */
+describe('the render thread', () => {
+  const thread = new ReportRenderThread();
+  afterAll(() => thread.onApplicationShutdown());
+
+  it('answers a report it cannot lay out with the reason, and lays out the next report, in either format', async () => {
+    const broken = { ...report, tables: null } as unknown as SemesterReport;
+    await expect(thread.render(broken, 'pdf')).rejects.toThrow(/could not be laid out: TypeError/);
+    const [pdf, xlsx] = await Promise.all([thread.render(report, 'pdf'), thread.render(report, 'xlsx')]);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(xlsx.subarray(0, 2).toString()).toBe('PK');
+    expect(squeezed((await pdfPages(pdf))[0])).toContain(squeezed(report.heading.join('')));
+  }, 60_000);
 });
