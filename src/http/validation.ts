@@ -1,4 +1,6 @@
-import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { applyDecorators, BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import type { FieldError } from './api-exception.filter';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
@@ -26,3 +28,12 @@ export function validationPipe(): ValidationPipe {
     },
   });
 }
+
+/**
+ * A text field: a string, not empty, at most `maxLength` characters (each refusal names its own rule). The limit is
+ * also declared to OpenAPI, which reads `@MaxLength` only where it is written on the property itself.
+ */
+export const IsText = (maxLength: number): PropertyDecorator =>
+  // Applied in the order the three stacked decorators were (bottom first), so a value breaking several rules is
+  // answered with them in the same order.
+  applyDecorators(ApiProperty({ maxLength }), MaxLength(maxLength), IsNotEmpty(), IsString());

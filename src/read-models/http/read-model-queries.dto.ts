@@ -1,8 +1,9 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { IsIsoDate, IsRegionCode } from '../../agreements/http/dto/validators';
 import type { AgreementStage } from '../../agreements/domain/agreement.state';
 import { AGREEMENT_SORTS } from '../queries/agreement-list.query';
+import { IsText } from '../../http/validation';
 
 type ListedStage = Exclude<AgreementStage, 'none'>;
 // A record, so that a stage added to the domain and forgotten here fails to compile.
@@ -33,16 +34,12 @@ export class AgreementListQueryDto {
 
   /** A field of cooperation (urusan), as recorded in the proposal. */
   @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @IsText(200)
   field?: string;
 
   /** Text the title contains (case-insensitive). */
   @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @IsText(200)
   q?: string;
 
   /** `updated`, `title`, `offeredOn`, `validUntil` or `nextDeadline`; a leading `-` sorts descending. Default `-updated`. */
@@ -87,9 +84,7 @@ export class PortfolioQueryDto {
 export class WorklistQueryDto {
   /** Only this OPD's follow-ups. */
   @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @IsText(200)
   opd?: string;
 }
 

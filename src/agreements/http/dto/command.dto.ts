@@ -1,6 +1,7 @@
-import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional } from 'class-validator';
 import { TERMINATION_GROUNDS, type TerminationGround } from '../../domain/agreement.events';
 import { IsIsoDate } from './validators';
+import { IsText } from '../../../http/validation';
 
 /** What every command body may carry besides its own data. */
 export class CommandDto {
@@ -17,9 +18,7 @@ export class TerminationDto extends CommandDto {
   ground!: TerminationGround;
 
   /** What happened, for the record. */
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(5000)
+  @IsText(5000)
   note!: string;
 }
 

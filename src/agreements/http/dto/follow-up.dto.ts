@@ -3,16 +3,14 @@ import {
   ArrayMinSize,
   IsArray,
   IsInt,
-  IsNotEmpty,
   IsOptional,
-  IsString,
   Matches,
   Max,
-  MaxLength,
   Min,
 } from 'class-validator';
 import { CommandDto } from './command.dto';
 import { IsIsoDate, IsRegionCode, IsSha256 } from './validators';
+import { IsText } from '../../../http/validation';
 
 export class AssignFollowUpDto extends CommandDto {
   /** The PKS the task belongs to, e.g. `pks-1`; without it, the task follows up the KSB itself. */
@@ -25,15 +23,11 @@ export class AssignFollowUpDto extends CommandDto {
   party!: string;
 
   /** The OPD that carries the task out, e.g. `Dinas Kesehatan Provinsi Bengkulu`. */
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @IsText(200)
   opd!: string;
 
   /** What is to be done. */
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(2000)
+  @IsText(2000)
   action!: string;
 
   /** Not before today; reminders follow from it. */
@@ -50,9 +44,7 @@ export class ReportFollowUpProgressDto extends CommandDto {
   @Max(100)
   percent!: number;
 
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(5000)
+  @IsText(5000)
   note!: string;
 
   /** SHA-256 of each piece of evidence (photos, minutes, letters); may be empty. */
@@ -63,9 +55,7 @@ export class ReportFollowUpProgressDto extends CommandDto {
 }
 
 export class CompleteFollowUpDto extends CommandDto {
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(5000)
+  @IsText(5000)
   note!: string;
 
   /** SHA-256 of each piece of evidence: at least one. */
@@ -82,16 +72,12 @@ export class ExtendFollowUpDueDateDto extends CommandDto {
   dueDate!: string;
 
   /** Why more time is given: recorded as the event's reason. */
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(2000)
+  @IsText(2000)
   reason!: string;
 }
 
 export class CancelFollowUpDto extends CommandDto {
   /** Why the task is dropped: recorded as the event's reason. */
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(2000)
+  @IsText(2000)
   reason!: string;
 }

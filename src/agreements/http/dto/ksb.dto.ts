@@ -17,12 +17,11 @@ import {
 import type { AgreementKind, MonevRecommendation, SigningMode } from '../../domain/agreement.events';
 import { CommandDto } from './command.dto';
 import { AGREEMENT_KINDS, IsIsoDate, IsRegionCode, IsSha256, MONEV_RECOMMENDATIONS, SIGNING_MODES } from './validators';
+import { IsText } from '../../../http/validation';
 
 export class OfferLetterDto {
   /** Number of the offer letter (surat penawaran). */
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @IsText(200)
   number!: string;
 
   /** Date of the offer letter. */
@@ -48,9 +47,7 @@ export class ProposeAgreementDto extends CommandDto {
   @IsRegionCode({ each: true })
   counterparts!: string[];
 
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(500)
+  @IsText(500)
   title!: string;
 
   /** Fields of cooperation (urusan): at least one. */
@@ -62,9 +59,7 @@ export class ProposeAgreementDto extends CommandDto {
   @MaxLength(200, { each: true })
   fields!: string[];
 
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(5000)
+  @IsText(5000)
   scope!: string;
 
   /** Voluntary, or mandatory (a cooperation the law requires of the regions). */
@@ -90,17 +85,13 @@ export class AnswerOfferDto extends CommandDto {
 
 export class DeclineOfferDto extends AnswerOfferDto {
   /** Why the counterpart declines: required, and recorded as the event's reason. */
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(2000)
+  @IsText(2000)
   reason!: string;
 }
 
 export class WithdrawAgreementDto extends CommandDto {
   /** Why the proposer withdraws: required, and recorded as the event's reason. */
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(2000)
+  @IsText(2000)
   reason!: string;
 }
 
@@ -110,9 +101,7 @@ export class ReviseDraftDto extends CommandDto {
   documentSha256!: string;
 
   /** What changed in this version. */
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(5000)
+  @IsText(5000)
   summary!: string;
 
   /** A new term in months, when the negotiation changed it; the policy bounds it. */
@@ -134,9 +123,7 @@ export class ScheduleSigningDto extends CommandDto {
   date!: string;
 
   /** Where the signing takes place, e.g. `Pendopo Gubernur Banten, KP3B, Serang`. */
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(500)
+  @IsText(500)
   place!: string;
 
   /** Ceremonial, desk-to-desk (each party signs at its own office), or hybrid. */
@@ -146,15 +133,11 @@ export class ScheduleSigningDto extends CommandDto {
 
 export class SignatoryDto {
   /** Full name of the signatory, e.g. `Andra Soni`. */
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @IsText(200)
   name!: string;
 
   /** Position of the signatory, e.g. `Gubernur Banten` or `Pj Bupati Sukamara`. */
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @IsText(200)
   position!: string;
 }
 
@@ -169,9 +152,7 @@ export class PartySignatureDto {
   signatory!: SignatoryDto;
 
   /** The party's own number for the signed document (each party registers it in its own numbering). */
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @IsText(200)
   documentNumber!: string;
 
   /** Date of the signature; parties may sign on different days. */
@@ -181,9 +162,7 @@ export class PartySignatureDto {
 
 /** A party signs the KSB; the last signature activates it. */
 export class SignAgreementDto extends IntersectionType(CommandDto, PartySignatureDto) {
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(500)
+  @IsText(500)
   place!: string;
 
   /** SHA-256 of the copy this party signed, when there is one: Sinergi then keeps its file. */
@@ -201,9 +180,7 @@ export class RequestReciprocalVisitDto extends CommandDto {
   @IsRegionCode()
   visitor!: string;
 
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(2000)
+  @IsText(2000)
   purpose!: string;
 }
 
@@ -226,9 +203,7 @@ export class RecordReciprocalVisitDto extends CommandDto {
   @IsIsoDate()
   date!: string;
 
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(5000)
+  @IsText(5000)
   summary!: string;
 
   /** What the parties agreed on during the visit; may be empty. */
@@ -247,9 +222,7 @@ export class RecordReciprocalVisitDto extends CommandDto {
 
 export class CancelReciprocalVisitDto extends CommandDto {
   /** Why the visit will not take place: recorded as the event's reason. */
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(2000)
+  @IsText(2000)
   reason!: string;
 }
 
@@ -267,9 +240,7 @@ export class SubmitSemesterReportDto extends CommandDto {
   @IsIn([1, 2])
   semester!: 1 | 2;
 
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(10000)
+  @IsText(10000)
   summary!: string;
 
   /** SHA-256 of the report document, when there is one. */
@@ -297,9 +268,7 @@ export class RecordMonevDto extends CommandDto {
   @IsIn(MONEV_RECOMMENDATIONS)
   recommendation!: MonevRecommendation;
 
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(5000)
+  @IsText(5000)
   note!: string;
 
   /** SHA-256 of the monev report, when there is one: Sinergi then keeps its file. */
@@ -314,9 +283,7 @@ export class AmendAgreementDto extends CommandDto {
   documentSha256!: string;
 
   /** What the addendum changes. */
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(5000)
+  @IsText(5000)
   summary!: string;
 
   /** Every party signs an addendum again: one signature per party. */
@@ -337,8 +304,6 @@ export class AmendAgreementDto extends CommandDto {
 
   /** The scope as the addendum words it anew. */
   @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(5000)
+  @IsText(5000)
   scope?: string;
 }

@@ -6,7 +6,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsNotEmpty,
   IsOptional,
   IsString,
   Max,
@@ -18,6 +17,7 @@ import type { SignatoryCapacity } from '../../domain/agreement.events';
 import { CommandDto } from './command.dto';
 import { SignatoryDto } from './ksb.dto';
 import { IsIsoDate, IsRegionCode, IsSha256, SIGNATORY_CAPACITIES } from './validators';
+import { IsText } from '../../../http/validation';
 
 export class LeadOpdDto {
   /** The party, by region code. */
@@ -25,22 +25,16 @@ export class LeadOpdDto {
   party!: string;
 
   /** The party's OPD that leads the PKS, e.g. `Dinas Kesehatan Provinsi Banten`. */
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @IsText(200)
   opd!: string;
 }
 
 export class DraftPksDto extends CommandDto {
   /** The field of cooperation (urusan) of the KSB that this PKS implements. */
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @IsText(200)
   field!: string;
 
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(500)
+  @IsText(500)
   title!: string;
 
   /** Exactly one lead OPD per party. */
@@ -74,9 +68,7 @@ export class RevisePksDto extends CommandDto {
   documentSha256!: string;
 
   /** What changed in this version. */
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(5000)
+  @IsText(5000)
   summary!: string;
 }
 
@@ -95,9 +87,7 @@ export class DecidePksDprdApprovalDto extends CommandDto {
   approved!: boolean;
 
   /** Number of the DPRD decision (keputusan DPRD). */
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @IsText(200)
   decisionNumber!: string;
 
   @IsString()
@@ -112,9 +102,7 @@ export class PksSignatoryDto extends SignatoryDto {
 
   /** Number of the special power of attorney (Surat Kuasa Khusus); required when an OPD head signs. */
   @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @IsText(200)
   skkNumber?: string;
 }
 
@@ -128,9 +116,7 @@ export class SignPksDto extends CommandDto {
   signatory!: PksSignatoryDto;
 
   /** The party's own number for the signed PKS. */
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @IsText(200)
   documentNumber!: string;
 
   /** Date of the signature; the last one activates the PKS. */
@@ -149,8 +135,6 @@ export class AmendPksDto extends CommandDto {
   documentSha256!: string;
 
   /** What the addendum changes. */
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(5000)
+  @IsText(5000)
   summary!: string;
 }
