@@ -134,4 +134,15 @@ async function stop(child: ChildProcess): Promise<void> {
   const exited = new Promise((done) => child.once('exit', done));
   process.kill(-child.pid, 'SIGTERM');
   await exited;
+  // npm may be gone before the server it started has closed its stores: wait for the whole process group (30 s at most).
+  const pid = child.pid;
+  const groupAlive = (): boolean => {
+    try {
+      process.kill(-pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (let waited = 0; waited < 300 && groupAlive(); waited++) await new Promise((done) => setTimeout(done, 100));
 }
