@@ -1,15 +1,23 @@
 import { StringDecoder } from 'node:string_decoder';
+import { SaxesParser, type SaxesTagPlain } from 'saxes';
+
+export interface SheetRow {
+  row: number;
+  values: string[];
+}
 
 /**
- * The rows of a worksheet's XML (SpreadsheetML, ECMA-376 part 1 §18.3), read as it is inflated. It knows the few
- * elements a sheet's values are made of: `row`, `c` (its `r` and `t`), `v`, and the text runs `t` of an inline
- * string (`is`), skipping phonetic runs (`rPh`); element prefixes (`x:row`) are allowed. Styles are not read: a
- * date cell comes as its serial number, which the date columns read. Formulas are refused before reading (see
- * spreadsheet.ts); one met here is an error.
+ * The rows of a worksheet's XML (SpreadsheetML, ECMA-376 part 1 §18.3), read as it is inflated, with saxes (the
+ * streaming XML parser exceljs itself reads with): entities, character references and CDATA are the parser's. Of
+ * the sheet it keeps what values are made of: `row`, `c` (its `r` and `t`), `v`, and the text runs `t` of an
+ * inline string (`is`), phonetic runs (`rPh`) left out; element prefixes (`x:row`) are allowed. Styles are not
+ * read: a date cell comes as its serial number, which the date columns read. Formulas are refused before reading
+ * (see spreadsheet.ts); one met here is an error.
  */
 export class SheetXmlReader {
   private readonly decoder = new StringDecoder('utf8');
-  private pending = '';
+  private readonly parser = new SaxesParser();
+  private readonly completed: SheetRow[] = [];
   private element = '';
   private rowNumber = 0;
   private values: string[] = [];
@@ -19,25 +27,17 @@ export class SheetXmlReader {
   private inline = '';
   private phonetic = 0;
 
-  constructor(private readonly sharedStrings: readonly string[]) {}
+  constructor(private readonly sharedStrings: readonly string[]) {
+    this.parser.on('opentag', (tag) => this.opened(localName(tag.name), tag as SaxesTagPlain));
+    this.parser.on('closetag', (tag) => this.closed(localName(tag.name)));
+    this.parser.on('text', (text) => this.text(text));
+    this.parser.on('cdata', (text) => this.text(text));
+  }
 
   /** The rows completed by this chunk of the sheet's bytes. */
-  take(chunk: Buffer): { row: number; values: string[] }[] {
-    const rows: { row: number; values: string[] }[] = [];
-    const text = this.pending + this.decoder.write(chunk);
-    let at = 0;
-    for (;;) {
-      const open = text.indexOf('<', at);
-      if (open < 0) break;
-      const close = text.indexOf('>', open);
-      if (close < 0) break;
-      if (open > at) this.text(text.slice(at, open));
-      const row = this.tag(text, open + 1, close);
-      if (row) rows.push(row);
-      at = close + 1;
-    }
-    this.pending = text.slice(at);
-    return rows;
+  take(chunk: Buffer): SheetRow[] {
+    this.parser.write(this.decoder.write(chunk));
+    return this.completed.splice(0);
   }
 
   private text(value: string): void {
@@ -46,49 +46,38 @@ export class SheetXmlReader {
     else if (this.element === 't') this.inline += value;
   }
 
-  private tag(text: string, from: number, to: number): { row: number; values: string[] } | undefined {
-    const first = text.charCodeAt(from);
-    if (first === 0x3f || first === 0x21) return undefined; // <?xml …?>, <!-- … -->
-    const closing = first === 0x2f;
-    const selfClosing = text.charCodeAt(to - 1) === 0x2f;
-    let end = from + (closing ? 1 : 0);
-    while (end < to && !isNameEnd(text.charCodeAt(end))) end++;
-    const qualified = text.slice(from + (closing ? 1 : 0), end);
-    const name = qualified.slice(qualified.indexOf(':') + 1);
-    if (closing) return this.closed(name);
+  private opened(name: string, tag: SaxesTagPlain): void {
     switch (name) {
       case 'row': {
-        const r = attribute(text, end, to, R);
+        const r = tag.attributes.r;
         this.rowNumber = r ? Number(r) : this.rowNumber + 1;
         this.values = [];
         this.column = -1;
-        return selfClosing ? this.closed('row') : undefined;
+        return;
       }
       case 'c': {
-        const r = attribute(text, end, to, R);
+        const r = tag.attributes.r;
         this.column = r ? columnIndexOf(r) : this.column + 1;
-        this.type = attribute(text, end, to, T) ?? 'n';
+        this.type = tag.attributes.t ?? 'n';
         this.raw = '';
         this.inline = '';
-        return selfClosing ? this.closed('c') : undefined;
+        return;
       }
       case 'rPh':
-        if (!selfClosing) this.phonetic++;
-        return undefined;
+        this.phonetic++;
+        return;
       case 'f':
         throw new Error(`a formula in row ${this.rowNumber}, past the archive check`);
       default:
-        if (!selfClosing) this.element = name;
-        return undefined;
+        this.element = name;
     }
   }
 
-  private closed(name: string): { row: number; values: string[] } | undefined {
+  private closed(name: string): void {
     this.element = '';
     if (name === 'rPh') this.phonetic--;
     else if (name === 'c') this.values[this.column] = this.cellValue();
-    else if (name === 'row') return { row: this.rowNumber, values: Array.from(this.values, (value) => value ?? '') };
-    return undefined;
+    else if (name === 'row') this.completed.push({ row: this.rowNumber, values: Array.from(this.values, (value) => value ?? '') });
   }
 
   private cellValue(): string {
@@ -96,13 +85,13 @@ export class SheetXmlReader {
       case 's':
         return this.sharedStrings[Number(this.raw)] ?? '';
       case 'inlineStr':
-        return decodeEntities(this.inline);
+        return this.inline;
       case 'b':
         return this.raw === '1' ? 'true' : 'false';
       case 'n':
         return this.raw === '' ? '' : String(Number(this.raw));
       default:
-        return decodeEntities(this.raw);
+        return this.raw;
     }
   }
 }
@@ -110,24 +99,30 @@ export class SheetXmlReader {
 /** The shared strings table (`xl/sharedStrings.xml`): each `si`'s text runs, phonetic runs aside. */
 export function sharedStringsOf(xml: string): string[] {
   const strings: string[] = [];
-  for (const item of xml.split(/<(?:\w+:)?si[\s>]/).slice(1)) {
-    const runs = item.replace(/<(?:\w+:)?rPh[\s>][\s\S]*?<\/(?:\w+:)?rPh>/g, '');
-    let text = '';
-    for (const match of runs.matchAll(/<(?:\w+:)?t(?:\s[^>]*)?>([^<]*)<\/(?:\w+:)?t>/g)) text += match[1];
-    strings.push(decodeEntities(text));
-  }
+  const parser = new SaxesParser();
+  let phonetic = 0;
+  let inText = false;
+  parser.on('opentag', (tag) => {
+    const name = localName(tag.name);
+    if (name === 'si') strings.push('');
+    else if (name === 'rPh') phonetic++;
+    else if (name === 't') inText = phonetic === 0 && strings.length > 0;
+  });
+  parser.on('closetag', (tag) => {
+    const name = localName(tag.name);
+    if (name === 'rPh') phonetic--;
+    else if (name === 't') inText = false;
+  });
+  const text = (value: string) => {
+    if (inText) strings[strings.length - 1] += value;
+  };
+  parser.on('text', text);
+  parser.on('cdata', text);
+  parser.write(xml).close();
   return strings;
 }
 
-const isNameEnd = (code: number): boolean => code === 0x20 || code === 0x2f || code === 0x3e || code === 0x09 || code === 0x0a || code === 0x0d;
-
-const R = /\sr="([^"]*)"/;
-const T = /\st="([^"]*)"/;
-
-function attribute(text: string, from: number, to: number, pattern: RegExp): string | undefined {
-  const match = pattern.exec(text.slice(from, to));
-  return match ? decodeEntities(match[1]) : undefined;
-}
+const localName = (qualified: string): string => qualified.slice(qualified.indexOf(':') + 1);
 
 /** `AB12` → 27: the column of a cell reference, from 0. */
 function columnIndexOf(reference: string): number {
@@ -138,13 +133,4 @@ function columnIndexOf(reference: string): number {
     column = column * 26 + (code - 0x40);
   }
   return column - 1;
-}
-
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-export function decodeEntities(text: string): string {
-  if (!text.includes('&')) return text;
-  return text.replace(/&(#x[0-9a-fA-F]+|#\d+|amp|lt|gt|quot|apos);/g, (_, entity: string) =>
-    entity[0] === '#' ? String.fromCodePoint(entity[1] === 'x' ? parseInt(entity.slice(2), 16) : Number(entity.slice(1))) : ENTITIES[entity],
-  );
 }
