@@ -16,6 +16,7 @@ import {
   type FollowUp,
   type Pks,
   type ReciprocalVisit,
+  isBeforeSignature,
   isFollowUpOpen,
   isPksEnded,
 } from './agreement.state';
@@ -47,8 +48,7 @@ export function decideAgreement(command: AgreementCommand, state: AgreementState
       return [{ type: 'OfferDeclined', data: { party, reason } }];
     }
     case 'WithdrawAgreement':
-      if (!['proposed', 'negotiating', 'awaiting-signatures'].includes(state.stage))
-        throw new E.WithdrawalNotAllowed(state.stage);
+      if (!isBeforeSignature(state.stage)) throw new E.WithdrawalNotAllowed(state.stage);
       requireText(command.data.reason, 'reason');
       return [{ type: 'AgreementWithdrawn', data: { reason: command.data.reason, on: today } }];
     case 'ReviseDraft': {

@@ -426,6 +426,9 @@ export function monthsBetween(from: IsoDate, to: IsoDate): number {
   return (ty - fy) * 12 + (tm - fm) + (td > fd ? 1 : 0);
 }
 
+/** Before the last party has signed: the KSB may still be withdrawn, and counts as in process. */
+export const isBeforeSignature = (stage: AgreementStage): boolean => stage === 'proposed' || stage === 'negotiating' || stage === 'awaiting-signatures';
+
 export const isAgreementEnded = (stage: AgreementStage): boolean =>
   stage === 'expired' || stage === 'terminated' || stage === 'declined' || stage === 'withdrawn';
 

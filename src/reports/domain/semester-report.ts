@@ -4,6 +4,8 @@ import {
   type AgreementStage,
   type AgreementState,
   type FollowUp,
+  isAgreementEnded,
+  isBeforeSignature,
   isFollowUpOpen,
   type Pks,
   type PksStage,
@@ -147,9 +149,6 @@ export function regionTitle(region: Pick<Region, 'name' | 'level'>): string {
   return region.level === 'province' ? `Provinsi ${region.name}` : region.name;
 }
 
-/** Stages by where an agreement is in its life, as the province recap counts them. */
-const inProcess = (stage: AgreementStage): boolean => stage === 'proposed' || stage === 'negotiating' || stage === 'awaiting-signatures';
-const ended = (stage: AgreementStage): boolean => stage === 'expired' || stage === 'terminated' || stage === 'declined' || stage === 'withdrawn';
 
 /** Builds the semester report of a region from its agreements as they stood at the end of the report's day. */
 export function semesterReport(input: SemesterReportInput): SemesterReport {
@@ -413,9 +412,9 @@ function regencyFigures(regency: Region, agreements: readonly AgreementState[], 
   return [
     regency.name,
     String(agreements.length),
-    String(agreements.filter((a) => inProcess(a.stage)).length),
+    String(agreements.filter((a) => isBeforeSignature(a.stage)).length),
     String(agreements.filter((a) => a.stage === 'active').length),
-    String(agreements.filter((a) => ended(a.stage)).length),
+    String(agreements.filter((a) => isAgreementEnded(a.stage)).length),
     String(category('regency-same-province')),
     String(category('province')),
     String(category('regency-other-province')),
