@@ -106,7 +106,9 @@ export class OpenDataFeed {
     const regions = scope.region ? [scope.region] : publishers.map(({ region }) => region.code);
     if (regions.length === 0) return { condition: '1 = 0', params: [] };
     return {
-      condition: `EXISTS (SELECT 1 FROM ${lists.parties} p WHERE p.key = s.key AND p.region IN (${regions.map(() => '?').join(', ')}))`,
+      // Not correlated: SQLite would look every publishing region up in the region index for each agreement (1 s for
+      // 5,000 agreements and 552 regions); the publishers' agreements found once take 50 ms.
+      condition: `s.key IN (SELECT p.key FROM ${lists.parties} p WHERE p.region IN (${regions.map(() => '?').join(', ')}))`,
       params: regions,
     };
   }
