@@ -19,8 +19,8 @@ import { SystemClock } from '../src/core/clock.port';
 import { CommandProcessor, commandContextOf } from '../src/core/command-processor';
 import { SqliteEventStore } from '../src/infrastructure/sqlite/sqlite.event-store';
 import { RegionDirectory } from '../src/regions/domain/region-directory';
-import { AgreementHistory, appendInterleaved, Random } from '../test/projections/support/generated-histories';
-import { type BenchOptions, type BenchResult, type Cell, everyRegionPublishes, fixed, percentile, progress, runBenchmark } from './support';
+import { appendInterleaved } from '../test/projections/support/generated-histories';
+import { type BenchOptions, type BenchResult, type Cell, everyRegionPublishes, fixed, nationalAgreements, percentile, progress, runBenchmark } from './support';
 
 const REGION = '32';
 const GOAL_P99_MS = 100;
@@ -35,30 +35,17 @@ type Who = keyof typeof users;
 
 /** Agreements between any two official regions, each through its whole life (about 20 events), interleaved. */
 async function generate(store: SqliteEventStore, regions: RegionDirectory, agreements: number): Promise<number> {
-  const random = new Random(2027);
-  const all = regions.all();
-  let started = 0;
   let reported = 0;
-  const { events } = await appendInterleaved(
-    store,
-    () => {
-      if (started >= agreements) return undefined;
-      const proposer = random.pick(all).code;
-      let counterpart = random.pick(all).code;
-      while (counterpart === proposer) counterpart = random.pick(all).code;
-      // Offers spread over seven years, so that some are still in force, some have ended and some are new.
-      const start = addDays('2019-01-07', Math.floor((started++ * 2_500) / agreements));
-      return new AgreementHistory(random, { proposer, counterparts: [counterpart], start, activeSteps: 12 });
+  // Offers spread over seven years, so that some are still in force, some have ended and some are new.
+  const next = nationalAgreements(regions, agreements, { seed: 2027, activeSteps: 12, startsPerDay: agreements / 2_500 });
+  const { events } = await appendInterleaved(store, next, {
+    inFlight: 1_000,
+    onRound: ({ agreements: n, events: e }) => {
+      if (n - reported < agreements / 10) return;
+      reported = n;
+      progress(`${n.toLocaleString('en-US')} agreements started, ${e.toLocaleString('en-US')} events`);
     },
-    {
-      inFlight: 1_000,
-      onRound: ({ agreements: n, events: e }) => {
-        if (n - reported < agreements / 10) return;
-        reported = n;
-        progress(`${n.toLocaleString('en-US')} agreements started, ${e.toLocaleString('en-US')} events`);
-      },
-    },
-  );
+  });
   return events;
 }
 
@@ -215,7 +202,8 @@ async function nationalBenchmark(options: BenchOptions): Promise<BenchResult> {
 
     const today = dateInRegion(new Date().toISOString(), REGION);
     const mine = await json<ListPage>(port, `/agreements?stage=active&pageSize=1`, 'coordinator');
-    const agreementId = mine.items[0].agreementId;
+    const agreementId = mine.items[0]?.agreementId;
+    if (!agreementId) throw new Error(`region ${REGION} has no active agreement among so few: run with --agreements 2000 or more`);
     const first = await json<ListPage>(port, '/agreements?pageSize=100', 'auditor');
     const middle = Math.max(1, Math.floor(first.total / 100 / 2));
     // The deep page reached as a reader reaches it: by following the next links from the first page.

@@ -21,7 +21,7 @@ import { RegionDirectory } from '../src/regions/domain/region-directory';
 import { SemesterReports } from '../src/reports/application/semester-reports';
 import { ReportRenderThread } from '../src/reports/render/render-thread';
 import { AgreementHistory, appendInterleaved, Random } from '../test/projections/support/generated-histories';
-import { type BenchOptions, type BenchResult, type Cell, everyRegionPublishes, fixed, median, progress, runBenchmark, settledMemory } from './support';
+import { type BenchOptions, type BenchResult, type Cell, everyRegionPublishes, fixed, median, nationalAgreements, progress, runBenchmark, settledMemory } from './support';
 
 const PROVINCE = '32';
 const PROVINCE_AGREEMENTS = 500;
@@ -68,28 +68,15 @@ async function generateProvince(store: EventStore, regions: RegionDirectory): Pr
 
 /** Agreements between any two regions, short lives: what the national feed lists. */
 async function generateNation(store: EventStore, regions: RegionDirectory, agreements: number): Promise<number> {
-  const random = new Random(2026);
-  const all = regions.all();
-  let started = 0;
   let reported = 0;
-  const { events } = await appendInterleaved(
-    store,
-    () => {
-      if (started >= agreements) return undefined;
-      const proposer = random.pick(all).code;
-      let counterpart = random.pick(all).code;
-      while (counterpart === proposer) counterpart = random.pick(all).code;
-      return new AgreementHistory(random, { proposer, counterparts: [counterpart], start: addDays('2019-01-07', Math.floor(started++ / 20)), activeSteps: 1 });
+  const { events } = await appendInterleaved(store, nationalAgreements(regions, agreements, { seed: 2026, activeSteps: 1, startsPerDay: 20 }), {
+    inFlight: 1_000,
+    onRound: ({ agreements: n }) => {
+      if (n - reported < 10_000) return;
+      reported = n;
+      progress(`open data: ${n.toLocaleString('en-US')} agreements started`);
     },
-    {
-      inFlight: 1_000,
-      onRound: ({ agreements: n }) => {
-        if (n - reported < 10_000) return;
-        reported = n;
-        progress(`open data: ${n.toLocaleString('en-US')} agreements started`);
-      },
-    },
-  );
+  });
   return events;
 }
 

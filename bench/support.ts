@@ -6,6 +6,8 @@ import { newEventId } from '../src/core/event-id';
 import type { EventStore } from '../src/core/event-store.port';
 import { regionSettingsStreamId } from '../src/region-settings/domain/region-settings';
 import type { RegionDirectory } from '../src/regions/domain/region-directory';
+import { addDays } from '../src/agreements/domain/dates';
+import { AgreementHistory, Random } from '../test/projections/support/generated-histories';
 
 export type Cell = string | number;
 
@@ -262,4 +264,26 @@ export async function everyRegionPublishes(store: EventStore, regions: RegionDir
       ),
     ),
   );
+}
+
+/**
+ * Agreements between any two official regions, offered one after another from 2019 on (`startsPerDay` a day): what a
+ * national store holds. Each call gives the next agreement's history, until `count`.
+ */
+export function nationalAgreements(
+  regions: RegionDirectory,
+  count: number,
+  options: { seed: number; activeSteps: number; startsPerDay: number },
+): () => AgreementHistory | undefined {
+  const random = new Random(options.seed);
+  const all = regions.all();
+  let started = 0;
+  return () => {
+    if (started >= count) return undefined;
+    const proposer = random.pick(all).code;
+    let counterpart = random.pick(all).code;
+    while (counterpart === proposer) counterpart = random.pick(all).code;
+    const start = addDays('2019-01-07', Math.floor(started++ / options.startsPerDay));
+    return new AgreementHistory(random, { proposer, counterparts: [counterpart], start, activeSteps: options.activeSteps });
+  };
 }
