@@ -38,6 +38,10 @@ describe('a worksheet read as it is inflated', () => {
     }
   });
 
+  it('reads a workbook without a shared strings table, as one whose strings are all inline', () => {
+    expect(sharedStringsOf('')).toEqual([]);
+  });
+
   it('leaves phonetic runs out of shared strings', () => {
     expect(sharedStringsOf(SHARED)).toEqual(['Jenis', 'Kab. Sukamara & sekitarnya', '']);
   });

@@ -99,6 +99,8 @@ export class SheetXmlReader {
 /** The shared strings table (`xl/sharedStrings.xml`): each `si`'s text runs, phonetic runs aside. */
 export function sharedStringsOf(xml: string): string[] {
   const strings: string[] = [];
+  // A workbook whose strings are all inline has no table at all.
+  if (xml === '') return strings;
   const parser = new SaxesParser();
   let phonetic = 0;
   let inText = false;

@@ -1,5 +1,5 @@
 import yazl from 'yazl';
-import { checkSpreadsheet, ImportFileRejected } from './spreadsheet';
+import { checkSpreadsheet, ImportFileRejected, readRows } from './spreadsheet';
 
 const zipOf = (entries: Record<string, Buffer>): Promise<Buffer> =>
   new Promise((resolve, reject) => {
@@ -43,6 +43,14 @@ describe('a file offered for import', () => {
     const bomb = await zipOf({ 'xl/workbook.xml': Buffer.from('<workbook/>'), 'xl/worksheets/sheet1.xml': Buffer.alloc(8 * 1024 * 1024) });
     expect(bomb.length).toBeLessThan(limits.maxBytes);
     expect(await ruleOf(checkSpreadsheet(bomb, limits))).toBe('ArchiveTooLarge');
+  });
+
+  it('is refused as a damaged workbook when its sheet is not well-formed XML', async () => {
+    const damaged = await zipOf({ 'xl/workbook.xml': Buffer.from('<workbook/>'), 'xl/worksheets/sheet1.xml': Buffer.from('<worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>Jenis</t></is></c></row><row r="2"></c></sheetData>') });
+    const rows = async () => {
+      for await (const row of readRows(damaged, 'xlsx')) void row;
+    };
+    expect(await ruleOf(rows())).toBe('NotASpreadsheet');
   });
 
   it('is refused when it is a zip of something else, binary, empty or over the limit', async () => {

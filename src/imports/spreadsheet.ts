@@ -262,7 +262,13 @@ async function* xlsxRows(content: Buffer): AsyncGenerator<RawRow> {
   const sheet = archive.entries.get((await archive.firstSheetPath()) ?? '');
   if (!sheet) return;
   // Only the first sheet holds the agreements; others (notes, lists) are left alone.
-  const reader = new SheetXmlReader(sharedStringsOf(await archive.text('xl/sharedStrings.xml')));
-  for await (const chunk of archive.inflate(sheet)) yield* reader.take(chunk);
+  let rows: SheetXmlReader;
+  try {
+    rows = new SheetXmlReader(sharedStringsOf(await archive.text('xl/sharedStrings.xml')));
+    for await (const chunk of archive.inflate(sheet)) yield* rows.take(chunk);
+  } catch (error) {
+    // XML the parser refuses is a damaged workbook, not a failure of ours.
+    throw error instanceof ImportFileRejected ? error : notAWorkbook();
+  }
 }
 
