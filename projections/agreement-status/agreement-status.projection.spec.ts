@@ -267,16 +267,19 @@ describe('the agreement-status projection', () => {
   });
 
   describe('its stored rows', () => {
-    it('index the stage, key dates, the floor of its pending deadlines and last event, and list the parties and fields', () => {
+    it('index the stage, proposer, key dates, the floor of its pending deadlines, its next deadline under the defaults and last event, and list the parties and fields', () => {
       const status = given(...activeWithFollowUp);
       expect(projection.schema.rowsOf(status)).toEqual({
         columns: {
           title: status.title,
           stage: 'active',
+          proposer: banten,
           offered_on: story.offered,
           valid_until: story.ksbEnd,
           // Under the lowest durations a region may set: a PKS expected one day after signing.
           deadline_floor_on: '2025-10-25',
+          // Under the defaults: the report on the second semester of 2025, due 31 January.
+          default_deadline_on: '2026-01-31',
           next_end_on: story.ksbEnd,
           last_position: status.lastEvent.position,
         },
@@ -291,6 +294,6 @@ describe('the agreement-status projection', () => {
     });
 
     it('have no earliest deadline once nothing is pending', () =>
-      expect(projection.schema.rowsOf(given(...F.offered, F.declined(bengkulu))).columns.deadline_floor_on).toBeNull());
+      expect(projection.schema.rowsOf(given(...F.offered, F.declined(bengkulu))).columns).toMatchObject({ deadline_floor_on: null, default_deadline_on: null }));
   });
 });

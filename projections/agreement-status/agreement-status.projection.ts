@@ -13,12 +13,15 @@ import { earliestDeadlineOn } from './deadlines';
  * documents of a region's agreements rather than kept as rows of their own, which every event would rewrite; the
  * deadlines' dates depend on the proposer's policy, which a region may change at any time, so they are computed when
  * read (`deadlinesOf`); the column `deadline_floor_on` holds the earliest day any of them could fall on under any
- * policy a region may set (`FLOOR_POLICY`), so "what is due by then" still narrows its reads by index.
+ * policy a region may set (`FLOOR_POLICY`), so "what is due by then" still narrows its reads by index. The column
+ * `default_deadline_on` holds the next deadline under the defaults (`DEFAULT_POLICY`), which is the next deadline of
+ * every agreement whose proposer keeps the default durations: the list sorted by next deadline reads those by index
+ * and computes only the others.
  */
 export const agreementStatusProjection: Projection<AgreementStatus> = {
   name: 'agreement-status',
   // The deadline floor follows from the policy's bounds: a new policy version rebuilds the column derived from them.
-  version: `4+policy.${DEFAULT_POLICY.version}`,
+  version: `5+policy.${DEFAULT_POLICY.version}`,
   documentOf: (event) => (asAgreementEvent(event) ? agreementIdOf(event) : undefined),
   evolve: evolveStatus,
   schema: {
@@ -26,14 +29,16 @@ export const agreementStatusProjection: Projection<AgreementStatus> = {
     columns: {
       title: 'TEXT',
       stage: 'TEXT',
+      proposer: 'TEXT',
       offered_on: 'TEXT',
       valid_until: 'TEXT',
       deadline_floor_on: 'TEXT',
+      default_deadline_on: 'TEXT',
       next_end_on: 'TEXT',
       last_position: 'INTEGER',
     },
     // (sort column, key): the list's pages are ranges of these (keyset).
-    indexes: [['stage'], ['last_position', 'key'], ['title', 'key'], ['offered_on', 'key'], ['valid_until', 'key'], ['deadline_floor_on'], ['next_end_on']],
+    indexes: [['stage'], ['last_position', 'key'], ['title', 'key'], ['offered_on', 'key'], ['valid_until', 'key'], ['default_deadline_on', 'key'], ['deadline_floor_on'], ['next_end_on']],
     lists: {
       parties: { columns: { region: 'TEXT' }, indexes: [['region']] },
       fields: { columns: { field: 'TEXT' }, indexes: [['field']] },
@@ -42,9 +47,11 @@ export const agreementStatusProjection: Projection<AgreementStatus> = {
       columns: {
         title: status.title,
         stage: status.stage,
+        proposer: status.proposer,
         offered_on: status.dates.offered,
         valid_until: status.dates.validUntil ?? null,
         deadline_floor_on: earliestDeadlineOn(status, FLOOR_POLICY) ?? null,
+        default_deadline_on: earliestDeadlineOn(status, DEFAULT_POLICY) ?? null,
         next_end_on: nextEndOn(status) ?? null,
         last_position: status.lastEvent.position,
       },

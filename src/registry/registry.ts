@@ -151,6 +151,11 @@ export class Registry {
     return this.overrides.get(region);
   }
 
+  /** The regions that have recorded an override (an empty one included). */
+  get regionsWithPolicyOverrides(): Iterable<string> {
+    return this.overrides.keys();
+  }
+
   /** Moves whenever any region's override changes: the scheduler replans when it does. */
   get policyChanges(): number {
     return this.policyRevision;

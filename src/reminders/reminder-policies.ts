@@ -41,6 +41,7 @@ const KINDS = Object.keys(DEFAULT_REMINDER_POLICY.rules) as DeadlineKind[];
 export class ReminderPolicies {
   private readonly fromFile: Map<string, PolicyOverride>;
   private readonly cache = new Map<string, { position: number | undefined; policy: EffectivePolicy }>();
+  private ownDurations: { changes: number; regions: readonly string[] } | undefined;
 
   constructor(
     private readonly registry: Registry,
@@ -62,6 +63,17 @@ export class ReminderPolicies {
     const policy = effectivePolicy(region, this.fromFile.get(region), recorded?.override);
     this.cache.set(region, { position: recorded?.position, policy });
     return policy;
+  }
+
+  /** The regions whose agreement durations differ from the defaults, from the config file or the API. */
+  regionsWithOwnDurations(): readonly string[] {
+    const changes = this.registry.policyChanges;
+    if (this.ownDurations?.changes !== changes) {
+      const regions = [...new Set([...this.fromFile.keys(), ...this.registry.regionsWithPolicyOverrides])].sort();
+      const own = regions.filter((region) => POLICY_DURATIONS.some((name) => this.of(region).agreement[name].value !== DEFAULT_POLICY[name].value));
+      this.ownDurations = { changes, regions: own };
+    }
+    return this.ownDurations.regions;
   }
 
   /** Records the region's new override (validated as the API's DTO is); the effective policy follows from it. */

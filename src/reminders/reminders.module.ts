@@ -30,7 +30,10 @@ import { RemindersRuntime } from './reminders.runtime';
     },
     {
       provide: RegionPolicies,
-      useFactory: (policies: ReminderPolicies): RegionPolicies => ({ agreementPolicyOf: (region) => policies.of(region).agreement }),
+      useFactory: (policies: ReminderPolicies): RegionPolicies => ({
+        agreementPolicyOf: (region) => policies.of(region).agreement,
+        regionsWithOwnDurations: () => policies.regionsWithOwnDurations(),
+      }),
       inject: [ReminderPolicies],
     },
     {

@@ -100,6 +100,45 @@ describe.each(storePairs())('the read-model routes on $name', (pair) => {
       expect((await get('/agreements?region=36&pageSize=1')).links.next).toMatch(/^\/agreements\?region=36&pageSize=1&after=/);
     });
 
+    it("sorts by next deadline under each proposer's own durations, the stored order and the computed one merged on every page", async () => {
+      const auditor = app.as(nationalAuditor);
+      type Listed = {
+        items: { agreementId: string; proposer: string; nextDeadline: { dueOn: string } | null }[];
+        page: number;
+        links: { next?: string; prev?: string };
+      };
+      const get = async (path: string): Promise<Listed> => (await auditor.get(path).expect(200)).body;
+      const before = (await get('/agreements?sort=nextDeadline&pageSize=100')).items;
+      // Jawa Barat shortens its durations: its agreements' next deadlines move forward.
+      expect(before.filter((a) => a.proposer === '32').length).toBeGreaterThan(1);
+      await app.as(jabar).put('/regions/32/reminder-policy', { durations: { monevIntervalMonths: 1, ksbWithoutPksDays: 1, semesterReportDueDays: 0 } }).expect(200);
+      try {
+        for (const sort of ['nextDeadline', '-nextDeadline']) {
+          const whole = (await get(`/agreements?sort=${sort}&pageSize=100`)).items;
+          const dueOf = (id: string) => whole.find((a) => a.agreementId === id)?.nextDeadline?.dueOn;
+          if (sort === 'nextDeadline') expect(before.filter((a) => a.proposer === '32').some((a) => a.nextDeadline?.dueOn !== dueOf(a.agreementId))).toBe(true);
+          const direction = sort.startsWith('-') ? -1 : 1;
+          const expected = [...whole].sort((a, b) => {
+            const [x, y] = [a.nextDeadline?.dueOn ?? null, b.nextDeadline?.dueOn ?? null];
+            if (x === null || y === null) return x === y ? direction * a.agreementId.localeCompare(b.agreementId) : x === null ? 1 : -1;
+            return direction * (x.localeCompare(y) || a.agreementId.localeCompare(b.agreementId));
+          });
+          expect(whole.map((a) => a.agreementId)).toEqual(expected.map((a) => a.agreementId));
+          for (const pageSize of [2, 3]) {
+            const forward: Listed[] = [await get(`/agreements?sort=${sort}&pageSize=${pageSize}`)];
+            while (forward.at(-1)?.links.next) forward.push(await get(forward.at(-1)?.links.next as string));
+            expect(forward.flatMap((page) => page.items.map((a) => a.agreementId))).toEqual(expected.map((a) => a.agreementId));
+            for (const [index, page] of forward.entries()) {
+              expect((await get(`/agreements?sort=${sort}&pageSize=${pageSize}&page=${index + 1}`)).items).toEqual(page.items);
+              if (page.links.prev) expect((await get(page.links.prev)).items).toEqual(forward[index - 1].items);
+            }
+          }
+        }
+      } finally {
+        await app.as(jabar).put('/regions/32/reminder-policy', {}).expect(200);
+      }
+    });
+
     it('refuses a cursor of another sort, and a page given twice', async () => {
       const auditor = app.as(nationalAuditor);
       const { body } = await auditor.get('/agreements?sort=title&pageSize=2').expect(200);

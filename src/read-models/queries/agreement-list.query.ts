@@ -4,13 +4,13 @@ import { agreementStatusProjection } from '../../../projections/agreement-status
 import type { SqlValue } from '../../../projections/projection';
 import type { AgreementStage } from '../../agreements/domain/agreement.state';
 import { InvalidInput } from '../../core/domain-error';
-import { ReadModelReader } from './read-model.reader';
+import { ReadModelReader, type ReadModelSnapshot } from './read-model.reader';
 import { type AgreementStatusView, agreementStatusView } from './agreement-views';
 
 export const AGREEMENT_SORTS = ['updated', 'title', 'offeredOn', 'validUntil', 'nextDeadline'] as const;
 export type AgreementSort = (typeof AGREEMENT_SORTS)[number];
 
-/** Sorts by a stored column; the next deadline depends on the proposer's policy now, so it is sorted once computed. */
+/** Sorts by a stored column; the next deadline by the one the defaults date (see `list`). */
 const SORT_COLUMNS: Record<Exclude<AgreementSort, 'nextDeadline'>, string> = {
   updated: 'last_position',
   title: 'title',
@@ -129,28 +129,58 @@ export class AgreementListQuery {
       const [{ total }] = await snapshot.all<{ total: number }>(`SELECT count(*) AS total ${from} ${whereOf([])}`, ...params);
       const toView = (document: string) => agreementStatusView(JSON.parse(document) as AgreementStatus, snapshot);
 
+      const sorted = filter.sort === 'nextDeadline' ? 's.default_deadline_on' : `s.${SORT_COLUMNS[filter.sort]}`;
+      // The next deadline is stored as the defaults date it: agreements proposed by a region with durations of its
+      // own are left out of the stored order, computed, and merged in.
+      const own = filter.sort === 'nextDeadline' ? snapshot.regionsWithOwnDurations() : [];
+      const ownList = own.map(() => '?').join(', ');
+      const stored = own.length ? [`s.proposer NOT IN (${ownList})`] : [];
+      const read: Read = async (more, moreParams, order, limit, offset = 0) =>
+        (
+          await snapshot.all<{ key: string; sort_value: string | number | null; document: string }>(
+            `SELECT s.key, ${sorted} AS sort_value, s.document ${from} ${whereOf([...stored, ...more])} ORDER BY ${order} LIMIT ? OFFSET ?`,
+            ...params,
+            ...own,
+            ...moreParams,
+            limit,
+            offset,
+          )
+        ).map((row) => ({ view: toView(row.document), place: { value: row.sort_value, key: row.key } }));
+      const count: Count = async (more) => {
+        const [{ n }] = await snapshot.all<{ n: number }>(`SELECT count(*) AS n ${from} ${whereOf([...stored, ...more])}`, ...params, ...own);
+        return n;
+      };
+
       let items: { view: AgreementStatusView; place: Place }[];
-      if (filter.sort === 'nextDeadline') {
-        // Computed for every agreement of the filter, then placed: the deadline depends on today's policies.
-        const all = (await snapshot.all<{ document: string }>(`SELECT s.document ${from} ${whereOf([])}`, ...params))
-          .map((row) => toView(row.document))
-          .map((view) => ({ view, place: { value: view.nextDeadline?.dueOn ?? null, key: view.agreementId } }));
-        const order = placeOrder(filter.descending);
-        all.sort((a, b) => order(a.place, b.place));
-        items = pageOfSorted(all, position, filter.pageSize, order);
+      if (!own.length) {
+        items = await pageByKeyset(read, count, sorted, filter.descending, position, filter.pageSize);
       } else {
-        const column = `s.${SORT_COLUMNS[filter.sort]}`;
-        const read = async (more: string[], moreParams: SqlValue[], order: string, limit: number, offset = 0) =>
-          (
-            await snapshot.all<{ key: string; sort_value: string | number | null; document: string }>(
-              `SELECT s.key, ${column} AS sort_value, s.document ${from} ${whereOf(more)} ORDER BY ${order} LIMIT ? OFFSET ?`,
-              ...params,
-              ...moreParams,
-              limit,
-              offset,
-            )
-          ).map((row) => ({ view: toView(row.document), place: { value: row.sort_value, key: row.key } }));
-        items = await pageByKeyset(read, column, filter.descending, position, filter.pageSize);
+        const order = placeOrder(filter.descending);
+        const computed = (await snapshot.all<{ document: string }>(`SELECT s.document ${from} ${whereOf([`s.proposer IN (${ownList})`])}`, ...params, ...own))
+          .map((row) => toView(row.document))
+          .map((view) => ({ view, place: { value: view.nextDeadline?.dueOn ?? null, key: view.agreementId } }))
+          .sort((a, b) => order(a.place, b.place));
+        if ('page' in position && position.page > 1) {
+          // By number: the computed ones take their places among the stored ones' places (no documents read),
+          // and only the page's stored documents are read.
+          const offset = (position.page - 1) * filter.pageSize;
+          const places = await placesByKeyset(snapshot, from, whereOf, [...params, ...own], stored, sorted, filter.descending, offset + filter.pageSize);
+          const merged: { place: Place; view?: AgreementStatusView }[] = [...places.map((place) => ({ place })), ...computed]
+            .sort((a, b) => order(a.place, b.place))
+            .slice(offset, offset + filter.pageSize);
+          const keys = merged.filter((item) => !item.view).map((item) => item.place.key);
+          const documents = new Map(
+            keys.length
+              ? (await snapshot.all<{ key: string; document: string }>(`SELECT key, document FROM ${main} WHERE key IN (${keys.map(() => '?').join(', ')})`, ...keys)).map((row) => [row.key, row.document])
+              : [],
+          );
+          items = merged.map(({ place, view }) => ({ view: view ?? toView(documents.get(place.key) as string), place }));
+        } else {
+          const merged = [...(await pageByKeyset(read, count, sorted, filter.descending, position, filter.pageSize)), ...pageOfSorted(computed, position, filter.pageSize, order)].sort((a, b) =>
+            order(a.place, b.place),
+          );
+          items = 'before' in position ? merged.slice(-filter.pageSize) : merged.slice(0, filter.pageSize);
+        }
       }
       const page = 'page' in position ? position.page : 'after' in position ? position.after.page + 1 : Math.max(1, position.before.page - 1);
       const first = items[0];
@@ -170,19 +200,24 @@ export class AgreementListQuery {
 
 type Position = { page: number } | { after: Cursor } | { before: Cursor };
 type Read = (where: string[], params: SqlValue[], order: string, limit: number, offset?: number) => Promise<{ view: AgreementStatusView; place: Place }[]>;
+type Count = (where: string[]) => Promise<number>;
 
 /**
  * A page of a stored column's order, read in two runs: the agreements with a value, by (value, id) from the cursor
  * on, then those without, by id. Each run is a range of the index on (column, key).
  */
-async function pageByKeyset(read: Read, column: string, descending: boolean, position: Position, pageSize: number) {
+async function pageByKeyset(read: Read, count: Count, column: string, descending: boolean, position: Position, pageSize: number) {
   const [dir, back] = descending ? ['DESC', 'ASC'] : ['ASC', 'DESC'];
   const [after, before] = descending ? ['<', '>'] : ['>', '<'];
   const valued = `${column} IS NOT NULL`;
   const unvalued = `${column} IS NULL`;
-  // A page by number past the first: read by offset, agreements without a value after the others.
+  // A page by number past the first: read by offset in each run, agreements without a value after the others.
   if ('page' in position && position.page > 1) {
-    return read([], [], `${unvalued}, ${column} ${dir}, s.key ${dir}`, pageSize, (position.page - 1) * pageSize);
+    const offset = (position.page - 1) * pageSize;
+    const withValue = await read([valued], [], `${column} ${dir}, s.key ${dir}`, pageSize, offset);
+    if (withValue.length === pageSize) return withValue;
+    const valuedCount = withValue.length ? offset + withValue.length : await count([valued]);
+    return [...withValue, ...(await read([unvalued], [], `s.key ${dir}`, pageSize - withValue.length, Math.max(0, offset - valuedCount)))];
   }
   if (!('before' in position)) {
     // The first page, or the page after a cursor.
@@ -205,7 +240,27 @@ async function pageByKeyset(read: Read, column: string, descending: boolean, pos
   return rows.reverse();
 }
 
-/** A page of items already in order (the computed next deadline). */
+/** The places of the first `limit` items of a stored order, in the two runs `pageByKeyset` reads: their keys and values only. */
+async function placesByKeyset(
+  snapshot: ReadModelSnapshot,
+  from: string,
+  whereOf: (more: string[]) => string,
+  params: SqlValue[],
+  stored: string[],
+  column: string,
+  descending: boolean,
+  limit: number,
+): Promise<Place[]> {
+  const dir = descending ? 'DESC' : 'ASC';
+  const run = async (more: string, order: string, n: number) =>
+    (await snapshot.all<{ key: string; sort_value: string | number | null }>(`SELECT s.key, ${column} AS sort_value ${from} ${whereOf([...stored, more])} ORDER BY ${order} LIMIT ?`, ...params, n)).map(
+      (row): Place => ({ value: row.sort_value, key: row.key }),
+    );
+  const withValue = await run(`${column} IS NOT NULL`, `${column} ${dir}, s.key ${dir}`, limit);
+  return withValue.length === limit ? withValue : [...withValue, ...(await run(`${column} IS NULL`, `s.key ${dir}`, limit - withValue.length))];
+}
+
+/** A page of items already in order (the computed next deadlines). */
 function pageOfSorted<Item extends { place: Place }>(all: Item[], position: Position, pageSize: number, order: (a: Place, b: Place) => number): Item[] {
   if ('page' in position) return all.slice((position.page - 1) * pageSize, position.page * pageSize);
   if ('after' in position) {

@@ -25,6 +25,8 @@ export interface ReadModelSnapshot {
   todayIn(region: string): IsoDate;
   /** The agreement's pending deadlines, dated under its proposer's policy as it stands now. */
   deadlinesOf(status: AgreementStatus): Deadline[];
+  /** The proposers whose deadlines are not where the defaults put them (`default_deadline_on`): their own durations. */
+  regionsWithOwnDurations(): readonly string[];
 }
 
 /** A snapshot that listed tables a switch then dropped (PostgreSQL) is read again, from the new generation. */
@@ -58,6 +60,7 @@ export class ReadModelReader {
             now,
             todayIn: (region) => dateInRegion(now, region),
             deadlinesOf: (status) => deadlinesOf(status, this.policies),
+            regionsWithOwnDurations: () => this.policies.regionsWithOwnDurations(),
           };
           return query(snapshot);
         });
