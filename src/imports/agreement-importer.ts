@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { authorizeCommand } from '../agreements/application/agreement-access';
@@ -12,11 +12,10 @@ import { Clock } from '../core/clock.port';
 import { foldHistory } from '../core/command-processor';
 import type { Actor } from '../core/event';
 import { EventStore } from '../core/event-store.port';
-import { RegionDirectory } from '../regions/domain/region-directory';
-import { RegionNames } from '../regions/region-names';
-import { type ImportRow, type RowProblem, readImportRow } from './import-rows';
+import type { ImportRow, RowProblem } from './import-rows';
 import { ALREADY_RECORDED, rowProblemFor, rowProblemOf } from './import-messages';
-import { DEFAULT_LIMITS, ImportFileRejected, type SpreadsheetLimits, checkSpreadsheet, readRows } from './spreadsheet';
+import { RegisterReading } from './register-reading';
+import { DEFAULT_LIMITS, ImportFileRejected, type SpreadsheetLimits } from './spreadsheet';
 
 export interface ImportRequest {
   content: Buffer;
@@ -58,29 +57,32 @@ export const REPORTED_PROBLEMS = 1_000;
 
 /**
  * Brings in the agreements an office already has, from a spreadsheet, through the agreement's own command path
- * (the same rules, access checks and events as any command). The file is read once, as a stream: each row is
- * checked alone and against the rows before it (duplicates, a PKS whose KSB is missing or refused, a region that
+ * (the same rules, access checks and events as any command). The file is read once, as a stream, on a thread of
+ * its own (RegisterReading) while the rows before are decided and written here: each row is checked alone there,
+ * and here against the rows before it (duplicates, a PKS whose KSB is missing or refused, a region that
  * is not a party), then decided, and written unless this is a dry run, `IN_FLIGHT` rows at a time. What is kept
  * while reading is each row's key and each KSB's row; the report lists the first problems and counts the rest.
  */
 @Injectable()
 export class AgreementImporter {
-  private readonly names: RegionNames;
-
   constructor(
     private readonly commandBus: CommandBus,
     private readonly store: EventStore,
     private readonly clock: Clock,
-    regions: RegionDirectory,
     private readonly policies: RegionPolicies,
-  ) {
-    this.names = new RegionNames(regions);
-  }
+  ) {}
 
   async run(request: ImportRequest, limits: SpreadsheetLimits = DEFAULT_LIMITS): Promise<ImportReport> {
-    const { format, rowsEstimate } = await checkSpreadsheet(request.content, limits);
-    const fileSha256 = createHash('sha256').update(request.content).digest('hex');
-    const source = (row: number) => ({ kind: 'spreadsheet' as const, fileName: request.fileName, fileSha256, row });
+    const reading = new RegisterReading({ content: request.content, fileName: request.fileName, limits });
+    try {
+      return await this.runReading(request, reading);
+    } finally {
+      await reading.close();
+    }
+  }
+
+  private async runReading(request: ImportRequest, reading: RegisterReading): Promise<ImportReport> {
+    const { rowsEstimate, fileSha256 } = await reading.checked();
     const report: ImportReport = {
       fileName: request.fileName,
       fileSha256,
@@ -198,9 +200,8 @@ export class AgreementImporter {
       for (const parsed of held.splice(0)) await take(parsed);
     };
 
-    for await (const sheetRow of readRows(request.content, format)) {
+    for await (const { parsed, problems } of reading.rows()) {
       report.rows++;
-      const { parsed, problems } = readImportRow(sheetRow, this.names, source);
       problems.forEach(refuse);
       if (!parsed) {
         progressed();

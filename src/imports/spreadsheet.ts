@@ -1,21 +1,30 @@
 import { Readable } from 'node:stream';
-import { HttpException, HttpStatus } from '@nestjs/common';
 import { parse } from 'csv-parse';
 import yauzl from 'yauzl';
+import { DomainError } from '../core/domain-error';
 import { type ColumnKey, type RowCells, columnsOfHeader, IMPORT_COLUMNS } from './import-columns';
 import { SheetXmlReader, sharedStringsOf } from './sheet-xml';
 
 export type FileRule = 'NotASpreadsheet' | 'EmptyFile' | 'FileTooLarge' | 'FormulasNotAllowed' | 'ArchiveTooLarge' | 'MissingColumns' | 'ImportingRegionUnknown';
 
-/** A file refused as a whole: nothing of it is written. The message says, in Indonesian, what to do. */
-export class ImportFileRejected extends HttpException {
+/**
+ * A file refused as a whole: nothing of it is written. The message says, in Indonesian, what to do; the API answers
+ * 413 for a file over the limit, 400 otherwise, with the rule. Free of the web framework, so that the thread that
+ * reads the file (register-reading.ts) loads none of it.
+ */
+export class ImportFileRejected extends DomainError {
+  readonly kind: 'invalid' | 'too-large';
+
   constructor(
     readonly rule: FileRule,
     message: string,
   ) {
-    const status = rule === 'FileTooLarge' ? HttpStatus.PAYLOAD_TOO_LARGE : HttpStatus.BAD_REQUEST;
-    super({ message, rule, errors: [{ field: 'file', rule, message }] }, status);
-    this.name = 'ImportFileRejected';
+    super(message, 'file');
+    this.kind = rule === 'FileTooLarge' ? 'too-large' : 'invalid';
+  }
+
+  override get code(): string {
+    return this.rule;
   }
 }
 

@@ -1,0 +1,104 @@
+import { extname, join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ImportRow, RowProblem } from './import-rows';
+import { type FileRule, ImportFileRejected, type SpreadsheetFormat, type SpreadsheetLimits } from './spreadsheet';
+
+/** What the thread is given: the file, its name (each row's source names it) and the limits it is checked against. */
+export interface RegisterToRead {
+  content: Uint8Array;
+  fileName: string;
+  limits: SpreadsheetLimits;
+}
+
+/** The file as checked before any row is read. */
+export interface CheckedRegister {
+  format: SpreadsheetFormat;
+  /** About how many data rows it has (for progress). */
+  rowsEstimate: number;
+  fileSha256: string;
+}
+
+/** One data row, read and checked alone: the command that records it, or what is wrong with it. */
+export interface RowRead {
+  parsed?: ImportRow;
+  problems: RowProblem[];
+}
+
+/** What the thread tells, in this order: the check, batches of rows, the end; or why it stopped. */
+export type RegisterMessage =
+  | { checked: CheckedRegister }
+  | { rows: RowRead[] }
+  | { end: true }
+  | { rejected: { rule: FileRule; message: string } }
+  | { failed: string };
+
+/** Rows the thread sends at once, and batches it reads ahead of the rows taken: what a reading holds in memory. */
+export const ROWS_PER_BATCH = 64;
+export const BATCHES_AHEAD = 8;
+
+/**
+ * A spreadsheet read on a thread of its own (unzipped, parsed, each row checked and its regions found by name), so
+ * that the file is read while the rows before are decided and written on the importing thread: the two share the
+ * machine's cores rather than take turns on one. The thread reads at most `BATCHES_AHEAD` batches ahead of what is
+ * taken, so memory follows the batch, not the file. It ends with the reading, or when the reading is closed.
+ */
+export class RegisterReading {
+  private readonly worker: Worker;
+  private readonly inbox: RegisterMessage[] = [];
+  private arrived: (() => void) | undefined;
+  private finished = false;
+
+  constructor(register: RegisterToRead) {
+    const entry = join(__dirname, `register-reader.worker${extname(__filename)}`);
+    // From the TypeScript sources (tests, benchmarks) the thread compiles them as the tests do; built, it runs JavaScript.
+    const execArgv = entry.endsWith('.ts') ? ['--require', resolve(__dirname, '../../test/support/swc-register.js')] : [];
+    this.worker = new Worker(entry, { execArgv, workerData: register });
+    this.worker.on('message', (message: RegisterMessage) => this.receive(message));
+    this.worker.on('error', (error) => this.receive({ failed: error.stack ?? String(error) }));
+    this.worker.on('exit', (code) => this.receive({ failed: `the reading thread ended (code ${code}) before the end of the file` }));
+  }
+
+  /** The file's check: refused as a whole (ImportFileRejected), or its format, size and digest. */
+  async checked(): Promise<CheckedRegister> {
+    const message = await this.next();
+    if ('checked' in message) return message.checked;
+    throw this.failure(message);
+  }
+
+  /** The data rows, in the file's order. */
+  async *rows(): AsyncGenerator<RowRead> {
+    for (;;) {
+      const message = await this.next();
+      if ('end' in message) return;
+      if (!('rows' in message)) throw this.failure(message);
+      // The thread reads the next batch while these are taken.
+      this.worker.postMessage('more');
+      yield* message.rows;
+    }
+  }
+
+  /** Stops the thread, wherever the reading is. */
+  async close(): Promise<void> {
+    this.finished = true;
+    await this.worker.terminate();
+  }
+
+  private receive(message: RegisterMessage): void {
+    if (this.finished) return;
+    if ('end' in message || 'rejected' in message || 'failed' in message) this.finished = true;
+    this.inbox.push(message);
+    this.arrived?.();
+  }
+
+  private async next(): Promise<RegisterMessage> {
+    while (this.inbox.length === 0) await new Promise<void>((resolve) => (this.arrived = resolve));
+    this.arrived = undefined;
+    return this.inbox.shift() as RegisterMessage;
+  }
+
+  private failure(message: RegisterMessage): Error {
+    if ('rejected' in message) return new ImportFileRejected(message.rejected.rule, message.rejected.message);
+    if ('failed' in message) return new Error(`the spreadsheet could not be read: ${message.failed}`);
+    return new Error(`the spreadsheet's reading thread answered out of order: ${Object.keys(message).join(', ')}`);
+  }
+}
