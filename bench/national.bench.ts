@@ -5,7 +5,7 @@
 //   npm run bench -- --only national --large           50,000 agreements (about 1,000,000 events)
 //   npm run bench -- --only national --agreements N
 import 'reflect-metadata';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
@@ -26,7 +26,19 @@ const REGION = '32';
 const GOAL_P99_MS = 100;
 const GOAL_RSS_MB = 500;
 const GOAL_VERIFY_MS = 1_000;
-const swcRegister = resolve(__dirname, '../test/support/swc-register.js');
+const root = resolve(__dirname, '..');
+const builtServer = (): string => join(root, 'dist/src/main.js');
+
+/**
+ * The server runs as deployed: built (`npm run build`), not compiled on the fly. swc's compiler and the sources it
+ * compiles would otherwise sit in the server and in each of its threads, and count in its memory.
+ */
+function build(): void {
+  const begin = performance.now();
+  const built = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 2] });
+  if (built.status !== 0) throw new Error(`npm run build failed (${built.status ?? built.signal})`);
+  progress(`built in ${fixed((performance.now() - begin) / 1000, 1)} s`);
+}
 const users = {
   auditor: { userId: 'bench.auditor', name: 'Auditor nasional', role: 'auditor' as const, region: '31', national: true, token: 'sng_bench-national-auditor' },
   coordinator: { userId: 'bench.coordinator', name: 'Koordinator Jawa Barat', role: 'coordinator' as const, region: REGION, national: false, token: 'sng_bench-region-coordinator' },
@@ -191,14 +203,16 @@ async function nationalBenchmark(options: BenchOptions): Promise<BenchResult> {
   }
 
   const port = await freePort();
+  build();
   const started = performance.now();
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), SINERGI_DATA_DIR: options.dataDir, SINERGI_CHECKPOINT_SECONDS: '0', SINERGI_LOG_FORMAT: 'json' };
   delete env.REDIS_URL;
-  const server = spawn(process.execPath, ['--require', swcRegister, resolve(__dirname, '../src/main.ts')], { stdio: ['ignore', 'ignore', 2], env });
+  const server = spawn(process.execPath, [builtServer()], { stdio: ['ignore', 'ignore', 2], env });
   try {
     const liveMs = await answeredAfter(port, '/health/live', started, server);
     const readyMs = await answeredAfter(port, '/health/ready', started, server);
-    progress(`live after ${fixed(liveMs, 0)} ms, ready after ${fixed(readyMs, 0)} ms`);
+    const atReady = serverMemory(server.pid ?? 0);
+    progress(`live after ${fixed(liveMs, 0)} ms, ready after ${fixed(readyMs, 0)} ms; server RSS ${fixed(atReady.rssMb, 0)} MB, peak ${fixed(atReady.peakMb, 0)} MB`);
 
     const today = dateInRegion(new Date().toISOString(), REGION);
     const mine = await json<ListPage>(port, `/agreements?stage=active&pageSize=1`, 'coordinator');
@@ -247,7 +261,7 @@ async function nationalBenchmark(options: BenchOptions): Promise<BenchResult> {
     const timed: Timed[] = [];
     for (const route of routes) {
       const result = await timeRoute(port, route, samples);
-      progress(`${route.name}: p50 ${fixed(result.p50, 1)} ms, p99 ${fixed(result.p99, 1)} ms`);
+      progress(`${route.name}: p50 ${fixed(result.p50, 1)} ms, p99 ${fixed(result.p99, 1)} ms; server peak RSS ${fixed(serverMemory(server.pid ?? 0).peakMb, 0)} MB`);
       timed.push(result);
     }
 
@@ -290,7 +304,7 @@ async function nationalBenchmark(options: BenchOptions): Promise<BenchResult> {
     };
     const notes = [
       `${agreements.toLocaleString('en-US')} agreements between random official regions, ${events.toLocaleString('en-US')} events told by the real decider; ` +
-        `the server in a process of its own (TypeScript compiled on the fly by swc), SQLite event store and read models; up to ${samples} requests per route after one warm-up, one at a time, fewer (at least ${MIN_SAMPLES}) once a route has taken ${ROUTE_BUDGET_MS / 1000} s.`,
+        `the server in a process of its own (built: npm run build), SQLite event store and read models; up to ${samples} requests per route after one warm-up, one at a time, fewer (at least ${MIN_SAMPLES}) once a route has taken ${ROUTE_BUDGET_MS / 1000} s.`,
       `worst interactive route: ${worst.name}, p99 ${fixed(worst.p99, 1)} ms (goal < ${GOAL_P99_MS} ms: ${met(worst.p99 < GOAL_P99_MS)})`,
       `server memory: ${fixed(memory.peakMb, 0)} MB at its peak (start-up and every route), ${fixed(memory.rssMb, 0)} MB after the run (goal < ${GOAL_RSS_MB} MB: ${met(memory.peakMb < GOAL_RSS_MB)})`,
       `audit verify after a step: ${fixed(verifyMs, 0)} ms, checkpoint signed at ${checkpointAt.toLocaleString('en-US')} (goal < ${GOAL_VERIFY_MS} ms: ${met(verifyMs < GOAL_VERIFY_MS)}); the whole log: ${fixed(verifyFullMs, 0)} ms`,

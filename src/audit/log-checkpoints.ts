@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Clock } from '../core/clock.port';
 import type { Actor, RecordedEvent } from '../core/event';
 import { newEventId } from '../core/event-id';
-import { type EventStore, WrongExpectedRevision } from '../core/event-store.port';
+import { type EventStore, type StoredHash, WrongExpectedRevision } from '../core/event-store.port';
 import { GENESIS_HASH } from '../core/hash-chain';
 import { nextSeal, type VerificationResult, verifyLog } from './log-verifier';
 import { leafHash, MerkleTree } from './merkle-tree';
@@ -114,19 +114,19 @@ class LogDigest {
 
   async extendTo(store: EventStore, upTo: number): Promise<void> {
     while (this.position < upTo) {
-      const batch = await store.readAll(this.position, Math.min(BATCH, upTo - this.position));
+      const batch = await store.readHashes(this.position, Math.min(BATCH, upTo - this.position));
       if (batch.length === 0) throw new Error(`the log has no event after position ${this.position}, below ${upTo}`);
-      for (const event of batch) this.add(event);
+      for (const stored of batch) this.add(stored);
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
   /** The tree over the first `size` events (already read). */
   tree(size: number): MerkleTree {
-    return new MerkleTree(Array.from({ length: size }, (_, i) => this.leaves.subarray(i * 32, i * 32 + 32)));
+    return new MerkleTree(this.leaves.subarray(0, size * 32));
   }
 
-  private add(event: RecordedEvent): void {
+  private add(event: StoredHash): void {
     if (event.position !== this.position + 1) throw new Error(`the log skips from position ${this.position} to ${event.position}`);
     if (this.leaves.length < event.position * 32) {
       const grown = Buffer.alloc(this.leaves.length * 2);

@@ -22,30 +22,38 @@ const nodeHash = (left: Buffer, right: Buffer): Buffer => sha256(NODE, left, rig
 /** The root of an empty tree: the hash of nothing. */
 export const EMPTY_ROOT = sha256().toString('hex');
 
+const HASH = 32;
+
 /**
- * Every level of the tree over the given leaves, bottom up. A node without a right sibling is carried up unchanged,
- * which gives exactly RFC 6962's left-balanced tree for any number of leaves.
+ * Every level of the tree over the given leaves (32 bytes each, one after the other), bottom up, each level one buffer
+ * (a million leaves: 32 MB of leaves and as much again above them). A node without a right sibling is carried up
+ * unchanged, which gives exactly RFC 6962's left-balanced tree for any number of leaves.
  */
 export class MerkleTree {
-  private readonly levels: Buffer[][];
+  private readonly levels: Buffer[];
 
-  constructor(leaves: readonly Buffer[]) {
-    this.levels = [[...leaves]];
-    while (this.levels[this.levels.length - 1].length > 1) {
+  constructor(leaves: Buffer) {
+    if (leaves.length % HASH !== 0) throw new RangeError(`leaves take ${HASH} bytes each, not ${leaves.length} in all`);
+    this.levels = [leaves];
+    while (this.levels[this.levels.length - 1].length > HASH) {
       const below = this.levels[this.levels.length - 1];
-      const level: Buffer[] = [];
-      for (let i = 0; i < below.length; i += 2) level.push(i + 1 < below.length ? nodeHash(below[i], below[i + 1]) : below[i]);
+      const count = below.length / HASH;
+      const level = Buffer.allocUnsafe(Math.ceil(count / 2) * HASH);
+      for (let i = 0; i < count; i += 2) {
+        const node = i + 1 < count ? nodeHash(nodeAt(below, i), nodeAt(below, i + 1)) : nodeAt(below, i);
+        node.copy(level, (i / 2) * HASH);
+      }
       this.levels.push(level);
     }
   }
 
   get size(): number {
-    return this.levels[0].length;
+    return this.levels[0].length / HASH;
   }
 
   /** Hex. */
   get root(): string {
-    return this.size === 0 ? EMPTY_ROOT : this.levels[this.levels.length - 1][0].toString('hex');
+    return this.size === 0 ? EMPTY_ROOT : nodeAt(this.levels[this.levels.length - 1], 0).toString('hex');
   }
 
   /** The audit path of leaf `index` (0-based), bottom up, hex: RFC 6962's PATH(m, D[n]). */
@@ -55,12 +63,14 @@ export class MerkleTree {
     let i = index;
     for (const level of this.levels.slice(0, -1)) {
       const sibling = i ^ 1;
-      if (sibling < level.length) path.push(level[sibling].toString('hex'));
+      if (sibling < level.length / HASH) path.push(nodeAt(level, sibling).toString('hex'));
       i >>= 1;
     }
     return path;
   }
 }
+
+const nodeAt = (level: Buffer, index: number): Buffer => level.subarray(index * HASH, index * HASH + HASH);
 
 /**
  * Whether `path` leads from the event's leaf at `index` to `root` in a tree of `treeSize` leaves (RFC 9162,

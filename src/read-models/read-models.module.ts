@@ -21,7 +21,8 @@ import { ReadModelsConfig } from './read-models.config';
   controllers: [ReadModelsController, ProjectionsController],
   providers: [
     { provide: ReadModelsConfig, useFactory: (config: SinergiConfig) => ReadModelsConfig.from(config), inject: [SinergiConfig] },
-    { provide: GenerationRegistry, useFactory: (config: ReadModelsConfig) => GenerationRegistry.open(config.store), inject: [ReadModelsConfig] },
+    // The server reads; the projector's own connection builds and keeps the large page cache.
+    { provide: GenerationRegistry, useFactory: (config: ReadModelsConfig) => GenerationRegistry.open(config.store, { sqlite: { pageCacheMb: 8 } }), inject: [ReadModelsConfig] },
     {
       provide: ProjectorThread,
       useFactory: (config: SinergiConfig, readModels: ReadModelsConfig) =>

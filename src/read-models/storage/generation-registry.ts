@@ -4,7 +4,7 @@ import type { AnyProjection, TableSchema } from '../../../projections/projection
 import type { ReadModelStoreSelection } from '../read-models.config';
 import { PostgresReadModelDatabase } from './postgres.read-model-database';
 import { createTableSql, type ReadModelDatabase, retryWhileTransient, type SqlSession } from './read-model-database.port';
-import { SqliteReadModelDatabase } from './sqlite.read-model-database';
+import { SqliteReadModelDatabase, type SqliteReadModelOptions } from './sqlite.read-model-database';
 
 export type GenerationState = 'building' | 'live';
 
@@ -75,6 +75,8 @@ const toGeneration = (row: GenerationRow): Generation => ({
 export interface GenerationRegistryOptions {
   /** How long a building generation stays leased to an owner that stopped committing. */
   leaseMs?: number;
+  /** For a SQLite store: its connection's settings (the server's readers keep a smaller page cache than a builder). */
+  sqlite?: SqliteReadModelOptions;
 }
 
 /** This process, as the owner of the generations it builds. */
@@ -97,7 +99,7 @@ export class GenerationRegistry {
   /** Connects to the store the selection names and creates the registry if it has none yet. */
   static async open(selection: ReadModelStoreSelection, options: GenerationRegistryOptions = {}): Promise<GenerationRegistry> {
     const database =
-      selection.adapter === 'sqlite' ? SqliteReadModelDatabase.open(selection.file) : await PostgresReadModelDatabase.open(selection.url, selection.schema);
+      selection.adapter === 'sqlite' ? SqliteReadModelDatabase.open(selection.file, options.sqlite) : await PostgresReadModelDatabase.open(selection.url, selection.schema);
     try {
       await retryWhileTransient(database, () => database.write((session) => session.exec(registrySql(database))));
     } catch (error) {

@@ -12,6 +12,11 @@ export interface SqliteReadModelOptions {
    * waits synchronously, blocking the event loop, so the runners rather retry a busy batch a little later.
    */
   busyTimeoutMs?: number;
+  /**
+   * The most the connection's page cache takes, in MB (64 by default, for builders). A connection that only reads
+   * needs little: the operating system keeps the file's pages, outside the process's memory.
+   */
+  pageCacheMb?: number;
 }
 
 /**
@@ -61,7 +66,7 @@ export class SqliteReadModelDatabase extends ReadModelDatabase {
       // Rebuilds write and index whole tables: a larger page cache (64 MB at most, taken as needed) keeps their
       // B-trees in memory, and fewer checkpoints copy the write-ahead log less often. Index sorts larger than the
       // cache spill to temporary files, so memory stays bounded however many events there are.
-      db.pragma('cache_size = -65536');
+      db.pragma(`cache_size = -${(options.pageCacheMb ?? 64) * 1024}`);
       db.pragma('wal_autocheckpoint = 10000');
       db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 20}`);
     } catch (error) {

@@ -51,22 +51,17 @@ export class SemesterReports {
     await this.registry.caughtUpTo(position);
     const regencies = region.level === 'province' ? this.regions.all().filter((r) => r.provinceCode === code && r.level !== 'province') : [];
     const idsByRegion = await this.agreementIdsOf([code, ...regencies.map((r) => r.code)]);
-    const states = new Map<string, Promise<AgreementState>>();
-    const stateOf = (id: string): Promise<AgreementState> => {
-      let state = states.get(id);
-      if (!state) states.set(id, (state = this.stateAsOf(id, asOf, position)));
-      return state;
-    };
-    const agreementsOf = async (regionCode: string): Promise<AgreementState[]> =>
-      (await Promise.all((idsByRegion.get(regionCode) ?? []).map(stateOf))).filter((s) => s.stage !== 'none');
+    const states = await foldEach([...new Set([...idsByRegion.values()].flat())], (id) => this.stateAsOf(id, asOf, position));
+    const agreementsOf = (regionCode: string): AgreementState[] =>
+      (idsByRegion.get(regionCode) ?? []).map((id) => states.get(id) as AgreementState).filter((s) => s.stage !== 'none');
     return semesterReport({
       region,
       semester,
       asOf,
       printedOn,
-      agreements: await agreementsOf(code),
+      agreements: agreementsOf(code),
       ...(region.level === 'province'
-        ? { regencies: await Promise.all(regencies.map(async (r) => ({ region: r, agreements: await agreementsOf(r.code) }))) }
+        ? { regencies: regencies.map((r) => ({ region: r, agreements: agreementsOf(r.code) })) }
         : {}),
       signatory: this.registry.regionSettings(code).reportSignatory,
       source: { position, seal },
@@ -98,6 +93,22 @@ export class SemesterReports {
       return byRegion;
     });
   }
+}
+
+/** Streams read and folded at once: a few, so that each stream's events are let go once folded, not every stream read first. */
+const FOLDS_AT_ONCE = 8;
+
+async function foldEach(ids: readonly string[], fold: (id: string) => Promise<AgreementState>): Promise<Map<string, AgreementState>> {
+  const states = new Map<string, AgreementState>();
+  let next = 0;
+  const folder = async (): Promise<void> => {
+    while (next < ids.length) {
+      const id = ids[next++];
+      states.set(id, await fold(id));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(FOLDS_AT_ONCE, ids.length) }, folder));
+  return states;
 }
 
 @QueryHandler(GetSemesterReport)
