@@ -263,7 +263,10 @@ export interface CheckpointCheck {
  *
  * Unless `full` is asked for, a log with a validly signed checkpoint is verified from it: the stored hashes up to the
  * checkpoint are chained into its seal again (a rewrite, removal, insertion or move there changes it), and only the
- * events after it are hashed again, with their chains joined to the streams' events before it. Anything amiss, and
+ * events after it are hashed again, with their chains joined to the streams' events before it. The hashes already
+ * chained into an earlier checkpoint's seal by this process are not read again while the store says nothing else
+ * wrote to it since (SQLite's `data_version`; a store that cannot tell has them read every time): the time then
+ * follows what is new, not the log's length. Anything amiss, and
  * the whole log is verified to name what broke. An event whose content alone was edited before the checkpoint, its
  * stored hash left as it was, shows in the whole log's check (`full`, `sinergi audit verify`) and in every export of
  * its agreement, not here.
@@ -288,14 +291,24 @@ export async function verifyAgainstCheckpoint(
 
 const HASH_BATCH = 50_000;
 
+/**
+ * Per store: its stored hashes up to `position` chain into `seal` (a signed checkpoint's), as read while
+ * `writtenElsewhere` said `token`. While the token holds, nothing but the store's own appends wrote the log since,
+ * so the next verification reads only the hashes after that position.
+ */
+const chainedPrefixes = new WeakMap<EventStore, { position: number; seal: string; token: number }>();
+
 /** The log verified from a checkpoint whose seal the stored hashes still give; undefined when they do not. */
 async function verifiedSince(
   store: EventStore,
   checkpoint: SignedCheckpoint,
   options: { upTo?: number; onProgress?: (checked: number, head: number) => void },
 ): Promise<VerificationResult | undefined> {
-  let seal = GENESIS_HASH;
-  for (let position = 0; position < checkpoint.position; ) {
+  const token = await store.writtenElsewhere();
+  const known = chainedPrefixes.get(store);
+  const start = token !== undefined && known?.token === token && known.position <= checkpoint.position ? known : { position: 0, seal: GENESIS_HASH };
+  let { seal } = start;
+  for (let position = start.position; position < checkpoint.position; ) {
     const batch = await store.readHashes(position, Math.min(HASH_BATCH, checkpoint.position - position));
     if (batch.length === 0) return undefined;
     for (const stored of batch) {
@@ -304,6 +317,7 @@ async function verifiedSince(
     }
   }
   if (seal !== checkpoint.seal) return undefined;
+  if (token !== undefined) chainedPrefixes.set(store, { position: checkpoint.position, seal, token });
   const [atCheckpoint] = checkpoint.position > 0 ? await store.readAll(checkpoint.position - 1, 1) : [];
   return verifyLog(store, {
     ...options,

@@ -95,6 +95,15 @@ export abstract class EventStore {
     return (await this.readAll(afterPosition, limit)).map(({ position, hash }) => ({ position, hash }));
   }
 
+  /**
+   * A token that stays the same while nothing but this store's own appends has written the log: it changes once
+   * another connection or process commits (and so could have rewritten events). Undefined when the store cannot
+   * tell: callers then read again whatever they rely on.
+   */
+  async writtenElsewhere(): Promise<number | undefined> {
+    return undefined;
+  }
+
   /** The position of the last committed event; 0 when the store is empty. */
   abstract headPosition(): Promise<number>;
 

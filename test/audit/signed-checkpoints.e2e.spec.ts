@@ -7,6 +7,7 @@ import { CheckpointKey, checkpointSignatureValid, CHECKPOINT_STREAM, LogCheckpoi
 import { runAuditCommand } from '../../src/audit/audit-cli';
 import { eventHash } from '../../src/core/hash-chain';
 import type { Actor } from '../../src/core/event';
+import { EventStore } from '../../src/core/event-store.port';
 import { ProjectionsStatus } from '../../src/read-models/projector/projections-status';
 import { TestApp, type TestUser } from '../support/test-app';
 import { activeAgreement, bantenCoordinator, sha256 } from '../e2e/http-fixtures';
@@ -97,6 +98,30 @@ describe('a log with a signed checkpoint', () => {
     const whole = (await app.as(inspektorat).get('/audit/verify?full=true').expect(200)).body;
     expect(whole).toMatchObject({ intact: true, position: head, eventsChecked: head, seal: result.seal });
     expect(whole.sinceCheckpoint).toBeUndefined();
+  });
+
+  it('reads again only the stored hashes after the checkpoint it last chained, until another connection writes the store', async () => {
+    await app.tokenOf(inspektorat);
+    const store = app.get(EventStore);
+    const first = await app.get(LogCheckpoints).signAtHead();
+    await anotherEvent();
+    expect((await verify()).intact).toBe(true);
+    const second = await app.get(LogCheckpoints).signAtHead();
+    await anotherEvent();
+    const reads = jest.spyOn(store, 'readHashes');
+    try {
+      expect(await verify()).toMatchObject({ intact: true, sinceCheckpoint: second?.position, checkpointCheck: { sealMatches: true } });
+      expect(reads.mock.calls.map(([after]) => after)).toEqual([first?.position]);
+      // Written by another connection: a stream before the checkpoint, its hashes recomputed. Read from the start, and caught.
+      reads.mockClear();
+      rewriteWithHashes(app.dataDir, `agreement-${agreementId}`, 0, (data) => (data.title = 'Kesepakatan yang ditulis ulang'));
+      await anotherEvent();
+      const result = await verify();
+      expect(reads.mock.calls[0]?.[0]).toBe(0);
+      expect(result).toMatchObject({ intact: false, checkpointCheck: { signatureValid: true, sealMatches: false } });
+    } finally {
+      reads.mockRestore();
+    }
   });
 
   it('still names an event after the checkpoint whose content was changed', async () => {

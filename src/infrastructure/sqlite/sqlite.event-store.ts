@@ -219,6 +219,11 @@ export class SqliteEventStore extends EventStore {
     return inGlobalOrder(prefixes.flatMap((prefix) => this.statements.readPrefix.all(prefix, prefixEnd(prefix), toPosition).map(toRecordedEvent)));
   }
 
+  /** SQLite's `data_version`: it moves with every commit of another connection, never with this one's own. */
+  override async writtenElsewhere(): Promise<number> {
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
+
   override async readHashes(afterPosition: number, limit: number): Promise<StoredHash[]> {
     return this.statements.readHashes.all(afterPosition, limit);
   }
