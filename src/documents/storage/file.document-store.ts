@@ -3,13 +3,16 @@ import { createReadStream } from 'node:fs';
 import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { DocumentStore, type KeepResult, isSha256Hex, type StoredVersion } from '../document-store.port';
+import { ContentDoesNotMatchHash, DocumentStore, type KeepResult, isSha256Hex, type StoredVersion } from '../document-store.port';
 import { Sha256Counter } from '../sha256-counter';
+import { type FileDigest, FileHasher, type FollowedFile } from './file-hasher';
 
 /** How much is gathered before one write: few system calls, and little memory held per upload. */
 const WRITE_BYTES = 1024 * 1024;
 /** How much is written before the disk is asked to start on it, while the rest of the upload arrives. */
 const FLUSH_BYTES = 2 * WRITE_BYTES;
+/** How many writes may run at once: the next megabytes are received while the disk takes the last ones. */
+const WRITES_IN_FLIGHT = 2;
 
 /** Where uploads are written before they are whole and checked: never read from, cleared of leftovers on open. */
 const INCOMING = '.incoming';
@@ -26,6 +29,9 @@ const SETTLED_AFTER_NS = 2_000_000_000n;
  * system) and its directory flushed, so a crash leaves either the whole document or none of it.
  */
 export class FileDocumentStore extends DocumentStore {
+  /** Hashes each upload from the temporary file as it is written, off the thread that receives it. */
+  private readonly hasher = new FileHasher();
+
   private constructor(readonly root: string) {
     super();
   }
@@ -43,20 +49,23 @@ export class FileDocumentStore extends DocumentStore {
 
   async keep(sha256: string, content: Readable): Promise<KeepResult> {
     const target = this.pathOf(sha256);
-    const counter = new Sha256Counter();
     const kept = await this.sizeOf(sha256);
     if (kept !== undefined) {
+      const counter = new Sha256Counter();
       for await (const chunk of content) counter.update(chunk as Buffer);
       counter.expect(sha256);
       return { sha256, size: kept, alreadyKept: true };
     }
     const temporary = join(this.root, INCOMING, randomUUID());
     const file = await open(temporary, 'wx');
+    const hashing = this.hasher.follow(temporary);
+    let size: number;
     try {
-      await writeAll(file, content, counter);
-      counter.expect(sha256);
-      await file.sync();
+      const digest = await writeAndFlush(file, content, hashing);
+      size = digest.size;
+      if (digest.sha256 !== sha256) throw new ContentDoesNotMatchHash(sha256, digest.sha256);
     } catch (error) {
+      hashing.abandon();
       await closeAndRemove(file, temporary);
       throw error;
     }
@@ -67,7 +76,7 @@ export class FileDocumentStore extends DocumentStore {
     // Two uploads of the same bytes may race here: renaming identical content over itself is harmless.
     await rename(temporary, target);
     await syncDirectory(shard);
-    return { sha256, size: counter.size, alreadyKept: false };
+    return { sha256, size, alreadyKept: false };
   }
 
   async open(sha256: string): Promise<Readable | undefined> {
@@ -120,7 +129,9 @@ export class FileDocumentStore extends DocumentStore {
     }
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.hasher.close();
+  }
 
   private async readChecked(): Promise<Record<string, string>> {
     const text = await readFile(join(this.root, CHECKED), 'utf8').catch(ignoreMissing);
@@ -139,40 +150,51 @@ export class FileDocumentStore extends DocumentStore {
 }
 
 /**
- * Writes every byte of `content` to `file`, hashing as it goes. Pieces are gathered a megabyte at a time and written
- * with one system call, without copying them together. The network, the writes and the disk work at the same time:
- * the next megabyte is received while one is written, and what is written is flushed while the rest arrives, so the
- * caller's final flush has little left to do.
+ * Writes every byte of `content` to `file`, flushes it to disk and resolves with what `hashing` read back from it.
+ * Pieces are gathered a megabyte at a time and written with one system call, without copying them together. The
+ * network, the writes, the hashing and the disk work at the same time: the next megabytes are received while the
+ * last ones are written, each written megabyte is hashed on the hasher's thread, and what is written is flushed while
+ * the rest arrives, so that the last flush and the last hash have little left to do when the last byte is written.
  */
-async function writeAll(file: FileHandle, content: Readable, counter: Sha256Counter): Promise<void> {
-  let writing: Promise<unknown> = Promise.resolve();
+async function writeAndFlush(file: FileHandle, content: Readable, hashing: FollowedFile): Promise<FileDigest> {
+  const inFlight: Promise<unknown>[] = [];
+  let written: Promise<unknown> = Promise.resolve();
   let flushing: Promise<unknown> = Promise.resolve();
   let flushInFlight = false;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
+  let queuedBytes = 0;
   let unflushedBytes = 0;
   const write = async (): Promise<void> => {
-    await writing;
-    writing = inBackground(file.writev(pending));
-    unflushedBytes += pendingBytes;
+    if (inFlight.length >= WRITES_IN_FLIGHT) await inFlight.shift();
+    const [pieces, position] = [pending, queuedBytes];
+    queuedBytes += pendingBytes;
+    const end = queuedBytes;
     [pending, pendingBytes] = [[], 0];
+    // Written at its own place in the file, beside the writes before it; hashed once every byte before its end is written.
+    const writing = file.writev(pieces, position);
+    written = inBackground(Promise.all([written, writing]).then(() => hashing.writtenUpTo(end)));
+    inFlight.push(inBackground(writing));
+    unflushedBytes += end - position;
     if (flushInFlight || unflushedBytes < FLUSH_BYTES) return;
     [flushInFlight, unflushedBytes] = [true, 0];
-    flushing = inBackground(writing.then(() => file.datasync()).finally(() => (flushInFlight = false)));
+    flushing = inBackground(written.then(() => file.datasync()).finally(() => (flushInFlight = false)));
   };
   try {
     for await (const chunk of content) {
-      counter.update(chunk as Buffer);
       pending.push(chunk as Buffer);
       pendingBytes += (chunk as Buffer).length;
       if (pendingBytes >= WRITE_BYTES) await write();
     }
     if (pendingBytes > 0) await write();
+    await written;
+    // The last bytes are hashed while the file is flushed, and the flush does not wait for the one still running.
+    const [digest] = await Promise.all([hashing.digest(queuedBytes), file.sync(), flushing]);
+    return digest;
   } finally {
     // Never leave a write or a flush running behind the caller's back, even when the content failed.
-    await Promise.allSettled([writing, flushing]);
+    await Promise.allSettled([written, ...inFlight, flushing]);
   }
-  await Promise.all([writing, flushing]);
 }
 
 /** A file operation left running while the upload goes on: its failure is heard where it is next awaited. */
