@@ -5,6 +5,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { open as openFile, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +18,7 @@ import { pdfFile, sha256Of } from '../test/support/document-files';
 import { startPrivatePostgres } from '../test/support/private-postgres';
 import { TestApp, type TestAppOptions, type TestUser } from '../test/support/test-app';
 import { bantenCoordinator, bantenOffersBengkulu, bengkuluCoordinator, BENGKULU } from '../test/e2e/http-fixtures';
+import { DocumentStore } from '../src/documents/document-store.port';
 import type { Transfer, TransferMessage, TransferResult, TransfersDone } from './http-transfer.worker';
 import { type BenchOptions, type BenchResult, type Cell, fixed, median, progress, runBenchmark, sampleMemory } from './support';
 
@@ -118,6 +120,35 @@ async function bareHttpReceiver(directory: string): Promise<{ url: string; close
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
+/**
+ * The store's own write path alone, behind a bare Node HTTP server in this process: the body goes straight to the
+ * store's `keep` (hash, write, flush, rename, flush of the folder), with no token, no checks and no event. The gap
+ * between this and the raw copy is the store's and the transport's; the gap between the API and this, the app's.
+ */
+async function bareKeepReceiver(store: DocumentStore): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    store.keep((req.url ?? '').slice(1), req).then(
+      () => res.writeHead(201).end(),
+      () => res.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/**
+ * CPU time the server's main thread (the event loop) has used, in ms, from Linux's per-thread scheduler statistics:
+ * the clients' thread, the hashing thread and libuv's pool are not counted. NaN where the kernel does not tell.
+ */
+function mainThreadCpuMs(): number {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** The clients' worker thread (see http-transfer.worker.ts), holding the files in memory shared with this thread. */
 class Clients {
   private readonly worker = new Worker(join(__dirname, 'http-transfer.worker.ts'));
@@ -182,15 +213,20 @@ async function measure(storage: Storage, sizes: Sizes, clients: Clients): Promis
   const { app } = storage;
   const bytes = sizes.fileMb * MB;
   progress(`${storage.name}: making ${sizes.rounds + sizes.concurrentClients} documents of ${sizes.fileMb} MB`);
-  const files = await clients.hold(Array.from({ length: sizes.rounds + sizes.concurrentClients }, (_, i) => pdfFile(`Lampiran ${i}`, bytes - 1000)));
-  const id = await agreementNaming(app, files);
+  // One file per round through the API, one per concurrent client, and one per round for the store alone.
+  const files = await clients.hold(Array.from({ length: 2 * sizes.rounds + sizes.concurrentClients }, (_, i) => pdfFile(`Lampiran ${i}`, bytes - 1000)));
+  const id = await agreementNaming(app, files.slice(0, sizes.rounds + sizes.concurrentClients));
   const url = (file: Buffer) => `${app.url}/agreements/${id}/documents/${sha256Of(file)}`;
   const as = async (user: TestUser) => ({ Authorization: `Bearer ${await app.tokenOf(user)}` });
   const [uploader, reader] = [await as(bantenCoordinator), await as(bengkuluCoordinator)];
   const mbPerS = (ms: number, size: number) => size / MB / (ms / 1000);
 
   const bare = await bareHttpReceiver(join(app.dataDir));
+  const bareKeep = await bareKeepReceiver(app.get(DocumentStore));
   const upload: number[] = [];
+  const uploadCpu: number[] = [];
+  const bareKeepUpload: number[] = [];
+  const bareKeepCpu: number[] = [];
   const bareUpload: number[] = [];
   const rawWrite: number[] = [];
   const download: number[] = [];
@@ -198,9 +234,18 @@ async function measure(storage: Storage, sizes: Sizes, clients: Clients): Promis
   for (let round = 0; round < sizes.rounds; round++) {
     progress(`${storage.name}: round ${round + 1} of ${sizes.rounds}`);
     const file = files[round];
+    let cpuBefore = mainThreadCpuMs();
     const uploaded = await clients.one({ method: 'PUT', url: url(file), headers: uploader, file: round });
+    uploadCpu.push(mainThreadCpuMs() - cpuBefore);
     if (uploaded.status !== 201) throw new Error(`the upload answered ${uploaded.status}`);
     upload.push(mbPerS(uploaded.elapsedMs, file.length));
+    // The same bytes again, kept by the store alone: it holds them already, so the copy kept is a later file's.
+    const keptFile = files[sizes.rounds + sizes.concurrentClients + round];
+    cpuBefore = mainThreadCpuMs();
+    const keptBare = await clients.one({ method: 'PUT', url: `${bareKeep.url}/${sha256Of(keptFile)}`, headers: {}, file: sizes.rounds + sizes.concurrentClients + round });
+    bareKeepCpu.push(mainThreadCpuMs() - cpuBefore);
+    if (keptBare.status !== 201) throw new Error(`the store's keep behind a bare server answered ${keptBare.status}`);
+    bareKeepUpload.push(mbPerS(keptBare.elapsedMs, keptFile.length));
     rawWrite.push(mbPerS(await timed(() => storage.rawWrite(file)), file.length));
     const sentBare = await clients.one({ method: 'PUT', url: bare.url, headers: {}, file: round });
     bareUpload.push(mbPerS(sentBare.elapsedMs, file.length));
@@ -210,12 +255,14 @@ async function measure(storage: Storage, sizes: Sizes, clients: Clients): Promis
     rawRead.push(mbPerS(await timed(() => storage.rawRead()), file.length));
   }
   await bare.close();
+  await bareKeep.close();
+  const bareKeepRatios = bareKeepUpload.map((rate, i) => rate / rawWrite[i]);
   const ratios = upload.map((rate, i) => rate / rawWrite[i]);
   const bareRatios = upload.map((rate, i) => rate / bareUpload[i]);
   const downloadRatios = download.map((rate, i) => rate / rawRead[i]);
 
   progress(`${storage.name}: ${sizes.concurrentClients} clients upload ${sizes.fileMb} MB each at once`);
-  const concurrent = files.map((file, index) => ({ file, index })).slice(sizes.rounds);
+  const concurrent = files.map((file, index) => ({ file, index })).slice(sizes.rounds, sizes.rounds + sizes.concurrentClients);
   const before = sampleMemory();
   let peakRss = before.rssMb;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss / MB)), 20);
@@ -232,6 +279,10 @@ async function measure(storage: Storage, sizes: Sizes, clients: Clients): Promis
     [`${prefix}.upload_ratio`]: median(ratios),
     [`${prefix}.bare_http_upload_mb_per_s`]: median(bareUpload),
     [`${prefix}.upload_http_ratio`]: median(bareRatios),
+    [`${prefix}.bare_keep_upload_mb_per_s`]: median(bareKeepUpload),
+    [`${prefix}.bare_keep_ratio`]: median(bareKeepRatios),
+    [`${prefix}.upload_main_thread_cpu_ms`]: median(uploadCpu),
+    [`${prefix}.bare_keep_main_thread_cpu_ms`]: median(bareKeepCpu),
     [`${prefix}.download_mb_per_s`]: median(download),
     [`${prefix}.download_ratio`]: median(downloadRatios),
     [`${prefix}.upload${sizes.concurrentClients}_mb_per_s`]: totalMb / (elapsed / 1000),
@@ -240,6 +291,15 @@ async function measure(storage: Storage, sizes: Sizes, clients: Clients): Promis
   const rows: Cell[][] = [
     [storage.label, `upload ${sizes.fileMb} MB (HTTP, checked, durable)`, fixed(median(upload), 1), `raw write + fsync: ${fixed(median(rawWrite), 1)}`, `${fixed(median(ratios), 2)}×`, '≥ 0.5×'],
     [storage.label, `upload ${sizes.fileMb} MB, beside a bare HTTP PUT to a file`, fixed(median(upload), 1), `bare Node HTTP + write + fsync: ${fixed(median(bareUpload), 1)}`, `${fixed(median(bareRatios), 2)}×`, ''],
+    [storage.label, `the store's keep alone behind a bare HTTP server`, fixed(median(bareKeepUpload), 1), `raw write + fsync: ${fixed(median(rawWrite), 1)}`, `${fixed(median(bareKeepRatios), 2)}×`, ''],
+    [
+      storage.label,
+      `server main thread CPU per ${sizes.fileMb} MB upload, ms`,
+      fixed(median(uploadCpu), 1),
+      `the store's keep alone: ${fixed(median(bareKeepCpu), 1)}`,
+      '',
+      '',
+    ],
     [storage.label, `download ${sizes.fileMb} MB (HTTP, hash-checked)`, fixed(median(download), 1), `raw read: ${fixed(median(rawRead), 1)}`, `${fixed(median(downloadRatios), 2)}×`, ''],
     [
       storage.label,
@@ -291,6 +351,9 @@ async function documentsBenchmark(options: BenchOptions): Promise<BenchResult> {
         'bytes in that round. Ours: HTTP PUT streamed through the size limit and the type check, hashed, written to a temporary ' +
         'file, flushed, renamed and its directory flushed (files), or chunks of 256 KB in one transaction (PostgreSQL); then the ' +
         'upload is recorded as an event. Raw: the same bytes written and flushed to one file, or inserted as one bytea row.',
+      'The store alone: the same kind of file sent to a bare Node HTTP server whose only work is the store\'s keep (hash, ' +
+        'write, flush, rename, flush of the folder), without token, checks or event. CPU per upload: the server\'s main thread ' +
+        'only (Linux scheduler statistics), the thread that receives the bytes; hashing runs on a thread of its own.',
       'The clients run in a worker thread (http-transfer.worker.ts), so that their sending does not take the server\'s ' +
         'event loop; they read the files from memory shared with the server\'s thread, filled before the memory baseline ' +
         'is taken. The process\'s RSS counts both threads: the growth is what the uploads in flight needed on both sides.',
