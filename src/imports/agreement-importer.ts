@@ -102,9 +102,9 @@ export class AgreementImporter {
       else report.problemsLeftOut++;
     };
     const now = this.clock.now();
+    // The rows sent and not yet settled, and the sender waiting for one of them to settle.
     const inFlight = new Set<Promise<void>>();
-    // A PKS row is sent once the row before it on the same agreement (its KSB) has been decided.
-    const lastOnAgreement = new Map<string, Promise<void>>();
+    let slotFreed: (() => void) | undefined;
     const dryStates = new Map<string, AgreementState>();
     let done = 0;
     const progressed = () => request.onProgress?.(++done, Math.max(rowsEstimate, report.rows));
@@ -134,24 +134,24 @@ export class AgreementImporter {
         progressed();
         return;
       }
-      const execute = () =>
-        this.commandBus.execute(
-          new ExecuteAgreementCommand(parsed.agreementId, parsed.command, {
-            actor,
-            occurredAt: now.toISOString(),
-            correlationId: fileSha256,
-            causationId: randomUUID(),
-          }),
-        );
-      const before = lastOnAgreement.get(parsed.agreementId);
-      const settled: Promise<void> = settle(parsed, before ? before.then(execute) : execute()).then(() => {
+      // A PKS sent while its KSB is still in flight waits for it in the command processor, which runs the commands
+      // on one stream in the order they are handed in.
+      const outcome = this.commandBus.execute(
+        new ExecuteAgreementCommand(parsed.agreementId, parsed.command, {
+          actor,
+          occurredAt: now.toISOString(),
+          correlationId: fileSha256,
+          causationId: randomUUID(),
+        }),
+      );
+      const settled: Promise<void> = settle(parsed, outcome).then(() => {
         inFlight.delete(settled);
-        if (lastOnAgreement.get(parsed.agreementId) === settled) lastOnAgreement.delete(parsed.agreementId);
         progressed();
+        slotFreed?.();
       });
-      lastOnAgreement.set(parsed.agreementId, settled);
       inFlight.add(settled);
-      if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
+      // One waiter for a free slot (not a race over every row in flight, which would attach to each of them again).
+      if (inFlight.size >= IN_FLIGHT) await new Promise<void>((resolve) => (slotFreed = resolve));
     };
 
     // Rows ready to be sent wait for a batch: sent together, their appends make up whole group commits, as the raw

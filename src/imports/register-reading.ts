@@ -34,7 +34,7 @@ export type RegisterMessage =
 
 /** Rows the thread sends at once, and batches it reads ahead of the rows taken: what a reading holds in memory. */
 export const ROWS_PER_BATCH = 64;
-export const BATCHES_AHEAD = 8;
+export const BATCHES_AHEAD = 2;
 
 /**
  * A spreadsheet read on a thread of its own (unzipped, parsed, each row checked and its regions found by name), so
