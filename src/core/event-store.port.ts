@@ -33,6 +33,19 @@ export interface StoredHash {
 export interface Subscription {
   /** Stops delivery; resolves once the handler is no longer running. */
   close(): Promise<void>;
+  /**
+   * Resolves once the subscription has read the log up to `position` and its handler has taken every event it
+   * delivers up to there; rejects if the subscription stops first.
+   */
+  caughtUp(position: number): Promise<void>;
+}
+
+export interface SubscribeOptions {
+  /**
+   * Only the events of the streams whose ids start with one of these are delivered; the others are read past
+   * (by the store, where it can select them, without being decoded).
+   */
+  streamPrefixes?: readonly string[];
 }
 
 /** A count a store keeps of its own work (its commits, its retries), read when /metrics is scraped. */
@@ -119,6 +132,7 @@ export abstract class EventStore {
     afterPosition: number,
     handler: (event: RecordedEvent) => Promise<void> | void,
     onError?: (error: unknown) => void,
+    options?: SubscribeOptions,
   ): Subscription;
 
   /** What this store counts of its own work, for /metrics; none by default. */

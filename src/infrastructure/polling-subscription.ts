@@ -1,12 +1,33 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RecordedEvent } from '../core/event';
 import type { Subscription } from '../core/event-store.port';
+import { prefixEnd } from '../core/recorded-events';
 
 export const SUBSCRIPTION_BATCH = 500;
 const LONGEST_RETRY_DELAY_MS = 5000;
 
 /** Which subscription's handler is running, so that closing from inside the handler does not wait for itself. */
 const runningHandler = new AsyncLocalStorage<PollingSubscription>();
+
+/**
+ * One read of a polling subscription: the events to deliver after a position, at most `SUBSCRIPTION_BATCH`, and
+ * how far the log was read for them (past the events of streams it does not deliver). A full batch may have more
+ * behind it.
+ */
+export interface SubscriptionRead {
+  events: RecordedEvent[];
+  upTo: number;
+}
+
+/** A read of every event: the log is read up to the last event delivered. */
+export const everyEvent = (events: RecordedEvent[], afterPosition: number): SubscriptionRead => ({
+  events,
+  upTo: events.at(-1)?.position ?? afterPosition,
+});
+
+/** The streams a subscription delivers as SQL ranges on `stream_id` (`>= from AND < to`), one per prefix. */
+export const prefixRanges = (prefixes: readonly string[]): { from: string; to: string }[] =>
+  prefixes.map((prefix) => ({ from: prefix, to: prefixEnd(prefix) }));
 
 /**
  * The subscription of the stores that poll: catches up in batches, then sleeps until a commit is announced
@@ -20,16 +41,27 @@ export class PollingSubscription implements Subscription {
   private committedSinceRead = false;
   private wake: (() => void) | undefined;
   private readonly done: Promise<void>;
+  private waiters: { position: number; resolve: () => void; reject: (error: Error) => void }[] = [];
 
   constructor(
     private position: number,
-    private readonly read: (afterPosition: number) => RecordedEvent[] | Promise<RecordedEvent[]>,
+    private readonly read: (afterPosition: number) => SubscriptionRead | Promise<SubscriptionRead>,
     handler: (event: RecordedEvent) => Promise<void> | void,
     onError: ((error: unknown) => void) | undefined,
     private readonly pollIntervalMs: number,
     onStop: () => void,
   ) {
-    this.done = this.run(handler, onError).finally(onStop);
+    this.done = this.run(handler, onError).finally(() => {
+      this.closed = true;
+      for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('the subscription stopped'));
+      onStop();
+    });
+  }
+
+  caughtUp(position: number): Promise<void> {
+    if (this.position >= position) return Promise.resolve();
+    if (this.closed) return Promise.reject(new Error('the subscription stopped'));
+    return new Promise((resolve, reject) => this.waiters.push({ position, resolve, reject }));
   }
 
   notify(): void {
@@ -52,9 +84,9 @@ export class PollingSubscription implements Subscription {
     let failedReads = 0;
     while (!this.closed) {
       this.committedSinceRead = false;
-      let batch: RecordedEvent[];
+      let read: SubscriptionRead;
       try {
-        batch = await this.read(this.position);
+        read = await this.read(this.position);
         failedReads = 0;
       } catch {
         if (this.closed) return;
@@ -62,7 +94,7 @@ export class PollingSubscription implements Subscription {
         await this.sleep(Math.min(100 * 2 ** failedReads, LONGEST_RETRY_DELAY_MS));
         continue;
       }
-      for (const event of batch) {
+      for (const event of read.events) {
         if (this.closed) return;
         try {
           await runningHandler.run(this, () => handler(event));
@@ -73,8 +105,18 @@ export class PollingSubscription implements Subscription {
         }
         this.position = event.position;
       }
-      if (batch.length < SUBSCRIPTION_BATCH && !this.committedSinceRead) await this.sleep(this.pollIntervalMs);
+      if (this.closed) return;
+      this.moveTo(read.upTo);
+      if (read.events.length < SUBSCRIPTION_BATCH && !this.committedSinceRead) await this.sleep(this.pollIntervalMs);
     }
+  }
+
+  private moveTo(position: number): void {
+    this.position = Math.max(this.position, position);
+    if (this.waiters.length === 0) return;
+    const due = this.waiters.filter((w) => w.position <= this.position);
+    this.waiters = this.waiters.filter((w) => w.position > this.position);
+    for (const waiter of due) waiter.resolve();
   }
 
   private sleep(ms: number): Promise<void> {

@@ -55,19 +55,19 @@ export class Registry {
   private readonly settings = new Map<string, RegionSettings>();
   private appliedPosition = 0;
   private policyRevision = 0;
-  private waiters: { position: number; resolve: () => void }[] = [];
   private subscription: Subscription | undefined;
   private store: EventStore | undefined;
   private failure: unknown;
 
   constructor(private readonly secrets: SecretBox) {}
 
-  /** Folds its streams as they stand, then follows the log; resolves once it holds what the store held when called. */
+  /** Folds its streams as they stand, then follows them; resolves once it holds what the store held when called. */
   async start(store: EventStore): Promise<void> {
     this.store = store;
     const head = await store.headPosition();
     for (const event of await store.readStreamsByPrefix(REGISTRY_STREAM_PREFIXES, head)) this.fold(event);
     this.appliedPosition = head;
+    // Its own streams only: the store reads past the others' events (an import's thousands) without decoding them.
     this.subscription = store.subscribe(
       head,
       (event) => this.apply(event),
@@ -75,8 +75,8 @@ export class Registry {
         this.failure = error;
         logger.error(`the registry stopped following the log: ${String(error)}`);
       },
+      { streamPrefixes: REGISTRY_STREAM_PREFIXES },
     );
-    await this.caughtUpTo(head);
   }
 
   async close(): Promise<void> {
@@ -89,10 +89,13 @@ export class Registry {
   }
 
   /** Resolves once every event up to `position` is folded in: a command's own result is visible right after it. */
-  caughtUpTo(position: number): Promise<void> {
-    if (this.appliedPosition >= position) return Promise.resolve();
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve) => this.waiters.push({ position, resolve }));
+  async caughtUpTo(position: number): Promise<void> {
+    if (this.appliedPosition >= position) return;
+    if (this.failure) throw this.failure;
+    if (!this.subscription) throw new Error('the registry has not started');
+    await this.subscription.caughtUp(position).catch((error: unknown) => {
+      throw this.failure ?? error;
+    });
   }
 
   /**
@@ -179,11 +182,6 @@ export class Registry {
   private apply(recorded: RecordedEvent): void {
     if (isRegistryStream(recorded.streamId)) this.fold(recorded);
     this.appliedPosition = recorded.position;
-    if (this.waiters.length === 0) return;
-    const due = this.waiters.filter((w) => w.position <= recorded.position);
-    if (due.length === 0) return;
-    this.waiters = this.waiters.filter((w) => w.position > recorded.position);
-    for (const waiter of due) waiter.resolve();
   }
 
   private fold(recorded: RecordedEvent): void {

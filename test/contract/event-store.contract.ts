@@ -408,6 +408,36 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
         expect(seen).toEqual(await store.readAll(start + 1, 4));
       });
 
+      it('of some streams delivers only their events, and is caught up past the others', async () => {
+        const start = await store.headPosition();
+        const user = streamName('user');
+        const contacts = streamName('contacts');
+        await store.append(user, [event()], 'no-stream');
+        await store.append(streamName(), [event(), event()], 'no-stream');
+        await store.append(contacts, [event()], 'no-stream');
+        const seen: RecordedEvent[] = [];
+
+        const subscription = store.subscribe(
+          start,
+          (e) => {
+            seen.push(e);
+          },
+          undefined,
+          { streamPrefixes: ['user-', 'contacts-'] },
+        );
+        await eventually(() => expect(seen.map((e) => e.streamId)).toEqual([user, contacts]));
+        const { lastPosition } = await store.append(streamName(), [event()], 'no-stream');
+        await subscription.caughtUp(lastPosition);
+        const later = await store.append(user, [event()], 0);
+        await subscription.caughtUp(later.lastPosition);
+        await subscription.close();
+
+        expect(seen.map((e) => e.streamId)).toEqual([user, contacts, user]);
+        expect(seen.map((e) => e.position)).toEqual([start + 1, start + 4, later.lastPosition]);
+        expect(seen[2]).toEqual((await store.readAll(later.lastPosition - 1, 1))[0]);
+        await expect(subscription.caughtUp(later.lastPosition + 1)).rejects.toThrow('stopped');
+      });
+
       it('awaits the handler before delivering the next event', async () => {
         const s = streamName();
         const start = await store.headPosition();

@@ -26,6 +26,7 @@ import {
   type EventStoreCounter,
   type ExpectedRevision,
   type ReadStreamOptions,
+  type SubscribeOptions,
   type Subscription,
   WrongExpectedRevision,
 } from '../../core/event-store.port';
@@ -229,11 +230,14 @@ export class KurrentDbEventStore extends EventStore implements RecordedEventImpo
     afterPosition: number,
     handler: (event: RecordedEvent) => Promise<void> | void,
     onError?: (error: unknown) => void,
+    options: SubscribeOptions = {},
   ): Subscription {
+    const prefixes = options.streamPrefixes;
     const subscription = new KurrentDbSubscription(
       afterPosition,
       (after) => this.subscribeToLog(after),
-      handler,
+      // The log's envelopes are read and decoded either way: the other streams' events are passed over here.
+      prefixes ? (event) => (prefixes.some((prefix) => event.streamId.startsWith(prefix)) ? handler(event) : undefined) : handler,
       onError,
       () => this.subscriptions.delete(subscription),
     );
@@ -540,6 +544,7 @@ class KurrentDbSubscription implements Subscription {
   private live: AllStreamSubscription | undefined;
   private wake: (() => void) | undefined;
   private readonly done: Promise<void>;
+  private waiters: { position: number; resolve: () => void; reject: (error: Error) => void }[] = [];
 
   constructor(
     private position: number,
@@ -548,7 +553,17 @@ class KurrentDbSubscription implements Subscription {
     onError: ((error: unknown) => void) | undefined,
     onStop: () => void,
   ) {
-    this.done = this.run(handler, onError).finally(onStop);
+    this.done = this.run(handler, onError).finally(() => {
+      this.closed = true;
+      for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('the subscription stopped'));
+      onStop();
+    });
+  }
+
+  caughtUp(position: number): Promise<void> {
+    if (this.position >= position) return Promise.resolve();
+    if (this.closed) return Promise.reject(new Error('the subscription stopped'));
+    return new Promise((resolve, reject) => this.waiters.push({ position, resolve, reject }));
   }
 
   close(): Promise<void> {
@@ -588,6 +603,7 @@ class KurrentDbSubscription implements Subscription {
             return;
           }
           this.position = event.position;
+          this.settleWaiters();
         }
       } catch {
         // A dropped connection or a server going away: subscribe again below.
@@ -596,6 +612,13 @@ class KurrentDbSubscription implements Subscription {
       failures++;
       await this.sleep(Math.min(100 * 2 ** failures, LONGEST_RETRY_DELAY_MS));
     }
+  }
+
+  private settleWaiters(): void {
+    if (this.waiters.length === 0) return;
+    const due = this.waiters.filter((w) => w.position <= this.position);
+    this.waiters = this.waiters.filter((w) => w.position > this.position);
+    for (const waiter of due) waiter.resolve();
   }
 
   private sleep(ms: number): Promise<void> {

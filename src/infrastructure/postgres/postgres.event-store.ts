@@ -9,6 +9,7 @@ import {
   type ExpectedRevision,
   type ReadStreamOptions,
   type StoredHash,
+  type SubscribeOptions,
   type Subscription,
   WrongExpectedRevision,
 } from '../../core/event-store.port';
@@ -27,7 +28,7 @@ import {
 } from '../../core/recorded-events';
 import { type AppendOutcome, type CommittedGroup, GroupCommit, type GroupCommitStats, type QueuedAppend } from '../group-commit';
 import { KnownHeads, type StreamHead } from '../known-heads';
-import { PollingSubscription, SUBSCRIPTION_BATCH } from '../polling-subscription';
+import { everyEvent, PollingSubscription, prefixRanges, SUBSCRIPTION_BATCH, type SubscriptionRead } from '../polling-subscription';
 
 const SCHEMA_VERSION = 2;
 
@@ -177,6 +178,25 @@ export class PostgresEventStore extends EventStore implements RecordedEventImpor
     return rows.map(toRecordedEvent);
   }
 
+  /**
+   * A subscription's read of some streams: their events after a position, up to the head read in the same statement
+   * (writes are serialised on the head, so no event below it is still to commit), so that the log is known read up
+   * to there.
+   */
+  private async readPrefixed(prefixes: readonly string[], after: number): Promise<SubscriptionRead> {
+    const ranges = prefixRanges(prefixes);
+    const streams = ranges.map((_, i) => `(e.stream_id COLLATE "C" >= $${3 + 2 * i} AND e.stream_id COLLATE "C" < $${4 + 2 * i})`).join(' OR ');
+    const { rows } = await this.pool.query<EventRow & { head: string }>(
+      `SELECT h.position AS head, e.* FROM event_log_head h
+       LEFT JOIN LATERAL (SELECT * FROM events e WHERE e.position > $1 AND e.position <= h.position AND (${streams}) ORDER BY e.position LIMIT $2) e ON true
+       ORDER BY e.position`,
+      [after, SUBSCRIPTION_BATCH, ...ranges.flatMap(({ from, to }) => [from, to])],
+    );
+    const head = Number(rows[0].head);
+    const events = rows.filter((row) => row.id !== null).map(({ head: _head, ...row }) => toRecordedEvent(row as EventRow));
+    return { events, upTo: events.length === SUBSCRIPTION_BATCH ? (events.at(-1) as RecordedEvent).position : head };
+  }
+
   async readStreamsByPrefix(prefixes: readonly string[], toPosition: number): Promise<RecordedEvent[]> {
     const reads = prefixes.map((prefix) =>
       this.pool.query<EventRow>('SELECT * FROM events WHERE stream_id COLLATE "C" >= $1 AND stream_id COLLATE "C" < $2 AND position <= $3', [
@@ -202,11 +222,13 @@ export class PostgresEventStore extends EventStore implements RecordedEventImpor
     afterPosition: number,
     handler: (event: RecordedEvent) => Promise<void> | void,
     onError?: (error: unknown) => void,
+    options: SubscribeOptions = {},
   ): Subscription {
     this.listener ??= new CommitListener(this.connectionString, () => this.announceCommit());
+    const prefixes = options.streamPrefixes;
     const subscription = new PollingSubscription(
       afterPosition,
-      (after) => this.readAll(after, SUBSCRIPTION_BATCH),
+      prefixes ? (after) => this.readPrefixed(prefixes, after) : async (after) => everyEvent(await this.readAll(after, SUBSCRIPTION_BATCH), after),
       handler,
       onError,
       this.pollIntervalMs,

@@ -11,6 +11,7 @@ import {
   type ExpectedRevision,
   type ReadStreamOptions,
   type StoredHash,
+  type SubscribeOptions,
   type Subscription,
   WrongExpectedRevision,
 } from '../../core/event-store.port';
@@ -28,7 +29,7 @@ import {
 } from '../../core/recorded-events';
 import { type AppendOutcome, type CommittedGroup, GroupCommit, type GroupCommitStats, type QueuedAppend } from '../group-commit';
 import { KnownHeads, type StreamHead } from '../known-heads';
-import { PollingSubscription, SUBSCRIPTION_BATCH } from '../polling-subscription';
+import { everyEvent, PollingSubscription, prefixRanges, SUBSCRIPTION_BATCH, type SubscriptionRead } from '../polling-subscription';
 
 const SCHEMA_VERSION = 1;
 
@@ -241,10 +242,12 @@ export class SqliteEventStore extends EventStore {
     afterPosition: number,
     handler: (event: RecordedEvent) => Promise<void> | void,
     onError?: (error: unknown) => void,
+    options: SubscribeOptions = {},
   ): Subscription {
+    const prefixes = options.streamPrefixes;
     const subscription = new PollingSubscription(
       afterPosition,
-      (after) => this.readAllNow(after, SUBSCRIPTION_BATCH),
+      prefixes ? this.prefixedReader(prefixes) : (after) => everyEvent(this.readAllNow(after, SUBSCRIPTION_BATCH), after),
       handler,
       onError,
       this.pollIntervalMs,
@@ -261,6 +264,24 @@ export class SqliteEventStore extends EventStore {
     await this.groups.close();
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
     this.db.close();
+  }
+
+  /**
+   * A subscription's read of some streams: their events after a position, up to the head read in the same
+   * transaction, so that the log is known read up to there; the other streams' rows are never decoded.
+   */
+  private prefixedReader(prefixes: readonly string[]): (afterPosition: number) => SubscriptionRead {
+    const ranges = prefixRanges(prefixes);
+    const select = this.db.prepare<unknown[], EventRow>(
+      `SELECT * FROM events WHERE position > ? AND position <= ? AND (${ranges.map(() => '(stream_id >= ? AND stream_id < ?)').join(' OR ')})
+       ORDER BY position LIMIT ?`,
+    );
+    const bounds = ranges.flatMap(({ from, to }) => [from, to]);
+    return this.db.transaction((after: number): SubscriptionRead => {
+      const head = this.statements.headPosition.get() ?? 0;
+      const events = select.all(after, head, ...bounds, SUBSCRIPTION_BATCH).map(toRecordedEvent);
+      return { events, upTo: events.length === SUBSCRIPTION_BATCH ? (events.at(-1) as RecordedEvent).position : head };
+    });
   }
 
   private readAllNow(afterPosition: number, limit: number): RecordedEvent[] {
