@@ -16,7 +16,7 @@ export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'csv'];
 export interface AgreementExport {
   agreementId: string;
   exportedAt: string;
-  /** The revision the export reaches, and the state there. */
+  /** The revision the export reaches, and the state there (stage `none` only for a history that records no agreement). */
   revision: number;
   state: AgreementState;
   /** The agreement's fields of cooperation (urusan) there: the codes of `state.fields`, each with its label. */
@@ -43,7 +43,7 @@ export function exportOf(agreementId: string, history: readonly RecordedEvent[],
     exportedAt: now.toISOString(),
     revision: history[history.length - 1].revision,
     state,
-    fields: state.fields.map((id) => ({ id, label: fieldLabelForRecord(id) })),
+    fields: state.stage === 'none' ? [] : state.fields.map((id) => ({ id, label: fieldLabelForRecord(id) })),
     history: history.map(auditEntryOf),
     verification: verifyStream(agreementStreamId(agreementId), history),
     reminders: { ...reminders, verification: verifyStream(reminders.streamId, reminderEvents) },

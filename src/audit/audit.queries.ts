@@ -1,11 +1,10 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { authorizeRead, authorizeRegionRead } from '../agreements/application/agreement-access';
 import type { Principal } from '../access/principal';
-import { agreementDecider } from '../agreements/domain/agreement.decider';
+import { recordedAgreementOf } from '../agreements/domain/agreement.decider';
 import { UnknownRegion } from '../agreements/domain/agreement.errors';
 import type { IsoDate } from '../agreements/domain/dates';
 import { Clock } from '../core/clock.port';
-import { foldHistory } from '../core/command-processor';
 import type { RecordedEvent } from '../core/event';
 import { EventStore } from '../core/event-store.port';
 import { RegionDirectory } from '../regions/domain/region-directory';
@@ -138,7 +137,7 @@ export class VerifyEventLog extends Query<LogVerification> {
 
 async function visibleHistory(store: EventStore, agreementId: string, viewer: Principal): Promise<RecordedEvent[]> {
   const history = await readAgreementHistory(store, agreementId);
-  authorizeRead(viewer, foldHistory(agreementDecider, history));
+  authorizeRead(viewer, recordedAgreementOf(history));
   return history;
 }
 

@@ -2,10 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { pipeline, type Readable } from 'node:stream';
 import { authorizeDocumentUpload, authorizeRead } from '../agreements/application/agreement-access';
 import { actorOf, type Principal } from '../access/principal';
-import { agreementDecider, agreementStreamId } from '../agreements/domain/agreement.decider';
+import { agreementStreamId, recordedAgreementOf } from '../agreements/domain/agreement.decider';
 import { AgreementNotFound } from '../agreements/domain/agreement.errors';
 import { Clock } from '../core/clock.port';
-import { foldHistory } from '../core/command-processor';
 import { EVENT_SCHEMA_VERSION } from '../core/event';
 import type { RecordedEvent } from '../core/event';
 import { EventStore } from '../core/event-store.port';
@@ -69,7 +68,7 @@ export class AgreementDocuments {
     const fileName = upload.fileName === undefined ? undefined : checkedFileName(upload.fileName);
     const history = await this.events.readStream(agreementStreamId(agreementId));
     if (history.length === 0) throw new AgreementNotFound();
-    authorizeDocumentUpload(uploader, foldHistory(agreementDecider, history));
+    authorizeDocumentUpload(uploader, recordedAgreementOf(history));
     if (!isSha256Hex(sha256)) throw new NotASha256('sha256');
     const named = documentsNamedIn(history).get(sha256);
     if (!named) throw new DocumentNotNamed(sha256);
@@ -129,7 +128,7 @@ export class AgreementDocuments {
   private async readableHistory(viewer: Principal, agreementId: string): Promise<RecordedEvent[]> {
     const history = await this.events.readStream(agreementStreamId(agreementId));
     if (history.length === 0) throw new AgreementNotFound();
-    authorizeRead(viewer, foldHistory(agreementDecider, history));
+    authorizeRead(viewer, recordedAgreementOf(history));
     return history;
   }
 }

@@ -2,7 +2,7 @@ import { authorizeCommand } from '../../src/agreements/application/agreement-acc
 import type { AgreementCommand } from '../../src/agreements/domain/agreement.commands';
 import { decideAgreement } from '../../src/agreements/domain/agreement.decide';
 import { TERMINATION_GROUNDS } from '../../src/agreements/domain/agreement.events';
-import type { AgreementState } from '../../src/agreements/domain/agreement.state';
+import type { AgreementState, RecordedAgreement } from '../../src/agreements/domain/agreement.state';
 import type { IsoDate } from '../../src/agreements/domain/dates';
 import { DEFAULT_POLICY } from '../../src/agreements/domain/policy';
 import { MONEV_RECOMMENDATIONS } from '../../src/agreements/http/dto/validators';
@@ -66,7 +66,7 @@ function takenNow(command: AgreementCommand, state: AgreementState, me: Actor): 
 
 const ids = (actions: OfferedAction[]) => actions.map((a) => a.id);
 const active = stateNamed('active');
-const pksNamed = (state: AgreementState, pksId: string) => state.pks.find((p) => p.pksId === pksId) as AgreementState['pks'][number];
+const pksNamed = (state: RecordedAgreement, pksId: string) => state.pks.find((p) => p.pksId === pksId) as RecordedAgreement['pks'][number];
 
 describe("the browser's rules of which steps to offer", () => {
   it('know the same termination grounds and monev recommendations as the domain', () => {

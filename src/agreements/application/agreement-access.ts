@@ -1,7 +1,7 @@
 import { assertNever } from '../../core/decider';
 import type { Actor } from '../../core/event';
 import type { AgreementCommand, ImportAgreement, ImportPks } from '../domain/agreement.commands';
-import type { AgreementState } from '../domain/agreement.state';
+import type { AgreementState, RecordedAgreement } from '../domain/agreement.state';
 import {
   ActsForAnotherRegion,
   NotTheProposer,
@@ -37,7 +37,7 @@ export function authorizeCommand(actor: Actor, command: AgreementCommand, state:
     return;
   }
   if (state.stage === 'none') return;
-  if (!state.parties.includes(region)) throw new RegionNotAParty(region);
+  requireParty(region, state.parties);
 
   switch (command.type) {
     case 'AcceptOffer':
@@ -129,16 +129,17 @@ export function authorizeCommand(actor: Actor, command: AgreementCommand, state:
 function authorizeImport(actor: Actor, command: ImportAgreement | ImportPks, state: AgreementState): void {
   if (actor.role === 'admin') return;
   coordinatorOnly(actor, command);
-  if (command.type === 'ImportPks' && state.stage === 'none') return;
-  const parties = command.type === 'ImportAgreement' ? [command.data.proposer, ...command.data.counterparts] : state.parties;
-  if (!parties.includes(actor.region)) throw new RegionNotAParty(actor.region);
+  if (command.type === 'ImportAgreement') return requireParty(actor.region, [command.data.proposer, ...command.data.counterparts]);
+  // A PKS under no KSB: the decider answers 404, as it would to anyone.
+  if (state.stage === 'none') return;
+  requireParty(actor.region, state.parties);
 }
 
 /**
  * May this user read the agreement (its state, history, PKS, follow-ups, visits, audit trail)? Throws the rule
  * it breaks. Its parties never change after the proposal, so any version of the state answers alike.
  */
-export function authorizeRead(viewer: Principal, state: Pick<AgreementState, 'parties'>): void {
+export function authorizeRead(viewer: Principal, state: Pick<RecordedAgreement, 'parties'>): void {
   if (viewer.role === 'admin') throw new OperatorSeesNoAgreements();
   if (!canSeeAgreementOf(viewer, state.parties)) throw new RegionNotAParty(viewer.region);
 }
@@ -147,9 +148,9 @@ export function authorizeRead(viewer: Principal, state: Pick<AgreementState, 'pa
  * May this user hand in the file of a document a step of the agreement named? Whoever records steps of it: a
  * coordinator or dinas officer of a party region. Throws the rule it breaks.
  */
-export function authorizeDocumentUpload(uploader: Principal, state: Pick<AgreementState, 'parties'>): void {
+export function authorizeDocumentUpload(uploader: Principal, state: Pick<RecordedAgreement, 'parties'>): void {
   if (uploader.role === 'auditor' || uploader.role === 'admin') throw new ReadOnlyRole(uploader.role);
-  if (!state.parties.includes(uploader.region)) throw new RegionNotAParty(uploader.region);
+  requireParty(uploader.region, state.parties);
 }
 
 /** May this user read everything of a region (its portfolio, its agreements' histories)? Throws the rule it breaks. */
@@ -166,6 +167,10 @@ export function canSeeAgreementOf(viewer: Principal, parties: readonly string[])
   return parties.includes(viewer.region);
 }
 
+function requireParty(region: string, parties: readonly string[]): void {
+  if (!parties.includes(region)) throw new RegionNotAParty(region);
+}
+
 function coordinatorOnly(actor: Actor, command: AgreementCommand): void {
   if (actor.role !== 'coordinator') throw new RoleNotAllowed(actor.role, stepName(command));
 }
@@ -175,7 +180,7 @@ function forOwnRegion(actor: Actor, party: string, field: string): void {
 }
 
 /** A dinas officer works on a PKS only as the lead OPD of their own region. */
-function requireLeadOpd(actor: Actor, state: AgreementState, pksId: string): void {
+function requireLeadOpd(actor: Actor, state: RecordedAgreement, pksId: string): void {
   const pks = state.pks.find((p) => p.pksId === pksId);
   if (!pks) return;
   const lead = pks.leadOpds.find((l) => l.party === actor.region);

@@ -33,12 +33,18 @@ interface CommandOfActor {
   occurredAt: string;
 }
 
+/** No region: the clock and the policy answer it with their defaults. */
+const NO_REGION = '';
+
 /**
  * The region whose clock and policy an agreement follows: its proposer, the region that offered it and keeps its
  * file. One region decides for all parties, so a deadline has one date for everyone, whatever their time zones.
  */
-const decidingRegionOf = (command: AgreementCommandInput, state: AgreementState): string =>
-  command.type === 'ProposeAgreement' ? command.data.proposer : state.proposer;
+const decidingRegionOf = (command: AgreementCommandInput, state: AgreementState): string => {
+  if (command.type === 'ProposeAgreement') return command.data.proposer;
+  // Before a proposal no region decides (an import, a step on an unknown agreement): the default clock and policy.
+  return state.stage === 'none' ? NO_REGION : state.proposer;
+};
 
 @CommandHandler(ExecuteAgreementCommand)
 export class ExecuteAgreementCommandHandler implements ICommandHandler<ExecuteAgreementCommand> {

@@ -1,16 +1,15 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { authorizeRead } from './agreement-access';
 import type { Principal } from '../../access/principal';
-import { foldHistory } from '../../core/command-processor';
 import type { RecordedEvent } from '../../core/event';
 import { EventStore } from '../../core/event-store.port';
-import { agreementDecider, agreementStreamId } from '../domain/agreement.decider';
+import { agreementStreamId, recordedAgreementOf } from '../domain/agreement.decider';
 import { AgreementNotFound, FollowUpNotFound, PksNotFound, VisitNotFound } from '../domain/agreement.errors';
-import type { AgreementState, FollowUp, Pks, ReciprocalVisit } from '../domain/agreement.state';
+import type { FollowUp, Pks, RecordedAgreement, ReciprocalVisit } from '../domain/agreement.state';
 
 export interface AgreementView {
   revision: number;
-  state: AgreementState;
+  state: RecordedAgreement;
 }
 
 /** The agreement's current state, folded from its stream. */
@@ -72,7 +71,7 @@ export class GetAgreementHandler implements IQueryHandler<GetAgreement> {
 
   async execute({ agreementId, viewer }: GetAgreement): Promise<AgreementView> {
     const history = await readExisting(this.store, agreementId);
-    const state = foldHistory(agreementDecider, history);
+    const state = recordedAgreementOf(history);
     authorizeRead(viewer, state);
     return { revision: history[history.length - 1].revision, state };
   }
@@ -84,7 +83,7 @@ export class GetAgreementHistoryHandler implements IQueryHandler<GetAgreementHis
 
   async execute({ agreementId, viewer }: GetAgreementHistory): Promise<RecordedEvent[]> {
     const history = await readExisting(this.store, agreementId);
-    authorizeRead(viewer, foldHistory(agreementDecider, history));
+    authorizeRead(viewer, recordedAgreementOf(history));
     return history;
   }
 }
@@ -140,8 +139,8 @@ async function readExisting(store: EventStore, agreementId: string): Promise<Rec
 }
 
 /** The agreement's current state, if the viewer may see it. */
-async function visibleState(store: EventStore, agreementId: string, viewer: Principal): Promise<AgreementState> {
-  const state = foldHistory(agreementDecider, await readExisting(store, agreementId));
+async function visibleState(store: EventStore, agreementId: string, viewer: Principal): Promise<RecordedAgreement> {
+  const state = recordedAgreementOf(await readExisting(store, agreementId));
   authorizeRead(viewer, state);
   return state;
 }

@@ -12,12 +12,15 @@ import type {
   ReciprocalVisitCancelled,
 } from './agreement.events';
 import {
+  type AgreementInForce,
   type AgreementState,
   type FollowUp,
   type Pks,
   type ReciprocalVisit,
+  type RecordedAgreement,
   isBeforeSignature,
   isFollowUpOpen,
+  isInForce,
   isPksEnded,
 } from './agreement.state';
 
@@ -27,7 +30,8 @@ export function decideAgreement(command: AgreementCommand, state: AgreementState
   if (state.stage === 'none') throw new E.AgreementNotFound();
   const { today, policy } = command.context;
   // Every step comes after the offer; the day of a step is the day its rules are checked on.
-  if (today < state.offerLetter.date) throw new E.StepBeforeItsPrerequisite('a step of this agreement', 'the offer letter', state.offerLetter.date);
+  const { offerLetter } = state;
+  if (offerLetter && today < offerLetter.date) throw new E.StepBeforeItsPrerequisite('a step of this agreement', 'the offer letter', offerLetter.date);
 
   switch (command.type) {
     case 'AcceptOffer': {
@@ -121,7 +125,7 @@ export function decideAgreement(command: AgreementCommand, state: AgreementState
     case 'SubmitSemesterReport': {
       const { party, year, semester } = command.data;
       // A report may still be owed for the last semesters of an agreement that has since ended.
-      if (!['active', 'expired', 'terminated'].includes(state.stage)) throw new E.AgreementNotActive(state.stage);
+      if (!isInForce(state)) throw new E.AgreementNotActive(state.stage);
       requireParty(state, party);
       if (state.semesterReports.some((r) => r.party === party && r.year === year && r.semester === semester))
         throw new E.SemesterAlreadyReported(party, year, semester);
@@ -129,9 +133,9 @@ export function decideAgreement(command: AgreementCommand, state: AgreementState
     }
     case 'RecordMonev': {
       const { party, rating, date } = command.data;
-      requireActive(state, today);
+      const active = requireActive(state, today);
       requireParty(state, party);
-      requireDatedWithin(date, 'date', today, state.validFrom, 'the activation of the KSB');
+      requireDatedWithin(date, 'date', today, active.validFrom, 'the activation of the KSB');
       if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw new E.RatingOutOfRange(rating);
       return [{ type: 'MonevRecorded', data: command.data }];
     }
@@ -150,7 +154,7 @@ export function decideAgreement(command: AgreementCommand, state: AgreementState
     }
     case 'ExtendAgreement': {
       const { validUntil } = command.data;
-      const current = requireActive(state, today);
+      const current = requireActive(state, today).validUntil;
       if (validUntil <= current) throw new E.DateNotLater('validUntil', current);
       requireEndWithin(today, validUntil, policy.ksbMaxTermMonths.value);
       return [{ type: 'AgreementExtended', data: { previousValidUntil: current, validUntil, on: today } }];
@@ -162,8 +166,8 @@ export function decideAgreement(command: AgreementCommand, state: AgreementState
       return [{ type: 'AgreementTerminated', data: { ground, note, on: today } }, ...endEverythingUnder(state, today)];
     }
     case 'ExpireAgreement': {
-      if (state.stage !== 'active' || !state.validUntil) throw new E.AgreementNotActive(state.stage);
-      const validUntil = state.validUntil;
+      if (state.stage !== 'active') throw new E.AgreementNotActive(state.stage);
+      const { validUntil } = state;
       if (today < validUntil) throw new E.NotYetExpired(validUntil);
       return [{ type: 'AgreementExpired', data: { on: validUntil } }, ...endEverythingUnder(state, validUntil)];
     }
@@ -207,7 +211,7 @@ export function decideAgreement(command: AgreementCommand, state: AgreementState
       const pks = requireActivePks(state, pksId, today);
       const current = pks.validUntil ?? today;
       if (validUntil <= current) throw new E.DateNotLater('validUntil', current);
-      if (state.validUntil && validUntil > state.validUntil) throw new E.PksWouldOutliveAgreement('validUntil', state.validUntil);
+      if (isInForce(state) && validUntil > state.validUntil) throw new E.PksWouldOutliveAgreement('validUntil', state.validUntil);
       requireEndWithin(today, validUntil, policy.pksMaxTermMonths.value);
       return [{ type: 'PksExtended', data: { pksId, previousValidUntil: current, validUntil, on: today } }];
     }
@@ -307,7 +311,7 @@ function importAgreement(data: CommandData<'ImportAgreement'>, today: IsoDate): 
   return [{ type: 'AgreementImported', data: { ...imported, ...term, on: today } }, ...followUps];
 }
 
-function importPks(data: CommandData<'ImportPks'>, state: AgreementState, today: IsoDate): AgreementEvent[] {
+function importPks(data: CommandData<'ImportPks'>, state: RecordedAgreement, today: IsoDate): AgreementEvent[] {
   const { openFollowUps, ...imported } = data;
   if (!state.fields.includes(data.field)) throw new E.FieldNotInAgreement(data.field);
   data.leadOpds.forEach((l) => requireParty(state, l.party, 'leadOpds'));
@@ -315,10 +319,10 @@ function importPks(data: CommandData<'ImportPks'>, state: AgreementState, today:
   if (missing.length > 0) throw new E.LeadOpdMissing(missing);
   for (const { signatory, date } of data.signatures) {
     if (signatory.capacity === 'opd-head' && !signatory.skkNumber?.trim()) throw new E.SkkNumberRequired();
-    if (state.validFrom && date < state.validFrom) throw new E.PksSignedBeforeAgreement(state.validFrom);
+    if (isInForce(state) && date < state.validFrom) throw new E.PksSignedBeforeAgreement(state.validFrom);
   }
   const term = importedTerm(state.parties, data, today);
-  if (state.validUntil && data.validUntil > state.validUntil) throw new E.PksWouldOutliveAgreement('validUntil', state.validUntil);
+  if (isInForce(state) && data.validUntil > state.validUntil) throw new E.PksWouldOutliveAgreement('validUntil', state.validUntil);
   if (data.status === 'active' && state.stage !== 'active') throw new E.AgreementNotActive(state.stage);
   const numbers = documentNumbersOf(data.signatures);
   const known = state.pks.find(
@@ -391,8 +395,8 @@ const documentNumbersOf = (signatures: { party: string; documentNumber: string }
     .sort()
     .join('|');
 
-function draftPks(data: CommandData<'DraftPks'>, state: AgreementState, { today, policy }: DecisionContext): AgreementEvent[] {
-  const ksbEnd = requireActive(state, today);
+function draftPks(data: CommandData<'DraftPks'>, state: RecordedAgreement, { today, policy }: DecisionContext): AgreementEvent[] {
+  const ksbEnd = requireActive(state, today).validUntil;
   if (!state.fields.includes(data.field)) throw new E.FieldNotInAgreement(data.field);
   data.leadOpds.forEach((l) => requireParty(state, l.party, 'leadOpds'));
   const missing = state.parties.filter((p) => data.leadOpds.filter((l) => l.party === p).length !== 1);
@@ -404,9 +408,9 @@ function draftPks(data: CommandData<'DraftPks'>, state: AgreementState, { today,
   return [{ type: 'PksDrafted', data: { pksId, ...data, on: today } }];
 }
 
-function signPks(data: CommandData<'SignPks'>, state: AgreementState, today: IsoDate): AgreementEvent[] {
+function signPks(data: CommandData<'SignPks'>, state: RecordedAgreement, today: IsoDate): AgreementEvent[] {
   const { pksId, party, signatory, date } = data;
-  const ksbEnd = requireActive(state, today);
+  const ksbEnd = requireActive(state, today).validUntil;
   if (date >= ksbEnd) throw new E.PksWouldOutliveAgreement('date', ksbEnd);
   const pks = requirePksDraft(state, pksId);
   requireDatedWithin(date, 'date', today, pks.draftedOn, 'the draft of the PKS');
@@ -428,7 +432,7 @@ function signPks(data: CommandData<'SignPks'>, state: AgreementState, today: Iso
  * When a KSB ends, its PKS end with it, and its open follow-ups and reciprocal visits are cancelled, in the
  * same append.
  */
-function endEverythingUnder(state: AgreementState, on: IsoDate): AgreementEvent[] {
+function endEverythingUnder(state: RecordedAgreement, on: IsoDate): AgreementEvent[] {
   const pks: PksEndedWithAgreement[] = state.pks
     .filter((p) => !isPksEnded(p.stage))
     .map((p) => ({ type: 'PksEndedWithAgreement', data: { pksId: p.pksId, on } }));
@@ -438,7 +442,7 @@ function endEverythingUnder(state: AgreementState, on: IsoDate): AgreementEvent[
   return [...pks, ...cancelFollowUps(state.followUps.filter((f) => isFollowUpOpen(f.status)), 'the KSB ended'), ...visits];
 }
 
-function cancelFollowUpsOf(state: AgreementState, pksId: string): FollowUpCancelled[] {
+function cancelFollowUpsOf(state: RecordedAgreement, pksId: string): FollowUpCancelled[] {
   return cancelFollowUps(
     state.followUps.filter((f) => f.pksId === pksId && isFollowUpOpen(f.status)),
     'the PKS ended',
@@ -452,28 +456,28 @@ function cancelFollowUps(followUps: FollowUp[], reason: string): FollowUpCancell
   }));
 }
 
-function requireOpenOffer(state: AgreementState, party: string): void {
+function requireOpenOffer(state: RecordedAgreement, party: string): void {
   if (state.stage !== 'proposed') throw new E.OfferNotOpen(state.stage);
   if (!state.counterparts.includes(party)) throw new E.NotACounterpart(party);
 }
 
-function requireNegotiation(state: AgreementState): void {
+function requireNegotiation(state: RecordedAgreement): void {
   if (state.stage !== 'negotiating' && state.stage !== 'awaiting-signatures') throw new E.NotInNegotiation(state.stage);
 }
 
-function requireParty(state: AgreementState, party: string, field = 'party'): void {
+function requireParty(state: RecordedAgreement, party: string, field = 'party'): void {
   if (!state.parties.includes(party)) throw new E.NotAParty(party, field);
 }
 
 /**
- * Returns the KSB's end date. An agreement past its end date is no longer active, even before the engine
- * has recorded its expiry: only the expiry itself (and late reports) may follow.
+ * Returns the KSB in force, with its term. An agreement past its end date is no longer active, even before the
+ * engine has recorded its expiry: only the expiry itself (and late reports) may follow.
  */
-function requireActive(state: AgreementState, today: IsoDate): IsoDate {
-  if (state.stage !== 'active' || !state.validUntil) throw new E.AgreementNotActive(state.stage);
-  if (state.validFrom && today < state.validFrom) throw new E.StepBeforeItsPrerequisite('this step', 'the activation of the KSB', state.validFrom);
+function requireActive(state: RecordedAgreement, today: IsoDate): AgreementInForce {
+  if (state.stage !== 'active') throw new E.AgreementNotActive(state.stage);
+  if (today < state.validFrom) throw new E.StepBeforeItsPrerequisite('this step', 'the activation of the KSB', state.validFrom);
   if (today >= state.validUntil) throw new E.AgreementNotActive(`past its end date ${state.validUntil}`);
-  return state.validUntil;
+  return state;
 }
 
 /** A date the step names (a signature's, a monev's): not after the step's own day, not before what must precede it. */
@@ -495,39 +499,39 @@ function requireEndWithin(today: IsoDate, end: IsoDate, maxMonths: number): void
   if (end > addMonths(today, maxMonths)) throw new E.TermExceedsPolicy('validUntil', maxMonths + 1, maxMonths);
 }
 
-function findVisit(state: AgreementState, visitId: string): ReciprocalVisit {
+function findVisit(state: RecordedAgreement, visitId: string): ReciprocalVisit {
   const visit = state.visits.find((v) => v.visitId === visitId);
   if (!visit) throw new E.VisitNotFound(visitId);
   return visit;
 }
 
-function findPks(state: AgreementState, pksId: string): Pks {
+function findPks(state: RecordedAgreement, pksId: string): Pks {
   const pks = state.pks.find((p) => p.pksId === pksId);
   if (!pks) throw new E.PksNotFound(pksId);
   return pks;
 }
 
-function requirePksDraft(state: AgreementState, pksId: string): Pks {
+function requirePksDraft(state: RecordedAgreement, pksId: string): Pks {
   const pks = findPks(state, pksId);
   if (pks.stage !== 'drafting') throw new E.PksNotInDrafting(pksId, pks.stage);
   return pks;
 }
 
-function requireActivePks(state: AgreementState, pksId: string, today: IsoDate): Pks {
+function requireActivePks(state: RecordedAgreement, pksId: string, today: IsoDate): Pks {
   const pks = findPks(state, pksId);
   if (pks.stage !== 'active') throw new E.PksNotActive(pksId, pks.stage);
   if (pks.validUntil && today >= pks.validUntil) throw new E.PksNotActive(pksId, `past its end date ${pks.validUntil}`);
   return pks;
 }
 
-function requireOpenFollowUp(state: AgreementState, followUpId: string): FollowUp {
+function requireOpenFollowUp(state: RecordedAgreement, followUpId: string): FollowUp {
   const followUp = state.followUps.find((f) => f.followUpId === followUpId);
   if (!followUp) throw new E.FollowUpNotFound(followUpId);
   if (!isFollowUpOpen(followUp.status)) throw new E.FollowUpClosed(followUpId, followUp.status);
   return followUp;
 }
 
-function requireAcknowledged(state: AgreementState, followUpId: string): FollowUp {
+function requireAcknowledged(state: RecordedAgreement, followUpId: string): FollowUp {
   const followUp = requireOpenFollowUp(state, followUpId);
   if (followUp.status === 'assigned') throw new E.FollowUpNotAcknowledged(followUpId);
   return followUp;

@@ -1,8 +1,11 @@
+import { foldHistory } from '../../core/command-processor';
 import type { Decider } from '../../core/decider';
+import type { RecordedEvent } from '../../core/event';
 import type { AgreementCommand } from './agreement.commands';
 import { decideAgreement } from './agreement.decide';
 import type { AgreementEvent } from './agreement.events';
-import { type AgreementState, evolveAgreement, initialAgreementState } from './agreement.state';
+import { AgreementNotFound } from './agreement.errors';
+import { type AgreementState, evolveAgreement, initialAgreementState, type RecordedAgreement } from './agreement.state';
 
 /**
  * One KSB, with its PKS, follow-ups and reciprocal visits, is one consistency boundary (one stream).
@@ -15,6 +18,13 @@ export const agreementDecider: Decider<AgreementState, AgreementCommand, Agreeme
   evolve: evolveAgreement,
   decide: decideAgreement,
 };
+
+/** The agreement a stream records, folded from its history: AgreementNotFound when it records none. */
+export function recordedAgreementOf(history: readonly RecordedEvent[]): RecordedAgreement {
+  const state = foldHistory(agreementDecider, history);
+  if (state.stage === 'none') throw new AgreementNotFound();
+  return state;
+}
 
 const STREAM_PREFIX = 'agreement-';
 export const agreementStreamId = (agreementId: string): string => `${STREAM_PREFIX}${agreementId}`;

@@ -4,6 +4,7 @@ import type {
   AgreementEvent,
   AgreementImported,
   AgreementKind,
+  AgreementProposed,
   ImportedEnding,
   ImportSource,
   LeadOpd,
@@ -14,17 +15,6 @@ import type {
   SigningMode,
   TerminationGround,
 } from './agreement.events';
-
-export type AgreementStage =
-  | 'none'
-  | 'proposed'
-  | 'negotiating'
-  | 'awaiting-signatures'
-  | 'active'
-  | 'expired'
-  | 'terminated'
-  | 'declined'
-  | 'withdrawn';
 
 export type PksStage = 'drafting' | 'active' | 'expired' | 'terminated' | 'ended-with-agreement';
 export type FollowUpStatus = 'assigned' | 'acknowledged' | 'in-progress' | 'completed' | 'cancelled';
@@ -92,8 +82,13 @@ export interface ReciprocalVisit {
   outcomes: string[];
 }
 
-export interface AgreementState {
-  stage: AgreementStage;
+/** No agreement yet: nothing was proposed or imported under this id. */
+export interface NoAgreement {
+  stage: 'none';
+}
+
+/** What every recorded KSB holds, whatever its stage. */
+interface AgreementRecord {
   agreementId: string;
   proposer: string;
   counterparts: string[];
@@ -103,10 +98,10 @@ export interface AgreementState {
   fields: string[];
   scope: string;
   kind: AgreementKind;
-  offerLetter: { number: string; date: IsoDate; documentSha256?: string };
+  /** The letter that offered the KSB; an imported KSB was never offered in Sinergi and has none. */
+  offerLetter?: { number: string; date: IsoDate; documentSha256?: string };
   termMonths: number;
   accepted: string[];
-  declined?: { party: string; reason: string };
   draft?: Draft;
   /** Parties whose TKKSD approved the latest draft. */
   approvals: string[];
@@ -114,8 +109,6 @@ export interface AgreementState {
   draftApprovedOn?: IsoDate;
   signingSchedule?: { date: IsoDate; place: string; mode: SigningMode };
   signatures: Record<string, KsbSignature>;
-  validFrom?: IsoDate;
-  validUntil?: IsoDate;
   amendments: { amendmentNo: number; documentSha256: string; summary: string }[];
   visits: ReciprocalVisit[];
   semesterReports: SemesterReportSubmitted['data'][];
@@ -126,74 +119,76 @@ export interface AgreementState {
   monev: Record<string, { party: string; date: IsoDate; rating: number; recommendation: MonevRecommendation; note: string }>;
   pks: Pks[];
   followUps: FollowUp[];
-  endedOn?: IsoDate;
-  termination?: { ground: TerminationGround; note: string };
-  withdrawal?: { reason: string };
   /** Set for a KSB signed before Sinergi and brought in: it has no offer, negotiation or drafts in Sinergi. */
   imported?: { on: IsoDate; source: ImportSource };
 }
 
-export const initialAgreementState: AgreementState = {
-  stage: 'none',
-  agreementId: '',
-  proposer: '',
-  counterparts: [],
-  parties: [],
-  title: '',
-  fields: [],
-  scope: '',
-  kind: 'voluntary',
-  offerLetter: { number: '', date: '' },
-  termMonths: 0,
-  accepted: [],
-  approvals: [],
-  signatures: {},
-  amendments: [],
-  visits: [],
-  semesterReports: [],
-  monev: {},
-  pks: [],
-  followUps: [],
-};
+/** Offered, negotiated or awaiting signatures: not yet in force, so without a term. */
+export interface AgreementInProcess extends AgreementRecord {
+  stage: 'proposed' | 'negotiating' | 'awaiting-signatures';
+}
 
-const updatePks = (state: AgreementState, pksId: string, change: (pks: Pks) => Partial<Pks>): AgreementState => ({
+/** A counterpart declined the offer. */
+export interface AgreementDeclined extends AgreementRecord {
+  stage: 'declined';
+  declined: { party: string; reason: string };
+}
+
+/** The proposer withdrew it before the last signature. */
+export interface AgreementWithdrawn extends AgreementRecord {
+  stage: 'withdrawn';
+  withdrawal: { reason: string };
+  endedOn: IsoDate;
+}
+
+/** Signed by every party: it has a term, and keeps it once it has ended. */
+export interface AgreementInForce extends AgreementRecord {
+  stage: 'active' | 'expired' | 'terminated';
+  validFrom: IsoDate;
+  validUntil: IsoDate;
+  /** Set once it has ended (expired or terminated). */
+  endedOn?: IsoDate;
+  /** Set when it was terminated early on a ground. */
+  termination?: { ground: TerminationGround; note: string };
+}
+
+export type RecordedAgreement = AgreementInProcess | AgreementDeclined | AgreementWithdrawn | AgreementInForce;
+
+/** One KSB as its history made it: a union of stages, each with the fields that stage is sure to have. */
+export type AgreementState = NoAgreement | RecordedAgreement;
+
+export type AgreementStage = AgreementState['stage'];
+
+export const initialAgreementState: AgreementState = { stage: 'none' };
+
+const updatePks = <S extends RecordedAgreement>(state: S, pksId: string, change: (pks: Pks) => Partial<Pks>): S => ({
   ...state,
   pks: state.pks.map((p) => (p.pksId === pksId ? { ...p, ...change(p) } : p)),
 });
 
-const updateFollowUp = (
-  state: AgreementState,
+const updateFollowUp = <S extends RecordedAgreement>(
+  state: S,
   followUpId: string,
   change: (followUp: FollowUp) => Partial<FollowUp>,
-): AgreementState => ({
+): S => ({
   ...state,
   followUps: state.followUps.map((f) => (f.followUpId === followUpId ? { ...f, ...change(f) } : f)),
 });
 
-const updateVisit = (state: AgreementState, visitId: string, change: Partial<ReciprocalVisit>): AgreementState => ({
+const updateVisit = <S extends RecordedAgreement>(state: S, visitId: string, change: Partial<ReciprocalVisit>): S => ({
   ...state,
   visits: state.visits.map((v) => (v.visitId === visitId ? { ...v, ...change } : v)),
 });
 
 export function evolveAgreement(state: AgreementState, event: AgreementEvent): AgreementState {
+  if (event.type === 'AgreementProposed') return proposedAgreement(event.data);
+  if (event.type === 'AgreementImported') return importedAgreement(event.data);
+  // Every other step follows the proposal or the import of the agreement.
+  return state.stage === 'none' ? state : evolveRecorded(state, event);
+}
+
+function evolveRecorded(state: RecordedAgreement, event: Exclude<AgreementEvent, AgreementProposed | AgreementImported>): RecordedAgreement {
   switch (event.type) {
-    case 'AgreementProposed': {
-      const d = event.data;
-      return {
-        ...state,
-        stage: 'proposed',
-        agreementId: d.agreementId,
-        proposer: d.proposer,
-        counterparts: d.counterparts,
-        parties: [d.proposer, ...d.counterparts],
-        title: d.title,
-        fields: d.fields,
-        scope: d.scope,
-        kind: d.kind,
-        offerLetter: d.offerLetter,
-        termMonths: d.termMonths,
-      };
-    }
     case 'OfferAccepted':
       return { ...state, accepted: [...state.accepted, event.data.party] };
     case 'OfferDeclined':
@@ -260,19 +255,15 @@ export function evolveAgreement(state: AgreementState, event: AgreementEvent): A
         scope: scope ?? state.scope,
       };
     }
+    // Only an agreement in force is extended, terminated or expires.
     case 'AgreementExtended':
-      return { ...state, validUntil: event.data.validUntil };
+      return isInForce(state) ? { ...state, validUntil: event.data.validUntil } : state;
     case 'AgreementTerminated':
-      return {
-        ...state,
-        stage: 'terminated',
-        endedOn: event.data.on,
-        termination: { ground: event.data.ground, note: event.data.note },
-      };
+      return isInForce(state)
+        ? { ...state, stage: 'terminated', endedOn: event.data.on, termination: { ground: event.data.ground, note: event.data.note } }
+        : state;
     case 'AgreementExpired':
-      return { ...state, stage: 'expired', endedOn: event.data.on };
-    case 'AgreementImported':
-      return importedAgreement(event.data);
+      return isInForce(state) ? { ...state, stage: 'expired', endedOn: event.data.on } : state;
     case 'PksDrafted': {
       const { pksId, field, title, leadOpds, termMonths, dprdRequiredFor, on } = event.data;
       const pks: Pks = {
@@ -392,9 +383,26 @@ export function evolveAgreement(state: AgreementState, event: AgreementEvent): A
   }
 }
 
-function importedAgreement(d: AgreementImported['data']): AgreementState {
+function proposedAgreement(d: AgreementProposed['data']): AgreementInProcess {
   return {
-    ...initialAgreementState,
+    stage: 'proposed',
+    agreementId: d.agreementId,
+    proposer: d.proposer,
+    counterparts: d.counterparts,
+    parties: [d.proposer, ...d.counterparts],
+    title: d.title,
+    fields: d.fields,
+    scope: d.scope,
+    kind: d.kind,
+    offerLetter: d.offerLetter,
+    termMonths: d.termMonths,
+    ...noStepsYet(),
+  };
+}
+
+function importedAgreement(d: AgreementImported['data']): AgreementInForce {
+  return {
+    ...noStepsYet(),
     stage: d.status,
     agreementId: d.agreementId,
     proposer: d.proposer,
@@ -414,6 +422,19 @@ function importedAgreement(d: AgreementImported['data']): AgreementState {
   };
 }
 
+/** What a KSB holds before its first step after the proposal (or the import). */
+const noStepsYet = () => ({
+  accepted: [],
+  approvals: [],
+  signatures: {},
+  amendments: [],
+  visits: [],
+  semesterReports: [],
+  monev: {},
+  pks: [],
+  followUps: [],
+});
+
 function endingOf(ending: ImportedEnding | undefined): { endedOn?: IsoDate; termination?: { ground: TerminationGround; note: string } } {
   if (!ending) return {};
   return { endedOn: ending.on, ...(ending.ground ? { termination: { ground: ending.ground, note: ending.note } } : {}) };
@@ -428,6 +449,10 @@ export function monthsBetween(from: IsoDate, to: IsoDate): number {
 
 /** Before the last party has signed: the KSB may still be withdrawn, and counts as in process. */
 export const isBeforeSignature = (stage: AgreementStage): boolean => stage === 'proposed' || stage === 'negotiating' || stage === 'awaiting-signatures';
+
+/** Signed by every party: active, or ended after it took effect. */
+export const isInForce = (state: AgreementState): state is AgreementInForce =>
+  state.stage === 'active' || state.stage === 'expired' || state.stage === 'terminated';
 
 export const isAgreementEnded = (stage: AgreementStage): boolean =>
   stage === 'expired' || stage === 'terminated' || stage === 'declined' || stage === 'withdrawn';

@@ -19,6 +19,7 @@ import {
 import { specFor } from '../../../test/support/given-when-then';
 import { agreementDecider } from './agreement.decider';
 import * as Err from './agreement.errors';
+import { isInForce } from './agreement.state';
 
 const { given } = specFor(agreementDecider);
 
@@ -137,6 +138,7 @@ describe('a PKS signed before Sinergi, brought in under its KSB', () => {
 describe('an imported KSB from then on', () => {
   it('derives a PKS like any other', () =>
     given(agreementImported()).when(draftPks({ field: 'spbe', leadOpds: [jabar, sukamara].map((party) => ({ party, opd: diskominfotikOf(party) })) })).thenState((state) => {
+      if (state.stage === 'none') throw new Error('no agreement recorded');
       expect(state.pks.map((p) => p.stage)).toEqual(['drafting']);
     }));
 
@@ -151,6 +153,7 @@ describe('an imported KSB from then on', () => {
       .when(at('2029-02-05', expire()))
       .thenState((state) => {
         expect(state.stage).toBe('expired');
+        if (!isInForce(state)) throw new Error('not an agreement in force');
         expect(state.endedOn).toBe('2029-02-05');
       }));
 });

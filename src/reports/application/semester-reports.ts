@@ -4,7 +4,7 @@ import { agreementStatusProjection } from '../../../projections/agreement-status
 import { authorizeRegionRead } from '../../agreements/application/agreement-access';
 import type { Principal } from '../../access/principal';
 import { agreementDecider, agreementStreamId } from '../../agreements/domain/agreement.decider';
-import type { AgreementState } from '../../agreements/domain/agreement.state';
+import type { AgreementState, RecordedAgreement } from '../../agreements/domain/agreement.state';
 import { dateInRegion, type IsoDate } from '../../agreements/domain/dates';
 import { eventsAsOf } from '../../audit/agreement-audit';
 import { LogSealer } from '../../audit/log-sealer';
@@ -52,8 +52,11 @@ export class SemesterReports {
     const regencies = region.level === 'province' ? this.regions.all().filter((r) => r.provinceCode === code && r.level !== 'province') : [];
     const idsByRegion = await this.agreementIdsOf([code, ...regencies.map((r) => r.code)]);
     const states = await foldEach([...new Set([...idsByRegion.values()].flat())], (id) => this.stateAsOf(id, asOf, position));
-    const agreementsOf = (regionCode: string): AgreementState[] =>
-      (idsByRegion.get(regionCode) ?? []).map((id) => states.get(id) as AgreementState).filter((s) => s.stage !== 'none');
+    const agreementsOf = (regionCode: string): RecordedAgreement[] =>
+      (idsByRegion.get(regionCode) ?? []).flatMap((id) => {
+        const state = states.get(id);
+        return state === undefined || state.stage === 'none' ? [] : [state];
+      });
     return semesterReport({
       region,
       semester,

@@ -1,4 +1,4 @@
-import { evolveAgreement, initialAgreementState, type AgreementState } from '../../agreements/domain/agreement.state';
+import { evolveAgreement, initialAgreementState, type RecordedAgreement } from '../../agreements/domain/agreement.state';
 import { RegionDirectory } from '../../regions/domain/region-directory';
 import { westJavaPortfolio } from '../../../test/projections/support/generated-histories';
 import { reportDayOf, SemesterNotStarted } from './semester';
@@ -7,11 +7,11 @@ import { semesterReport } from './semester-report';
 const regions = RegionDirectory.load();
 
 /** West Java's 76 KSBs as generated histories, each folded to its end. */
-function westJava76(): AgreementState[] {
-  return westJavaPortfolio(regions).map((history) => {
+function westJava76(): RecordedAgreement[] {
+  return westJavaPortfolio(regions).flatMap((history) => {
     let state = initialAgreementState;
     for (let step = history.next(); step; step = history.next()) state = step.events.reduce(evolveAgreement, state);
-    return state;
+    return state.stage === 'none' ? [] : [state];
   });
 }
 

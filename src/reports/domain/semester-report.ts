@@ -2,11 +2,12 @@ import { assertNever } from '../../core/decider';
 import type { MonevRecommendation } from '../../agreements/domain/agreement.events';
 import {
   type AgreementStage,
-  type AgreementState,
+  type RecordedAgreement,
   type FollowUp,
   isAgreementEnded,
   isBeforeSignature,
   isFollowUpOpen,
+  isInForce,
   type Pks,
   type PksStage,
 } from '../../agreements/domain/agreement.state';
@@ -58,9 +59,9 @@ export interface SemesterReportInput {
   asOf: IsoDate;
   printedOn: IsoDate;
   /** The region's agreements as they stood at the end of `asOf` (those not yet proposed by then left out). */
-  agreements: readonly AgreementState[];
+  agreements: readonly RecordedAgreement[];
   /** For a province: each of its kabupaten/kota's agreements as they stood then (their figures only are shown). */
-  regencies?: readonly { region: Region; agreements: readonly AgreementState[] }[];
+  regencies?: readonly { region: Region; agreements: readonly RecordedAgreement[] }[];
   signatory?: ReportSignatory;
   source: ReportSource;
   regions: Pick<RegionDirectory, 'find' | 'counterpartCategory'>;
@@ -155,21 +156,21 @@ export function semesterReport(input: SemesterReportInput): SemesterReport {
   const { region, semester, asOf, printedOn, regions } = input;
   const code = region.code;
   const agreements = [...input.agreements].sort(
-    (a, b) => (a.offerLetter.date < b.offerLetter.date ? -1 : a.offerLetter.date > b.offerLetter.date ? 1 : a.agreementId < b.agreementId ? -1 : 1),
+    (a, b) => (offeredOn(a) < offeredOn(b) ? -1 : offeredOn(a) > offeredOn(b) ? 1 : a.agreementId < b.agreementId ? -1 : 1),
   );
   const nameOf = (party: string): string => {
     const found = regions.find(party);
     return found ? regionTitle(found) : party;
   };
-  const counterpartsOf = (a: AgreementState): string[] => a.parties.filter((p) => p !== code);
+  const counterpartsOf = (a: RecordedAgreement): string[] => a.parties.filter((p) => p !== code);
   const date = (day: IsoDate | undefined): string => (day ? tanggal(day) : '-');
-  const ownFollowUps = (a: AgreementState, pksId: string | undefined): FollowUp[] =>
+  const ownFollowUps = (a: RecordedAgreement, pksId: string | undefined): FollowUp[] =>
     a.followUps.filter((f) => f.party === code && f.pksId === pksId);
 
   /** One line of the register, for the KSB or one of its PKS. */
   const registerRow = (
     no: string,
-    a: AgreementState,
+    a: RecordedAgreement,
     item: { kind: 'KSB' | 'PKS'; title: string; signatures: Record<string, { documentNumber: string }>; fields: string[] } & Pick<Pks, 'validFrom' | 'validUntil' | 'termMonths'>,
     active: boolean,
     status: string,
@@ -198,7 +199,7 @@ export function semesterReport(input: SemesterReportInput): SemesterReport {
     a.pks.forEach((pks, i) => {
       register.push(registerRow(`${no}.${i + 1}`, a, { ...pks, kind: 'PKS', fields: [pks.field] }, pks.stage === 'active', pksStageName(pks.stage)));
     });
-    if (!a.validFrom) continue;
+    if (!isInForce(a)) continue;
     const ownReports = a.semesterReports.filter((r) => r.party === code).sort((x, y) => x.year - y.year || x.semester - y.semester);
     const lastReport = ownReports[ownReports.length - 1];
     const monev = a.monev[code];
@@ -342,7 +343,7 @@ function followUpFigures(followUps: readonly FollowUp[], asOf: IsoDate): [done: 
 
 const leadOpdsOf = (followUps: readonly FollowUp[]): string => [...new Set(followUps.map((f) => f.opd))].sort().join(', ');
 
-function byUrusan(agreements: readonly AgreementState[]): string[][] {
+function byUrusan(agreements: readonly RecordedAgreement[]): string[][] {
   const counts = new Map<string, { ksb: number; pks: number }>();
   const entry = (field: string) => counts.get(field) ?? counts.set(field, { ksb: 0, pks: 0 }).get(field)!;
   for (const a of agreements) {
@@ -355,7 +356,7 @@ function byUrusan(agreements: readonly AgreementState[]): string[][] {
     .map(({ label, ksb, pks }) => [label, String(ksb), String(pks)]);
 }
 
-function byOpd(agreements: readonly AgreementState[], code: string, asOf: IsoDate): string[][] {
+function byOpd(agreements: readonly RecordedAgreement[], code: string, asOf: IsoDate): string[][] {
   const counts = new Map<string, { pks: number; done: number; open: number; overdue: number }>();
   const entry = (opd: string) => counts.get(opd) ?? counts.set(opd, { pks: 0, done: 0, open: 0, overdue: 0 }).get(opd)!;
   for (const a of agreements) {
@@ -373,12 +374,15 @@ function byOpd(agreements: readonly AgreementState[], code: string, asOf: IsoDat
     .map(([opd, n]) => [opd, String(n.pks), String(n.done), String(n.open), String(n.overdue)]);
 }
 
-function byYear(agreements: readonly AgreementState[]): string[][] {
+/** The day the KSB was offered; empty for an imported one, never offered in Sinergi (it sorts first). */
+const offeredOn = (a: RecordedAgreement): IsoDate | '' => a.offerLetter?.date ?? '';
+
+function byYear(agreements: readonly RecordedAgreement[]): string[][] {
   const counts = new Map<string, { proposed: number; signed: number; pksSigned: number }>();
   const entry = (year: string) => counts.get(year) ?? counts.set(year, { proposed: 0, signed: 0, pksSigned: 0 }).get(year)!;
   for (const a of agreements) {
-    entry(a.offerLetter.date.slice(0, 4)).proposed++;
-    if (a.validFrom) entry(a.validFrom.slice(0, 4)).signed++;
+    entry(offeredOn(a).slice(0, 4)).proposed++;
+    if (isInForce(a)) entry(a.validFrom.slice(0, 4)).signed++;
     for (const pks of a.pks) if (pks.validFrom) entry(pks.validFrom.slice(0, 4)).pksSigned++;
   }
   return [...counts.entries()]
@@ -386,15 +390,15 @@ function byYear(agreements: readonly AgreementState[]): string[][] {
     .map(([year, n]) => [year, String(n.proposed), String(n.signed), String(n.pksSigned)]);
 }
 
-function expiryWatch(agreements: readonly AgreementState[], asOf: IsoDate, counterparts: (a: AgreementState) => string): string[][] {
+function expiryWatch(agreements: readonly RecordedAgreement[], asOf: IsoDate, counterparts: (a: RecordedAgreement) => string): string[][] {
   const rows: { kind: string; title: string; with: string; until: IsoDate; left: number }[] = [];
-  const watch = (kind: string, title: string, a: AgreementState, stageActive: boolean, until: IsoDate | undefined) => {
+  const watch = (kind: string, title: string, a: RecordedAgreement, stageActive: boolean, until: IsoDate | undefined) => {
     if (!stageActive || !until) return;
     const left = daysBetween(asOf, until);
     if (left >= 0 && left <= EXPIRY_WATCH_DAYS) rows.push({ kind, title, with: counterparts(a), until, left });
   };
   for (const a of agreements) {
-    watch('KSB', a.title, a, a.stage === 'active', a.validUntil);
+    watch('KSB', a.title, a, a.stage === 'active', isInForce(a) ? a.validUntil : undefined);
     for (const pks of a.pks) watch('PKS', pks.title, a, pks.stage === 'active', pks.validUntil);
   }
   return rows
@@ -403,7 +407,7 @@ function expiryWatch(agreements: readonly AgreementState[], asOf: IsoDate, count
 }
 
 /** A kabupaten/kota's figures in its province's recap: counts only, never an agreement the province is not party to. */
-function regencyFigures(regency: Region, agreements: readonly AgreementState[], regions: SemesterReportInput['regions']): string[] {
+function regencyFigures(regency: Region, agreements: readonly RecordedAgreement[], regions: SemesterReportInput['regions']): string[] {
   const category = (c: CounterpartCategory): number =>
     agreements.filter((a) => a.parties.some((p) => p !== regency.code && regions.counterpartCategory(regency.code, p) === c)).length;
   const fields = new Map<string, number>();

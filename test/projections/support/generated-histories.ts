@@ -3,7 +3,7 @@ import type { AgreementCommand } from '../../../src/agreements/domain/agreement.
 import { decideAgreement } from '../../../src/agreements/domain/agreement.decide';
 import { agreementStreamId } from '../../../src/agreements/domain/agreement.decider';
 import type { AgreementEvent, LeadOpd } from '../../../src/agreements/domain/agreement.events';
-import { type AgreementState, evolveAgreement, initialAgreementState, isFollowUpOpen } from '../../../src/agreements/domain/agreement.state';
+import { type AgreementInForce, type AgreementState, evolveAgreement, initialAgreementState, isFollowUpOpen, isInForce } from '../../../src/agreements/domain/agreement.state';
 import { addDays, addMonths, type IsoDate } from '../../../src/agreements/domain/dates';
 import { DEFAULT_POLICY } from '../../../src/agreements/domain/policy';
 import { EVENT_SCHEMA_VERSION } from '../../../src/core/event';
@@ -174,6 +174,8 @@ export class AgreementHistory {
   private activeStep(parties: string[], fields: string[]): [Actor, Input] | undefined {
     const r = this.random;
     const s = this.state;
+    // Called while the KSB is active (the loop above checks it just before).
+    if (!isInForce(s)) return undefined;
     const roll = r.next();
     const open = s.followUps.filter((f) => isFollowUpOpen(f.status));
     if (roll < 0.45 && open.length > 0) {
@@ -193,7 +195,7 @@ export class AgreementHistory {
       const data = { party, opd: r.pick(OPDS), action: `Tindak lanjut ${r.between(1, 999)}`, dueDate: addDays(this.today, r.between(20, 150)) };
       return [coordinator(party), { type: 'AssignFollowUp', data: pksId ? { ...data, pksId } : data }];
     }
-    if (roll < 0.78) return this.pksStep(parties, fields);
+    if (roll < 0.78) return this.pksStep(s, parties, fields);
     if (roll < 0.84) {
       const visit = s.visits.find((v) => v.status === 'requested' || v.status === 'scheduled');
       if (!visit) {
@@ -209,7 +211,7 @@ export class AgreementHistory {
     if (roll < 0.92) {
       const party = r.pick(parties);
       const reported = new Set(s.semesterReports.filter((x) => x.party === party).map((x) => `${x.year}-${x.semester}`));
-      const from = s.validFrom ?? this.today;
+      const from = s.validFrom;
       let year = Number(from.slice(0, 4));
       let semester: 1 | 2 = Number(from.slice(5, 7)) <= 6 ? 1 : 2;
       while (reported.has(`${year}-${semester}`)) [year, semester] = semester === 1 ? [year, 2] : [year + 1, 1];
@@ -223,13 +225,12 @@ export class AgreementHistory {
       const signatures = parties.map((party) => ({ party, signatory: { name: `Kepala Daerah ${party}`, position: 'Kepala Daerah' }, documentNumber: `${party}/ADD`, date: this.today }));
       return [coordinator(parties[0]), { type: 'AmendAgreement', data: { documentSha256: hash(r.between(1, 1e9)), summary: 'addendum', signatures } }];
     }
-    if (s.validUntil) return [coordinator(parties[0]), { type: 'ExtendAgreement', data: { validUntil: addMonths(s.validUntil, 12) } }];
-    return undefined;
+    return [coordinator(parties[0]), { type: 'ExtendAgreement', data: { validUntil: addMonths(s.validUntil, 12) } }];
   }
 
-  private pksStep(parties: string[], fields: string[]): [Actor, Input] | undefined {
+  private pksStep(s: AgreementInForce, parties: string[], fields: string[]): [Actor, Input] | undefined {
     const r = this.random;
-    const drafting = this.state.pks.find((p) => p.stage === 'drafting');
+    const drafting = s.pks.find((p) => p.stage === 'drafting');
     if (!drafting) {
       const leadOpds: LeadOpd[] = parties.map((party) => ({ party, opd: r.pick(OPDS) }));
       const dprdRequiredFor = r.chance(0.25) ? [r.pick(parties)] : [];

@@ -1,6 +1,6 @@
 import { decideAgreement } from '../../../src/agreements/domain/agreement.decide';
 import type { AgreementEvent } from '../../../src/agreements/domain/agreement.events';
-import { type AgreementState, evolveAgreement, initialAgreementState } from '../../../src/agreements/domain/agreement.state';
+import { evolveAgreement, initialAgreementState, type RecordedAgreement } from '../../../src/agreements/domain/agreement.state';
 import type { IsoDate } from '../../../src/agreements/domain/dates';
 import { DEFAULT_POLICY } from '../../../src/agreements/domain/policy';
 import type { Actor } from '../../../src/core/event';
@@ -29,17 +29,17 @@ export interface OfferedAction {
 }
 
 type Me = Actor & { national?: boolean };
-type Pks = AgreementState['pks'][number];
-type FollowUp = AgreementState['followUps'][number];
-type Visit = AgreementState['visits'][number];
+type Pks = RecordedAgreement['pks'][number];
+type FollowUp = RecordedAgreement['followUps'][number];
+type Visit = RecordedAgreement['visits'][number];
 
 /** The browser's rules module (plain JavaScript, served as is; jest compiles it like the rest). */
 export interface RulesModule {
   TERMINATION_GROUNDS: string[];
   MONEV_RECOMMENDATIONS: string[];
   proposeAction(me: Me): OfferedAction | undefined;
-  agreementActions(state: AgreementState, me: Me): OfferedAction[];
-  pksActions(state: AgreementState, pks: Pks, me: Me): OfferedAction[];
+  agreementActions(state: RecordedAgreement, me: Me): OfferedAction[];
+  pksActions(state: RecordedAgreement, pks: Pks, me: Me): OfferedAction[];
   followUpActions(agreementId: string, followUp: FollowUp, me: Me): OfferedAction[];
   visitActions(agreementId: string, visit: Visit, me: Me): OfferedAction[];
 }
@@ -53,7 +53,11 @@ export const bengkuluDinkes: Actor = { userId: 'd17', role: 'dinas-officer', reg
 /** An OPD of Bengkulu that leads nothing yet. */
 export const bengkuluDishub: Actor = { userId: 'p17', role: 'dinas-officer', region: bengkulu, opd: 'Dinas Perhubungan Provinsi Bengkulu' };
 
-const stateAfter = (events: AgreementEvent[]): AgreementState => events.reduce(evolveAgreement, initialAgreementState);
+const stateAfter = (events: AgreementEvent[]): RecordedAgreement => {
+  const state = events.reduce(evolveAgreement, initialAgreementState);
+  if (state.stage === 'none') throw new Error('these events record no agreement');
+  return state;
+};
 
 const proposedEvents = [f.proposed()];
 const negotiatingEvents = [...proposedEvents, f.accepted(bengkulu), f.negotiationOpened(), f.draftRevised()];
@@ -112,7 +116,7 @@ const importedEvents = [
 ];
 
 /** The Banten–Bengkulu KSB at each stage where someone has a step to take, with the day it is judged on. */
-export const STORY: { name: string; state: AgreementState; today: IsoDate }[] = [
+export const STORY: { name: string; state: RecordedAgreement; today: IsoDate }[] = [
   { name: 'offered', state: stateAfter(proposedEvents), today: f.story.answered },
   { name: 'negotiating', state: stateAfter(negotiatingEvents), today: f.story.drafting },
   { name: 'awaiting signatures', state: stateAfter(awaitingEvents), today: f.story.signed },
@@ -120,7 +124,7 @@ export const STORY: { name: string; state: AgreementState; today: IsoDate }[] = 
   { name: 'expired', state: stateAfter([...activeEvents, ...expiryEvents]), today: f.story.ksbEnd },
   { name: 'imported', state: stateAfter(importedEvents), today: f.story.today },
 ];
-export const stateNamed = (name: string): AgreementState => {
+export const stateNamed = (name: string): RecordedAgreement => {
   const found = STORY.find((s) => s.name === name);
   if (!found) throw new Error(`no story state ${name}`);
   return found.state;
@@ -133,7 +137,7 @@ export interface OfferedStep {
 }
 
 /** Every step the agreement page offers this user on this state: on the KSB, each PKS, follow-up and visit. */
-export const everyOffered = (state: AgreementState, me: Actor): OfferedStep[] => [
+export const everyOffered = (state: RecordedAgreement, me: Actor): OfferedStep[] => [
   ...rules.agreementActions(state, me).map((action) => ({ action, ids: {} })),
   ...state.pks.flatMap((p) => rules.pksActions(state, p, me).map((action) => ({ action, ids: { pksId: p.pksId } }))),
   ...state.followUps.flatMap((fu) => rules.followUpActions(state.agreementId, fu, me).map((action) => ({ action, ids: { followUpId: fu.followUpId } }))),
