@@ -59,9 +59,9 @@ export class OperatorSeesNoAgreements extends Forbidden {
   }
 }
 
-/** A region's portfolio is read by its own users, and by auditors with national scope. */
+/** A region (its agreements, portfolio, reports) is read by its own users, and by auditors with national scope. */
 export class RegionOutOfReach extends Forbidden {
-  constructor(own: string, region: string) {
-    super(`a user of region ${own} reads the portfolio of ${own}, not that of ${region}; only an auditor with national scope reads every region`, 'code');
+  constructor(own: string, region: string, field: string) {
+    super(`a user of region ${own} reads the agreements of ${own}, not those of ${region}; only an auditor with national scope reads every region`, field);
   }
 }

@@ -5,7 +5,8 @@ import { userStreamId } from '../access/user.decider';
 import type { Actor, RecordedEvent } from '../core/event';
 import { EventStore } from '../core/event-store.port';
 import { AllowedRoles, CurrentPrincipal } from '../access/request-actor';
-import { RegionCodePipe, readScope } from '../read-models/http/read-models.controller';
+import { RegionCodePipe } from '../read-models/http/read-models.controller';
+import { authorizeRegionRead } from '../agreements/application/agreement-access';
 import { contactsStreamId } from '../regions/contacts';
 import { regionPolicyStreamId } from '../regions/region-policy';
 import { Registry } from '../registry/registry';
@@ -52,7 +53,7 @@ export class AdministrationTrailController {
   @Get('regions/:code/administration')
   @AllowedRoles('auditor')
   async trail(@CurrentPrincipal() viewer: Principal, @Param('code', RegionCodePipe) code: string): Promise<AdministrationTrail> {
-    readScope(viewer, code);
+    authorizeRegionRead(viewer, code);
     const users = this.registry.allUsers().filter((user) => user.region === code);
     const streams = [...users.map((user) => userStreamId(user.userId)), contactsStreamId(code), regionPolicyStreamId(code)];
     const recorded = (await Promise.all(streams.map((stream) => this.events.readStream(stream)))).flat();

@@ -8,7 +8,9 @@ import type { Principal } from '../access/principal';
 import { Clock } from '../core/clock.port';
 import { EventStore } from '../core/event-store.port';
 import { CurrentPrincipal } from '../access/request-actor';
-import { RegionCodePipe, readScope } from '../read-models/http/read-models.controller';
+import { RegionCodePipe } from '../read-models/http/read-models.controller';
+import { authorizeRegionRead } from '../agreements/application/agreement-access';
+import { authorizeRegionSettingsRead } from '../access/region-settings-access';
 import { documentsOfRegion } from '../read-models/queries/agreement-views';
 import { ReadModelReader } from '../read-models/queries/read-model.reader';
 import { actorOf } from '../access/principal';
@@ -131,7 +133,7 @@ export class RemindersController {
   /** The region's effective policy: read by its own users, national auditors and the deployment's admins. */
   @Get('regions/:region/reminder-policy')
   policy(@CurrentPrincipal() principal: Principal, @Param('region', RegionCodePipe) region: string): EffectivePolicy {
-    if (principal.role !== 'admin') readScope(principal, region);
+    authorizeRegionSettingsRead(principal, region);
     return this.runtime.policies.of(region);
   }
 
@@ -164,7 +166,7 @@ export class RemindersController {
     @Param('code', RegionCodePipe) code: string,
     @Query() query: SentRemindersQueryDto,
   ): Promise<SentReminders> {
-    readScope(principal, code);
+    authorizeRegionRead(principal, code);
     const now = this.clock.now();
     const since = new Date(now.getTime() - (query.days ?? 7) * DAY_MS).toISOString();
     const until = now.toISOString();

@@ -88,7 +88,7 @@ describe('signing in by redirect through the regional identity provider', () => 
     const events = (await app.withToken(session.token).get(`/agreements/${body.agreementId}/events`).expect(200)).body;
     expect(events[0].metadata.actor).toEqual({ userId: 'siti', role: 'coordinator', region: BANTEN, via: 'sso' });
     const elsewhere = await app.withToken(session.token).get(`/regions/${BENGKULU}/portfolio`);
-    expect([elsewhere.status, elsewhere.body.rule]).toEqual([403, 'RegionOutOfScope']);
+    expect([elsewhere.status, elsewhere.body.rule]).toEqual([403, 'RegionOutOfReach']);
   });
 
   it('refuses an ID token that was issued for another sign-in (the nonce of another tab)', async () => {

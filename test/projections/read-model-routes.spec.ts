@@ -150,7 +150,7 @@ describe.each(storePairs())('the read-model routes on $name', (pair) => {
     });
 
     it("refuses another region's agreements, and an admin any", async () => {
-      expect((await app.as(jabar).get('/agreements?region=36').expect(403)).body).toMatchObject({ rule: 'RegionOutOfScope' });
+      expect((await app.as(jabar).get('/agreements?region=36').expect(403)).body).toMatchObject({ rule: 'RegionOutOfReach' });
       await app.as(operator).get('/agreements').expect(403);
     });
 

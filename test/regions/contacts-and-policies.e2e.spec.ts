@@ -72,7 +72,7 @@ describe("a region's reminder contacts and policy", () => {
   describe('the reminder policy', () => {
     it("of another region is not readable by a region's coordinator (403), but by its own users, national auditors and admins", async () => {
       const { status, body } = await app.as(bengkuluCoordinator).get(`/regions/${BANTEN}/reminder-policy`);
-      expect([status, body.rule]).toEqual([403, 'RegionOutOfScope']);
+      expect([status, body.rule]).toEqual([403, 'RegionOutOfReach']);
       for (const reader of [bantenCoordinator, inspektoratBanten, bpk, operator]) {
         await app.as(reader).get(`/regions/${BANTEN}/reminder-policy`).expect(200);
       }

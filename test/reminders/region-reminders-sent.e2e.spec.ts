@@ -87,7 +87,7 @@ describeNeeding('redis')('the reminders a region sent this week', () => {
 
   it('answers 403 outside the user’s region, and shows a region none of whose agreements reminded anyone as 0', async () => {
     const refused = await sentIn(jabarCoordinator, BENGKULU).expect(403);
-    expect(refused.body.rule).toBe('RegionOutOfScope');
+    expect(refused.body.rule).toBe('RegionOutOfReach');
     await sentIn(inspektoratJabar, BENGKULU).expect(403);
     await sentIn(operator, BENGKULU).expect(403);
     expect(((await sentIn(jabarCoordinator, '32').expect(200)).body as SentReminders).sent).toBe(0);

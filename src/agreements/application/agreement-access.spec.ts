@@ -2,8 +2,8 @@ import type { Actor } from '../../core/event';
 import { evolveAgreement, initialAgreementState } from '../domain/agreement.state';
 import type { AgreementEvent } from '../domain/agreement.events';
 import { activeKsb, agreementImported, banten, bengkulu, expire, expirePks, importAgreement, importPks, jabar, recordMonev, sukamara, terminate } from '../../../test/support/agreement-fixtures';
-import { ReadOnlyRole, RoleNotAllowed, OperatorSeesNoAgreements, RegionNotAParty } from '../../access/access.errors';
-import { authorizeCommand, authorizeRead, canSeeAgreementOf } from './agreement-access';
+import { ReadOnlyRole, RoleNotAllowed, OperatorSeesNoAgreements, RegionNotAParty, RegionOutOfReach } from '../../access/access.errors';
+import { authorizeCommand, authorizeRead, authorizeRegionRead, canSeeAgreementOf, regionReadScope } from './agreement-access';
 import { actorOf, type Principal } from '../../access/principal';
 
 const stateOf = (events: AgreementEvent[]) => events.reduce(evolveAgreement, initialAgreementState);
@@ -52,6 +52,29 @@ describe('reading an agreement between Banten and Bengkulu', () => {
 
   it('never lets an auditor write, even of a party', () => {
     expect(() => authorizeCommand(actorOf(reader('auditor', banten, true)), recordMonev(), stateOf(activeKsb))).toThrow(ReadOnlyRole);
+  });
+});
+
+describe('reading a region (its portfolio, list, reports), by one rule', () => {
+  it('is for its own users, whatever their role but admin, and for an auditor with national scope', () => {
+    for (const role of ['coordinator', 'dinas-officer', 'auditor'] as const) {
+      expect(() => authorizeRegionRead(reader(role, banten), banten)).not.toThrow();
+      expect(() => authorizeRegionRead(reader(role, jabar), banten)).toThrow(RegionOutOfReach);
+    }
+    expect(() => authorizeRegionRead(reader('auditor', '31', true), banten)).not.toThrow();
+    expect(() => authorizeRegionRead(reader('admin', banten), banten)).toThrow(OperatorSeesNoAgreements);
+  });
+
+  it('scopes a list to the region asked for, else to the own region, and a national auditor to every region', () => {
+    expect(regionReadScope(reader('coordinator', banten), undefined)).toBe(banten);
+    expect(regionReadScope(reader('coordinator', banten), banten)).toBe(banten);
+    expect(regionReadScope(reader('auditor', '31', true), undefined)).toBeUndefined();
+    expect(regionReadScope(reader('auditor', '31', true), banten)).toBe(banten);
+  });
+
+  it('refuses a list of another region with the same rule, naming the query field', () => {
+    expect(() => regionReadScope(reader('coordinator', jabar), banten)).toThrow(expect.objectContaining({ code: 'RegionOutOfReach', field: 'region' }));
+    expect(() => regionReadScope(reader('admin', banten), undefined)).toThrow(OperatorSeesNoAgreements);
   });
 });
 

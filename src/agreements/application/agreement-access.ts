@@ -153,19 +153,33 @@ export function authorizeDocumentUpload(uploader: Principal, state: Pick<Recorde
   requireParty(uploader.region, state.parties);
 }
 
-/** May this user read everything of a region (its portfolio, its agreements' histories)? Throws the rule it breaks. */
-export function authorizeRegionRead(viewer: Principal, region: string): void {
+/**
+ * The one rule of reading a region (its portfolio, list, worklist, deadlines, reports, audit export): its own users
+ * read it, an auditor with national scope reads every region, an admin reads no agreements. Throws the rule it breaks.
+ * `field` names the input that asked for the region (a route's `:code`, a query's `region`).
+ */
+export function authorizeRegionRead(viewer: Principal, region: string, field = 'code'): void {
   if (viewer.role === 'admin') throw new OperatorSeesNoAgreements();
-  if (viewer.role === 'auditor' && viewer.national) return;
-  if (viewer.region !== region) throw new RegionOutOfReach(viewer.region, region);
+  if (readsEveryRegion(viewer)) return;
+  if (viewer.region !== region) throw new RegionOutOfReach(viewer.region, region, field);
+}
+
+/**
+ * The region a list read is scoped to, by the same rule: the one asked for; when none is, the user's own, or every
+ * region (`undefined`) for a national auditor.
+ */
+export function regionReadScope(viewer: Principal, requested: string | undefined): string | undefined {
+  authorizeRegionRead(viewer, requested ?? viewer.region, 'region');
+  return requested === undefined && readsEveryRegion(viewer) ? undefined : (requested ?? viewer.region);
 }
 
 /** Whether a user sees an agreement between these parties: for read models that list agreements. */
 export function canSeeAgreementOf(viewer: Principal, parties: readonly string[]): boolean {
   if (viewer.role === 'admin') return false;
-  if (viewer.role === 'auditor' && viewer.national) return true;
-  return parties.includes(viewer.region);
+  return readsEveryRegion(viewer) || parties.includes(viewer.region);
 }
+
+const readsEveryRegion = (viewer: Principal): boolean => viewer.role === 'auditor' && viewer.national;
 
 function requireParty(region: string, parties: readonly string[]): void {
   if (!parties.includes(region)) throw new RegionNotAParty(region);

@@ -1,8 +1,8 @@
 import { Controller, Get, Injectable, Param, type PipeTransform, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { OperatorSeesNoAgreements } from '../../access/access.errors';
 import type { Principal } from '../../access/principal';
-import { Forbidden, InvalidInput, NotFound } from '../../core/domain-error';
+import { InvalidInput, NotFound } from '../../core/domain-error';
+import { authorizeRegionRead, regionReadScope } from '../../agreements/application/agreement-access';
 import { CurrentPrincipal } from '../../access/request-actor';
 import { RegionDirectory } from '../../regions/domain/region-directory';
 import { type ActivityFeed, ActivityFeedQuery } from '../queries/activity-feed.query';
@@ -27,23 +27,6 @@ export class OnePagePosition extends InvalidInput {
 
 /** A page of the list with the links to the pages next to it: the same filters and sort, and a cursor. */
 export type LinkedPage<Item> = Page<Item> & { links: { next?: string; prev?: string } };
-
-export class RegionOutOfScope extends Forbidden {
-  constructor(own: string, region: string) {
-    super(`a user of region ${own} reads the agreements of ${own}, not those of ${region}; only an auditor with national scope reads every region`, 'region');
-  }
-}
-
-/**
- * The region a user's read is scoped to: their own, as for single agreements (a user of region A never sees an
- * agreement to which A is not a party); a national auditor reads any region, or all of them.
- */
-export function readScope(viewer: Principal, requested: string | undefined): string | undefined {
-  if (viewer.role === 'admin') throw new OperatorSeesNoAgreements();
-  if (viewer.role === 'auditor' && viewer.national) return requested;
-  if (requested !== undefined && requested !== viewer.region) throw new RegionOutOfScope(viewer.region, requested);
-  return viewer.region;
-}
 
 /** The `:code` of a region route: an official region code, or 404. */
 @Injectable()
@@ -81,7 +64,7 @@ export class ReadModelsController {
     if ([query.page, query.after, query.before].filter((given) => given !== undefined).length > 1) throw new OnePagePosition();
     const pageSize = query.pageSize ?? 20;
     const { next, prev, ...page } = await this.agreements.list({
-      region: readScope(viewer, query.region),
+      region: regionReadScope(viewer, query.region),
       stage: query.stage,
       field: query.field,
       q: query.q,
@@ -102,28 +85,28 @@ export class ReadModelsController {
   /** A region's agreements by counterpart category, stage and field, and those ending within 180/90/30 days. */
   @Get('regions/:code/portfolio')
   portfolio(@CurrentPrincipal() viewer: Principal, @Param('code', RegionCodePipe) code: string, @Query() query: PortfolioQueryDto): Promise<RegionPortfolio> {
-    readScope(viewer, code);
+    authorizeRegionRead(viewer, code);
     return this.portfolios.portfolio(code, query.stage);
   }
 
   /** Open follow-ups of the region's OPDs, earliest due first, with overdue days. */
   @Get('regions/:code/worklist')
   worklist(@CurrentPrincipal() viewer: Principal, @Param('code', RegionCodePipe) code: string, @Query() query: WorklistQueryDto): Promise<Worklist> {
-    readScope(viewer, code);
+    authorizeRegionRead(viewer, code);
     return this.worklists.worklist(code, query.opd);
   }
 
   /** Pending deadlines for which someone of the region is to be reminded, earliest first. */
   @Get('regions/:code/deadlines')
   schedule(@CurrentPrincipal() viewer: Principal, @Param('code', RegionCodePipe) code: string, @Query() query: DeadlinesQueryDto): Promise<DeadlineSchedule> {
-    readScope(viewer, code);
+    authorizeRegionRead(viewer, code);
     return this.deadlines.schedule(code, { from: query.from, to: query.to, limit: query.limit ?? 200 });
   }
 
   /** Who did what on the region's agreements, newest first. */
   @Get('regions/:code/activity')
   feed(@CurrentPrincipal() viewer: Principal, @Param('code', RegionCodePipe) code: string, @Query() query: ActivityQueryDto): Promise<ActivityFeed> {
-    readScope(viewer, code);
+    authorizeRegionRead(viewer, code);
     return this.activity.feed(code, { before: query.before, limit: query.limit ?? 50 });
   }
 }
