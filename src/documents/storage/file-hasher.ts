@@ -72,18 +72,18 @@ parentPort.on('message', (message) => {
 export class FileHasher {
   private worker: Worker | undefined;
   private nextJob = 0;
-  private readonly waiting = new Map<number, { resolve(digest: FileDigest): void; reject(error: Error): void }>();
+  private readonly waiting = new Map<number, { worker: Worker; resolve(digest: FileDigest): void; reject(error: Error): void }>();
 
   /** Starts following the file at `path`, which is being written from its start. */
   follow(path: string): FollowedFile {
     const worker = this.started();
     const job = this.nextJob++;
     const send = (message: ToHasher): void => worker.postMessage(message);
-    let settle: { resolve(digest: FileDigest): void; reject(error: Error): void } | undefined;
-    const result = new Promise<FileDigest>((resolve, reject) => (settle = { resolve, reject }));
+    const result = new Promise<FileDigest>((resolve, reject) => this.waiting.set(job, { worker, resolve, reject }));
+    // A process waiting for a digest (a command copying documents) stays alive until it comes.
+    worker.ref();
     // Heard where the digest is asked for; a file given up before that has no one to tell.
     result.catch(() => undefined);
-    this.waiting.set(job, settle!);
     send({ job, open: path });
     return {
       writtenUpTo: (bytes) => send({ job, upTo: bytes }),
@@ -92,7 +92,7 @@ export class FileHasher {
         return result;
       },
       abandon: () => {
-        this.waiting.delete(job);
+        this.forget(job);
         send({ job, abandon: true });
       },
     };
@@ -104,22 +104,32 @@ export class FileHasher {
     await worker?.terminate();
   }
 
+  /** No digest is awaited from the job any more; an idle thread does not keep the process alive. */
+  private forget(job: number): void {
+    const waiting = this.waiting.get(job);
+    if (!waiting) return;
+    this.waiting.delete(job);
+    if (![...this.waiting.values()].some((other) => other.worker === waiting.worker)) waiting.worker.unref();
+  }
+
   private started(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(HASHER_SOURCE, { eval: true });
-    // Uploads in progress keep the process alive, not the hasher waiting for them.
-    worker.unref();
     worker.on('message', (message: FromHasher) => {
       const waiting = this.waiting.get(message.job);
-      this.waiting.delete(message.job);
       if (!waiting) return;
+      this.forget(message.job);
       if ('error' in message) waiting.reject(new Error(`hashing the upload failed: ${message.error}`));
       else waiting.resolve({ sha256: message.sha256, size: message.size });
     });
+    // What the thread was hashing is lost with it: those uploads fail, and the next one starts a new thread.
     const fail = (error: Error): void => {
       if (this.worker === worker) this.worker = undefined;
-      for (const waiting of this.waiting.values()) waiting.reject(error);
-      this.waiting.clear();
+      for (const [job, waiting] of this.waiting) {
+        if (waiting.worker !== worker) continue;
+        this.forget(job);
+        waiting.reject(error);
+      }
     };
     worker.on('error', fail);
     worker.on('exit', () => fail(new Error('the hashing thread stopped')));
