@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SinergiConfig, withoutPassword } from '../config/sinergi.config';
+import { SinergiConfig } from '../config/sinergi.config';
+import { eventStoreBackupAdvice } from '../infrastructure/event-store-adapters';
 import { DocumentsConfig } from '../documents/documents.config';
 import { type ProgressOutput, stderrProgressOutput } from '../progress';
 import { type BackupReport, backupDataDirectory, MANIFEST, restoreDataDirectory } from './backup';
@@ -16,27 +17,6 @@ function directoryArgument(args: string[], usage: string): string {
   return resolve(positionals[0]);
 }
 
-/** What to run for an event store that is not a file of the data directory. */
-function serverBackupAdvice(config: SinergiConfig, target: string): string[] {
-  switch (config.eventStore.adapter) {
-    case 'sqlite':
-      return [];
-    case 'postgres':
-      return [
-        'The events are on PostgreSQL, outside the data directory: dump them with pg_dump (consistent while Sinergi runs),',
-        `  pg_dump --format=custom --no-owner --no-acl --file=${target}/events.pgdump '${withoutPassword(config.eventStore.url)}'`,
-        '(the password from PGPASSWORD or ~/.pgpass), and restore them into an empty database with',
-        `  pg_restore --no-owner --no-acl --dbname='<url of the empty database>' ${target}/events.pgdump`,
-        'then check the restored log with `npx sinergi audit verify --at N --seal HEX` against a seal written down before.',
-      ];
-    case 'kurrentdb':
-      return [
-        'The events are on KurrentDB, outside the data directory: back up its node with KurrentDB\'s own procedure (stop the',
-        'node and copy its data volume, or its online backup), then check a restore with `npx sinergi audit verify --at N --seal HEX`.',
-      ];
-  }
-}
-
 /** `sinergi backup DIR`: exit code 1 when the copy does not verify. */
 export async function runBackupCommand(args: string[], print: Print = console.log, out: ProgressOutput = stderrProgressOutput): Promise<number> {
   const target = directoryArgument(args, BACKUP_USAGE);
@@ -45,7 +25,7 @@ export async function runBackupCommand(args: string[], print: Print = console.lo
   print(`Backing up ${config.dataDir} (documents: ${documents.location}) to ${target}`);
   const report = await backupDataDirectory(target, { config, documents, out });
   summary(report, target).forEach((line) => print(line));
-  serverBackupAdvice(config, target).forEach((line) => print(line));
+  eventStoreBackupAdvice(config.eventStore, target).forEach((line) => print(line));
   return report.verified ? 0 : 1;
 }
 

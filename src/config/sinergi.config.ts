@@ -1,12 +1,6 @@
 import { join, resolve } from 'node:path';
-
-export const EVENT_STORE_ADAPTERS = ['sqlite', 'postgres', 'kurrentdb'] as const;
-
-/** Which event store runs, with what it needs to connect. */
-export type EventStoreSelection =
-  | { adapter: 'sqlite' }
-  | { adapter: 'postgres'; url: string }
-  | { adapter: 'kurrentdb'; url: string };
+import { type EventStoreSelection, eventStoreFromEnv } from '../infrastructure/event-store-adapters';
+import { withoutPassword } from './masked-url';
 
 /** Everything Sinergi reads from its environment, read once at start. */
 export class SinergiConfig {
@@ -40,7 +34,7 @@ export class SinergiConfig {
 
   /** Where the events are, safe to print or show on /health: a URL's password is masked. */
   get eventStoreLocation(): string {
-    return this.eventStore.adapter === 'sqlite' ? this.eventStoreFile : withoutPassword(this.eventStore.url);
+    return 'url' in this.eventStore ? withoutPassword(this.eventStore.url) : this.eventStoreFile;
   }
 }
 
@@ -85,35 +79,4 @@ function remindersFromEnv(env: NodeJS.ProcessEnv, port: number): RemindersSettin
     policyFile: env.SINERGI_POLICY_FILE,
     webhookAllow: env.SINERGI_WEBHOOK_ALLOW,
   };
-}
-
-function eventStoreFromEnv(env: NodeJS.ProcessEnv): EventStoreSelection {
-  const adapter = env.SINERGI_EVENT_STORE ?? 'sqlite';
-  switch (adapter) {
-    case 'sqlite':
-      return { adapter };
-    case 'postgres':
-      return { adapter, url: required(env, 'SINERGI_POSTGRES_URL', 'SINERGI_EVENT_STORE=postgres', 'postgres://sinergi:secret@localhost:5432/sinergi') };
-    case 'kurrentdb':
-      return { adapter, url: required(env, 'KURRENTDB_URL', 'SINERGI_EVENT_STORE=kurrentdb', 'kurrentdb://localhost:2113?tls=false') };
-    default:
-      throw new Error(`SINERGI_EVENT_STORE must be one of ${EVENT_STORE_ADAPTERS.join(', ')}, got "${adapter}"`);
-  }
-}
-
-function required(env: NodeJS.ProcessEnv, name: string, because: string, example: string): string {
-  const value = env[name];
-  if (!value) throw new Error(`${because} needs ${name}, for example ${name}=${example}`);
-  return value;
-}
-
-export function withoutPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (!parsed.password) return url;
-    parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-  }
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { SinergiConfig, withoutPassword } from '../config/sinergi.config';
+import { SinergiConfig } from '../config/sinergi.config';
+import { withoutPassword } from '../config/masked-url';
 import type { EventStore } from '../core/event-store.port';
 import { KurrentDbEventStore } from '../infrastructure/kurrentdb/kurrentdb.event-store';
 import { PostgresEventStore } from '../infrastructure/postgres/postgres.event-store';

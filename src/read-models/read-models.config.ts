@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { type SinergiConfig, withoutPassword } from '../config/sinergi.config';
+import type { SinergiConfig } from '../config/sinergi.config';
+import { withoutPassword } from '../config/masked-url';
 
 export type ProjectorMode = 'in-process' | 'external';
 

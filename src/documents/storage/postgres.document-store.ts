@@ -1,6 +1,6 @@
 import { Pool, type PoolClient } from 'pg';
 import { Readable } from 'node:stream';
-import { withoutPassword } from '../../config/sinergi.config';
+import { withoutPassword } from '../../config/masked-url';
 import { DocumentStore, type KeepResult, isSha256Hex, type StoredVersion } from '../document-store.port';
 import { Sha256Counter } from '../sha256-counter';
 

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { extname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
-import type { EventStoreSelection } from '../../config/sinergi.config';
+import type { EventStoreSelection } from '../../infrastructure/event-store-adapters';
 import type { ReadModelStoreSelection } from '../read-models.config';
 
 /** What the thread needs to open both stores itself. */
