@@ -114,6 +114,20 @@ describe('the command processor', () => {
     expect((await store.readStream('s')).map((e) => e.revision)).toEqual([0, 1]);
   });
 
+  it("keeps a bulk command's stream while commands wait on it, and lets it go after the last", async () => {
+    const processor = new CommandProcessor(store);
+    const reads = jest.spyOn(store, 'readStream');
+    await Promise.all(['a', 'b'].map((by) => processor.handle(seats, 's', { type: 'BookSeat', by }, context({ bulk: true }))));
+    // The first read the stream (it was new); the second, waiting behind it, decided on the state it left.
+    expect(reads).toHaveBeenCalledTimes(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    await processor.handle(seats, 's', { type: 'BookSeat', by: 'c' }, context());
+    expect(reads).toHaveBeenCalledTimes(2);
+    await processor.handle(seats, 's', { type: 'BookSeat', by: 'd' }, context());
+    expect(reads).toHaveBeenCalledTimes(2);
+    expect((await store.readStream('s')).map((e) => e.data)).toEqual([{ by: 'a' }, { by: 'b' }, { by: 'c' }, { by: 'd' }]);
+  });
+
   it('decides again on the stored stream before reporting a refusal made on its cached state', async () => {
     type Toggled = DomainEvent<'Opened' | 'Closed', Record<string, never>>;
     type Toggle = { type: 'Open' | 'Close' | 'Use' };

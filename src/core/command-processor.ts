@@ -16,6 +16,11 @@ export interface CommandContext {
   idempotencyKey?: string;
   /** What the idempotency key was given for (see EventMetadata); a key given again for another request is refused. */
   requestSha256?: string;
+  /**
+   * One of many commands writing many streams once each (an import): the stream's state is let go once no command
+   * waits on it, so that such a write does not fill the cache of states (and the memory) in proportion to its size.
+   */
+  bulk?: boolean;
 }
 
 /** The context of a command that comes with no request of its own (a service call, the CLI, a takeover). */
@@ -130,7 +135,9 @@ export class CommandProcessor {
     const settled = run.catch(() => undefined);
     this.lanes.set(streamId, settled);
     void settled.then(() => {
-      if (this.lanes.get(streamId) === settled) this.lanes.delete(streamId);
+      if (this.lanes.get(streamId) !== settled) return;
+      this.lanes.delete(streamId);
+      if (context.bulk) this.states.delete(streamId);
     });
     return run;
   }

@@ -142,6 +142,7 @@ export class AgreementImporter {
           occurredAt: now.toISOString(),
           correlationId: fileSha256,
           causationId: randomUUID(),
+          bulk: true,
         }),
       );
       const settled: Promise<void> = settle(parsed, outcome).then(() => {
