@@ -95,7 +95,7 @@ describe('the files store, when the server is killed while it keeps an upload', 
     if (before === 'rename') {
       expect(leftovers).toHaveLength(1);
       const size = statSync(join(incoming, leftovers[0])).size;
-      if (step === 'writing') expect(size).toBeLessThan(file.length);
+      if (step === 'writing') expect(size).toBeLessThanOrEqual(file.length); // killed while writing: its last write may have reached the disk, never the rename
       else expect(size).toBe(file.length);
       expect(existsSync(kept(file))).toBe(false);
     } else {
