@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RecordedEvent } from '../core/event';
 import type { Subscription } from '../core/event-store.port';
 import { prefixEnd } from '../core/recorded-events';
+import { PositionWaiters } from './position-waiters';
 
 export const SUBSCRIPTION_BATCH = 500;
 const LONGEST_RETRY_DELAY_MS = 5000;
@@ -41,7 +42,7 @@ export class PollingSubscription implements Subscription {
   private committedSinceRead = false;
   private wake: (() => void) | undefined;
   private readonly done: Promise<void>;
-  private waiters: { position: number; resolve: () => void; reject: (error: Error) => void }[] = [];
+  private readonly waiters = new PositionWaiters();
 
   constructor(
     private position: number,
@@ -53,15 +54,13 @@ export class PollingSubscription implements Subscription {
   ) {
     this.done = this.run(handler, onError).finally(() => {
       this.closed = true;
-      for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('the subscription stopped'));
+      this.waiters.stopped();
       onStop();
     });
   }
 
   caughtUp(position: number): Promise<void> {
-    if (this.position >= position) return Promise.resolve();
-    if (this.closed) return Promise.reject(new Error('the subscription stopped'));
-    return new Promise((resolve, reject) => this.waiters.push({ position, resolve, reject }));
+    return this.waiters.until(position, this.position, this.closed);
   }
 
   notify(): void {
@@ -113,10 +112,7 @@ export class PollingSubscription implements Subscription {
 
   private moveTo(position: number): void {
     this.position = Math.max(this.position, position);
-    if (this.waiters.length === 0) return;
-    const due = this.waiters.filter((w) => w.position <= this.position);
-    this.waiters = this.waiters.filter((w) => w.position > this.position);
-    for (const waiter of due) waiter.resolve();
+    this.waiters.reached(this.position);
   }
 
   private sleep(ms: number): Promise<void> {

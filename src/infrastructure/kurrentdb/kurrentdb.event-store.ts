@@ -32,6 +32,7 @@ import {
 } from '../../core/event-store.port';
 import { assertContinues, type RecordedAppend, type RecordedEventImport } from '../../core/recorded-event-import';
 import { appendResultOf, type ChainHead, inGlobalOrder, recordedAtAfter, revisionMatches, stampEvents } from '../../core/recorded-events';
+import { PositionWaiters } from '../position-waiters';
 
 /** Stream names this adapter keeps for itself. */
 export const RESERVED_STREAM_PREFIX = 'sinergi-';
@@ -544,7 +545,7 @@ class KurrentDbSubscription implements Subscription {
   private live: AllStreamSubscription | undefined;
   private wake: (() => void) | undefined;
   private readonly done: Promise<void>;
-  private waiters: { position: number; resolve: () => void; reject: (error: Error) => void }[] = [];
+  private readonly waiters = new PositionWaiters();
 
   constructor(
     private position: number,
@@ -555,15 +556,13 @@ class KurrentDbSubscription implements Subscription {
   ) {
     this.done = this.run(handler, onError).finally(() => {
       this.closed = true;
-      for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('the subscription stopped'));
+      this.waiters.stopped();
       onStop();
     });
   }
 
   caughtUp(position: number): Promise<void> {
-    if (this.position >= position) return Promise.resolve();
-    if (this.closed) return Promise.reject(new Error('the subscription stopped'));
-    return new Promise((resolve, reject) => this.waiters.push({ position, resolve, reject }));
+    return this.waiters.until(position, this.position, this.closed);
   }
 
   close(): Promise<void> {
@@ -615,10 +614,7 @@ class KurrentDbSubscription implements Subscription {
   }
 
   private settleWaiters(): void {
-    if (this.waiters.length === 0) return;
-    const due = this.waiters.filter((w) => w.position <= this.position);
-    this.waiters = this.waiters.filter((w) => w.position > this.position);
-    for (const waiter of due) waiter.resolve();
+    this.waiters.reached(this.position);
   }
 
   private sleep(ms: number): Promise<void> {
