@@ -386,14 +386,7 @@ function evolveRecorded(state: RecordedAgreement, event: Exclude<AgreementEvent,
 function proposedAgreement(d: AgreementProposed['data']): AgreementInProcess {
   return {
     stage: 'proposed',
-    agreementId: d.agreementId,
-    proposer: d.proposer,
-    counterparts: d.counterparts,
-    parties: [d.proposer, ...d.counterparts],
-    title: d.title,
-    fields: d.fields,
-    scope: d.scope,
-    kind: d.kind,
+    ...subjectOf(d),
     offerLetter: d.offerLetter,
     termMonths: d.termMonths,
     ...noStepsYet(),
@@ -404,14 +397,7 @@ function importedAgreement(d: AgreementImported['data']): AgreementInForce {
   return {
     ...noStepsYet(),
     stage: d.status,
-    agreementId: d.agreementId,
-    proposer: d.proposer,
-    counterparts: d.counterparts,
-    parties: [d.proposer, ...d.counterparts],
-    title: d.title,
-    fields: d.fields,
-    scope: d.scope,
-    kind: d.kind,
+    ...subjectOf(d),
     termMonths: monthsBetween(d.validFrom, d.validUntil),
     accepted: d.counterparts,
     signatures: Object.fromEntries(d.signatures.map(({ party, ...signature }) => [party, signature])),
@@ -423,6 +409,18 @@ function importedAgreement(d: AgreementImported['data']): AgreementInForce {
 }
 
 /** What a KSB holds before its first step after the proposal (or the import). */
+/** Who the agreement binds and what it is about, as its first event gives them. */
+const subjectOf = (d: AgreementProposed['data'] | AgreementImported['data']) => ({
+  agreementId: d.agreementId,
+  proposer: d.proposer,
+  counterparts: d.counterparts,
+  parties: [d.proposer, ...d.counterparts],
+  title: d.title,
+  fields: d.fields,
+  scope: d.scope,
+  kind: d.kind,
+});
+
 const noStepsYet = () => ({
   accepted: [],
   approvals: [],
