@@ -408,7 +408,6 @@ function importedAgreement(d: AgreementImported['data']): AgreementInForce {
   };
 }
 
-/** What a KSB holds before its first step after the proposal (or the import). */
 /** Who the agreement binds and what it is about, as its first event gives them. */
 const subjectOf = (d: AgreementProposed['data'] | AgreementImported['data']) => ({
   agreementId: d.agreementId,
@@ -421,6 +420,7 @@ const subjectOf = (d: AgreementProposed['data'] | AgreementImported['data']) => 
   kind: d.kind,
 });
 
+/** What a KSB holds before its first step after the proposal (or the import). */
 const noStepsYet = () => ({
   accepted: [],
   approvals: [],
