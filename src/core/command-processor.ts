@@ -17,8 +17,9 @@ export interface CommandContext {
   /** What the idempotency key was given for (see EventMetadata); a key given again for another request is refused. */
   requestSha256?: string;
   /**
-   * One of many commands writing many streams once each (an import): the stream's state is let go once no command
-   * waits on it, so that such a write does not fill the cache of states (and the memory) in proportion to its size.
+   * One of many commands writing many streams, most of them new (an import): once no command waits on the stream,
+   * its state stays cached only until `bulkKept` other bulk streams have followed it, so that such a write does not
+   * fill the cache of states (and the memory) in proportion to its size.
    */
   bulk?: boolean;
 }
@@ -77,11 +78,15 @@ export class CommandProcessor {
   /** The last command queued on each stream in this process. */
   private readonly lanes = new Map<string, Promise<unknown>>();
 
+  /** Bulk commands' streams no command waits on, oldest first. */
+  private readonly bulkSettled = new Set<string>();
+
   constructor(
     private readonly store: EventStore,
     private readonly maxAttempts = 20,
     private readonly cachedStreams = 10_000,
     private readonly observer?: CommandObserver,
+    private readonly bulkKept = 256,
   ) {}
 
   /**
@@ -137,7 +142,7 @@ export class CommandProcessor {
     void settled.then(() => {
       if (this.lanes.get(streamId) !== settled) return;
       this.lanes.delete(streamId);
-      if (context.bulk) this.states.delete(streamId);
+      if (context.bulk) this.bulkStreamSettled(streamId);
     });
     return run;
   }
@@ -154,8 +159,9 @@ export class CommandProcessor {
     }
     // A cached state is tried first, without reading the store: the append's expected revision proves it current.
     // When it was not (another process wrote the stream) or the decider refuses, the command is decided again on
-    // the stream as the store has it: a refusal is only ever reported on that.
-    let cached = this.cached<State>(decider, streamId);
+    // the stream as the store has it: a refusal is only ever reported on that. A bulk command's stream is most
+    // often new: without a cached state it is tried on the initial state (and the append expects no stream).
+    let cached = this.cached<State>(decider, streamId) ?? (context.bulk ? { state: decider.initialState, revision: -1 } : undefined);
     for (let attempt = 1; ; ) {
       const { state, revision } = cached ?? (await this.load(decider, streamId));
       const trusted = cached !== undefined;
@@ -215,6 +221,15 @@ export class CommandProcessor {
     this.states.delete(streamId);
     this.states.set(streamId, { decider, revision, state });
     if (this.states.size > this.cachedStreams) this.states.delete(this.states.keys().next().value as string);
+  }
+
+  private bulkStreamSettled(streamId: string): void {
+    this.bulkSettled.delete(streamId);
+    this.bulkSettled.add(streamId);
+    if (this.bulkSettled.size <= this.bulkKept) return;
+    const oldest = this.bulkSettled.keys().next().value as string;
+    this.bulkSettled.delete(oldest);
+    this.states.delete(oldest);
   }
 
   private async replay(prior: AppendResult, context: CommandContext): Promise<CommandResult> {

@@ -24,14 +24,21 @@ function serialize(value: unknown, key: string): string | undefined {
   }
   if (Array.isArray(v)) {
     let text = '[';
-    for (let i = 0; i < v.length; i++) text += `${i > 0 ? ',' : ''}${serialize(v[i], String(i)) ?? 'null'}`;
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) text += ',';
+      text += serialize(v[i], String(i)) ?? 'null';
+    }
     return `${text}]`;
   }
   const record = v as Record<string, unknown>;
   let text = '{';
   for (const name of sortedKeys(Object.keys(record))) {
     const item = serialize(record[name], name);
-    if (item !== undefined) text += `${text.length > 1 ? ',' : ''}${JSON.stringify(name)}:${item}`;
+    if (item === undefined) continue;
+    if (text.length > 1) text += ',';
+    text += quoted(name);
+    text += ':';
+    text += item;
   }
   return `${text}}`;
 }
@@ -42,11 +49,32 @@ const isArrayIndex = (key: string): boolean => {
   return first >= 48 && first <= 57 && ARRAY_INDEX.test(key) && Number(key) < 2 ** 32 - 1;
 };
 
-/** `keys` is a fresh array from Object.keys: sorted in place. */
+/**
+ * `keys` is a fresh array from Object.keys, which lists an object's integer-like keys first, in numeric order: only
+ * the others are sorted, in place, by insertion (an object has few keys; Array.prototype.sort would allocate).
+ */
 function sortedKeys(keys: string[]): string[] {
-  if (!keys.some(isArrayIndex)) return keys.sort();
-  const indices = keys.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b));
-  return [...indices, ...keys.filter((k) => !isArrayIndex(k)).sort()];
+  let start = 0;
+  while (start < keys.length && isArrayIndex(keys[start])) start++;
+  for (let i = start + 1; i < keys.length; i++) {
+    const key = keys[i];
+    let j = i - 1;
+    for (; j >= start && keys[j] > key; j--) keys[j + 1] = keys[j];
+    keys[j + 1] = key;
+  }
+  return keys;
+}
+
+/** Object keys as JSON strings: events repeat the same few hundred names, quoted once each. */
+const QUOTED_KEYS_KEPT = 10_000;
+const quotedKeys = new Map<string, string>();
+function quoted(name: string): string {
+  let text = quotedKeys.get(name);
+  if (text === undefined) {
+    text = JSON.stringify(name);
+    if (quotedKeys.size < QUOTED_KEYS_KEPT) quotedKeys.set(name, text);
+  }
+  return text;
 }
 
 export type HashedContent = Pick<

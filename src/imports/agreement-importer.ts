@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { authorizeCommand } from '../agreements/application/agreement-access';
-import { ExecuteAgreementCommand } from '../agreements/application/agreement.commands';
-import type { AgreementCommand } from '../agreements/domain/agreement.commands';
-import { agreementDecider, agreementStreamId } from '../agreements/domain/agreement.decider';
+import { actingAgreementDecider, type CommandOfActor, ExecuteAgreementCommand } from '../agreements/application/agreement.commands';
+import { agreementStreamId } from '../agreements/domain/agreement.decider';
+import type { AgreementEvent } from '../agreements/domain/agreement.events';
 import type { AgreementState } from '../agreements/domain/agreement.state';
-import { dateInRegion } from '../agreements/domain/dates';
+import type { Decider } from '../core/decider';
 import { RegionPolicies } from '../regions/region-policies.port';
 import { Clock } from '../core/clock.port';
 import { foldHistory } from '../core/command-processor';
@@ -65,12 +64,17 @@ export const REPORTED_PROBLEMS = 1_000;
  */
 @Injectable()
 export class AgreementImporter {
+  /** The dry run decides each row as the command path will, writing nothing. */
+  private readonly decider: Decider<AgreementState, CommandOfActor, AgreementEvent>;
+
   constructor(
     private readonly commandBus: CommandBus,
     private readonly store: EventStore,
     private readonly clock: Clock,
-    private readonly policies: RegionPolicies,
-  ) {}
+    policies: RegionPolicies,
+  ) {
+    this.decider = actingAgreementDecider(policies);
+  }
 
   async run(request: ImportRequest, limits: SpreadsheetLimits = DEFAULT_LIMITS): Promise<ImportReport> {
     const reading = new RegisterReading({ content: request.content, fileName: request.fileName, limits });
@@ -105,6 +109,10 @@ export class AgreementImporter {
     // The rows sent and not yet settled, and the sender waiting for one of them to settle.
     const inFlight = new Set<Promise<void>>();
     let slotFreed: (() => void) | undefined;
+    // The KSB rows being written, by agreement; the PKS rows waiting for theirs, and those whose KSB is written.
+    const writing = new Map<string, Promise<void>>();
+    const waiting = new Set<Promise<void>>();
+    const deferred: ImportRow[] = [];
     const dryStates = new Map<string, AgreementState>();
     let done = 0;
     const progressed = () => request.onProgress?.(++done, Math.max(rowsEstimate, report.rows));
@@ -122,20 +130,26 @@ export class AgreementImporter {
     // Whose register the file is: named by the request, or found from the rows (held until it is).
     let importing = request.region;
     let actor = request.actor;
-    let decision: AgreementCommand['context'] | undefined;
     const held: ImportRow[] = [];
     let common: string[] | undefined;
 
     const send = async (parsed: ImportRow): Promise<void> => {
-      decision ??= { today: dateInRegion(now, importing as string), policy: this.policies.agreementPolicyOf(importing as string) };
       if (request.dryRun) {
-        // The dry run decides as the command path will: on the importing region's day, under its policy.
-        await settle(parsed, this.decideDry(parsed, actor, decision, dryStates));
+        await settle(parsed, this.decideDry(parsed, { actor, command: parsed.command, occurredAt: now.toISOString() }, dryStates));
         progressed();
         return;
       }
-      // A PKS sent while its KSB is still in flight waits for it in the command processor, which runs the commands
-      // on one stream in the order they are handed in.
+      // A PKS whose KSB is still being written waits for it here, not in the command path: the rows in flight are
+      // then all ready to append, and each group commit is whole.
+      const ksb = parsed.kind === 'PKS' ? writing.get(parsed.agreementId) : undefined;
+      if (ksb) {
+        const written: Promise<void> = ksb.then(() => {
+          deferred.push(parsed);
+          waiting.delete(written);
+        });
+        waiting.add(written);
+        return;
+      }
       const outcome = this.commandBus.execute(
         new ExecuteAgreementCommand(parsed.agreementId, parsed.command, {
           actor,
@@ -147,10 +161,12 @@ export class AgreementImporter {
       );
       const settled: Promise<void> = settle(parsed, outcome).then(() => {
         inFlight.delete(settled);
+        if (writing.get(parsed.agreementId) === settled) writing.delete(parsed.agreementId);
         progressed();
         slotFreed?.();
       });
       inFlight.add(settled);
+      if (parsed.kind === 'KSB') writing.set(parsed.agreementId, settled);
       // One waiter for a free slot (not a race over every row in flight, which would attach to each of them again).
       if (inFlight.size >= IN_FLIGHT) await new Promise<void>((resolve) => (slotFreed = resolve));
     };
@@ -159,7 +175,7 @@ export class AgreementImporter {
     // ceiling's do, rather than groups cut wherever the file's chunks end.
     const ready: ImportRow[] = [];
     const flush = async () => {
-      for (const parsed of ready.splice(0)) await send(parsed);
+      for (const parsed of [...deferred.splice(0), ...ready.splice(0)]) await send(parsed);
     };
     const queue = async (parsed: ImportRow) => {
       ready.push(parsed);
@@ -234,7 +250,10 @@ export class AgreementImporter {
       }
     }
     await flush();
-    await Promise.all(inFlight);
+    while (inFlight.size > 0 || deferred.length > 0) {
+      await Promise.all([...inFlight, ...waiting]);
+      await flush();
+    }
     report.problems.sort((a, b) => a.row - b.row);
     report.alreadyRecorded.sort((a, b) => a - b);
     return report;
@@ -244,21 +263,12 @@ export class AgreementImporter {
     return (await this.store.readStream(agreementStreamId(agreementId), { toRevision: 0 })).length > 0;
   }
 
-/** Decides a row on the agreement as the store has it, or as the rows before it in the file left it, writing nothing. */
-  private async decideDry(
-    row: ImportRow,
-    actor: Actor,
-    decision: AgreementCommand['context'],
-    states: Map<string, AgreementState>,
-  ): Promise<void> {
-    const state = states.get(row.agreementId) ?? foldHistory(agreementDecider, await this.store.readStream(agreementStreamId(row.agreementId)));
-    const command = { ...row.command, context: decision } as AgreementCommand;
-    authorizeCommand(actor, command, state);
-    const events = agreementDecider.decide(command, state);
-    states.set(row.agreementId, events.reduce(agreementDecider.evolve, state));
+  /** Decides a row on the agreement as the store has it, or as the rows before it in the file left it, writing nothing. */
+  private async decideDry(row: ImportRow, command: CommandOfActor, states: Map<string, AgreementState>): Promise<void> {
+    const state = states.get(row.agreementId) ?? foldHistory(this.decider, await this.store.readStream(agreementStreamId(row.agreementId)));
+    states.set(row.agreementId, this.decider.decide(command, state).reduce(this.decider.evolve, state));
   }
 }
-
 
 const ksbRowRefused = (row: number, ksbRow: number): RowProblem => ({
   row,

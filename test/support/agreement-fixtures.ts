@@ -395,7 +395,7 @@ export const importSource = (row = 2): E.ImportSource => ({
   fileSha256: sha256('kerja-sama-jabar.xlsx'),
   row,
 });
-const importedSignatures = (parties: string[], date: IsoDate) =>
+export const importedSignatures = (parties: string[], date: IsoDate) =>
   parties.map((party) => ({ party, signatory: headOf(party), documentNumber: `${party}/KSB/${date.slice(0, 4)}`, date, place: 'Gedung Sate, Bandung' }));
 type ImportedKsb = Omit<E.AgreementImported['data'], 'validFrom' | 'on'>;
 const importedKsbData = (overrides: Partial<ImportedKsb>): ImportedKsb => ({

@@ -26,7 +26,7 @@ export class ExecuteAgreementCommand extends Command<CommandResult> {
   }
 }
 
-interface CommandOfActor {
+export interface CommandOfActor {
   actor: Actor;
   command: AgreementCommandInput;
   /** When the step happened in the world: its day is taken in the time zone of the agreement's proposer. */
@@ -41,19 +41,33 @@ const NO_REGION = '';
  * file. One region decides for all parties, so a deadline has one date for everyone, whatever their time zones.
  */
 const decidingRegionOf = (command: AgreementCommandInput, state: AgreementState): string => {
-  if (command.type === 'ProposeAgreement') return command.data.proposer;
-  // Before a proposal no region decides (an import, a step on an unknown agreement): the default clock and policy.
+  if (command.type === 'ProposeAgreement' || command.type === 'ImportAgreement') return command.data.proposer;
+  // A step on an unknown agreement: no region decides, the default clock and policy (it is refused anyway).
   return state.stage === 'none' ? NO_REGION : state.proposer;
 };
 
+/**
+ * The agreement's decider behind the access rules: the actor is authorised against the very state the command is
+ * decided on (again on a retry), so a refusal sees the agreement as it is and writes nothing. The day and the
+ * policy come from that state too (its proposer's clock and policy).
+ */
+export function actingAgreementDecider(policies: RegionPolicies): Decider<AgreementState, CommandOfActor, AgreementEvent> {
+  return {
+    initialState: agreementDecider.initialState,
+    evolve: agreementDecider.evolve,
+    decide: ({ actor, command, occurredAt }, state) => {
+      const region = decidingRegionOf(command, state);
+      const context = { today: dateInRegion(occurredAt, region), policy: policies.agreementPolicyOf(region) };
+      const full = { ...command, context } as AgreementCommand;
+      authorizeCommand(actor, full, state);
+      return agreementDecider.decide(full, state);
+    },
+  };
+}
+
 @CommandHandler(ExecuteAgreementCommand)
 export class ExecuteAgreementCommandHandler implements ICommandHandler<ExecuteAgreementCommand> {
-  /**
-   * The agreement's decider behind the access rules: the actor is authorised against the very state the command is
-   * decided on (again on a retry), so a refusal sees the agreement as it is and writes nothing. The day and the
-   * policy come from that state too (its proposer's clock and policy). One object per handler, so the command
-   * processor's cache of stream states keeps working.
-   */
+  /** One object per handler, so the command processor's cache of stream states keeps working. */
   private readonly decider: Decider<AgreementState, CommandOfActor, AgreementEvent>;
 
   constructor(
@@ -61,21 +75,11 @@ export class ExecuteAgreementCommandHandler implements ICommandHandler<ExecuteAg
     private readonly regions: RegionDirectory,
     policies: RegionPolicies,
   ) {
-    this.decider = {
-      initialState: agreementDecider.initialState,
-      evolve: agreementDecider.evolve,
-      decide: ({ actor, command, occurredAt }, state) => {
-        const region = decidingRegionOf(command, state);
-        const context = { today: dateInRegion(occurredAt, region), policy: policies.agreementPolicyOf(region) };
-        const full = { ...command, context } as AgreementCommand;
-        authorizeCommand(actor, full, state);
-        return agreementDecider.decide(full, state);
-      },
-    };
+    this.decider = actingAgreementDecider(policies);
   }
 
   execute({ agreementId, command, context }: ExecuteAgreementCommand): Promise<CommandResult> {
-    if (command.type === 'ProposeAgreement') this.requireKnownRegions(command.data.proposer, command.data.counterparts);
+    if (command.type === 'ProposeAgreement' || command.type === 'ImportAgreement') this.requireKnownRegions(command.data.proposer, command.data.counterparts);
     return this.processor.handle(
       this.decider,
       agreementStreamId(agreementId),
