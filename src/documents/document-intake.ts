@@ -22,12 +22,18 @@ export async function acceptedTypeOf(sample: Buffer): Promise<string | undefined
   return found && found.mime in ACCEPTED_MEDIA_TYPES ? found.mime : undefined;
 }
 
+/**
+ * What each check at the door may hold before it asks the upload to wait: a megabyte, the store's write size. At the
+ * streams' default 16 KB every 64 KB the network delivers would pause and resume the connection.
+ */
+const CHECKED_BYTES_BUFFERED = 1024 * 1024;
+
 /** Passes bytes on until there are more than `maxBytes` of them, then fails with {@link DocumentTooLarge}. */
 export class SizeLimit extends Transform {
   private seen = 0;
 
   constructor(private readonly maxBytes: number) {
-    super();
+    super({ highWaterMark: CHECKED_BYTES_BUFFERED });
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -49,7 +55,7 @@ export class TypeCheck extends Transform {
   private known = false;
 
   constructor() {
-    super();
+    super({ highWaterMark: CHECKED_BYTES_BUFFERED });
     this.mediaType = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
     // Whoever waits on the type hears of the failure there; the stream reports it too.
     this.mediaType.catch(() => undefined);
