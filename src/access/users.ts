@@ -79,16 +79,12 @@ export class Users {
 
   /**
    * The active user a token belongs to, unless it is unknown, revoked, or of a region this deployment does not
-   * admit. A token this node does not know is looked up once more after catching up with the store, so a user
-   * added on another node a moment ago signs in here at once.
+   * admit. Asked of the registry once it holds what the store holds now (one query for the head), so that a user
+   * added on another node a moment ago signs in here at once, and a token revoked there is refused here at once.
    */
   async principalFor(token: string): Promise<Principal | undefined> {
-    const digest = tokenDigest(token);
-    let principal = this.registry.principalOfDigest(digest);
-    if (!principal) {
-      await this.registry.caughtUpWithStore();
-      principal = this.registry.principalOfDigest(digest);
-    }
+    await this.registry.caughtUpWithStore();
+    const principal = this.registry.principalOfDigest(tokenDigest(token));
     return principal && this.access.admitsBuiltInUserOf(principal.region) ? principal : undefined;
   }
 }

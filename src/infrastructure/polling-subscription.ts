@@ -59,7 +59,9 @@ export class PollingSubscription implements Subscription {
     });
   }
 
+  /** Resolves once every event up to `position` is handled; a subscription behind it reads at once, not at its next poll. */
   caughtUp(position: number): Promise<void> {
+    if (position > this.position) this.notify();
     return this.waiters.until(position, this.position, this.closed);
   }
 

@@ -58,6 +58,8 @@ export class Registry {
   private subscription: Subscription | undefined;
   private store: EventStore | undefined;
   private failure: unknown;
+  /** What the store's `writtenElsewhere` said when this registry last caught up with it. */
+  private caughtUpWhileElsewhere: number | undefined;
 
   constructor(private readonly secrets: SecretBox) {}
 
@@ -99,11 +101,17 @@ export class Registry {
   }
 
   /**
-   * Resolves once everything the store holds now is folded in: one query for the head. For what this node has not
-   * seen yet, such as a token issued on another node a moment ago.
+   * Resolves once everything the store holds now is folded in. For what this node has not seen yet: a token issued
+   * or revoked on another node a moment ago. Where the store can tell that nothing but this process has written
+   * since the last time (SQLite), that is all it asks: this process's own changes are folded in before they are
+   * answered. Otherwise one query for the head, and a read of what is new.
    */
   async caughtUpWithStore(): Promise<void> {
-    if (this.store) await this.caughtUpTo(await this.store.headPosition());
+    if (!this.store) return;
+    const elsewhere = await this.store.writtenElsewhere();
+    if (elsewhere !== undefined && elsewhere === this.caughtUpWhileElsewhere) return;
+    await this.caughtUpTo(await this.store.headPosition());
+    this.caughtUpWhileElsewhere = elsewhere;
   }
 
   // Users

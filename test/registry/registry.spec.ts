@@ -7,7 +7,9 @@ import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite.event-s
 import { regionSettingsStreamId } from '../../src/region-settings/domain/region-settings';
 import { Registry } from '../../src/registry/registry';
 import { event } from '../contract/event-store.contract';
-import { testSecrets } from '../support/registry-node';
+import { type RegistryNode, registryNode, testSecrets } from '../support/registry-node';
+import { AccessConfig } from '../../src/access/access.config';
+import { Users } from '../../src/access/users';
 
 const SIGNATORY = { position: 'Kepala Biro Pemerintahan', name: 'Siti Rahmawati', nip: '197003121995032001' };
 
@@ -84,5 +86,41 @@ describe('the registry', () => {
 
     expect(registry.openDataPublishers()).toEqual([{ region: '17', since: '2026-07-10' }]);
     expect(registry.regionSettings('36').openData).toEqual({ published: false, since: '2026-07-09' });
+  });
+});
+
+/** Two nodes of one deployment: two processes' connections to one SQLite file, each with its registry and users. */
+describe('a token on two nodes', () => {
+  const admin = { userId: 'ops@sinergi', role: 'admin' as const, region: '36' };
+  const at = new Date('2025-10-24T05:00:00.000Z');
+  let dir: string;
+  let nodes: { store: SqliteEventStore; node: RegistryNode; users: Users }[];
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sinergi-registry-'));
+    const secrets = testSecrets();
+    nodes = await Promise.all(
+      [0, 1].map(async () => {
+        // A poll far longer than the test: what a node knows of the other's writes comes from asking the store.
+        const store = SqliteEventStore.open(join(dir, 'events.sqlite'), { pollIntervalMs: 60_000 });
+        const node = await registryNode(store, secrets);
+        return { store, node, users: new Users(node.processor, node.registry, new AccessConfig(undefined), () => true) };
+      }),
+    );
+  });
+  afterEach(async () => {
+    for (const { node, store } of nodes) {
+      await node.close();
+      await store.close();
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('signs in on one node at once when added on the other, and is refused there at once when revoked', async () => {
+    const [a, b] = nodes;
+    const { token } = await b.users.add({ userId: 'siti@bantenprov.go.id', name: 'Siti Rahma', role: 'coordinator', region: '36' }, admin, at);
+    expect(await a.users.principalFor(token)).toMatchObject({ userId: 'siti@bantenprov.go.id' });
+    await b.users.revoke('siti@bantenprov.go.id', admin, at);
+    expect(await a.users.principalFor(token)).toBeUndefined();
   });
 });
