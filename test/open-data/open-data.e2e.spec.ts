@@ -1,9 +1,13 @@
 import { CommandBus } from '@nestjs/cqrs';
-import type { RecordedEvent } from '../../src/core/event';
+import { EVENT_SCHEMA_VERSION, type RecordedEvent } from '../../src/core/event';
+import { newEventId } from '../../src/core/event-id';
 import { EventStore } from '../../src/core/event-store.port';
 import { loadSeedStories } from '../../src/demo/seed-stories';
 import { OPEN_COLUMNS, type OpenAgreement } from '../../src/open-data/application/open-agreement';
 import { ProjectionsStatus } from '../../src/read-models/projector/projections-status';
+import { regionSettingsStreamId } from '../../src/region-settings/domain/region-settings';
+import { RegionDirectory } from '../../src/regions/domain/region-directory';
+import { Registry } from '../../src/registry/registry';
 import { TestApp, type TestUser } from '../support/test-app';
 
 const banten: TestUser = { userId: 'biro-pemotda@bantenprov.go.id', role: 'coordinator', region: '36' };
@@ -142,6 +146,30 @@ describe('open data, without a token', () => {
       expect(metadata.columns.map((c: { name: string }) => c.name)).toEqual(OPEN_COLUMNS.map((c) => c.name));
       for (const column of metadata.columns) expect(column.definition.length).toBeGreaterThan(10);
       expect((await publicJson('/open-data/metadata.json')).producers.map((p: { code: string }) => p.code)).toEqual(['32', '36']);
+    });
+
+    it("gives the nation's first offer and last event as its regions' metadata do, when every region publishes", async () => {
+      // Recorded in the log directly, as an operator's run would: 552 regions' settings through the API take long.
+      const store = app.get(EventStore);
+      const setOpenData = async (type: 'OpenDataPublished' | 'OpenDataWithdrawn', codes: string[]) => {
+        const metadata = { actor: { userId: 'ops@sinergi', role: 'admin' as const, region: '36' }, occurredAt: '2026-11-22T03:00:00.000Z', correlationId: type, causationId: type };
+        for (const code of codes) {
+          await store.append(regionSettingsStreamId(code), [{ id: newEventId(), type, schemaVersion: EVENT_SCHEMA_VERSION, data: { region: code, on: '2026-11-22' }, metadata }], 'any');
+        }
+        await app.get(Registry).caughtUpWithStore();
+      };
+      const others = RegionDirectory.load().all().map(({ code }) => code).filter((code) => code !== '32' && code !== '36');
+      await setOpenData('OpenDataPublished', others);
+
+      const national: OpenAgreement[] = await publicJson('/open-data/agreements.json');
+      const parties = [...new Set(national.flatMap((a) => [a.proposerCode, ...a.counterpartCodes]))];
+      const regional = await Promise.all(parties.map((code) => publicJson(`/open-data/regions/${code}/metadata.json`)));
+      const metadata = await publicJson('/open-data/metadata.json');
+      expect(metadata.period.from).toBe(national.map((a) => a.offeredOn).sort()[0]);
+      expect(metadata.period.from).toBe(regional.map((m) => m.period.from as string).sort()[0]);
+      expect(metadata.logPosition).toBe(Math.max(...regional.map((m) => m.logPosition as number)));
+
+      await setOpenData('OpenDataWithdrawn', others);
     });
 
     it('stops publishing when the region opts out, and answers 404 for a code that is no region', async () => {

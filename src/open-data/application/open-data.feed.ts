@@ -75,7 +75,20 @@ export class OpenDataFeed {
   async metadata(scope: OpenDataScope, baseUrl: string, today: IsoDate): Promise<OpenDataMetadata> {
     const publishers = await this.publishers();
     const { firstOffer, lastPosition } = await this.reader.read(async (snapshot) => {
-      const { main } = snapshot.tables(agreementStatusProjection);
+      const { main, lists } = snapshot.tables(agreementStatusProjection);
+      const regions = scope.region ? [scope.region] : publishers.map(({ region }) => region.code);
+      if (!scope.region && regions.length >= this.regions.all().length / 2) {
+        // Most of the nation publishes, so most agreements are in scope: the first offer and the last event are found
+        // by walking the offered_on and last_position indexes to the first agreement in scope, each checked by its
+        // own parties. An aggregate over the scope would read every agreement's row, its JSON with it.
+        const inScope = `EXISTS (SELECT 1 FROM ${lists.parties} p WHERE p.key = s.key AND p.region IN (${regions.map(() => '?').join(', ')}))`;
+        const [first] = await snapshot.all<{ offered_on: string }>(
+          `SELECT s.offered_on FROM ${main} s WHERE s.offered_on IS NOT NULL AND ${inScope} ORDER BY s.offered_on LIMIT 1`,
+          ...regions,
+        );
+        const [last] = await snapshot.all<{ last_position: number }>(`SELECT s.last_position FROM ${main} s WHERE ${inScope} ORDER BY s.last_position DESC LIMIT 1`, ...regions);
+        return { firstOffer: first?.offered_on ?? null, lastPosition: Number(last?.last_position ?? 0) };
+      }
       const { condition, params } = this.inScope(snapshot, scope, publishers);
       const [row] = await snapshot.all<{ first_offer: string | null; last_position: number | null }>(
         `SELECT min(s.offered_on) AS first_offer, max(s.last_position) AS last_position FROM ${main} s WHERE ${condition}`,
