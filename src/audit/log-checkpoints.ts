@@ -110,9 +110,10 @@ const BATCH = 5000;
 class LogDigest {
   position = 0;
   seal = GENESIS_HASH;
-  private leaves = Buffer.alloc(32 * 1024);
+  private leaves = Buffer.alloc(0);
 
   async extendTo(store: EventStore, upTo: number): Promise<void> {
+    this.reserve(upTo);
     while (this.position < upTo) {
       const batch = await store.readHashes(this.position, Math.min(BATCH, upTo - this.position));
       if (batch.length === 0) throw new Error(`the log has no event after position ${this.position}, below ${upTo}`);
@@ -126,13 +127,16 @@ class LogDigest {
     return new MerkleTree(this.leaves.subarray(0, size * 32));
   }
 
+  /** Room for the leaves of `events` events: what the log holds now exactly, a quarter more when it grows later. */
+  private reserve(events: number): void {
+    if (this.leaves.length >= events * 32) return;
+    const grown = Buffer.alloc(Math.max(events, Math.ceil((this.leaves.length / 32) * 1.25)) * 32);
+    this.leaves.copy(grown);
+    this.leaves = grown;
+  }
+
   private add(event: StoredHash): void {
     if (event.position !== this.position + 1) throw new Error(`the log skips from position ${this.position} to ${event.position}`);
-    if (this.leaves.length < event.position * 32) {
-      const grown = Buffer.alloc(this.leaves.length * 2);
-      this.leaves.copy(grown);
-      this.leaves = grown;
-    }
     leafHash(event.hash).copy(this.leaves, this.position * 32);
     this.seal = nextSeal(this.seal, event.hash);
     this.position = event.position;

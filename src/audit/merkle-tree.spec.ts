@@ -13,12 +13,12 @@ function referenceRoot(hashes: string[]): Buffer {
 }
 
 describe('the Merkle tree of the log', () => {
-  it.each([1, 2, 3, 5, 7, 8, 13, 64, 100])('has the root RFC 6962 defines for %i events', (n) => {
+  it.each([1, 2, 3, 5, 7, 8, 13, 16, 17, 64, 100, 1000, 1025])('has the root RFC 6962 defines for %i events', (n) => {
     const hashes = Array.from({ length: n }, (_, i) => eventHash(i));
     expect(new MerkleTree(Buffer.concat(hashes.map(leafHash))).root).toBe(referenceRoot(hashes).toString('hex'));
   });
 
-  it.each([1, 2, 3, 7, 8, 13, 100])('proves every event of a log of %i events included', (n) => {
+  it.each([1, 2, 3, 7, 8, 13, 16, 17, 100, 1025])('proves every event of a log of %i events included', (n) => {
     const hashes = Array.from({ length: n }, (_, i) => eventHash(i));
     const tree = new MerkleTree(Buffer.concat(hashes.map(leafHash)));
     for (let i = 0; i < n; i++) expect(verifyInclusion(hashes[i], i, n, tree.inclusionProof(i), tree.root)).toBe(true);
