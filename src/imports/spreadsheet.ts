@@ -152,7 +152,9 @@ class WorkbookArchive {
 
   /**
    * An entry's bytes, inflated in chunks of `INFLATE_CHUNK_BYTES`: a worksheet of tens of megabytes takes a tenth
-   * of the round trips to zlib's thread it takes in yauzl's 16 KB chunks, and memory still follows the chunk.
+   * of the round trips to zlib's thread it takes in yauzl's 16 KB chunks, and memory still follows the chunk. They
+   * are handed on in pieces of `PIECE_BYTES`, on which the formula scan and the sheet's parser run several times
+   * faster than on a whole chunk.
    */
   async *inflate(entry: yauzl.Entry): AsyncGenerator<Buffer> {
     if (entry.isEncrypted() || (entry.compressionMethod !== 0 && entry.compressionMethod !== 8)) throw notAWorkbook();
