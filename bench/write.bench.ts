@@ -1,5 +1,5 @@
 // One-event commands through the CommandBus and through HTTP, each beside its raw ceiling in the same run:
-// durable one-transaction-per-event SQLite for the bus, a bare NestJS endpoint for HTTP. Each measurement and
+// durable one-transaction-per-event SQLite for the bus, a bare node:http server for HTTP. Each measurement and
 // its ceiling alternate in rounds, so that a neighbour's load on a shared machine weighs on both alike. Then a
 // long run through the bus, sampling the server's memory along the way. Last, what the access log, the metrics
 // and the traces cost: the same HTTP load on a server without them, with them, and with traces exported too.
@@ -10,18 +10,15 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { Body, ConsoleLogger, Controller, HttpCode, type LogLevel, Module, Post } from '@nestjs/common';
+import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
-import helmet from 'helmet';
 import { Users } from '../src/access/users';
 import { AppModule } from '../src/app.module';
-import { SinergiConfig } from '../src/config/sinergi.config';
 import { EventStore } from '../src/core/event-store.port';
 import { configureApp } from '../src/configure-app';
-import { validationPipe } from '../src/http/validation';
 import { SqliteEventStore, type SqliteEventStoreStats } from '../src/infrastructure/sqlite/sqlite.event-store';
 import { Metrics } from '../src/observability/metrics';
 import { chooseTracing } from '../src/core/tracing';
@@ -83,28 +80,28 @@ const LARGE_SIZES: Sizes = {
   agreementsPerClient: 16,
 };
 
-/** The ceiling for HTTP: one POST route that does nothing, with no authentication and no command. */
-@Controller('bare')
-class BareController {
-  @Post()
-  @HttpCode(200)
-  accept(@Body() _body: unknown): Record<string, never> {
-    return {};
-  }
-}
-
-@Module({ controllers: [BareController] })
-class BareModule {}
-
 /**
- * The generic part of the server's HTTP edge (configureApp): security headers, the JSON body parser with the same
- * limit, the same global ValidationPipe. The rest of configureApp (web app, queue board, API docs) needs the app's
- * own providers, and costs an API request next to nothing.
+ * The ceiling for HTTP: a bare node:http server, no framework, that reads the body, parses it and answers what the
+ * route answers (the status and JSON of one real answer): no token, no validation, no command. It does not move with
+ * the framework the server is built on.
  */
-function configureBareApp(bare: NestExpressApplication): void {
-  bare.use(helmet());
-  bare.useBodyParser('json', { limit: SinergiConfig.fromEnv().bodyLimit });
-  bare.useGlobalPipes(validationPipe());
+async function bareNodeServer(answer: { status: number; body: string }): Promise<{ url: string; close(): Promise<void> }> {
+  const headers = { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(answer.body)) };
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      response.writeHead(answer.status, headers).end(answer.body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (typeof address !== 'object' || address === null) throw new Error('the bare server has no TCP address');
+  return {
+    url: `http://127.0.0.1:${String(address.port)}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** Agreement `i` belongs to client `i % clients`: each client keeps to agreements of its own, taking them in turn. */
@@ -369,13 +366,11 @@ async function writeBenchmark(options: BenchOptions): Promise<BenchResult> {
   // The bench measures the write path, not the brake on one user's writes: its one client writes thousands a second.
   process.env.SINERGI_WRITES_PER_MINUTE = String(Number.MAX_SAFE_INTEGER);
 
-  progress('booting the AppModule and a bare NestJS app');
+  progress('booting the AppModule');
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, logger: ['error', 'warn'] });
   configureApp(app);
   const appUrl = await listen(app);
-  const bare = await NestFactory.create<NestExpressApplication>(BareModule, { bodyParser: false, logger: ['error', 'warn'] });
-  configureBareApp(bare);
-  const bareUrl = await listen(bare);
+  let bare: { url: string; close(): Promise<void> } | undefined;
   // The HTTP clients act as Banten's coordinator, with a built-in API token.
   const { token } = await app
     .get(Users)
@@ -427,10 +422,14 @@ async function writeBenchmark(options: BenchOptions): Promise<BenchResult> {
     const [start, middle, end] = [memory[0], memory[chunks / 2], memory[chunks]];
 
     const route = await recordMonevRoute(appUrl);
+    const [target] = route.targets(alone)[0];
+    const answered = await fetch(target, { method: 'POST', headers: httpHeaders, body: route.body });
+    bare = await bareNodeServer({ status: answered.status, body: await answered.text() });
+    const bareUrl = bare.url;
     const bareRoute: HttpRoute = {
-      label: 'POST /bare',
+      label: 'POST to a bare node:http server',
       body: route.body,
-      targets: (rotation) => rotation.lists().map(() => [`${bareUrl}/bare`]),
+      targets: (rotation) => rotation.lists().map(() => [bareUrl]),
     };
     const httpRun = async (target: HttpRoute, rotation: Rotation, total: number, headers: Record<string, string> = httpHeaders): Promise<ConcurrentRun> => {
       const result = await clients.run({
@@ -446,7 +445,7 @@ async function writeBenchmark(options: BenchOptions): Promise<BenchResult> {
     };
     const [bare1, http1, bare64, http64] = [new Series(), new Series(stats), new Series(), new Series(stats)];
     for (let round = 0; round < rounds; round++) {
-      progress(`round ${round + 1}/${rounds}: bare NestJS POST and ${route.label}, 1 and ${CONCURRENT} clients (${clientKind})`);
+      progress(`round ${round + 1}/${rounds}: bare node:http POST and ${route.label}, 1 and ${CONCURRENT} clients (${clientKind})`);
       await bare1.measure(() => httpRun(bareRoute, alone, share(sizes.http1, rounds, round)));
       await http1.measure(() => httpRun(route, alone, share(sizes.http1, rounds, round)));
       await bare64.measure(() => httpRun(bareRoute, together, share(sizes.http64, rounds, round)));
@@ -541,10 +540,10 @@ async function writeBenchmark(options: BenchOptions): Promise<BenchResult> {
       row('raw SQLite, 1 durable tx per event (ceiling)', 1, m.raw, raw),
       row('CommandBus RecordMonev', 1, m.bus1, bus1, x(ratio.bus1), '', `≥ 0.5× ${verdict(ratio.bus1 >= 0.5)}`),
       row('CommandBus RecordMonev', CONCURRENT, m.bus64, bus64, x(ratio.bus64), '', `≥ 1× ${verdict(ratio.bus64 >= 1)}`),
-      row('bare NestJS POST (ceiling)', 1, m.bare1, bare1),
+      row('bare node:http POST, same answer (ceiling)', 1, m.bare1, bare1),
       row(`HTTP ${route.label}`, 1, m.http1, http1, x(ratio.http1), x(ratio.http1P99), httpGoal(ratio.http1, ratio.http1P99)),
       ['  bound: bare round trip + 1 raw durable commit', 1, '', fixed(1 / (1 / m.bare1.perSecond + 1 / m.raw.perSecond), 0), '', '', '', x(ratio.http1Bound), '', ''],
-      row('bare NestJS POST (ceiling)', CONCURRENT, m.bare64, bare64),
+      row('bare node:http POST, same answer (ceiling)', CONCURRENT, m.bare64, bare64),
       row(`HTTP ${route.label}`, CONCURRENT, m.http64, http64, x(ratio.http64), x(ratio.http64P99), httpGoal(ratio.http64, ratio.http64P99)),
       row('long run: CommandBus RecordMonev', CONCURRENT, m.long, long),
       row(`HTTP ${route.label}, no access log, no metrics`, CONCURRENT, observability.plain.measurement, observability.plain),
@@ -572,7 +571,7 @@ async function writeBenchmark(options: BenchOptions): Promise<BenchResult> {
     return { title: `write: one-event commands (RecordMonev), ${options.large ? 'large' : 'default'} sizes`, rows, figures, notes };
   } finally {
     await clients.close();
-    await bare.close();
+    await bare?.close();
     await app.close();
   }
 }
