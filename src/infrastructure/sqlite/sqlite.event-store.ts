@@ -222,7 +222,7 @@ export class SqliteEventStore extends EventStore {
 
   /** SQLite's `data_version`: it moves with every commit of another connection, never with this one's own. */
   override async writtenElsewhere(): Promise<number> {
-    return this.db.pragma('data_version', { simple: true }) as number;
+    return this.statements.dataVersion.get() as number;
   }
 
   override async readHashes(afterPosition: number, limit: number): Promise<StoredHash[]> {
