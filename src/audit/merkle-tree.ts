@@ -48,8 +48,9 @@ export class MerkleTree {
     while (this.countAt(height) > 1) height++;
     this.height = height;
     for (let level = KEPT_FROM_HEIGHT; level <= height; level++) {
-      const nodes = Buffer.allocUnsafe(this.countAt(level) * HASH);
-      for (let i = 0; i < this.countAt(level); i++) this.node(level, i).copy(nodes, i * HASH);
+      const count = this.countAt(level);
+      const nodes = Buffer.allocUnsafe(count * HASH);
+      for (let i = 0; i < count; i++) this.node(level, i).copy(nodes, i * HASH);
       this.kept.push(nodes);
     }
   }
@@ -76,7 +77,8 @@ export class MerkleTree {
 
   private node(level: number, index: number): Buffer {
     if (level === 0) return nodeAt(this.leaves, index);
-    const kept = this.kept[level - KEPT_FROM_HEIGHT];
+    // While the tree is built, the level being filled is not kept yet: its nodes are hashed from below.
+    const kept = level >= KEPT_FROM_HEIGHT ? this.kept[level - KEPT_FROM_HEIGHT] : undefined;
     if (kept) return nodeAt(kept, index);
     const left = this.node(level - 1, 2 * index);
     return 2 * index + 1 < this.countAt(level - 1) ? nodeHash(left, this.node(level - 1, 2 * index + 1)) : left;

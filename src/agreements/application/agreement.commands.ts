@@ -36,12 +36,16 @@ export interface CommandOfActor {
 /** No region: the clock and the policy answer it with their defaults. */
 const NO_REGION = '';
 
+/** The commands that open an agreement's stream, naming its parties: a proposal, or the import of one signed before. */
+const opensAgreement = (command: AgreementCommandInput): command is Extract<AgreementCommandInput, { type: 'ProposeAgreement' | 'ImportAgreement' }> =>
+  command.type === 'ProposeAgreement' || command.type === 'ImportAgreement';
+
 /**
  * The region whose clock and policy an agreement follows: its proposer, the region that offered it and keeps its
  * file. One region decides for all parties, so a deadline has one date for everyone, whatever their time zones.
  */
 const decidingRegionOf = (command: AgreementCommandInput, state: AgreementState): string => {
-  if (command.type === 'ProposeAgreement' || command.type === 'ImportAgreement') return command.data.proposer;
+  if (opensAgreement(command)) return command.data.proposer;
   // A step on an unknown agreement: no region decides, the default clock and policy (it is refused anyway).
   return state.stage === 'none' ? NO_REGION : state.proposer;
 };
@@ -79,7 +83,7 @@ export class ExecuteAgreementCommandHandler implements ICommandHandler<ExecuteAg
   }
 
   execute({ agreementId, command, context }: ExecuteAgreementCommand): Promise<CommandResult> {
-    if (command.type === 'ProposeAgreement' || command.type === 'ImportAgreement') this.requireKnownRegions(command.data.proposer, command.data.counterparts);
+    if (opensAgreement(command)) this.requireKnownRegions(command.data.proposer, command.data.counterparts);
     return this.processor.handle(
       this.decider,
       agreementStreamId(agreementId),

@@ -76,8 +76,8 @@ export class OpenDataFeed {
     const publishers = await this.publishers();
     const { firstOffer, lastPosition } = await this.reader.read(async (snapshot) => {
       const { main, lists } = snapshot.tables(agreementStatusProjection);
-      const regions = scope.region ? [scope.region] : publishers.map(({ region }) => region.code);
-      if (!scope.region && regions.length >= this.regions.all().length / 2) {
+      const regions = regionsOf(scope, publishers);
+      if (!scope.region && regions.length >= this.regions.size / 2) {
         // Most of the nation publishes, so most agreements are in scope: the first offer and the last event are found
         // by walking the offered_on and last_position indexes to the first agreement in scope, each checked by its
         // own parties. An aggregate over the scope would read every agreement's row, its JSON with it.
@@ -116,7 +116,7 @@ export class OpenDataFeed {
     publishers: readonly { region: Region }[],
   ): { condition: string; params: SqlValue[] } {
     const { lists } = snapshot.tables(agreementStatusProjection);
-    const regions = scope.region ? [scope.region] : publishers.map(({ region }) => region.code);
+    const regions = regionsOf(scope, publishers);
     if (regions.length === 0) return { condition: '1 = 0', params: [] };
     return {
       // Not correlated: SQLite would look every publishing region up in the region index for each agreement (1 s for
@@ -126,3 +126,7 @@ export class OpenDataFeed {
     };
   }
 }
+
+/** The codes of the regions whose agreements are in scope: the one asked for, or every publishing region. */
+const regionsOf = (scope: OpenDataScope, publishers: readonly { region: Region }[]): string[] =>
+  scope.region ? [scope.region] : publishers.map(({ region }) => region.code);
