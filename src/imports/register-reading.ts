@@ -1,7 +1,7 @@
-import { extname, join, resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ImportRow, RowProblem } from './import-rows';
 import { type FileRule, ImportFileRejected, type SpreadsheetFormat, type SpreadsheetLimits } from './spreadsheet';
+import { startThread } from '../core/thread';
 
 /** What the thread is given: the file, its name (each row's source names it) and the limits it is checked against. */
 export interface RegisterToRead {
@@ -51,11 +51,8 @@ export class RegisterReading {
   private finished = false;
 
   constructor(register: RegisterToRead) {
-    const entry = join(__dirname, `register-reader.worker${extname(__filename)}`);
-    // From the TypeScript sources (tests, benchmarks) the thread compiles them as the tests do; built, it runs JavaScript.
-    const execArgv = entry.endsWith('.ts') ? ['--require', resolve(__dirname, '../../test/support/swc-register.js')] : [];
     // A small young generation: what the thread allocates lives for a batch, and the process's memory stays its own.
-    this.worker = new Worker(entry, { execArgv, workerData: register, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+    this.worker = startThread(__filename, 'register-reader.worker', { workerData: register, youngGenerationMb: YOUNG_GENERATION_MB });
     this.worker.on('message', (message: RegisterMessage) => this.receive(message));
     this.worker.on('error', (error) => this.receive({ failed: error.stack ?? String(error) }));
     this.worker.on('exit', (code) => this.receive({ failed: `the reading thread ended (code ${code}) before the end of the file` }));

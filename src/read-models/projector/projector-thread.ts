@@ -1,9 +1,9 @@
 import { once } from 'node:events';
-import { extname, join, resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
 import type { EventStoreSelection } from '../../infrastructure/event-store-adapters';
 import type { ReadModelStoreSelection } from '../read-models.config';
+import { startThread } from '../../core/thread';
 
 /** What the thread needs to open both stores itself. */
 export interface ProjectorThreadSettings {
@@ -19,6 +19,8 @@ export type ProjectorThreadMessage =
 
 const RESTART_DELAY_MS = 1_000;
 const STOP_TIMEOUT_MS = 10_000;
+/** The thread's young generation: a batch's events and documents are garbage once written (see startThread). */
+const YOUNG_GENERATION_MB = 8;
 
 /**
  * The server's projector, on a thread of its own: it folds events into the read models on a core the API's event
@@ -47,10 +49,7 @@ export class ProjectorThread {
 
   start(): void {
     if (this.worker || this.stopping) return;
-    const entry = join(__dirname, `projector.worker${extname(__filename)}`);
-    // From the TypeScript sources (tests, benchmarks) the thread compiles them as the tests do; built, it runs JavaScript.
-    const execArgv = entry.endsWith('.ts') ? ['--require', resolve(__dirname, '../../../test/support/swc-register.js')] : [];
-    const worker = new Worker(entry, { workerData: this.settings, execArgv });
+    const worker = startThread(__filename, 'projector.worker', { workerData: this.settings, youngGenerationMb: YOUNG_GENERATION_MB });
     this.worker = worker;
     worker.on('message', (message: ProjectorThreadMessage) => this.receive(message));
     worker.on('error', (error) => {

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
-import { extname, join, resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { SemesterReport } from '../domain/semester-report';
+import { startThread } from '../../core/thread';
 
 /** The formats laid out on the thread. */
 export type RenderedFormat = 'pdf' | 'xlsx';
@@ -16,6 +16,8 @@ export type RenderAnswer = { file: Uint8Array } | { error: string };
 
 /** How long the thread waits for the next render before it ends and gives its memory back. */
 const IDLE_MS = 60_000;
+/** The thread's young generation: a report's layout is garbage once the file is made (see startThread). */
+const YOUNG_GENERATION_MB = 8;
 
 /**
  * Lays out PDFs and workbooks on a thread of its own: a large report takes about a second of CPU, which on the
@@ -62,10 +64,7 @@ export class ReportRenderThread implements OnApplicationShutdown {
   }
 
   private start(): Worker {
-    const entry = join(__dirname, `report-render.worker${extname(__filename)}`);
-    // From the TypeScript sources (tests, benchmarks) the thread compiles them as the tests do; built, it runs JavaScript.
-    const execArgv = entry.endsWith('.ts') ? ['--require', resolve(__dirname, '../../../test/support/swc-register.js')] : [];
-    const worker = new Worker(entry, { execArgv });
+    const worker = startThread(__filename, 'report-render.worker', { youngGenerationMb: YOUNG_GENERATION_MB });
     worker.on('exit', () => {
       if (this.worker === worker) this.worker = undefined;
     });
