@@ -48,11 +48,11 @@ fi
 
 if [ -n "$redis_pid" ]; then
   # Not exec: this shell stays to stop its redis-server once Sinergi exits.
-  node --heap-growing-percent=30 dist/src/main.js &
+  node --heap-growing-percent=30 --max-semi-space-size=4 dist/src/main.js &
   sinergi_pid=$!
   trap 'kill -TERM "$sinergi_pid" 2>/dev/null; wait "$sinergi_pid"; stop_redis; exit 130' INT
   trap 'kill -TERM "$sinergi_pid" 2>/dev/null; wait "$sinergi_pid"; stop_redis; exit 143' TERM
   wait "$sinergi_pid"
 else
-  exec node --heap-growing-percent=30 dist/src/main.js
+  exec node --heap-growing-percent=30 --max-semi-space-size=4 dist/src/main.js
 fi
