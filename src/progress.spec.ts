@@ -113,3 +113,32 @@ describe('a duration', () => {
     expect(duration(3_725_000)).toBe('1 h 2 min');
   });
 });
+
+describe('progress in Indonesian (the import, run by an office)', () => {
+  it('says every word around the figures in Indonesian, with Indonesian numbers', () => {
+    const out = new Recorded(false);
+    const time = clock();
+    const progress = startProgress('mengimpor', { total: 10_000, unit: 'baris', out, now: time.now, language: 'id' });
+    time.advance(1500);
+    progress.update(2500);
+    time.advance(4500);
+    progress.update(10_000);
+    progress.finish();
+    expect(out.lines).toEqual([
+      '  mengimpor: 2.500 / 10.000 baris (25%), sekitar 4,5 detik lagi',
+      '  mengimpor: 10.000 / 10.000 baris (100%), selesai',
+      '  mengimpor: 10.000 baris dalam 6,0 detik',
+    ]);
+  });
+
+  it('estimates in Indonesian too, and gives long durations in minutes and hours', () => {
+    const out = new Recorded(true);
+    const time = clock();
+    const progress = startProgress('memeriksa', { total: 10, out, now: time.now, language: 'id' });
+    time.advance(100);
+    progress.update(1);
+    expect(out.text).toContain('memperkirakan sisa waktu');
+    expect(duration(125_000, 'id')).toBe('2 menit 5 detik');
+    expect(duration(7_500_000, 'id')).toBe('2 jam 5 menit');
+  });
+});

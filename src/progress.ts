@@ -21,7 +21,17 @@ export interface ProgressOptions {
   out?: ProgressOutput;
   /** Milliseconds; for tests. */
   now?: () => number;
+  /** The words around the figures: English for the operator's tools, Indonesian for an office's (the import). */
+  language?: ProgressLanguage;
 }
+
+export type ProgressLanguage = 'en' | 'id';
+
+/** What a progress line says besides the label and the unit, in each language. */
+const WORDS: Record<ProgressLanguage, { locale: string; took: string; left: (d: string) => string; estimating: string; done: string; units: [string, string, string] }> = {
+  en: { locale: 'en-US', took: 'in', left: (d) => `about ${d} left`, estimating: 'estimating the time left', done: 'done', units: ['s', 'min', 'h'] },
+  id: { locale: 'id-ID', took: 'dalam', left: (d) => `sekitar ${d} lagi`, estimating: 'memperkirakan sisa waktu', done: 'selesai', units: ['detik', 'menit', 'jam'] },
+};
 
 export const stderrProgressOutput: ProgressOutput = {
   write: (text) => process.stderr.write(text),
@@ -45,6 +55,9 @@ export function startProgress(label: string, options: ProgressOptions = {}): Pro
   const out = options.out ?? stderrProgressOutput;
   const now = options.now ?? Date.now;
   const unit = options.unit ? ` ${options.unit}` : '';
+  const language = options.language ?? 'en';
+  const words = WORDS[language];
+  const count = (n: number): string => Math.round(n).toLocaleString(words.locale);
   const began = now();
   let total = options.total;
   let done = 0;
@@ -55,7 +68,7 @@ export function startProgress(label: string, options: ProgressOptions = {}): Pro
   const line = (): string => {
     if (total === undefined) return `  ${label}: ${count(done)}${unit}`;
     const share = total === 0 ? 1 : Math.min(done / total, 1);
-    return `  ${label}: ${count(done)} / ${count(total)}${unit} (${Math.floor(share * 100)}%), ${timeLeft(began, now(), done, total)}`;
+    return `  ${label}: ${count(done)} / ${count(total)}${unit} (${Math.floor(share * 100)}%), ${timeLeft(began, now(), done, total, language)}`;
   };
 
   return {
@@ -83,29 +96,29 @@ export function startProgress(label: string, options: ProgressOptions = {}): Pro
       else out.write(`${text}\n`);
     },
     finish(summary) {
-      const took = `in ${duration(now() - began)}`;
+      const took = `${words.took} ${duration(now() - began, language)}`;
       const closing = `  ${label}: ${summary ?? `${count(done)}${unit}`} ${took}`;
       out.write(out.isTTY && drawn ? `\r\x1b[K${closing}\n` : `${closing}\n`);
     },
   };
 }
 
-function timeLeft(began: number, at: number, done: number, total: number): string {
+function timeLeft(began: number, at: number, done: number, total: number, language: ProgressLanguage): string {
+  const words = WORDS[language];
   const elapsed = at - began;
-  if (done >= total) return 'done';
+  if (done >= total) return words.done;
   // Too early to say: the first moments (opening files, warming caches) do not predict the rate.
-  if (done === 0 || elapsed < 500) return 'estimating the time left';
-  return `about ${duration(((total - done) * elapsed) / done)} left`;
+  if (done === 0 || elapsed < 500) return words.estimating;
+  return words.left(duration(((total - done) * elapsed) / done, language));
 }
 
-const count = (n: number): string => Math.round(n).toLocaleString('en-US');
-
-export function duration(ms: number): string {
+export function duration(ms: number, language: ProgressLanguage = 'en'): string {
+  const { locale, units: [s, min, h] } = WORDS[language];
   const seconds = ms / 1000;
-  if (seconds < 10) return `${seconds.toFixed(1)} s`;
-  if (seconds < 60) return `${Math.round(seconds)} s`;
+  if (seconds < 10) return `${seconds.toLocaleString(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} ${s}`;
+  if (seconds < 60) return `${Math.round(seconds)} ${s}`;
   const whole = Math.round(seconds);
   const minutes = Math.floor(whole / 60);
-  if (minutes < 60) return `${minutes} min ${whole % 60} s`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  if (minutes < 60) return `${minutes} ${min} ${whole % 60} ${s}`;
+  return `${Math.floor(minutes / 60)} ${h} ${minutes % 60} ${min}`;
 }

@@ -38,7 +38,7 @@ export async function runImportCommand(args: string[]): Promise<number> {
   const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
   try {
     const dryRun = values['dry-run'] === true;
-    const progress = startProgress(dryRun ? 'memeriksa' : 'mengimpor', { unit: 'baris' });
+    const progress = startProgress(dryRun ? 'memeriksa' : 'mengimpor', { unit: 'baris', language: 'id' });
     const report = await app.get(AgreementImporter).run(
       {
         content: readFileSync(file),
