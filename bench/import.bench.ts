@@ -10,14 +10,18 @@ import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { NestFactory } from '@nestjs/core';
 import ExcelJS from 'exceljs';
-import { AppModule } from '../src/app.module';
 import type { NewEvent, RecordedEvent } from '../src/core/event';
-import { EventStore } from '../src/core/event-store.port';
-import { AgreementImporter } from '../src/imports/agreement-importer';
 import { IMPORT_COLUMNS, type RowCells } from '../src/imports/import-columns';
-import { SqliteEventStore } from '../src/infrastructure/sqlite/sqlite.event-store';
 import { RegionDirectory } from '../src/regions/domain/region-directory';
-import { type BenchOptions, type BenchResult, fixed, progress, runBenchmark } from './support';
+import { type BenchOptions, type BenchResult, build, builtFile, fixed, progress, runBenchmark } from './support';
+
+/** The import as deployed: the built application (see `build`), loaded once it is built. */
+const built = () => ({
+  ...(require(builtFile('src/app.module.js')) as typeof import('../src/app.module')),
+  ...(require(builtFile('src/core/event-store.port.js')) as typeof import('../src/core/event-store.port')),
+  ...(require(builtFile('src/imports/agreement-importer.js')) as typeof import('../src/imports/agreement-importer')),
+  ...(require(builtFile('src/infrastructure/sqlite/sqlite.event-store.js')) as typeof import('../src/infrastructure/sqlite/sqlite.event-store')),
+});
 
 const IMPORTING = '32';
 const IN_FLIGHT = 64;
@@ -55,6 +59,7 @@ async function writeRegister(file: string, rows: number): Promise<void> {
 
 /** The same events appended again, one append per row (its causation), `IN_FLIGHT` at once: the store's own ceiling. */
 async function rawAppend(file: string, events: RecordedEvent[]): Promise<{ appends: number; elapsedMs: number }> {
+  const { SqliteEventStore } = built();
   const groups = new Map<string, RecordedEvent[]>();
   for (const event of events) {
     const key = `${event.streamId} ${event.metadata.causationId}`;
@@ -91,6 +96,8 @@ async function run(options: BenchOptions): Promise<BenchResult> {
       .on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writing the register exited with ${code}`)))),
   );
   const content = readFileSync(register);
+  build();
+  const { AppModule, AgreementImporter, EventStore } = built();
 
   process.env.SINERGI_DATA_DIR = join(options.dataDir, 'app');
   process.env.SINERGI_PROJECTOR = 'external';

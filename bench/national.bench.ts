@@ -5,11 +5,11 @@
 //   npm run bench -- --only national --large           50,000 agreements (about 1,000,000 events)
 //   npm run bench -- --only national --agreements N
 import 'reflect-metadata';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { tokenDigest } from '../src/access/users';
 import { userDecider, userStreamId } from '../src/access/user.decider';
@@ -20,25 +20,13 @@ import { CommandProcessor, commandContextOf } from '../src/core/command-processo
 import { SqliteEventStore } from '../src/infrastructure/sqlite/sqlite.event-store';
 import { RegionDirectory } from '../src/regions/domain/region-directory';
 import { appendInterleaved } from '../test/projections/support/generated-histories';
-import { type BenchOptions, type BenchResult, type Cell, everyRegionPublishes, fixed, nationalAgreements, percentile, progress, runBenchmark } from './support';
+import { type BenchOptions, type BenchResult, build, builtFile, type Cell, everyRegionPublishes, fixed, nationalAgreements, percentile, progress, runBenchmark } from './support';
 
 const REGION = '32';
 const GOAL_P99_MS = 100;
 const GOAL_RSS_MB = 500;
 const GOAL_VERIFY_MS = 1_000;
-const root = resolve(__dirname, '..');
-const builtServer = (): string => join(root, 'dist/src/main.js');
-
-/**
- * The server runs as deployed: built (`npm run build`), not compiled on the fly. swc's compiler and the sources it
- * compiles would otherwise sit in the server and in each of its threads, and count in its memory.
- */
-function build(): void {
-  const begin = performance.now();
-  const built = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 2] });
-  if (built.status !== 0) throw new Error(`npm run build failed (${built.status ?? built.signal})`);
-  progress(`built in ${fixed((performance.now() - begin) / 1000, 1)} s`);
-}
+const builtServer = (): string => builtFile('src/main.js');
 const users = {
   auditor: { userId: 'bench.auditor', name: 'Auditor nasional', role: 'auditor' as const, region: '31', national: true, token: 'sng_bench-national-auditor' },
   coordinator: { userId: 'bench.coordinator', name: 'Koordinator Jawa Barat', role: 'coordinator' as const, region: REGION, national: false, token: 'sng_bench-region-coordinator' },
@@ -203,6 +191,7 @@ async function nationalBenchmark(options: BenchOptions): Promise<BenchResult> {
   }
 
   const port = await freePort();
+  // The server runs as deployed, built: see `build`.
   build();
   const started = performance.now();
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), SINERGI_DATA_DIR: options.dataDir, SINERGI_CHECKPOINT_SECONDS: '0', SINERGI_LOG_FORMAT: 'json' };
