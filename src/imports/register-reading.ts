@@ -35,8 +35,6 @@ export type RegisterMessage =
 /** Rows the thread sends at once, and batches it reads ahead of the rows taken: what a reading holds in memory. */
 export const ROWS_PER_BATCH = 64;
 export const BATCHES_AHEAD = 2;
-/** The reading thread's young generation: its garbage is collected every few batches rather than let grow. */
-const YOUNG_GENERATION_MB = 8;
 
 /**
  * A spreadsheet read on a thread of its own (unzipped, parsed, each row checked and its regions found by name), so
@@ -51,8 +49,7 @@ export class RegisterReading {
   private finished = false;
 
   constructor(register: RegisterToRead) {
-    // A small young generation: what the thread allocates lives for a batch, and the process's memory stays its own.
-    this.worker = startThread(__filename, 'register-reader.worker', { workerData: register, youngGenerationMb: YOUNG_GENERATION_MB });
+    this.worker = startThread(__filename, 'register-reader.worker', { workerData: register });
     this.worker.on('message', (message: RegisterMessage) => this.receive(message));
     this.worker.on('error', (error) => this.receive({ failed: error.stack ?? String(error) }));
     this.worker.on('exit', (code) => this.receive({ failed: `the reading thread ended (code ${code}) before the end of the file` }));

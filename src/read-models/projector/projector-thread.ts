@@ -19,8 +19,6 @@ export type ProjectorThreadMessage =
 
 const RESTART_DELAY_MS = 1_000;
 const STOP_TIMEOUT_MS = 10_000;
-/** The thread's young generation: a batch's events and documents are garbage once written (see startThread). */
-const YOUNG_GENERATION_MB = 8;
 
 /**
  * The server's projector, on a thread of its own: it folds events into the read models on a core the API's event
@@ -49,7 +47,7 @@ export class ProjectorThread {
 
   start(): void {
     if (this.worker || this.stopping) return;
-    const worker = startThread(__filename, 'projector.worker', { workerData: this.settings, youngGenerationMb: YOUNG_GENERATION_MB });
+    const worker = startThread(__filename, 'projector.worker', { workerData: this.settings });
     this.worker = worker;
     worker.on('message', (message: ProjectorThreadMessage) => this.receive(message));
     worker.on('error', (error) => {

@@ -16,8 +16,6 @@ export type RenderAnswer = { file: Uint8Array } | { error: string };
 
 /** How long the thread waits for the next render before it ends and gives its memory back. */
 const IDLE_MS = 60_000;
-/** The thread's young generation: a report's layout is garbage once the file is made (see startThread). */
-const YOUNG_GENERATION_MB = 8;
 
 /**
  * Lays out PDFs and workbooks on a thread of its own: a large report takes about a second of CPU, which on the
@@ -64,7 +62,7 @@ export class ReportRenderThread implements OnApplicationShutdown {
   }
 
   private start(): Worker {
-    const worker = startThread(__filename, 'report-render.worker', { youngGenerationMb: YOUNG_GENERATION_MB });
+    const worker = startThread(__filename, 'report-render.worker');
     worker.on('exit', () => {
       if (this.worker === worker) this.worker = undefined;
     });
