@@ -7,11 +7,11 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
 import { NestFactory } from '@nestjs/core';
 import ExcelJS from 'exceljs';
 import type { NewEvent, RecordedEvent } from '../src/core/event';
 import { IMPORT_COLUMNS, type RowCells } from '../src/imports/import-columns';
+import { growHeapAsTheServerDoes } from '../src/heap-growth';
 import { RegionDirectory } from '../src/regions/domain/region-directory';
 import { type BenchOptions, type BenchResult, build, builtFile, fixed, progress, runBenchmark } from './support';
 
@@ -82,9 +82,8 @@ async function rawAppend(file: string, events: RecordedEvent[]): Promise<{ appen
 }
 
 async function run(options: BenchOptions): Promise<BenchResult> {
-  // As the CLI (bin/sinergi.js) and the server (`npm start`, for POST /imports) run it: V8 grows the heap by 30%
-  // over what a collection keeps, not up to 4 times, so that the rows' garbage is collected rather than kept.
-  setFlagsFromString('--heap-growing-percent=30');
+  // As the CLI and the server (for POST /imports) run it.
+  growHeapAsTheServerDoes();
   const flag = options.argv.indexOf('--rows');
   const rows = flag >= 0 ? Number(options.argv[flag + 1]) : options.large ? 10_000 : 2_000;
   const register = join(options.dataDir, 'register.xlsx');

@@ -3,10 +3,10 @@
 // Prints one line `PASS_RESULT {json}`.
 import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
 import { ALL_PROJECTIONS } from '../projections/all-projections';
 import type { AgreementEvent } from '../src/agreements/domain/agreement.events';
 import { type AgreementState, evolveAgreement, initialAgreementState } from '../src/agreements/domain/agreement.state';
+import { growHeapAsTheServerDoes } from '../src/heap-growth';
 import { SqliteEventStore } from '../src/infrastructure/sqlite/sqlite.event-store';
 import { GenerationRegistry } from '../src/read-models/storage/generation-registry';
 import { rebuild } from '../src/read-models/projector/rebuild';
@@ -60,9 +60,8 @@ async function rebuildAll(events: SqliteEventStore, readModelFile: string, total
 }
 
 async function main(): Promise<void> {
-  // As the CLI (bin/sinergi.js) runs `sinergi projections rebuild`: V8 grows the heap by 30% over what a collection
-  // keeps, not up to 4 times.
-  setFlagsFromString('--heap-growing-percent=30');
+  // As the CLI runs `sinergi projections rebuild`.
+  growHeapAsTheServerDoes();
   const [kind, eventFile, readModelFile] = process.argv.slice(2);
   const events = SqliteEventStore.open(eventFile);
   const total = await events.headPosition();

@@ -14,7 +14,4 @@ if (!existsSync(cli)) {
   console.error('Building Sinergi (first run)...');
   execSync('npm run --silent build', { cwd: root, stdio: 'inherit' });
 }
-// As `npm start` starts the server: V8 grows the heap by 30% over what a collection keeps, not up to 4 times (an
-// import of 40,000 rows peaks at 295 MB rather than 363 MB).
-require('node:v8').setFlagsFromString('--heap-growing-percent=30');
 require(cli);

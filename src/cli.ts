@@ -12,6 +12,7 @@ import { AgreementImporter } from './imports/agreement-importer';
 import { IMPORT_USAGE, runImportCommand } from './imports/import-cli';
 import { positionalsOnly } from './cli-usage';
 import { startServer } from './main';
+import { growHeapAsTheServerDoes } from './heap-growth';
 import { startProgress } from './progress';
 import { MIGRATE_USAGE, runMigrateCommand } from './migration/migrate-command';
 import { REPORT_USAGE, runReportCommand } from './reports/report-cli';
@@ -160,6 +161,7 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
+growHeapAsTheServerDoes();
 main(process.argv.slice(2)).then(
   (code) => {
     if (code !== 0) process.exit(code);
