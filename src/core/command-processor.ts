@@ -73,7 +73,7 @@ export class CommandProcessor {
    * blindly: an append on it expects its revision, and a load reads the events after it, so writes by others are
    * never missed.
    */
-  private readonly states = new Map<string, { decider: object; revision: number; state: unknown }>();
+  private readonly states = new Map<string, CachedState>();
 
   /** The last command queued on each stream in this process. */
   private readonly lanes = new Map<string, Promise<unknown>>();
@@ -184,7 +184,7 @@ export class CommandProcessor {
           { expected: (error) => error instanceof WrongExpectedRevision },
         );
         if (result.replayed) return this.replay(result, context);
-        this.remember(streamId, decider, result.lastRevision, events.reduce(decider.evolve, state));
+        this.remember(streamId, decider, result.lastRevision, state, events);
         return resultOf(result, events);
       } catch (error) {
         if (!(error instanceof WrongExpectedRevision)) throw error;
@@ -197,10 +197,15 @@ export class CommandProcessor {
     }
   }
 
-  /** The state this process last saw the stream in, if it is still cached. */
+  /** The state this process last saw the stream in, if it is still cached (folded now if it was left unfolded). */
   private cached<State>(decider: object, streamId: string): { state: State; revision: number } | undefined {
     const cached = this.states.get(streamId);
-    return cached?.decider === decider ? { state: cached.state as State, revision: cached.revision } : undefined;
+    if (cached?.decider !== decider) return undefined;
+    if (cached.unfolded.length > 0) {
+      cached.state = cached.unfolded.reduce(cached.decider.evolve, cached.state);
+      cached.unfolded = [];
+    }
+    return { state: cached.state as State, revision: cached.revision };
   }
 
   private async load<State, Event extends DomainEvent>(
@@ -217,9 +222,19 @@ export class CommandProcessor {
     return loaded;
   }
 
-  private remember(streamId: string, decider: object, revision: number, state: unknown): void {
+  /**
+   * Keeps the stream's state at `revision`: `state` with the events just appended still to fold, folded only when
+   * the next command on the stream needs it (most streams of an import see no other).
+   */
+  private remember<State, Event extends DomainEvent>(
+    streamId: string,
+    decider: Decider<State, never, Event>,
+    revision: number,
+    state: State,
+    unfolded: readonly Event[] = [],
+  ): void {
     this.states.delete(streamId);
-    this.states.set(streamId, { decider, revision, state });
+    this.states.set(streamId, { decider: decider as CachedState['decider'], revision, state, unfolded });
     if (this.states.size > this.cachedStreams) this.states.delete(this.states.keys().next().value as string);
   }
 
@@ -247,6 +262,14 @@ export class CommandProcessor {
       replayed: true,
     };
   }
+}
+
+/** A stream's cached state: what its decider folded, and the events appended since, to fold when next needed. */
+interface CachedState {
+  decider: Pick<Decider<unknown, never, DomainEvent>, 'evolve'>;
+  revision: number;
+  state: unknown;
+  unfolded: readonly DomainEvent[];
 }
 
 /** A command's `type`, or that of the command it carries (access-checked deciders take `{ actor, command }`). */

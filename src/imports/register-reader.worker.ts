@@ -1,21 +1,17 @@
-import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { RegionDirectory } from '../regions/domain/region-directory';
 import { RegionNames } from '../regions/region-names';
 import { readImportRow } from './import-rows';
-import { BATCHES_AHEAD, type RegisterMessage, type RegisterToRead, ROWS_PER_BATCH, type RowRead } from './register-reading';
-import { ImportFileRejected, checkSpreadsheet, readRows } from './spreadsheet';
+import { BATCHES_AHEAD, type RegisterMessage, type RegisterOnThread, ROWS_PER_BATCH, type RowRead } from './register-reading';
+import { ImportFileRejected, readRows } from './spreadsheet';
 
 /** Reads one spreadsheet for RegisterReading (register-reading.ts), then ends. */
-async function read({ content, fileName, limits }: RegisterToRead, tell: (message: RegisterMessage) => Promise<void>): Promise<void> {
+async function read({ content, fileName, limits, format, fileSha256 }: RegisterOnThread, tell: (message: RegisterMessage) => Promise<void>): Promise<void> {
   const file = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
-  const { format, rowsEstimate } = await checkSpreadsheet(file, limits);
-  const fileSha256 = createHash('sha256').update(file).digest('hex');
-  await tell({ checked: { format, rowsEstimate, fileSha256 } });
   const names = new RegionNames(RegionDirectory.load());
   const source = (row: number) => ({ kind: 'spreadsheet' as const, fileName, fileSha256, row });
   let batch: RowRead[] = [];
-  for await (const sheetRow of readRows(file, format)) {
+  for await (const sheetRow of readRows(file, format, limits)) {
     batch.push(readImportRow(sheetRow, names, source));
     if (batch.length < ROWS_PER_BATCH) continue;
     await tell({ rows: batch });
@@ -41,7 +37,7 @@ if (port) {
     }
     port.postMessage(message);
   };
-  read(workerData as RegisterToRead, tell).then(
+  read(workerData as RegisterOnThread, tell).then(
     () => port.close(),
     (error: unknown) => {
       port.postMessage(

@@ -45,6 +45,16 @@ describe('a file offered for import', () => {
     expect(await ruleOf(checkSpreadsheet(bomb, limits))).toBe('ArchiveTooLarge');
   });
 
+  it('is refused as a zip bomb by its reading too, which may begin while the check runs', async () => {
+    const cell = `<worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>${'x'.repeat(8 * 1024 * 1024)}</t></is></c></row></sheetData></worksheet>`;
+    const bomb = await zipOf({ 'xl/workbook.xml': Buffer.from('<workbook/>'), 'xl/worksheets/sheet1.xml': Buffer.from(cell) });
+    expect(bomb.length).toBeLessThan(limits.maxBytes);
+    const rows = async () => {
+      for await (const row of readRows(bomb, 'xlsx', limits)) void row;
+    };
+    expect(await ruleOf(rows())).toBe('ArchiveTooLarge');
+  });
+
   it('is refused as a damaged workbook when its sheet is not well-formed XML', async () => {
     const damaged = await zipOf({ 'xl/workbook.xml': Buffer.from('<workbook/>'), 'xl/worksheets/sheet1.xml': Buffer.from('<worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>Jenis</t></is></c></row><row r="2"></c></sheetData>') });
     const rows = async () => {

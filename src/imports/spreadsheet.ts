@@ -60,17 +60,26 @@ export interface CheckedSpreadsheet {
  * expands too far or holds a formula: all before a single row is written.
  */
 export async function checkSpreadsheet(content: Buffer, limits: SpreadsheetLimits = DEFAULT_LIMITS): Promise<CheckedSpreadsheet> {
+  const format = spreadsheetFormatOf(content, limits);
+  return { format, rowsEstimate: await checkContent(content, format, limits) };
+}
+
+/** The first part of the check, at once (no byte of the file inflated): the kind of spreadsheet, if it is one. */
+export function spreadsheetFormatOf(content: Buffer, limits: SpreadsheetLimits = DEFAULT_LIMITS): SpreadsheetFormat {
   if (content.length === 0) throw new ImportFileRejected('EmptyFile', 'Berkas kosong. Unggah berkas XLSX atau CSV yang berisi baris judul kolom dan data.');
   if (content.length > limits.maxBytes) {
     throw new ImportFileRejected('FileTooLarge', `Berkas berukuran ${megabytes(content.length)}, melebihi batas ${megabytes(limits.maxBytes)}. Bagi data ke beberapa berkas.`);
   }
-  if (content.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
-    return { format: 'xlsx', rowsEstimate: await checkWorkbookArchive(content, limits) };
-  }
+  if (content.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return 'xlsx';
   if (!isUtf8Text(content)) {
     throw new ImportFileRejected('NotASpreadsheet', 'Berkas bukan spreadsheet XLSX atau CSV (UTF-8). Simpan data dari Excel sebagai "Excel Workbook (.xlsx)" atau "CSV UTF-8".');
   }
-  return { format: 'csv', rowsEstimate: Math.max(0, linesOf(content) - 1) };
+  return 'csv';
+}
+
+/** The rest of the check, once the format is known: a workbook's archive and formulas. Returns about how many data rows. */
+export async function checkContent(content: Buffer, format: SpreadsheetFormat, limits: SpreadsheetLimits = DEFAULT_LIMITS): Promise<number> {
+  return format === 'xlsx' ? checkWorkbookArchive(content, limits) : Math.max(0, linesOf(content) - 1);
 }
 
 function linesOf(content: Buffer): number {
@@ -96,21 +105,15 @@ function isUtf8Text(content: Buffer): boolean {
  * header aside.
  */
 async function checkWorkbookArchive(content: Buffer, limits: SpreadsheetLimits): Promise<number> {
-  const tooLarge = () =>
-    new ImportFileRejected('ArchiveTooLarge', `Isi berkas XLSX mengembang melebihi ${megabytes(limits.maxExpandedBytes)} setelah dibuka. Periksa berkasnya, atau simpan ulang datanya sebagai CSV.`);
   const archive = await WorkbookArchive.open(content);
-  let expanded = 0;
-  const count = (chunk: Buffer) => {
-    expanded += chunk.length;
-    if (expanded > limits.maxExpandedBytes) throw tooLarge();
-  };
-  const sheetPath = await archive.firstSheetPath(count);
+  const expansion = new Expansion(limits);
+  const sheetPath = await archive.firstSheetPath(expansion.count);
   const scan = new SheetScan();
   for (const entry of archive.entries.values()) {
-    if (expanded + entry.uncompressedSize > limits.maxExpandedBytes) throw tooLarge();
+    if (expansion.bytes + entry.uncompressedSize > limits.maxExpandedBytes) throw archiveTooLarge(limits);
     const scanned = entry.fileName === sheetPath;
     for await (const chunk of archive.inflate(entry)) {
-      count(chunk);
+      expansion.count(chunk);
       const formulaRow = scanned ? scan.take(chunk) : undefined;
       if (formulaRow !== undefined) throw formulaIn(formulaRow);
     }
@@ -118,6 +121,21 @@ async function checkWorkbookArchive(content: Buffer, limits: SpreadsheetLimits):
     if (formulaRow !== undefined) throw formulaIn(formulaRow);
   }
   return Math.max(0, scan.rows - 1);
+}
+
+const archiveTooLarge = (limits: SpreadsheetLimits) =>
+  new ImportFileRejected('ArchiveTooLarge', `Isi berkas XLSX mengembang melebihi ${megabytes(limits.maxExpandedBytes)} setelah dibuka. Periksa berkasnya, atau simpan ulang datanya sebagai CSV.`);
+
+/** What an archive's entries have inflated to so far: past the limit, the archive is refused. */
+class Expansion {
+  bytes = 0;
+
+  constructor(private readonly limits: SpreadsheetLimits) {}
+
+  readonly count = (chunk: Buffer): void => {
+    this.bytes += chunk.length;
+    if (this.bytes > this.limits.maxExpandedBytes) throw archiveTooLarge(this.limits);
+  };
 }
 
 const INFLATE_CHUNK_BYTES = 256 * 1024;
@@ -232,8 +250,8 @@ class SheetScan {
 }
 
 /** The rows of the file's first sheet, with the cells of the known columns, read as a stream. */
-export async function* readRows(content: Buffer, format: SpreadsheetFormat): AsyncGenerator<SheetRow> {
-  const raw = format === 'xlsx' ? xlsxRows(content) : csvRows(content);
+export async function* readRows(content: Buffer, format: SpreadsheetFormat, limits: SpreadsheetLimits = DEFAULT_LIMITS): AsyncGenerator<SheetRow> {
+  const raw = format === 'xlsx' ? xlsxRows(content, limits) : csvRows(content);
   let columns: (ColumnKey | undefined)[] | undefined;
   for await (const { row, values } of raw) {
     if (values.every((v) => v.trim() === '')) continue;
@@ -281,15 +299,20 @@ function delimiterOf(content: Buffer): ';' | ',' {
   return (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
 }
 
-async function* xlsxRows(content: Buffer): AsyncGenerator<RawRow> {
+/** A workbook's rows; what it inflates is counted against the limit here too, as the rows may be read while it is checked. */
+async function* xlsxRows(content: Buffer, limits: SpreadsheetLimits): AsyncGenerator<RawRow> {
   const archive = await WorkbookArchive.open(content);
-  const sheet = archive.entries.get((await archive.firstSheetPath()) ?? '');
+  const expansion = new Expansion(limits);
+  const sheet = archive.entries.get((await archive.firstSheetPath(expansion.count)) ?? '');
   if (!sheet) return;
   // Only the first sheet holds the agreements; others (notes, lists) are left alone.
   let rows: SheetXmlReader;
   try {
-    rows = new SheetXmlReader(sharedStringsOf(await archive.text('xl/sharedStrings.xml')));
-    for await (const chunk of archive.inflate(sheet)) yield* rows.take(chunk);
+    rows = new SheetXmlReader(sharedStringsOf(await archive.text('xl/sharedStrings.xml', expansion.count)));
+    for await (const chunk of archive.inflate(sheet)) {
+      expansion.count(chunk);
+      yield* rows.take(chunk);
+    }
   } catch (error) {
     // XML the parser refuses is a damaged workbook, not a failure of ours.
     throw error instanceof ImportFileRejected ? error : notAWorkbook();
