@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { actingAgreementDecider, type CommandOfActor, ExecuteAgreementCommand } from '../agreements/application/agreement.commands';
 import { agreementStreamId } from '../agreements/domain/agreement.decider';
@@ -13,7 +13,7 @@ import type { Actor } from '../core/event';
 import { EventStore } from '../core/event-store.port';
 import type { ImportRow, RowProblem } from './import-rows';
 import { ALREADY_RECORDED, rowProblemFor, rowProblemOf } from './import-messages';
-import { RegisterReading } from './register-reading';
+import { ReadingThreads, RegisterReading } from './register-reading';
 import { DEFAULT_LIMITS, ImportFileRejected, type SpreadsheetLimits } from './spreadsheet';
 
 export interface ImportRequest {
@@ -63,9 +63,10 @@ export const REPORTED_PROBLEMS = 1_000;
  * while reading is each row's key and each KSB's row; the report lists the first problems and counts the rest.
  */
 @Injectable()
-export class AgreementImporter {
+export class AgreementImporter implements OnApplicationShutdown {
   /** The dry run decides each row as the command path will, writing nothing. */
   private readonly decider: Decider<AgreementState, CommandOfActor, AgreementEvent>;
+  private readonly threads = new ReadingThreads();
 
   constructor(
     private readonly commandBus: CommandBus,
@@ -77,12 +78,16 @@ export class AgreementImporter {
   }
 
   async run(request: ImportRequest, limits: SpreadsheetLimits = DEFAULT_LIMITS): Promise<ImportReport> {
-    const reading = new RegisterReading({ content: request.content, fileName: request.fileName, limits });
+    const reading = new RegisterReading({ content: request.content, fileName: request.fileName, limits }, this.threads);
     try {
       return await this.runReading(request, reading);
     } finally {
       await reading.close();
     }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.threads.close();
   }
 
   private async runReading(request: ImportRequest, reading: RegisterReading): Promise<ImportReport> {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import type { ImportRow, RowProblem } from './import-rows';
 import { checkContent, type FileRule, ImportFileRejected, type SpreadsheetFormat, type SpreadsheetLimits, spreadsheetFormatOf } from './spreadsheet';
 import { startThread } from '../core/thread';
@@ -17,6 +17,12 @@ export interface RegisterOnThread extends RegisterToRead {
   fileSha256: string;
 }
 
+/** A reading given to the thread: the register, and the port the reading is told over. */
+export interface ReadingOrder {
+  register: RegisterOnThread;
+  reply: MessagePort;
+}
+
 /** The file as checked before any row is read. */
 export interface CheckedRegister {
   format: SpreadsheetFormat;
@@ -31,9 +37,13 @@ export interface RowRead {
   problems: RowProblem[];
 }
 
-/** What the thread tells, in this order: batches of rows, the end; or why it stopped. */
+/**
+ * What the thread tells, in this order: batches of rows, the end; or why it stopped. A batch comes as JSON text, read
+ * only when it is taken: until then it is one string to the collector, not hundreds of objects kept alive long enough
+ * to be moved to the old generation.
+ */
 export type RegisterMessage =
-  | { rows: RowRead[] }
+  | { rows: string }
   | { end: true }
   | { rejected: { rule: FileRule; message: string } }
   | { failed: string };
@@ -46,33 +56,91 @@ export type RegisterMessage =
 export const ROWS_PER_BATCH = 64;
 export const BATCHES_AHEAD = 8;
 
+/** How long the reading thread waits for the next import before it ends and gives its memory back. */
+const IDLE_MS = 60_000;
+
+/**
+ * The threads registers are read on. The thread stays a minute after its last reading (as the report thread does),
+ * so that the next import finds the reading code loaded and compiled rather than starts a thread and compiles it
+ * again; imports at the same time each get a thread of their own, and one is kept. It never keeps the process alive
+ * while idle.
+ */
+export class ReadingThreads {
+  private idle: { worker: Worker; ending: NodeJS.Timeout } | undefined;
+  private readonly ended = new WeakSet<Worker>();
+
+  take(): Worker {
+    const kept = this.idle;
+    this.idle = undefined;
+    if (kept) {
+      clearTimeout(kept.ending);
+      return kept.worker;
+    }
+    const worker = startThread(__filename, 'register-reader.worker');
+    worker.on('exit', () => this.ended.add(worker));
+    // A thread that failed to start is reported by its reading (the port closes).
+    worker.on('error', () => undefined);
+    worker.unref();
+    return worker;
+  }
+
+  giveBack(worker: Worker): void {
+    if (this.ended.has(worker)) return;
+    if (this.idle) {
+      void worker.terminate();
+      return;
+    }
+    this.idle = { worker, ending: setTimeout(() => void this.end(worker), IDLE_MS).unref() };
+  }
+
+  /** Ends the kept thread (the application's shutdown). */
+  async close(): Promise<void> {
+    const kept = this.idle;
+    if (kept) await this.end(kept.worker);
+  }
+
+  private async end(worker: Worker): Promise<void> {
+    if (this.idle?.worker === worker) {
+      clearTimeout(this.idle.ending);
+      this.idle = undefined;
+    }
+    await worker.terminate();
+  }
+}
+
 /**
  * A spreadsheet read on a thread of its own (unzipped, parsed, each row checked and its regions found by name), so
  * that the file is read while the rows before are decided and written on the importing thread: the two share the
  * machine's cores rather than take turns on one. The thread reads at most `BATCHES_AHEAD` batches ahead of what is
- * taken, so memory follows the batch, not the file. It ends with the reading, or when the reading is closed.
+ * taken, so memory follows the batch, not the file. The reading ends with the file, or when it is closed.
  *
- * The file is checked as a whole (its archive, its formulas) here, on the importing thread, while the thread starts
- * and reads the first rows: no row is taken before the check has passed, and the first rows are ready when it has
- * (an import of 10,000 rows writes its first ones after about 0.1 s rather than 0.2 s).
+ * The file is checked as a whole (its archive, its formulas) here, on the importing thread, while the thread reads
+ * the first rows: no row is taken before the check has passed, and the first rows are ready when it has.
  */
 export class RegisterReading {
   private readonly worker: Worker;
+  private readonly port: MessagePort;
   private readonly check: Promise<CheckedRegister>;
   private readonly inbox: RegisterMessage[] = [];
   private arrived: (() => void) | undefined;
   private finished = false;
 
   /** Refuses at once (ImportFileRejected) a file that is empty, over the limit, or no spreadsheet. */
-  constructor({ content, fileName, limits }: RegisterToRead) {
+  constructor(
+    { content, fileName, limits }: RegisterToRead,
+    private readonly threads: ReadingThreads,
+  ) {
     const file = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
     const format = spreadsheetFormatOf(file, limits);
     const fileSha256 = createHash('sha256').update(file).digest('hex');
-    const register: RegisterOnThread = { content, fileName, limits, format, fileSha256 };
-    this.worker = startThread(__filename, 'register-reader.worker', { workerData: register });
-    this.worker.on('message', (message: RegisterMessage) => this.receive(message));
-    this.worker.on('error', (error) => this.receive({ failed: error.stack ?? String(error) }));
-    this.worker.on('exit', (code) => this.receive({ failed: `the reading thread ended (code ${code}) before the end of the file` }));
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.port.on('message', (message: RegisterMessage) => this.receive(message));
+    // The thread closes the port after the end, or when it stops or fails: a close before the end is a failure.
+    this.port.on('close', () => this.receive({ failed: 'the reading thread ended before the end of the file' }));
+    this.worker = threads.take();
+    const order: ReadingOrder = { register: { content, fileName, limits, format, fileSha256 }, reply: port2 };
+    this.worker.postMessage(order, [port2]);
     this.check = checkContent(file, format, limits).then((rowsEstimate) => ({ format, rowsEstimate, fileSha256 }));
     // Refused or not, the check is awaited by `checked`; a reading closed before that leaves no rejection unhandled.
     this.check.catch(() => undefined);
@@ -91,17 +159,17 @@ export class RegisterReading {
       if ('end' in message) return;
       if (!('rows' in message)) throw this.failure(message);
       // The thread reads the next batch while these are taken.
-      this.worker.postMessage('more');
-      yield* message.rows;
+      this.port.postMessage('more');
+      yield* JSON.parse(message.rows) as RowRead[];
     }
   }
 
-  /** Stops the thread, wherever the reading is. */
+  /** Ends the reading, wherever it is, and gives the thread back for the next one. */
   async close(): Promise<void> {
     this.finished = true;
-    await this.worker.terminate();
+    this.port.close();
+    this.threads.giveBack(this.worker);
   }
-
   private receive(message: RegisterMessage): void {
     if (this.finished) return;
     if ('end' in message || 'rejected' in message || 'failed' in message) this.finished = true;
