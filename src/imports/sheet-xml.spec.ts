@@ -38,6 +38,30 @@ describe('a worksheet read as it is inflated', () => {
     }
   });
 
+  it('reads CDATA, comments, processing instructions and single-quoted attributes holding ">", wherever the chunks are cut', () => {
+    const sheet = Buffer.from(
+      `<?xml version="1.0"?><worksheet><sheetData><!-- dibuat <oleh> aplikasi --><row r='2' x="a>b"><c r='B2' t='inlineStr'><is><t><![CDATA[A & <B>]]> &amp; C</t></is></c>` +
+        `<?pi data?><c r="C2"><v>7</v></c></row></sheetData></worksheet>`,
+    );
+    for (const size of [1, 5, sheet.length]) {
+      const reader = new SheetXmlReader([]);
+      const chunks = Array.from({ length: Math.ceil(sheet.length / size) }, (_, i) => sheet.subarray(i * size, (i + 1) * size));
+      expect(chunks.flatMap((chunk) => reader.take(chunk))).toEqual([{ row: 2, values: ['', 'A & <B> & C', '7'] }]);
+    }
+  });
+
+  it('refuses what is not well-formed: a tag closed out of order, an undeclared entity, a bare &, a document type', () => {
+    const read = (xml: string) => () => new SheetXmlReader([]).take(Buffer.from(xml));
+    expect(read('<worksheet><sheetData><row r="1"><c><v>1</v></row></c></sheetData>')).toThrow(/closes no open element/);
+    expect(read('<worksheet><row r="1"><c t="inlineStr"><is><t>&nbsp;</t></is></c></row></worksheet>')).toThrow(/undeclared entity/);
+    expect(read('<worksheet><row r="1"><c t="inlineStr"><is><t>A & B</t></is></c></row></worksheet>')).toThrow(/begins no reference/);
+    expect(read('<!DOCTYPE worksheet [<!ENTITY x "y">]><worksheet/>')).toThrow(/document type/);
+    expect(read('<worksheet><row r="1" <c/></row></worksheet>')).toThrow(/not well-formed/);
+    const cut = new SheetXmlReader([]);
+    expect(cut.take(Buffer.from('<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>A</t></is></c></row><row r="2'))).toHaveLength(1);
+    expect(() => cut.end()).toThrow(/ends inside/);
+  });
+
   it('reads a workbook without a shared strings table, as one whose strings are all inline', () => {
     expect(sharedStringsOf('')).toEqual([]);
   });

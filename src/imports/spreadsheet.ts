@@ -313,6 +313,7 @@ async function* xlsxRows(content: Buffer, limits: SpreadsheetLimits): AsyncGener
       expansion.count(chunk);
       yield* rows.take(chunk);
     }
+    rows.end();
   } catch (error) {
     // XML the parser refuses is a damaged workbook, not a failure of ours.
     throw error instanceof ImportFileRejected ? error : notAWorkbook();

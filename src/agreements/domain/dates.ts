@@ -69,9 +69,15 @@ export function dateInRegion(instant: Date | string | number, region: string): I
   return dateInZone(instant, timeZoneOf(region));
 }
 
+/** The last date asked for: a burst of commands at one instant (an import's rows) asks for the same date again and again. */
+let lastDate: { instant: string | number; zone: TimeZone; date: IsoDate } | undefined;
+
 export function dateInZone(instant: Date | string | number, zone: TimeZone): IsoDate {
+  if (lastDate && lastDate.instant === instant && lastDate.zone === zone) return lastDate.date;
   const ms = typeof instant === 'number' ? instant : typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
-  return new Date(ms + zone.offsetHours * HOUR_MS).toISOString().slice(0, 10);
+  const date = new Date(ms + zone.offsetHours * HOUR_MS).toISOString().slice(0, 10);
+  if (typeof instant !== 'object') lastDate = { instant, zone, date };
+  return date;
 }
 
 /** The instant a date starts (its midnight) in a time zone, plus `hours`: epoch milliseconds. */
