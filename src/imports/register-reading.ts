@@ -170,6 +170,7 @@ export class RegisterReading {
     this.port.close();
     this.threads.giveBack(this.worker);
   }
+
   private receive(message: RegisterMessage): void {
     if (this.finished) return;
     if ('end' in message || 'rejected' in message || 'failed' in message) this.finished = true;
