@@ -50,6 +50,18 @@ describe('a worksheet read as it is inflated', () => {
     }
   });
 
+  it('reads a sheet whose drop-down list (a data validation, as templates have) names its range in a formula of its own', () => {
+    const sheet = Buffer.from(
+      '<worksheet xmlns:x14="x14" xmlns:xm="xm"><sheetData><row r="2"><c r="A2" t="inlineStr"><is><t>KSB</t></is></c></row></sheetData>' +
+        '<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}"><x14:dataValidations count="1"><x14:dataValidation type="list">' +
+        '<x14:formula1><xm:f>Daftar!$A$1:$A$3</xm:f></x14:formula1><xm:sqref>A2:A100</xm:sqref></x14:dataValidation></x14:dataValidations></ext></extLst></worksheet>',
+    );
+    const reader = new SheetXmlReader([]);
+    expect(reader.take(sheet)).toEqual([{ row: 2, values: ['KSB'] }]);
+    expect(() => reader.end()).not.toThrow();
+    expect(() => new SheetXmlReader([]).take(Buffer.from('<worksheet><sheetData><row r="5"><c r="A5"><f>TODAY()</f><v>1</v></c></row>'))).toThrow(/formula in row 5/);
+  });
+
   it('refuses what is not well-formed: a tag closed out of order, an undeclared entity, a bare &, a document type', () => {
     const read = (xml: string) => () => new SheetXmlReader([]).take(Buffer.from(xml));
     expect(read('<worksheet><sheetData><row r="1"><c><v>1</v></row></c></sheetData>')).toThrow(/closes no open element/);

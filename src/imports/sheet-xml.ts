@@ -34,6 +34,7 @@ export class SheetXmlReader {
   private raw = '';
   private inline = '';
   private phonetic = 0;
+  private inCell = false;
 
   constructor(private readonly sharedStrings: readonly string[]) {}
 
@@ -138,13 +139,17 @@ export class SheetXmlReader {
         this.type = attributeOf(attributes, 't') ?? 'n';
         this.raw = '';
         this.inline = '';
+        this.inCell = true;
         return;
       }
       case 'rPh':
         this.phonetic++;
         return;
       case 'f':
-        throw new Error(`a formula in row ${this.rowNumber}, past the archive check`);
+        // A cell's formula; an `f` elsewhere (a data validation's list, `<xm:f>` in `extLst`) computes no value.
+        if (this.inCell) throw new Error(`a formula in row ${this.rowNumber}, past the archive check`);
+        this.element = name;
+        return;
       default:
         this.element = name;
     }
@@ -152,7 +157,10 @@ export class SheetXmlReader {
   private closed(name: string): void {
     this.element = '';
     if (name === 'rPh') this.phonetic--;
-    else if (name === 'c') this.values[this.column] = this.cellValue();
+    else if (name === 'c') {
+      this.values[this.column] = this.cellValue();
+      this.inCell = false;
+    }
     else if (name === 'row') this.completed.push({ row: this.rowNumber, values: Array.from(this.values, (value) => value ?? '') });
   }
 
