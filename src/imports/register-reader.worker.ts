@@ -2,7 +2,7 @@ import { type MessagePort, parentPort } from 'node:worker_threads';
 import { RegionDirectory } from '../regions/domain/region-directory';
 import { RegionNames } from '../regions/region-names';
 import { readImportRow } from './import-rows';
-import { BATCHES_AHEAD, type ReadingOrder, type RegisterMessage, type RegisterOnThread, ROWS_PER_BATCH, type RowRead } from './register-reading';
+import { BATCHES_AHEAD, type ReadingOrder, type ReadingSignal, type RegisterMessage, type RegisterOnThread, ROWS_PER_BATCH, type RowRead } from './register-reading';
 import { ImportFileRejected, readRows } from './spreadsheet';
 
 /** The official names, loaded once for every reading of this thread. */
@@ -30,20 +30,22 @@ class ReadingClosed extends Error {}
 
 /**
  * One reading, told over its own port: each batch taken there lets one more be read, so the thread stays at most
- * `BATCHES_AHEAD` batches ahead; once that port is closed, the reading stops.
+ * `BATCHES_AHEAD` batches ahead; once the importing thread stops it (or its port closes), the reading stops.
  */
 async function readOver({ register, reply }: ReadingOrder): Promise<void> {
   let credits = BATCHES_AHEAD;
   let closed = false;
   let wake: (() => void) | undefined;
-  reply.on('message', () => {
+  const stop = () => {
+    closed = true;
+    wake?.();
+  };
+  reply.on('message', (signal: ReadingSignal) => {
+    if (signal === 'stop') return stop();
     credits++;
     wake?.();
   });
-  reply.on('close', () => {
-    closed = true;
-    wake?.();
-  });
+  reply.on('close', stop);
   const tell = async (message: RegisterMessage): Promise<void> => {
     if ('rows' in message) {
       while (credits === 0 && !closed) await new Promise<void>((resolve) => (wake = resolve));

@@ -50,6 +50,18 @@ describe('the reading of a register on its thread', () => {
     await next.close();
   });
 
+  it('skips a reading closed before the thread came to it, and reads the next one', async () => {
+    const busy = new RegisterReading({ content: register(20 * ROWS_PER_BATCH), fileName: 'a.csv', limits: DEFAULT_LIMITS }, threads);
+    expect(await rowsOf(busy, 1)).toEqual(numbered(1));
+    await busy.close();
+    // Given to the thread while it still winds down the reading before, and closed before the thread came to it.
+    const abandoned = new RegisterReading({ content: register(20 * ROWS_PER_BATCH), fileName: 'b.csv', limits: DEFAULT_LIMITS }, threads);
+    await abandoned.close();
+    const next = new RegisterReading({ content: register(3), fileName: 'c.csv', limits: DEFAULT_LIMITS }, threads);
+    expect(await rowsOf(next)).toEqual(numbered(3));
+    await next.close();
+  });
+
   it('refuses a file that is no spreadsheet before any thread is asked, and a thread that ended is not kept', async () => {
     expect(() => new RegisterReading({ content: Buffer.from([0x25, 0x50, 0x00]), fileName: 'x.pdf', limits: DEFAULT_LIMITS }, threads)).toThrow(ImportFileRejected);
     const worker = threads.take();

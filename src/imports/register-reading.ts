@@ -23,6 +23,13 @@ export interface ReadingOrder {
   reply: MessagePort;
 }
 
+/**
+ * What the importing thread tells a reading on its port: a batch was taken (one more may be read), or the reading
+ * is over. The stop is a message, not only the port's closing: a port closed before the thread came to its reading
+ * (the thread still winding down the one before) never tells the thread it closed, while its messages still arrive.
+ */
+export type ReadingSignal = 'more' | 'stop';
+
 /** The file as checked before any row is read. */
 export interface CheckedRegister {
   format: SpreadsheetFormat;
@@ -159,7 +166,7 @@ export class RegisterReading {
       if ('end' in message) return;
       if (!('rows' in message)) throw this.failure(message);
       // The thread reads the next batch while these are taken.
-      this.port.postMessage('more');
+      this.port.postMessage('more' satisfies ReadingSignal);
       yield* JSON.parse(message.rows) as RowRead[];
     }
   }
@@ -167,6 +174,7 @@ export class RegisterReading {
   /** Ends the reading, wherever it is, and gives the thread back for the next one. */
   async close(): Promise<void> {
     this.finished = true;
+    this.port.postMessage('stop' satisfies ReadingSignal);
     this.port.close();
     this.threads.giveBack(this.worker);
   }
