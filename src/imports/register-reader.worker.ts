@@ -70,9 +70,10 @@ const failureOf = (error: unknown): RegisterMessage =>
 
 const port: MessagePort | null = parentPort;
 if (port) {
-  // One reading at a time, in the order they were given.
+  // One reading at a time, in the order they were given; whatever became of one (its port is closed by then, which
+  // its importer hears), the next is read.
   let readings = Promise.resolve();
   port.on('message', (order: ReadingOrder) => {
-    readings = readings.then(() => readOver(order));
+    readings = readings.then(() => readOver(order)).catch(() => undefined);
   });
 }
