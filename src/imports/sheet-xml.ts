@@ -148,12 +148,10 @@ export class SheetXmlReader {
       case 'f':
         // A cell's formula; an `f` elsewhere (a data validation's list, `<xm:f>` in `extLst`) computes no value.
         if (this.inCell) throw new Error(`a formula in row ${this.rowNumber}, past the archive check`);
-        this.element = name;
-        return;
-      default:
-        this.element = name;
     }
+    this.element = name;
   }
+
   private closed(name: string): void {
     this.element = '';
     if (name === 'rPh') this.phonetic--;
