@@ -60,7 +60,8 @@ export const REPORTED_PROBLEMS = 1_000;
  * its own (RegisterReading) while the rows before are decided and written here: each row is checked alone there,
  * and here against the rows before it (duplicates, a PKS whose KSB is missing or refused, a region that
  * is not a party), then decided, and written unless this is a dry run, `IN_FLIGHT` rows at a time. What is kept
- * while reading is each row's key and each KSB's row; the report lists the first problems and counts the rest.
+ * while reading is one number per row (under what identifies the row); the report lists the first problems and counts
+ * the rest.
  */
 @Injectable()
 export class AgreementImporter implements OnApplicationShutdown {
@@ -187,32 +188,31 @@ export class AgreementImporter implements OnApplicationShutdown {
       if (ready.length >= IN_FLIGHT) await flush();
     };
 
-    const firstRowOf = new Map<string, number>();
-    const ksbRows = new Map<string, { row: number; valid: boolean }>();
+    // Each row read, by what identifies it: a KSB by its agreement (the row negative when the KSB is refused), a PKS by
+    // its key. A KSB's agreement follows from its key, and is what a PKS names.
+    const rowOf = new Map<string, number>();
     // A PKS whose KSB is neither in the rows before it nor in Sinergi waits for the end of the file.
     const laterPks: ImportRow[] = [];
     const take = async (parsed: ImportRow): Promise<void> => {
-      const first = firstRowOf.get(parsed.key);
+      const identity = parsed.kind === 'KSB' ? parsed.agreementId : parsed.key;
+      const first = rowOf.get(identity);
       if (first !== undefined) {
-        refuse({ row: parsed.row, rule: 'DuplicateRow', message: `Baris ini sama dengan baris ${first} (nomor naskah para pihak sama). Hapus salah satunya.` });
+        refuse({ row: parsed.row, rule: 'DuplicateRow', message: `Baris ini sama dengan baris ${Math.abs(first)} (nomor naskah para pihak sama). Hapus salah satunya.` });
         return progressed();
       }
-      firstRowOf.set(parsed.key, parsed.row);
       const aParty = parsed.parties.includes(importing as string);
-      if (parsed.kind === 'KSB') {
-        if (!ksbRows.has(parsed.agreementId)) ksbRows.set(parsed.agreementId, { row: parsed.row, valid: aParty });
-      }
+      rowOf.set(identity, aParty || parsed.kind === 'PKS' ? parsed.row : -parsed.row);
       if (!aParty) {
         refuse(rowProblemFor(parsed.row, 'RegionNotAParty'));
         return progressed();
       }
       if (parsed.kind === 'KSB') return queue(parsed);
-      const ksb = ksbRows.get(parsed.agreementId);
-      if (ksb && !ksb.valid) {
-        refuse(ksbRowRefused(parsed.row, ksb.row));
+      const ksbRow = rowOf.get(parsed.agreementId);
+      if (ksbRow !== undefined && ksbRow < 0) {
+        refuse(ksbRowRefused(parsed.row, -ksbRow));
         return progressed();
       }
-      if (ksb || (await this.isRecorded(parsed.agreementId))) return queue(parsed);
+      if (ksbRow !== undefined || (await this.isRecorded(parsed.agreementId))) return queue(parsed);
       laterPks.push(parsed);
     };
     const found = async (region: string) => {
@@ -244,11 +244,11 @@ export class AgreementImporter implements OnApplicationShutdown {
     // A register that lists one partner only: whose it is, is the region that is Pihak Pertama on every row.
     if (!importing && held.length > 0) await found(firstPartyOfEveryRow(held));
     for (const parsed of laterPks) {
-      const ksb = ksbRows.get(parsed.agreementId);
-      if (ksb && !ksb.valid) {
-        refuse(ksbRowRefused(parsed.row, ksb.row));
+      const ksbRow = rowOf.get(parsed.agreementId);
+      if (ksbRow !== undefined && ksbRow < 0) {
+        refuse(ksbRowRefused(parsed.row, -ksbRow));
         progressed();
-      } else if (ksb) await queue(parsed);
+      } else if (ksbRow !== undefined) await queue(parsed);
       else {
         refuse(rowProblemFor(parsed.row, 'AgreementNotFound'));
         progressed();
