@@ -1,3 +1,7 @@
+// Before the application's modules load: a collection made while they load sets the heap's next limit, and made with
+// V8's default growth it let an import of 40,000 rows reach 346 MB instead of 250 (2 runs in 10).
+import { growHeapAsTheServerDoes } from './heap-growth';
+growHeapAsTheServerDoes();
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
@@ -12,7 +16,6 @@ import { AgreementImporter } from './imports/agreement-importer';
 import { IMPORT_USAGE, runImportCommand } from './imports/import-cli';
 import { positionalsOnly } from './cli-usage';
 import { startServer } from './main';
-import { growHeapAsTheServerDoes } from './heap-growth';
 import { startProgress } from './progress';
 import { MIGRATE_USAGE, runMigrateCommand } from './migration/migrate-command';
 import { REPORT_USAGE, runReportCommand } from './reports/report-cli';
@@ -161,7 +164,6 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-growHeapAsTheServerDoes();
 main(process.argv.slice(2)).then(
   (code) => {
     if (code !== 0) process.exit(code);
