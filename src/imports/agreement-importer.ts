@@ -13,7 +13,7 @@ import type { Actor } from '../core/event';
 import { EventStore } from '../core/event-store.port';
 import type { ImportRow, RowProblem } from './import-rows';
 import { ALREADY_RECORDED, rowProblemFor, rowProblemOf } from './import-messages';
-import { ReadingThreads, RegisterReading } from './register-reading';
+import { type CheckedRegister, ReadingThreads, RegisterReading } from './register-reading';
 import { DEFAULT_LIMITS, ImportFileRejected, type SpreadsheetLimits } from './spreadsheet';
 
 export interface ImportRequest {
@@ -81,7 +81,8 @@ export class AgreementImporter implements OnApplicationShutdown {
   async run(request: ImportRequest, limits: SpreadsheetLimits = DEFAULT_LIMITS): Promise<ImportReport> {
     const reading = new RegisterReading({ content: request.content, fileName: request.fileName, limits }, this.threads);
     try {
-      return await this.runReading(request, reading);
+      const paths = { commandBus: this.commandBus, store: this.store, decider: this.decider };
+      return await new ImportRun(paths, request, await reading.checked(), this.clock.now()).through(reading);
     } finally {
       await reading.close();
     }
@@ -90,12 +91,61 @@ export class AgreementImporter implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.threads.close();
   }
+}
 
-  private async runReading(request: ImportRequest, reading: RegisterReading): Promise<ImportReport> {
-    const { rowsEstimate, fileSha256 } = await reading.checked();
-    const report: ImportReport = {
+/** What an import writes through, and decides a dry run on. */
+interface ImportPaths {
+  commandBus: CommandBus;
+  store: EventStore;
+  decider: Decider<AgreementState, CommandOfActor, AgreementEvent>;
+}
+
+/**
+ * One import, from its first row to its report. Its steps are methods rather than closures made anew for each import:
+ * the compiled code of one import then serves the next (code compiled around one import's closures was thrown away at
+ * the next, whose closures are other functions, and compiled again while it ran).
+ */
+class ImportRun {
+  private readonly report: ImportReport;
+  private readonly occurredAt: string;
+  private lastRefused = 0;
+  private done = 0;
+  /** The rows sent and not yet settled, and the sender waiting for one of them to settle. */
+  private readonly inFlight = new Set<Promise<void>>();
+  private slotFreed: (() => void) | undefined;
+  /** The KSB rows being written, by agreement; the PKS rows waiting for theirs, and those whose KSB is written. */
+  private readonly writing = new Map<string, Promise<void>>();
+  private readonly waiting = new Set<Promise<void>>();
+  private readonly deferred: ImportRow[] = [];
+  /**
+   * Rows ready to be sent wait for a batch: sent together, their appends make up whole group commits, as the raw
+   * ceiling's do, rather than groups cut wherever the file's chunks end.
+   */
+  private readonly ready: ImportRow[] = [];
+  /** A dry run's agreements as the rows before left them. */
+  private readonly dryStates = new Map<string, AgreementState>();
+  /** Whose register the file is: named by the request, or found from the rows (held until it is). */
+  private importing: string | undefined;
+  private actor: Actor;
+  private readonly held: ImportRow[] = [];
+  private common: string[] | undefined;
+  /**
+   * Each row read, by what identifies it: a KSB by its agreement (the row negative when the KSB is refused), a PKS by
+   * its key. A KSB's agreement follows from its key, and is what a PKS names.
+   */
+  private readonly rowOf = new Map<string, number>();
+  /** A PKS whose KSB is neither in the rows before it nor in Sinergi waits for the end of the file. */
+  private readonly laterPks: ImportRow[] = [];
+
+  constructor(
+    private readonly paths: ImportPaths,
+    private readonly request: ImportRequest,
+    private readonly checked: CheckedRegister,
+    now: Date,
+  ) {
+    this.report = {
       fileName: request.fileName,
-      fileSha256,
+      fileSha256: checked.fileSha256,
       dryRun: request.dryRun,
       rows: 0,
       imported: { ksb: 0, pks: 0 },
@@ -104,174 +154,169 @@ export class AgreementImporter implements OnApplicationShutdown {
       problems: [],
       problemsLeftOut: 0,
     };
-    let lastRefused = 0;
-    const refuse = (problem: RowProblem) => {
-      if (problem.row !== lastRefused) report.rowsWithProblems++;
-      lastRefused = problem.row;
-      if (report.problems.length < REPORTED_PROBLEMS) report.problems.push(problem);
-      else report.problemsLeftOut++;
-    };
-    const now = this.clock.now();
-    // The rows sent and not yet settled, and the sender waiting for one of them to settle.
-    const inFlight = new Set<Promise<void>>();
-    let slotFreed: (() => void) | undefined;
-    // The KSB rows being written, by agreement; the PKS rows waiting for theirs, and those whose KSB is written.
-    const writing = new Map<string, Promise<void>>();
-    const waiting = new Set<Promise<void>>();
-    const deferred: ImportRow[] = [];
-    const dryStates = new Map<string, AgreementState>();
-    let done = 0;
-    const progressed = () => request.onProgress?.(++done, Math.max(rowsEstimate, report.rows));
-    const settle = (row: ImportRow, outcome: Promise<unknown>): Promise<void> =>
-      outcome.then(
-        () => {
-          report.imported[row.kind === 'KSB' ? 'ksb' : 'pks'] += 1;
-        },
-        (error: unknown) => {
-          if (error instanceof Error && 'code' in error && ALREADY_RECORDED.has(String(error.code))) report.alreadyRecorded.push(row.row);
-          else refuse(rowProblemOf(row.row, error));
-        },
-      );
+    this.occurredAt = now.toISOString();
+    this.importing = request.region;
+    this.actor = request.actor;
+  }
 
-    // Whose register the file is: named by the request, or found from the rows (held until it is).
-    let importing = request.region;
-    let actor = request.actor;
-    const held: ImportRow[] = [];
-    let common: string[] | undefined;
-
-    const send = async (parsed: ImportRow): Promise<void> => {
-      if (request.dryRun) {
-        await settle(parsed, this.decideDry(parsed, { actor, command: parsed.command, occurredAt: now.toISOString() }, dryStates));
-        progressed();
-        return;
-      }
-      // A PKS whose KSB is still being written waits for it here, not in the command path: the rows in flight are
-      // then all ready to append, and each group commit is whole.
-      const ksb = parsed.kind === 'PKS' ? writing.get(parsed.agreementId) : undefined;
-      if (ksb) {
-        const written: Promise<void> = ksb.then(() => {
-          deferred.push(parsed);
-          waiting.delete(written);
-        });
-        waiting.add(written);
-        return;
-      }
-      const outcome = this.commandBus.execute(
-        new ExecuteAgreementCommand(parsed.agreementId, parsed.command, {
-          actor,
-          occurredAt: now.toISOString(),
-          correlationId: fileSha256,
-          causationId: randomUUID(),
-          bulk: true,
-        }),
-      );
-      const settled: Promise<void> = settle(parsed, outcome).then(() => {
-        inFlight.delete(settled);
-        if (writing.get(parsed.agreementId) === settled) writing.delete(parsed.agreementId);
-        progressed();
-        slotFreed?.();
-      });
-      inFlight.add(settled);
-      if (parsed.kind === 'KSB') writing.set(parsed.agreementId, settled);
-      // One waiter for a free slot (not a race over every row in flight, which would attach to each of them again).
-      if (inFlight.size >= IN_FLIGHT) await new Promise<void>((resolve) => (slotFreed = resolve));
-    };
-
-    // Rows ready to be sent wait for a batch: sent together, their appends make up whole group commits, as the raw
-    // ceiling's do, rather than groups cut wherever the file's chunks end.
-    const ready: ImportRow[] = [];
-    const flush = async () => {
-      for (const parsed of [...deferred.splice(0), ...ready.splice(0)]) await send(parsed);
-    };
-    const queue = async (parsed: ImportRow) => {
-      ready.push(parsed);
-      if (ready.length >= IN_FLIGHT) await flush();
-    };
-
-    // Each row read, by what identifies it: a KSB by its agreement (the row negative when the KSB is refused), a PKS by
-    // its key. A KSB's agreement follows from its key, and is what a PKS names.
-    const rowOf = new Map<string, number>();
-    // A PKS whose KSB is neither in the rows before it nor in Sinergi waits for the end of the file.
-    const laterPks: ImportRow[] = [];
-    const take = async (parsed: ImportRow): Promise<void> => {
-      const identity = parsed.kind === 'KSB' ? parsed.agreementId : parsed.key;
-      const first = rowOf.get(identity);
-      if (first !== undefined) {
-        refuse({ row: parsed.row, rule: 'DuplicateRow', message: `Baris ini sama dengan baris ${Math.abs(first)} (nomor naskah para pihak sama). Hapus salah satunya.` });
-        return progressed();
-      }
-      const aParty = parsed.parties.includes(importing as string);
-      rowOf.set(identity, aParty || parsed.kind === 'PKS' ? parsed.row : -parsed.row);
-      if (!aParty) {
-        refuse(rowProblemFor(parsed.row, 'RegionNotAParty'));
-        return progressed();
-      }
-      if (parsed.kind === 'KSB') return queue(parsed);
-      const ksbRow = rowOf.get(parsed.agreementId);
-      if (ksbRow !== undefined && ksbRow < 0) {
-        refuse(ksbRowRefused(parsed.row, -ksbRow));
-        return progressed();
-      }
-      if (ksbRow !== undefined || (await this.isRecorded(parsed.agreementId))) return queue(parsed);
-      laterPks.push(parsed);
-    };
-    const found = async (region: string) => {
-      importing = region;
-      // An operator on the command line acts for the region whose register the file is.
-      if (!actor.region) actor = { ...actor, region };
-      for (const parsed of held.splice(0)) await take(parsed);
-    };
-
+  async through(reading: RegisterReading): Promise<ImportReport> {
+    const report = this.report;
     for await (const { parsed, problems } of reading.rows()) {
       report.rows++;
-      problems.forEach(refuse);
+      for (const problem of problems) this.refuse(problem);
       if (!parsed) {
-        progressed();
+        this.progressed();
         continue;
       }
-      if (importing) {
-        await take(parsed);
+      if (this.importing) {
+        await this.take(parsed);
         continue;
       }
-      held.push(parsed);
-      common = common ? common.filter((party) => parsed.parties.includes(party)) : [...parsed.parties];
-      if (common.length === 0) throw regionUnknown();
-      if (common.length === 1) await found(common[0]);
+      this.held.push(parsed);
+      this.common = this.common ? this.common.filter((party) => parsed.parties.includes(party)) : [...parsed.parties];
+      if (this.common.length === 0) throw regionUnknown();
+      if (this.common.length === 1) await this.found(this.common[0]);
     }
     if (report.rows === 0) {
       throw new ImportFileRejected('EmptyFile', 'Berkas hanya berisi judul kolom, tanpa baris data. Isi satu baris per KSB atau PKS di bawahnya.');
     }
     // A register that lists one partner only: whose it is, is the region that is Pihak Pertama on every row.
-    if (!importing && held.length > 0) await found(firstPartyOfEveryRow(held));
-    for (const parsed of laterPks) {
-      const ksbRow = rowOf.get(parsed.agreementId);
+    if (!this.importing && this.held.length > 0) await this.found(firstPartyOfEveryRow(this.held));
+    for (const parsed of this.laterPks) {
+      const ksbRow = this.rowOf.get(parsed.agreementId);
       if (ksbRow !== undefined && ksbRow < 0) {
-        refuse(ksbRowRefused(parsed.row, -ksbRow));
-        progressed();
-      } else if (ksbRow !== undefined) await queue(parsed);
+        this.refuse(ksbRowRefused(parsed.row, -ksbRow));
+        this.progressed();
+      } else if (ksbRow !== undefined) await this.queue(parsed);
       else {
-        refuse(rowProblemFor(parsed.row, 'AgreementNotFound'));
-        progressed();
+        this.refuse(rowProblemFor(parsed.row, 'AgreementNotFound'));
+        this.progressed();
       }
     }
-    await flush();
-    while (inFlight.size > 0 || deferred.length > 0) {
-      await Promise.all([...inFlight, ...waiting]);
-      await flush();
+    await this.flush();
+    while (this.inFlight.size > 0 || this.deferred.length > 0) {
+      await Promise.all([...this.inFlight, ...this.waiting]);
+      await this.flush();
     }
     report.problems.sort((a, b) => a.row - b.row);
     report.alreadyRecorded.sort((a, b) => a - b);
     return report;
   }
 
+  private refuse(problem: RowProblem): void {
+    const report = this.report;
+    if (problem.row !== this.lastRefused) report.rowsWithProblems++;
+    this.lastRefused = problem.row;
+    if (report.problems.length < REPORTED_PROBLEMS) report.problems.push(problem);
+    else report.problemsLeftOut++;
+  }
+
+  private progressed(): void {
+    this.request.onProgress?.(++this.done, Math.max(this.checked.rowsEstimate, this.report.rows));
+  }
+
+  /** The region whose register the file is, found: the rows held until then are taken. */
+  private async found(region: string): Promise<void> {
+    this.importing = region;
+    // An operator on the command line acts for the region whose register the file is.
+    if (!this.actor.region) this.actor = { ...this.actor, region };
+    for (const parsed of this.held.splice(0)) await this.take(parsed);
+  }
+
+  /** A row checked against the rows before it: refused, queued, or (a PKS whose KSB is yet to come) kept for the end. */
+  private async take(parsed: ImportRow): Promise<void> {
+    const identity = parsed.kind === 'KSB' ? parsed.agreementId : parsed.key;
+    const first = this.rowOf.get(identity);
+    if (first !== undefined) {
+      this.refuse({ row: parsed.row, rule: 'DuplicateRow', message: `Baris ini sama dengan baris ${Math.abs(first)} (nomor naskah para pihak sama). Hapus salah satunya.` });
+      return this.progressed();
+    }
+    const aParty = parsed.parties.includes(this.importing as string);
+    this.rowOf.set(identity, aParty || parsed.kind === 'PKS' ? parsed.row : -parsed.row);
+    if (!aParty) {
+      this.refuse(rowProblemFor(parsed.row, 'RegionNotAParty'));
+      return this.progressed();
+    }
+    if (parsed.kind === 'KSB') return this.queue(parsed);
+    const ksbRow = this.rowOf.get(parsed.agreementId);
+    if (ksbRow !== undefined && ksbRow < 0) {
+      this.refuse(ksbRowRefused(parsed.row, -ksbRow));
+      return this.progressed();
+    }
+    if (ksbRow !== undefined || (await this.isRecorded(parsed.agreementId))) return this.queue(parsed);
+    this.laterPks.push(parsed);
+  }
+
+  private async queue(parsed: ImportRow): Promise<void> {
+    this.ready.push(parsed);
+    if (this.ready.length >= IN_FLIGHT) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    for (const parsed of [...this.deferred.splice(0), ...this.ready.splice(0)]) await this.send(parsed);
+  }
+
+  /** Decides a row (a dry run), or sends it to the command path, once a slot is free among the rows in flight. */
+  private async send(parsed: ImportRow): Promise<void> {
+    if (this.request.dryRun) {
+      await this.settle(parsed, this.decideDry(parsed));
+      this.progressed();
+      return;
+    }
+    // A PKS whose KSB is still being written waits for it here, not in the command path: the rows in flight are
+    // then all ready to append, and each group commit is whole.
+    const ksb = parsed.kind === 'PKS' ? this.writing.get(parsed.agreementId) : undefined;
+    if (ksb) {
+      const written: Promise<void> = ksb.then(() => {
+        this.deferred.push(parsed);
+        this.waiting.delete(written);
+      });
+      this.waiting.add(written);
+      return;
+    }
+    const outcome = this.paths.commandBus.execute(
+      new ExecuteAgreementCommand(parsed.agreementId, parsed.command, {
+        actor: this.actor,
+        occurredAt: this.occurredAt,
+        correlationId: this.checked.fileSha256,
+        causationId: randomUUID(),
+        bulk: true,
+      }),
+    );
+    const settled: Promise<void> = this.settle(parsed, outcome).then(() => {
+      this.inFlight.delete(settled);
+      if (this.writing.get(parsed.agreementId) === settled) this.writing.delete(parsed.agreementId);
+      this.progressed();
+      this.slotFreed?.();
+    });
+    this.inFlight.add(settled);
+    if (parsed.kind === 'KSB') this.writing.set(parsed.agreementId, settled);
+    // One waiter for a free slot (not a race over every row in flight, which would attach to each of them again).
+    if (this.inFlight.size >= IN_FLIGHT) await new Promise<void>((resolve) => (this.slotFreed = resolve));
+  }
+
+  private settle(row: ImportRow, outcome: Promise<unknown>): Promise<void> {
+    return outcome.then(
+      () => {
+        this.report.imported[row.kind === 'KSB' ? 'ksb' : 'pks'] += 1;
+      },
+      (error: unknown) => {
+        if (error instanceof Error && 'code' in error && ALREADY_RECORDED.has(String(error.code))) this.report.alreadyRecorded.push(row.row);
+        else this.refuse(rowProblemOf(row.row, error));
+      },
+    );
+  }
+
   private async isRecorded(agreementId: string): Promise<boolean> {
-    return (await this.store.readStream(agreementStreamId(agreementId), { toRevision: 0 })).length > 0;
+    return (await this.paths.store.readStream(agreementStreamId(agreementId), { toRevision: 0 })).length > 0;
   }
 
   /** Decides a row on the agreement as the store has it, or as the rows before it in the file left it, writing nothing. */
-  private async decideDry(row: ImportRow, command: CommandOfActor, states: Map<string, AgreementState>): Promise<void> {
-    const state = states.get(row.agreementId) ?? foldHistory(this.decider, await this.store.readStream(agreementStreamId(row.agreementId)));
-    states.set(row.agreementId, this.decider.decide(command, state).reduce(this.decider.evolve, state));
+  private async decideDry(row: ImportRow): Promise<void> {
+    const { store, decider } = this.paths;
+    const command: CommandOfActor = { actor: this.actor, command: row.command, occurredAt: this.occurredAt };
+    const state = this.dryStates.get(row.agreementId) ?? foldHistory(decider, await store.readStream(agreementStreamId(row.agreementId)));
+    this.dryStates.set(row.agreementId, decider.decide(command, state).reduce(decider.evolve, state));
   }
 }
 
