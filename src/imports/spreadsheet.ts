@@ -220,33 +220,51 @@ const formulaIn = (row: number) =>
 
 /**
  * Reads a worksheet's XML as it is inflated, for its rows (`<row r="N"`) and its formulas (`<f>`, `<f …>`): what a
- * formula computes is not a recorded fact. A tag cut between two chunks is seen whole in the next.
+ * formula computes is not a recorded fact. A tag cut between two chunks is seen whole in the next. The bytes are
+ * searched as they are (only a row's tag is read as text): the check makes no text of the sheet.
  */
 class SheetScan {
-  private static readonly TAGS = /<row\b[^>]*?\sr="(\d+)"|<f[\s>/]/g;
+  private static readonly ROW_TAG = /^<row\b[^>]*?\sr="(\d+)"/;
   /** Longer than any tag looked for, so a tag cut at a chunk's end is read with the next. */
   private static readonly OVERLAP = 512;
   rows = 0;
   private row = 0;
-  private tail = '';
+  /** The chunk being scanned, after what the one before left unscanned (its last `OVERLAP` bytes). */
+  private bytes = Buffer.allocUnsafe(PIECE_BYTES + SheetScan.OVERLAP);
+  private kept = 0;
 
   /** The row of the first formula in the chunk, if any. */
   take(chunk: Buffer, last = false): number | undefined {
-    const text = this.tail + chunk.toString('latin1');
+    if (this.kept + chunk.length > this.bytes.length) this.bytes = Buffer.concat([this.bytes.subarray(0, this.kept), chunk]);
+    else chunk.copy(this.bytes, this.kept);
+    const text = this.bytes.subarray(0, this.kept + chunk.length);
     const upTo = last ? text.length : text.length - SheetScan.OVERLAP;
-    SheetScan.TAGS.lastIndex = 0;
-    for (let match = SheetScan.TAGS.exec(text); match && match.index < upTo; match = SheetScan.TAGS.exec(text)) {
-      if (match[1] === undefined) return this.row;
+    const formula = firstFormula(text, upTo);
+    const rowsUpTo = formula < 0 ? upTo : formula;
+    for (let at = text.indexOf('<row'); at >= 0 && at < rowsUpTo; at = text.indexOf('<row', at + 4)) {
+      const tagEnd = text.indexOf('>', at);
+      const number = SheetScan.ROW_TAG.exec(text.toString('latin1', at, tagEnd < 0 ? text.length : tagEnd))?.[1];
+      if (number === undefined) continue;
       this.rows++;
-      this.row = Number(match[1]);
+      this.row = Number(number);
     }
-    this.tail = text.slice(Math.max(0, upTo));
+    if (formula >= 0) return this.row;
+    this.kept = text.copy(this.bytes, 0, Math.max(0, upTo));
     return undefined;
   }
 
   end(): number | undefined {
     return this.take(Buffer.alloc(0), true);
   }
+}
+
+/** Where the first formula (`<f` and then a space, `>` or `/`) begins before `upTo`, or -1. */
+function firstFormula(text: Buffer, upTo: number): number {
+  for (let at = text.indexOf('<f'); at >= 0 && at < upTo; at = text.indexOf('<f', at + 2)) {
+    const next = text[at + 2];
+    if (next === 0x3e || next === 0x2f || next === 0x20 || (next >= 0x09 && next <= 0x0d) || next === 0x85 || next === 0xa0) return at;
+  }
+  return -1;
 }
 
 /** The rows of the file's first sheet, with the cells of the known columns, read as a stream. */
