@@ -48,11 +48,11 @@ export class GroupCommit {
 
   /**
    * `commit` writes a group in one durable transaction; it rejects only when the whole group failed.
-   * `onWritten` runs after a commit that wrote events.
+   * `onWritten` runs after a commit that wrote events, with the streams it wrote them to.
    */
   constructor(
     private readonly commit: (group: readonly QueuedAppend[]) => Promise<CommittedGroup>,
-    private readonly onWritten: () => void,
+    private readonly onWritten: (streams: readonly string[]) => void,
   ) {}
 
   get stats(): Readonly<GroupCommitStats> {
@@ -122,6 +122,6 @@ export class GroupCommit {
         group[i].reject(outcome.error);
       }
     });
-    if (written > 0) this.onWritten();
+    if (written > 0) this.onWritten(group.filter((pending, i) => outcomes[i].ok && pending.append.events.length > 0).map((pending) => pending.append.streamId));
   }
 }

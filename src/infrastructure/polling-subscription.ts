@@ -51,6 +51,8 @@ export class PollingSubscription implements Subscription {
     onError: ((error: unknown) => void) | undefined,
     private readonly pollIntervalMs: number,
     onStop: () => void,
+    /** The streams it delivers, by prefix (all when undefined): a commit of none of them does not wake it. */
+    private readonly streamPrefixes?: readonly string[],
   ) {
     this.done = this.run(handler, onError).finally(() => {
       this.closed = true;
@@ -65,7 +67,10 @@ export class PollingSubscription implements Subscription {
     return this.waiters.until(position, this.position, this.closed);
   }
 
-  notify(): void {
+  /** A commit was announced: of `streams`, where the store knows which it wrote. */
+  notify(streams?: readonly string[]): void {
+    const prefixes = this.streamPrefixes;
+    if (streams && prefixes && !streams.some((stream) => prefixes.some((prefix) => stream.startsWith(prefix)))) return;
     this.committedSinceRead = true;
     this.wake?.();
   }

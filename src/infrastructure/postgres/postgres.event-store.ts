@@ -102,7 +102,7 @@ interface LockedHead {
 export class PostgresEventStore extends EventStore implements RecordedEventImport {
   private readonly groups = new GroupCommit(
     (group) => this.commitOnKnownHeads(group).then((committed) => committed ?? this.commitWithLookUp(group)),
-    () => this.announceCommit(),
+    (streams) => this.announceCommit(streams),
   );
   private readonly subscriptions = new Set<PollingSubscription>();
   private listener: CommitListener | undefined;
@@ -233,6 +233,7 @@ export class PostgresEventStore extends EventStore implements RecordedEventImpor
       onError,
       this.pollIntervalMs,
       () => this.subscriptions.delete(subscription),
+      prefixes,
     );
     this.subscriptions.add(subscription);
     return subscription;
@@ -265,8 +266,9 @@ export class PostgresEventStore extends EventStore implements RecordedEventImpor
     await this.pool.end();
   }
 
-  private announceCommit(): void {
-    for (const subscription of this.subscriptions) subscription.notify();
+  /** Wakes the subscriptions: those of `streams`, where this store knows which streams the commit wrote. */
+  private announceCommit(streams?: readonly string[]): void {
+    for (const subscription of this.subscriptions) subscription.notify(streams);
   }
 
   /**

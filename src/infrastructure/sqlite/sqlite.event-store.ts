@@ -100,8 +100,8 @@ export class SqliteEventStore extends EventStore {
   private readonly commitGroup;
   private readonly groups = new GroupCommit(
     async (group) => this.commit(group),
-    () => {
-      for (const subscription of this.subscriptions) subscription.notify();
+    (streams) => {
+      for (const subscription of this.subscriptions) subscription.notify(streams);
     },
   );
   private readonly subscriptions = new Set<PollingSubscription>();
@@ -252,6 +252,7 @@ export class SqliteEventStore extends EventStore {
       onError,
       this.pollIntervalMs,
       () => this.subscriptions.delete(subscription),
+      prefixes,
     );
     this.subscriptions.add(subscription);
     return subscription;
