@@ -4,8 +4,8 @@
 // per row, as many at once. 2,000 rows by default; 10,000 with --large; --rows N. Both are measured warm, as the other
 // benchmarks measure: a register of the same size (10,000 rows at most) is imported first, and its events appended
 // raw, so that neither path pays for the compiler's work on its code in the figures (the first import's own rate is
-// printed beside them). The peak memory is that of a process of its own that imports the measured register once, as
-// `sinergi import` does.
+// printed beside them). The peak memory is that of `sinergi import` itself, run once on the measured register in a
+// process of its own.
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -31,7 +31,7 @@ const IMPORTING = '32';
 const IN_FLIGHT = 64;
 /**
  * The warm-up's rows, at most: after 2,000 rows the compiler was still at work in the measured import (94 optimising
- * compiles, 410 ms of its threads' time, against 30–40 compiles and 115–130 ms in the imports after 10,000 rows).
+ * compiles, 410 ms of its threads' time; after 10,000 rows, 30–40 compiles).
  */
 const WARM_UP_MAX_ROWS = 10_000;
 
