@@ -116,12 +116,15 @@ async function peakMemoryOfTheCli(file: string, dataDir: string): Promise<number
   writeFileSync(teller, "process.on('exit', () => require('node:fs').writeSync(3, String(process.resourceUsage().maxRSS / 1024)));\n");
   const cli = spawn(process.execPath, ['--require', teller, builtFile('src/cli.js'), 'import', file, '--region', IMPORTING], {
     env: { ...process.env, SINERGI_DATA_DIR: join(dataDir, 'data'), SINERGI_PROJECTOR: 'external', REDIS_URL: '' },
-    stdio: ['ignore', 'ignore', 'inherit', 'pipe'],
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   });
+  // Its progress lines are not the benchmark's; what it said is shown only when it failed.
+  let said = '';
   let told = '';
+  cli.stderr?.on('data', (chunk: Buffer) => (said += chunk.toString()));
   (cli.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => (told += chunk.toString()));
   const code = await new Promise<number | null>((resolve, reject) => cli.on('error', reject).on('close', resolve));
-  if (code !== 0 || told === '') throw new Error(`sinergi import exited with ${code}`);
+  if (code !== 0 || told === '') throw new Error(`sinergi import exited with ${code}: ${said.slice(-2000)}`);
   return Number(told);
 }
 
