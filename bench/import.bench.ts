@@ -153,7 +153,6 @@ async function run(options: BenchOptions): Promise<BenchResult> {
    * One register imported and its new events appended raw to the raw store (the warm-up's and the measured
    * register's name different agreements, so they share it): both timed.
    */
-  const rawStore = join(options.dataDir, 'raw.sqlite');
   const round = async (file: string, expected: number) => {
     const from = await store.headPosition();
     const content = readFileSync(file);
@@ -169,7 +168,7 @@ async function run(options: BenchOptions): Promise<BenchResult> {
     const written = report.imported.ksb + report.imported.pks;
     if (report.problems.length > 0 || written !== expected) throw new Error(`the register did not import cleanly: ${JSON.stringify(report.problems.slice(0, 3))}`);
     const events = await store.readAll(from, Number.MAX_SAFE_INTEGER);
-    const raw = await rawAppend(rawStore, events);
+    const raw = await rawAppend(join(options.dataDir, 'raw.sqlite'), events);
     const rowsPerSecond = written / (elapsedMs / 1000);
     const rawPerSecond = raw.appends / (raw.elapsedMs / 1000);
     return { report, written, events, elapsedMs, raw, rowsPerSecond, rawPerSecond, ratio: rowsPerSecond / rawPerSecond };

@@ -62,7 +62,7 @@ describe('the reading of a register on its thread', () => {
     await next.close();
   });
 
-  it('refuses a file that is no spreadsheet before any thread is asked, and a thread that ended is not kept', async () => {
+  it('refuses a file that is no spreadsheet before a thread is asked, and a thread that ended is not kept', async () => {
     expect(() => new RegisterReading({ content: Buffer.from([0x25, 0x50, 0x00]), fileName: 'x.pdf', limits: DEFAULT_LIMITS }, threads)).toThrow(ImportFileRejected);
     const worker = threads.take();
     await worker.terminate();

@@ -220,7 +220,7 @@ function attributeOf(attributes: string, name: string): string | undefined {
 }
 
 function rawAttributeOf(attributes: string, name: string): string | undefined {
-  // As a spreadsheet writes it (` r="A1"`), found directly; any other spelling by the full expression (a single-quoted
+  // As a spreadsheet writes it (` r="A1"`), found directly; every other spelling by the full expression (a single-quoted
   // value could hold such text).
   const plain = attributes.includes("'") ? -1 : attributes.indexOf(` ${name}="`);
   if (plain >= 0) {
@@ -264,7 +264,7 @@ function cutReference(text: string, from: number): number {
 
 const NAMED_REFERENCES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
-/** Character and entity references, as XML reads them; any other entity is an error (a worksheet declares none). */
+/** Character and entity references, as XML reads them; every other entity is an error (a worksheet declares none). */
 function decodeReferences(text: string): string {
   return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z]+);|&/g, (whole, reference: string | undefined) => {
     if (reference === undefined) throw new Error('an & that begins no reference');

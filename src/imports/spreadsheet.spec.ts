@@ -1,5 +1,11 @@
 import yazl from 'yazl';
-import { checkSpreadsheet, ImportFileRejected, readRows } from './spreadsheet';
+import { checkContent, ImportFileRejected, readRows, type SpreadsheetLimits, spreadsheetFormatOf } from './spreadsheet';
+
+/** The whole check, as a reading makes it: the format at once, then the content. */
+async function checkSpreadsheet(content: Buffer, limits: SpreadsheetLimits) {
+  const format = spreadsheetFormatOf(content, limits);
+  return { format, rowsEstimate: await checkContent(content, format, limits) };
+}
 
 const zipOf = (entries: Record<string, Buffer>): Promise<Buffer> =>
   new Promise((resolve, reject) => {

@@ -48,23 +48,11 @@ export type SpreadsheetFormat = 'xlsx' | 'csv';
 
 const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toLocaleString('id-ID', { maximumFractionDigits: 1 })} MB`;
 
-/** What the checks before reading found: the kind of spreadsheet, and about how many data rows it has (for progress). */
-export interface CheckedSpreadsheet {
-  format: SpreadsheetFormat;
-  rowsEstimate: number;
-}
-
 /**
- * What kind of spreadsheet the bytes are, checked before anything is read: an XLSX (a zip holding a workbook) or
- * a CSV (UTF-8 text). Anything else, an empty file or one over the limit is refused, and so is a workbook that
- * expands too far or holds a formula: all before a single row is written.
+ * What kind of spreadsheet the bytes are, checked at once (no byte of the file inflated): an XLSX (a zip holding a
+ * workbook) or a CSV (UTF-8 text). Anything else, an empty file or one over the limit is refused; `checkContent`
+ * then refuses a workbook that expands too far or holds a formula: all before a single row is written.
  */
-export async function checkSpreadsheet(content: Buffer, limits: SpreadsheetLimits = DEFAULT_LIMITS): Promise<CheckedSpreadsheet> {
-  const format = spreadsheetFormatOf(content, limits);
-  return { format, rowsEstimate: await checkContent(content, format, limits) };
-}
-
-/** The first part of the check, at once (no byte of the file inflated): the kind of spreadsheet, if it is one. */
 export function spreadsheetFormatOf(content: Buffer, limits: SpreadsheetLimits = DEFAULT_LIMITS): SpreadsheetFormat {
   if (content.length === 0) throw new ImportFileRejected('EmptyFile', 'Berkas kosong. Unggah berkas XLSX atau CSV yang berisi baris judul kolom dan data.');
   if (content.length > limits.maxBytes) {
@@ -107,7 +95,7 @@ function isUtf8Text(content: Buffer): boolean {
 async function checkWorkbookArchive(content: Buffer, limits: SpreadsheetLimits): Promise<number> {
   const archive = await WorkbookArchive.open(content);
   const expansion = new Expansion(limits);
-  const sheetPath = await archive.firstSheetPath(expansion.count);
+  const sheetPath = await archive.firstSheetPath(expansion);
   const scan = new SheetScan();
   for (const entry of archive.entries.values()) {
     if (expansion.bytes + entry.uncompressedSize > limits.maxExpandedBytes) throw archiveTooLarge(limits);
@@ -132,10 +120,10 @@ class Expansion {
 
   constructor(private readonly limits: SpreadsheetLimits) {}
 
-  readonly count = (chunk: Buffer): void => {
+  count(chunk: Buffer): void {
     this.bytes += chunk.length;
     if (this.bytes > this.limits.maxExpandedBytes) throw archiveTooLarge(this.limits);
-  };
+  }
 }
 
 const INFLATE_CHUNK_BYTES = 256 * 1024;
@@ -192,22 +180,22 @@ class WorkbookArchive {
     }
   }
 
-  /** A small entry's text, or '' when the archive has none by that name. */
-  async text(path: string, count: (chunk: Buffer) => void = () => undefined): Promise<string> {
+  /** A small entry's text (its bytes counted against the limit), or '' when the archive has none by that name. */
+  async text(path: string, expansion: Expansion): Promise<string> {
     const entry = this.entries.get(path);
     if (!entry) return '';
     const chunks: Buffer[] = [];
     for await (const chunk of this.inflate(entry)) {
-      count(chunk);
+      expansion.count(chunk);
       chunks.push(chunk);
     }
     return Buffer.concat(chunks).toString('utf8');
   }
 
   /** The workbook's first sheet, as its relationships name it (ECMA-376: `sheet r:id` → `Relationship Target`). */
-  async firstSheetPath(count?: (chunk: Buffer) => void): Promise<string | undefined> {
-    const id = /<(?:\w+:)?sheet\s[^>]*?\br:id="([^"]+)"/.exec(await this.text('xl/workbook.xml', count))?.[1];
-    const relationships = await this.text('xl/_rels/workbook.xml.rels', count);
+  async firstSheetPath(expansion: Expansion): Promise<string | undefined> {
+    const id = /<(?:\w+:)?sheet\s[^>]*?\br:id="([^"]+)"/.exec(await this.text('xl/workbook.xml', expansion))?.[1];
+    const relationships = await this.text('xl/_rels/workbook.xml.rels', expansion);
     const target = id && [...relationships.matchAll(/<(?:\w+:)?Relationship\s[^>]*>/g)].map((m) => m[0]).find((tag) => tag.includes(`Id="${id}"`));
     const path = target && /\bTarget="([^"]+)"/.exec(target)?.[1];
     if (path) return path.startsWith('/') ? path.slice(1) : `xl/${path}`;
@@ -321,12 +309,12 @@ function delimiterOf(content: Buffer): ';' | ',' {
 async function* xlsxRows(content: Buffer, limits: SpreadsheetLimits): AsyncGenerator<RawRow> {
   const archive = await WorkbookArchive.open(content);
   const expansion = new Expansion(limits);
-  const sheet = archive.entries.get((await archive.firstSheetPath(expansion.count)) ?? '');
+  const sheet = archive.entries.get((await archive.firstSheetPath(expansion)) ?? '');
   if (!sheet) return;
   // Only the first sheet holds the agreements; others (notes, lists) are left alone.
   let rows: SheetXmlReader;
   try {
-    rows = new SheetXmlReader(sharedStringsOf(await archive.text('xl/sharedStrings.xml', expansion.count)));
+    rows = new SheetXmlReader(sharedStringsOf(await archive.text('xl/sharedStrings.xml', expansion)));
     for await (const chunk of archive.inflate(sheet)) {
       expansion.count(chunk);
       yield* rows.take(chunk);

@@ -12,7 +12,7 @@ describe('PollingSubscription', () => {
     const readAgain = () => new Promise<void>((resolve) => (next = resolve));
     const nothingMore = () => new Promise((resolve) => setTimeout(resolve, 100));
     const firstRead = readAgain();
-    // A poll interval far longer than the test: any read after the first is one a commit woke.
+    // A poll interval far longer than the test: every read after the first is one a commit woke.
     const subscription = new PollingSubscription(0, read, () => undefined, undefined, 60_000, () => undefined, ['user-', 'contacts-']);
     await firstRead;
 
